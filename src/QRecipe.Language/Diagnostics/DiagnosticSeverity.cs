@@ -1,0 +1,8 @@
+namespace QRecipe.Language.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Info,
+    Warning,
+    Error,
+}

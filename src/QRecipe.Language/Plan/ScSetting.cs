@@ -1,0 +1,106 @@
+namespace QRecipe.Language.Plan;
+
+/// <summary>The stream combination kernel (shared/spec/sc-kernels.md §4).</summary>
+public enum ScKernel
+{
+    /// <summary>Enable-signal product on magnitudes (the scmp HEAD kernel); bipolar or unipolar.</summary>
+    Enable,
+    /// <summary>Legacy bipolar XNOR bitstream kernel.</summary>
+    Xnor,
+    /// <summary>Legacy unipolar AND bitstream kernel.</summary>
+    And,
+}
+
+/// <summary>Per-dimension scrambling of the Sobol sequences (sc-kernels.md §3.4).</summary>
+public enum ScScramble
+{
+    Bitrev,
+    Counter,
+    Off,
+    /// <summary>Seeded random XOR masks from our own documented generator.</summary>
+    Random,
+}
+
+/// <summary>Bipolar (symmetric operands) or unipolar (asymmetric operands) SC encoding.</summary>
+public enum ScMode
+{
+    Bipolar,
+    Unipolar,
+}
+
+/// <summary>Gaussian noise surrogate coefficients (sc-kernels.md §10.2): c for per-row/per-head scaled products
+/// (local) and for per-tensor scaled products (global).</summary>
+public sealed record NoiseModel(double Local, double Global)
+{
+    public const double DefaultLocal = 0.15;
+    public const double DefaultGlobal = 0.60;
+}
+
+/// <summary>Dynamic mixed precision: rows (tokens, heads) are ranked by the operator's metric and the first
+/// <c>Fractions[0]</c> of them get <c>Levels[0]</c>, and so on (sc-kernels.md §6.2). A level of 0 prunes rows.</summary>
+public sealed record MixedPrecision(EquatableArray<int> Levels, EquatableArray<double> Fractions)
+{
+    /// <summary>Expected stream length per row.</summary>
+    public double MeanStream
+    {
+        get
+        {
+            var sum = 0.0;
+            for (var i = 0; i < Levels.Count; i++)
+                sum += Levels[i] * Fractions[i];
+            return sum;
+        }
+    }
+}
+
+/// <summary>
+/// Stochastic-computing setting of one (step, block, operator) cell. When <see cref="Enabled"/> is false the
+/// operator runs as an ordinary (possibly fake-quantized) product and the other members are irrelevant.
+/// <see cref="HeadStreams"/> holds one stream length per head (qk, av) and <see cref="GroupStreams"/> one per
+/// output-row group (linear operators); both are empty when the stream is uniform. A length of 0 prunes.
+/// </summary>
+public sealed record ScSetting(
+    bool Enabled,
+    int Precision,
+    int Stream,
+    EquatableArray<int> HeadStreams,
+    EquatableArray<int> GroupStreams,
+    MixedPrecision? MixedPrecision,
+    ScKernel Kernel,
+    ScScramble Scramble,
+    long ScrambleSeed,
+    ScMode Mode,
+    bool Halve,
+    int Chunk,
+    NoiseModel? Noise,
+    bool Debug)
+{
+    public static readonly ScSetting Off = new(
+        false, 0, 0, EquatableArray<int>.Empty, EquatableArray<int>.Empty, null,
+        ScKernel.Enable, ScScramble.Bitrev, 0, ScMode.Bipolar, false, 0, null, false);
+
+    /// <summary>Full stream length of the kernel grid, 2^precision.</summary>
+    public int FullStream => 1 << Precision;
+
+    /// <summary>Stream length of one head (qk, av) taking per-head lengths into account.</summary>
+    public int StreamOfHead(int head) => HeadStreams.IsEmpty ? Stream : HeadStreams[head];
+
+    /// <summary>Mean stream length over heads or output-row groups (the figure budgets use).</summary>
+    public double MeanStream
+    {
+        get
+        {
+            if (!Enabled)
+                return 0;
+            if (MixedPrecision is not null)
+                return MixedPrecision.MeanStream;
+            var lengths = !HeadStreams.IsEmpty ? HeadStreams : GroupStreams;
+            if (lengths.IsEmpty)
+                return Stream;
+            var sum = 0.0;
+            foreach (var length in lengths)
+                sum += length;
+            return sum / lengths.Count;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+
+namespace QRecipe.Language.Text;
+
+/// <summary>A recipe's text with a line index, turning offsets into line and column positions.</summary>
+public sealed class SourceText
+{
+    private readonly int[] _lineStarts;
+
+    public SourceText(string text, string path)
+    {
+        Text = text;
+        Path = path;
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+                starts.Add(i + 1);
+        }
+        _lineStarts = starts.ToArray();
+    }
+
+    public string Text { get; }
+
+    public string Path { get; }
+
+    public int Length => Text.Length;
+
+    /// <summary>One-based line and column of an offset.</summary>
+    public (int Line, int Column) Position(int offset)
+    {
+        var lo = 0;
+        var hi = _lineStarts.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (_lineStarts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return (lo + 1, offset - _lineStarts[lo] + 1);
+    }
+
+    public SourceSpan Span(int start, int end)
+    {
+        var (line, column) = Position(start);
+        var (endLine, endColumn) = Position(end);
+        return new SourceSpan(start, end - start, line, column, endLine, endColumn);
+    }
+
+    public string Slice(SourceSpan span) => Text.Substring(span.Start, span.Length);
+}
