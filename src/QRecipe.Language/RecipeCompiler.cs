@@ -1,0 +1,30 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using QRecipe.Language.Binding;
+using QRecipe.Language.Diagnostics;
+using QRecipe.Language.Lowering;
+using QRecipe.Language.Plan;
+using QRecipe.Language.Syntax.Parsing;
+using QRecipe.Language.Text;
+
+namespace QRecipe.Language;
+
+/// <summary>The front end in one call: parse, bind against the model and sampler, check, lower to a plan.</summary>
+public static class RecipeCompiler
+{
+    public static RecipeCompilation Compile(string text, string path = "recipe.qrecipe")
+    {
+        var source = new SourceText(text ?? throw new ArgumentNullException(nameof(text)), path);
+        var diagnostics = new List<Diagnostic>();
+        var syntax = RecipeParser.Parse(source, diagnostics);
+        var sink = new DiagnosticSink(path, diagnostics);
+        var bound = new Binder(sink).Bind(syntax);
+        RecipePlan? plan = null;
+        IReadOnlyList<RuleReport> rules = Array.Empty<RuleReport>();
+        if (bound is not null)
+            (plan, rules) = new PlanLowerer(bound, sink).Lower();
+        var ordered = diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
+        return new RecipeCompilation(syntax, ordered, ordered.Any(d => d.IsError) ? null : plan, rules);
+    }
+}
