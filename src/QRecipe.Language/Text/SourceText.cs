@@ -42,6 +42,11 @@ public sealed class SourceText
         return (lo + 1, offset - _lineStarts[lo] + 1);
     }
 
+    public int LineCount => _lineStarts.Length;
+
+    /// <summary>Offset where a one-based line starts.</summary>
+    public int LineStart(int line) => _lineStarts[line - 1];
+
     public SourceSpan Span(int start, int end)
     {
         var (line, column) = Position(start);

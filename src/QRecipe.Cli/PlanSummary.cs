@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Cli;
+
+/// <summary>A compact text summary of a plan: architecture, sampler, and per operator the quantizers in use and
+/// where SC runs, with the compute-weighted SC budget.</summary>
+internal static class PlanSummary
+{
+    public static void Write(RecipePlan plan, string file, TextWriter output)
+    {
+        var model = plan.Model;
+        output.WriteLine($"{file}: {plan.Name} — {plan.Description}");
+        output.WriteLine($"  model   {model.Name}: depth {model.Depth}, hidden {model.Hidden}, {model.Heads} heads x {model.HeadDim}, patch {model.PatchSize}, {model.Tokens} tokens");
+        output.WriteLine($"  sampler {plan.Sampler.Kind.ToString().ToLowerInvariant()}, {plan.Steps} steps, cfg {F(plan.Sampler.Cfg)}, seed {plan.Sampler.Seed}");
+        if (plan.Calibration is { } calibration)
+            output.WriteLine($"  calibration {calibration.Samples} samples at {calibration.Steps.Count} steps, batch {calibration.Batch}");
+        var budget = PlanBudget.Of(plan);
+        output.WriteLine($"  {"operator",-8} {"weights",-30} {"activations",-34} {"SC cells",12} {"mean L",7} {"saved",6}");
+        foreach (var op in Operators.All)
+        {
+            var settings = Enumerable.Range(0, plan.Steps)
+                .SelectMany(step => Operators.IsPerBlock(op) ? Enumerable.Range(0, plan.Depth).Select(b => plan.Get(step, b, op)) : new[] { plan.GetGlobal(step, op) })
+                .ToList();
+            var weights = Describe(settings.Select(s => Operators.HasWeights(op) ? s.Weights.ToString() : "—"));
+            var activations = Describe(settings.Select(s => s.Activations.ToString()));
+            var sc = budget.Operators.FirstOrDefault(o => o.Operator == op);
+            var cells = sc is null ? "—" : $"{sc.Cells}/{settings.Count}";
+            var mean = sc is null || sc.Cells == 0 ? "—" : F(sc.StreamSum / sc.Cells);
+            var saved = sc is null || sc.Cells == 0 ? "—" : (sc.Savings * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+            output.WriteLine($"  {Operators.Name(op),-8} {weights,-30} {activations,-34} {cells,12} {mean,7} {saved,6}");
+        }
+        output.WriteLine($"  SC runs {budget.ScFraction * 100:0.0}% of block MACs; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length");
+    }
+
+    /// <summary>The single value, or the most common one with a count of the others.</summary>
+    private static string Describe(System.Collections.Generic.IEnumerable<string> values)
+    {
+        var groups = values.GroupBy(v => v).OrderByDescending(g => g.Count()).ToList();
+        return groups.Count == 1 ? groups[0].Key : $"{groups[0].Key} (+{groups.Count - 1} more)";
+    }
+
+    private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace QRecipe.Cli;
+
+/// <summary>Expands command-line paths (files or folders) into the <c>.qrecipe</c> files they name.</summary>
+internal static class RecipeFiles
+{
+    public static bool TryExpand(IEnumerable<string> paths, TextWriter error, out List<string> files)
+    {
+        files = new List<string>();
+        var ok = true;
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+                files.AddRange(Directory.EnumerateFiles(path, "*.qrecipe", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal));
+            else if (File.Exists(path))
+                files.Add(path);
+            else
+            {
+                error.WriteLine($"qrecipe: '{path}' does not exist (expected a .qrecipe file or a folder of them)");
+                ok = false;
+            }
+        }
+        if (ok && files.Count == 0)
+        {
+            error.WriteLine("qrecipe: no .qrecipe files found in " + string.Join(", ", paths));
+            ok = false;
+        }
+        return ok;
+    }
+
+    /// <summary>Reads a recipe, reporting an unreadable file instead of throwing.</summary>
+    public static string? Read(string path, TextWriter error)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{path}: error QR0801: cannot read the file: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Replaces a file's content atomically: a crash leaves either the old or the new text, never half.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,52 @@
+using System.IO;
+
+namespace QRecipe.Cli.Tests;
+
+public sealed class CheckCommandTests
+{
+    [Fact]
+    public void Every_bundled_recipe_checks_without_errors()
+    {
+        var (code, output, error) = CliRunner.Run("check", CliRunner.RecipesFolder);
+        Assert.Equal(string.Empty, error);
+        Assert.Equal(0, code);
+        var count = Directory.GetFiles(CliRunner.RecipesFolder, "*.qrecipe").Length;
+        Assert.Contains($"{count} recipe{(count == 1 ? "" : "s")} checked, no errors", output);
+    }
+
+    [Fact]
+    public void Summary_counts_sc_cells_of_the_default_recipe()
+    {
+        var (code, output, _) = CliRunner.Run("check", Path.Combine(CliRunner.RecipesFolder, "dit_w4a8_sc.qrecipe"));
+        Assert.Equal(0, code);
+        // qk: SC in the noisiest 25 of 50 steps in blocks 1..26 (blocks 0 and 27 are off) = 25 x 26 cells.
+        Assert.Matches(@"qk .* 650/1400", output);
+        // fc1: blocks 1..21 in all 50 steps.
+        Assert.Matches(@"fc1 .* 1050/1400", output);
+    }
+
+    [Fact]
+    public void Errors_are_printed_with_file_position_and_exit_code_1()
+    {
+        var file = TempRecipe("recipe Bad\nmodel dit-xl/2\nsampler ddpm steps 50\nweights int4 on fc9\n");
+        var (code, _, error) = CliRunner.Run("check", file);
+        Assert.Equal(1, code);
+        Assert.Contains($"{file}(4,17): error QR0300: unknown operator 'fc9'", error);
+    }
+
+    [Fact]
+    public void A_missing_path_is_reported_without_a_stack_trace()
+    {
+        var (code, _, error) = CliRunner.Run("check", "no/such/file.qrecipe");
+        Assert.Equal(2, code);
+        Assert.Contains("'no/such/file.qrecipe' does not exist", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    internal static string TempRecipe(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "qrecipe-cli-" + System.Guid.NewGuid().ToString("N") + ".qrecipe");
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
