@@ -24,6 +24,7 @@ internal sealed class PlanLowerer
     private readonly int[] _smoothOwner;
     private readonly int[] _streamSlotStart;
     private readonly int[] _streamSlotCount;
+    private readonly int _streamSlotsPerStep;
     private readonly int[] _streamOwner;
     private readonly int[] _selected;
     private readonly Dictionary<int, bool> _mpEffective = new();
@@ -40,14 +41,21 @@ internal sealed class PlanLowerer
         _mpOwner = Filled(_cellCount);
         _smoothOwner = Filled(_slotsPerStep);
         _selected = new int[recipe.Rules.Count];
-        (_streamSlotStart, _streamSlotCount) = LayOutStreamSlots();
-        _streamOwner = Filled(_streamSlotStart[_cellCount - 1] + _streamSlotCount[_cellCount - 1]);
+        (_streamSlotStart, _streamSlotCount, _streamSlotsPerStep) = LayOutStreamSlots();
+        _streamOwner = Filled(_streamSlotsPerStep * recipe.Sampler.Steps);
     }
 
-    private static int[] Filled(int length) => Enumerable.Repeat(-1, length).ToArray();
+    private static int[] Filled(int length)
+    {
+        var values = new int[length];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = -1;
+        return values;
+    }
 
-    /// <summary>Each cell has one stream slot per head (qk, av), per declared output-row group, or a single one.</summary>
-    private (int[] Start, int[] Count) LayOutStreamSlots()
+    /// <summary>Each (block, operator) slot has one stream slot per head (qk, av), per declared output-row group, or a
+    /// single one; every step has the same layout.</summary>
+    private (int[] Start, int[] Count, int PerStep) LayOutStreamSlots()
     {
         var groupCounts = new Dictionary<Operator, int>();
         foreach (var rule in _recipe.Rules.OfType<StreamRule>().Where(r => r.GroupCount > 0))
@@ -55,18 +63,22 @@ internal sealed class PlanLowerer
             foreach (var op in Operators.PerBlock.Where(o => rule.Scope.Operators[(int)o]))
                 groupCounts[op] = rule.GroupCount;
         }
-        var start = new int[_cellCount];
-        var count = new int[_cellCount];
+        var start = new int[_slotsPerStep];
+        var count = new int[_slotsPerStep];
         var next = 0;
-        for (var cell = 0; cell < _cellCount; cell++)
+        for (var slot = 0; slot < _slotsPerStep; slot++)
         {
-            var op = OperatorOf(cell % _slotsPerStep);
-            count[cell] = Operators.HasHeads(op) ? _model.Heads : groupCounts.TryGetValue(op, out var groups) ? groups : 1;
-            start[cell] = next;
-            next += count[cell];
+            var op = OperatorOf(slot);
+            count[slot] = Operators.HasHeads(op) ? _model.Heads : groupCounts.TryGetValue(op, out var groups) ? groups : 1;
+            start[slot] = next;
+            next += count[slot];
         }
-        return (start, count);
+        return (start, count, next);
     }
+
+    private int StreamStart(int cell) => cell / _slotsPerStep * _streamSlotsPerStep + _streamSlotStart[cell % _slotsPerStep];
+
+    private int StreamCount(int cell) => _streamSlotCount[cell % _slotsPerStep];
 
     private Operator OperatorOf(int slot) =>
         slot < _model.Depth * Operators.PerBlockCount ? Operators.PerBlock[slot % Operators.PerBlockCount] : Operators.Global[slot - _model.Depth * Operators.PerBlockCount];
@@ -91,11 +103,14 @@ internal sealed class PlanLowerer
 
     private void Apply(int index, BoundRule rule)
     {
+        var slots = new bool[_slotsPerStep];
+        for (var slot = 0; slot < _slotsPerStep; slot++)
+            slots[slot] = InScope(rule.Scope, slot);
         if (rule is SmoothRule)
         {
             for (var slot = 0; slot < _slotsPerStep; slot++)
             {
-                if (InScope(rule.Scope, slot))
+                if (slots[slot])
                 {
                     _smoothOwner[slot] = index;
                     _selected[index]++;
@@ -103,32 +118,28 @@ internal sealed class PlanLowerer
             }
             return;
         }
+        var owners = rule switch
+        {
+            WeightRule => _weightOwner,
+            ActivationRule => _activationOwner,
+            MixedPrecisionRule => _mpOwner,
+            _ => null,
+        };
         for (var step = 0; step < _recipe.Sampler.Steps; step++)
         {
             if (!rule.Scope.Steps[step])
                 continue;
             for (var slot = 0; slot < _slotsPerStep; slot++)
             {
-                if (!InScope(rule.Scope, slot))
+                if (!slots[slot])
                     continue;
                 var cell = step * _slotsPerStep + slot;
-                switch (rule)
+                if (owners is null)
+                    ApplyStream(index, (StreamRule)rule, cell);
+                else
                 {
-                    case WeightRule:
-                        _weightOwner[cell] = index;
-                        _selected[index]++;
-                        break;
-                    case ActivationRule:
-                        _activationOwner[cell] = index;
-                        _selected[index]++;
-                        break;
-                    case MixedPrecisionRule:
-                        _mpOwner[cell] = index;
-                        _selected[index]++;
-                        break;
-                    case StreamRule stream:
-                        ApplyStream(index, stream, cell);
-                        break;
+                    owners[cell] = index;
+                    _selected[index]++;
                 }
             }
         }
@@ -137,8 +148,8 @@ internal sealed class PlanLowerer
     private void ApplyStream(int index, StreamRule rule, int cell)
     {
         var op = OperatorOf(cell % _slotsPerStep);
-        var start = _streamSlotStart[cell];
-        var count = _streamSlotCount[cell];
+        var start = StreamStart(cell);
+        var count = StreamCount(cell);
         var subset = Operators.HasHeads(op) ? rule.Heads : rule.Groups;
         for (var i = 0; i < count; i++)
         {
@@ -199,7 +210,7 @@ internal sealed class PlanLowerer
             }
             // Cells whose deciding rules are the same resolve to the same setting: look that up before building one.
             var op = OperatorOf(cell % _slotsPerStep);
-            var run = new SlotRun(_streamOwner, _streamSlotStart[cell], _streamSlotCount[cell]);
+            var run = new SlotRun(_streamOwner, StreamStart(cell), StreamCount(cell));
             if (!streamIds.TryGetValue(run, out var streamId))
             {
                 streamId = streamIds.Count;
@@ -239,9 +250,7 @@ internal sealed class PlanLowerer
             if (!SameRun(owners, previous, start, _slotsPerStep))
                 return false;
         }
-        var streamStart = _streamSlotStart[start];
-        var streamPrevious = _streamSlotStart[previous];
-        return SameRun(_streamOwner, streamPrevious, streamStart, streamStart - streamPrevious);
+        return SameRun(_streamOwner, StreamStart(previous), StreamStart(start), _streamSlotsPerStep);
     }
 
     private static bool SameRun(int[] values, int a, int b, int length)
@@ -293,8 +302,8 @@ internal sealed class PlanLowerer
 
     private OpSetting Resolve(int cell, Operator op)
     {
-        var slots = new int[_streamSlotCount[cell]];
-        Array.Copy(_streamOwner, _streamSlotStart[cell], slots, 0, slots.Length);
+        var slots = new int[StreamCount(cell)];
+        Array.Copy(_streamOwner, StreamStart(cell), slots, 0, slots.Length);
         var weights = _weightOwner[cell] < 0 ? WeightQuant.Float : ((WeightRule)_recipe.Rules[_weightOwner[cell]]).Quant;
         var activations = _activationOwner[cell] < 0 ? ActivationQuant.Float : ((ActivationRule)_recipe.Rules[_activationOwner[cell]]).Quant;
         var sc = ResolveSc(op, slots, weights, activations, _mpOwner[cell]);
