@@ -97,7 +97,9 @@ internal sealed class SelectorBinder
     {
         if (number.IsTooLarge || number.IsPercent || !number.IsInteger || number.Value < 0 || number.Value >= dimension.Count)
         {
-            if (number.IsPercent)
+            if (number.IsTooLarge)
+                _sink.Report(DiagnosticCatalog.NumberOutOfRange, number.Span, $"{dimension.Unit} {number.Text} is too large; no literal may exceed {NumberSyntax.Limit:0} ({dimension.Owner} has {dimension.Count} {dimension.Plural}, 0..{dimension.Count - 1})");
+            else if (number.IsPercent)
                 _sink.Report(DiagnosticCatalog.SyntaxError, number.Span, $"{number.Text} is a percentage; percentages go after 'first', 'last'{(dimension.IsSteps ? ", 'noisiest' or 'cleanest'" : string.Empty)}");
             else
                 _sink.Report(dimension.OutOfRange, number.Span, $"{dimension.Unit} {number.Text} is outside {dimension.Owner}'s {dimension.Count} {dimension.Plural} (0..{dimension.Count - 1})");
@@ -171,8 +173,10 @@ internal sealed class SelectorBinder
                 ok = false;
                 continue;
             }
-            if (ops.All(o => mask[(int)o]))
-                _sink.Report(DiagnosticCatalog.DuplicateOperator, name.Span, $"'{name.Text}' is already covered by this list");
+            // Either order counts: 'attn, qkv' repeats qkv, and so does 'qkv, attn'.
+            var repeated = ops.Where(o => mask[(int)o]).Select(Operators.Name).ToList();
+            if (repeated.Count > 0)
+                _sink.Report(DiagnosticCatalog.DuplicateOperator, name.Span, $"'{name.Text}' repeats {string.Join(", ", repeated)}, already covered by this list");
             foreach (var o in ops)
                 mask[(int)o] = true;
         }

@@ -1,0 +1,91 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using QRecipe.Language.Formatting;
+
+namespace QRecipe.Language.Tests;
+
+/// <summary>Formatter round-trips over every recipe in recipes/.</summary>
+public sealed class RoundTripTests
+{
+    public static TheoryData<string> Recipes()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Snippets.RecipeFiles)
+            data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Fact]
+    public void RecipesFolderHoldsTheIssuesSixKindsOfRecipe() => Assert.True(Snippets.RecipeFiles.Count >= 6);
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void EveryRecipeCompilesWithoutErrors(string name)
+    {
+        var compilation = Snippets.Compile(Snippets.ReadRecipe(name));
+        Assert.Empty(Snippets.Errors(compilation));
+        Assert.NotNull(compilation.Plan);
+    }
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void FormatIsIdempotent(string name)
+    {
+        var once = RecipeFormatter.Format(Snippets.ReadRecipe(name));
+        Assert.True(once.Succeeded);
+        var twice = RecipeFormatter.Format(once.Text);
+        Assert.True(twice.Succeeded);
+        Assert.Equal(once.Text, twice.Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void FormatKeepsEveryCommentInOrder(string name)
+    {
+        var text = Snippets.ReadRecipe(name);
+        var comments = Snippets.Compile(text).Syntax.Comments.Select(c => c.Text.Trim()).ToList();
+        Assert.NotEmpty(comments);
+        var formatted = RecipeFormatter.Format(text).Text;
+        var from = 0;
+        foreach (var comment in comments)
+        {
+            var at = formatted.IndexOf(comment, from, System.StringComparison.Ordinal);
+            Assert.True(at >= 0, $"comment '{comment}' lost or out of order in:\n{formatted}");
+            from = at + comment.Length;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void FormattedRecipeCompilesToAnEqualPlan(string name)
+    {
+        var text = Snippets.ReadRecipe(name);
+        var original = Snippets.Compile(text);
+        var formatted = Snippets.Compile(RecipeFormatter.Format(text).Text);
+        Assert.NotNull(original.Plan);
+        Assert.Equal(original.Plan, formatted.Plan);
+        Assert.Equal(original.Plan!.GetHashCode(), formatted.Plan!.GetHashCode());
+        Assert.Equal(Ids(original.Diagnostics), Ids(formatted.Diagnostics));
+    }
+
+    [Fact]
+    public void FormatCanonicalisesLayoutAndKeepsTrailingComments()
+    {
+        const string messy = "recipe   T ;model dit-xl/2\n\n\n\nsampler   ddpm steps 50 // fifty\nat blocks 0,5..7   {\n weights int8  on qkv,fc1 // two\n}\n";
+        const string expected = "recipe T\nmodel dit-xl/2\n\nsampler ddpm steps 50 // fifty\nat blocks 0, 5..7 {\n  weights int8 on qkv, fc1 // two\n}\n";
+        Assert.Equal(expected, RecipeFormatter.Format(messy).Text);
+    }
+
+    [Fact]
+    public void FormatRefusesTextWithSyntaxErrorsAndReturnsItUnchanged()
+    {
+        const string broken = "recipe T\nwieghts int8\n";
+        var result = RecipeFormatter.Format(broken);
+        Assert.False(result.Succeeded);
+        Assert.Equal(broken, result.Text);
+        Assert.Contains(result.Errors, d => d.Id == "QR0002");
+    }
+
+    private static List<string> Ids(IEnumerable<Diagnostics.Diagnostic> diagnostics) => diagnostics.Select(d => d.Id).ToList();
+}

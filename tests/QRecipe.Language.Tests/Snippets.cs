@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using QRecipe.Language.Diagnostics;
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Language.Tests;
+
+/// <summary>Compiles recipe snippets against a fixed three-line header and finds the example recipes.</summary>
+internal static class Snippets
+{
+    /// <summary>DiT-XL/2 (28 blocks, 16 heads, hidden 1152) with a 50-step sampler; a snippet's first line is line 4.</summary>
+    public const string Header = "recipe T\nmodel dit-xl/2\nsampler ddpm steps 50\n";
+
+    public static RecipeCompilation Compile(string text) => RecipeCompiler.Compile(text, "t.qrecipe");
+
+    public static RecipeCompilation CompileBody(string body) => Compile(Header + body);
+
+    /// <summary>Compiles a snippet that must have no errors and returns its plan.</summary>
+    public static RecipePlan Plan(string body)
+    {
+        var compilation = CompileBody(body);
+        Assert.True(compilation.Plan is not null, string.Join("\n", compilation.Diagnostics));
+        return compilation.Plan!;
+    }
+
+    public static IEnumerable<Diagnostic> Errors(RecipeCompilation compilation) => compilation.Diagnostics.Where(d => d.IsError);
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static IReadOnlyList<string> RecipeFiles { get; } =
+        Directory.GetFiles(Path.Combine(RepositoryRoot, "recipes"), "*.qrecipe").OrderBy(p => p, StringComparer.Ordinal).ToArray();
+
+    public static string ReadRecipe(string name) => File.ReadAllText(Path.Combine(RepositoryRoot, "recipes", name));
+
+    /// <summary>One-based line and column of an offset, counted here independently of the compiler's line index.</summary>
+    public static (int Line, int Column) Position(string text, int offset)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < offset; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return (line, offset - lineStart + 1);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "QRecipe.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("QRecipe.sln not found above " + AppContext.BaseDirectory);
+    }
+}
