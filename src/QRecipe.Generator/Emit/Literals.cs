@@ -1,0 +1,60 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace QRecipe.Generator.Emit;
+
+/// <summary>C# literals, culture-invariant so the output does not depend on the build machine's locale.</summary>
+internal static class Literals
+{
+    public const string PlanNamespace = "global::QRecipe.Language.Plan.";
+
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
+
+    public static string Bool(bool value) => value ? "true" : "false";
+
+    /// <summary>A literal that reads back as exactly <paramref name="value"/>: generated and run-time plans must be
+    /// equal bit for bit. "R" is not always round-trip on .NET Framework (the compiler host in Visual Studio),
+    /// so fall back to 17 significant digits there.</summary>
+    public static string Double(double value)
+    {
+        if (double.IsNaN(value))
+            return "double.NaN";
+        if (double.IsInfinity(value))
+            return value > 0 ? "double.PositiveInfinity" : "double.NegativeInfinity";
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        if (double.Parse(text, CultureInfo.InvariantCulture) != value)
+            text = value.ToString("G17", CultureInfo.InvariantCulture);
+        return text + "D";
+    }
+
+    public static string Enum<T>(T value) where T : struct, Enum => PlanNamespace + typeof(T).Name + "." + value;
+
+    public static string String(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c < ' ' || c > '~')
+                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else
+                        builder.Append(c);
+                    break;
+            }
+        }
+        return builder.Append('"').ToString();
+    }
+
+    /// <summary>Text for an XML doc comment.</summary>
+    public static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}

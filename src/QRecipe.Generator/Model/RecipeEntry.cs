@@ -1,0 +1,6 @@
+using QRecipe.Language.Text;
+
+namespace QRecipe.Generator.Model;
+
+/// <summary>What the registry and the duplicate-name check need to know about one recipe.</summary>
+public sealed record RecipeEntry(string Namespace, string ClassName, string Path, SourceSpan NameSpan);

@@ -1,0 +1,7 @@
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Generator.Model;
+
+/// <summary>All recipes of the compilation in a stable order (namespace, name, path), for the registry and the
+/// duplicate-name check.</summary>
+public sealed record RecipeSet(string Namespace, EquatableArray<RecipeEntry> Entries, bool ModernSyntax);
