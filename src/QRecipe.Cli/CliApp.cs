@@ -13,6 +13,9 @@ public static class CliApp
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(FormatCommand.Create(output, error));
         root.Subcommands.Add(ExplainCommand.Create(output, error));
+        root.Subcommands.Add(ImportCommand.Create(output, error));
+        root.Subcommands.Add(ExportCommand.Create(output, error));
+        root.Subcommands.Add(ModelsCommand.Create(output));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

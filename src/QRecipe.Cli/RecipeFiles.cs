@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using QRecipe.Language;
+using QRecipe.Language.Plan;
 
 namespace QRecipe.Cli;
 
@@ -44,6 +46,29 @@ internal static class RecipeFiles
             error.WriteLine($"{path}: error QR0801: cannot read the file: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>Compiles one recipe file, printing its diagnostics. Returns the exit code to stop with (2 when the
+    /// path is wrong, 1 when the recipe has errors) or 0 with the plan.</summary>
+    public static int TryCompileOne(string path, TextWriter output, TextWriter error, out RecipePlan? plan, out RecipeCompilation? compilation)
+    {
+        plan = null;
+        compilation = null;
+        if (!TryExpand(new[] { path }, error, out var files))
+            return 2;
+        if (files.Count != 1)
+        {
+            error.WriteLine($"qrecipe: '{path}' names {files.Count} recipes; pass one .qrecipe file");
+            return 2;
+        }
+        var text = Read(files[0], error);
+        if (text is null)
+            return 1;
+        compilation = RecipeCompiler.Compile(text, files[0]);
+        foreach (var diagnostic in compilation.Diagnostics)
+            (diagnostic.IsError ? error : output).WriteLine(diagnostic);
+        plan = compilation.Plan;
+        return plan is null ? 1 : 0;
     }
 
     /// <summary>Replaces a file's content atomically: a crash leaves either the old or the new text, never half.</summary>

@@ -25,16 +25,9 @@ internal static class ExplainCommand
 
     private static int Run(string path, int block, int step, TextWriter output, TextWriter error)
     {
-        if (!RecipeFiles.TryExpand(new[] { path }, error, out var files))
-            return 2;
-        var text = RecipeFiles.Read(files[0], error);
-        if (text is null)
-            return 1;
-        var compilation = RecipeCompiler.Compile(text, files[0]);
-        foreach (var diagnostic in compilation.Diagnostics)
-            (diagnostic.IsError ? error : output).WriteLine(diagnostic);
-        if (compilation.Plan is not { } plan)
-            return 1;
+        var status = RecipeFiles.TryCompileOne(path, output, error, out var compiled, out var compilation);
+        if (compiled is not { } plan || compilation is null)
+            return status;
         if ((uint)block >= (uint)plan.Depth || (uint)step >= (uint)plan.Steps)
         {
             error.WriteLine($"qrecipe: block must be in 0..{plan.Depth - 1} and step in 0..{plan.Steps - 1}; got block {block}, step {step}");
