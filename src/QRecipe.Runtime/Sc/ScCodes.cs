@@ -1,0 +1,55 @@
+using System;
+
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>
+/// An operand in the SC domain (sc-kernels.md §2.1), rows × dims row-major: enable-grid boundary and sign per element,
+/// dequantization scale per row. Unipolar operands also carry the zero point and the exact integer row sum per row;
+/// their signs are all +1.
+/// </summary>
+public sealed class ScCodes
+{
+    public ScCodes(int rows, int dims, bool unipolar)
+    {
+        Rows = rows;
+        Dims = dims;
+        Boundary = new ushort[rows * dims];
+        Value = new short[rows * dims];
+        Sign = new sbyte[rows * dims];
+        Scale = new double[rows];
+        if (unipolar)
+        {
+            ZeroPoint = new float[rows];
+            RowSum = new long[rows];
+        }
+    }
+
+    public int Rows { get; }
+    public int Dims { get; }
+    public ushort[] Boundary { get; }
+    /// <summary>The integer x_int itself (signed for bipolar); the legacy kernels re-map it to their own grid (§4.6).</summary>
+    public short[] Value { get; }
+    public sbyte[] Sign { get; }
+    /// <summary>Per-row scale. fp32 values except on the per-tensor path, whose scalars scmp keeps in double (§2.2).</summary>
+    public double[] Scale { get; }
+    public float[]? ZeroPoint { get; }
+    public long[]? RowSum { get; }
+
+    /// <summary>Rows [first, first + count) as a new operand (per-tensor 3-D: one global range, one call per slice).</summary>
+    public ScCodes Slice(int first, int count)
+    {
+        var slice = new ScCodes(count, Dims, ZeroPoint is not null);
+        var elements = (first * Dims)..((first + count) * Dims);
+        Boundary.AsSpan(elements).CopyTo(slice.Boundary);
+        Value.AsSpan(elements).CopyTo(slice.Value);
+        Sign.AsSpan(elements).CopyTo(slice.Sign);
+        Scale.AsSpan(first, count).CopyTo(slice.Scale);
+        ZeroPoint?.AsSpan(first, count).CopyTo(slice.ZeroPoint!);
+        RowSum?.AsSpan(first, count).CopyTo(slice.RowSum!);
+        return slice;
+    }
+
+    /// <summary>Exact integer form of §2.4: boundary = round_half_even(x·G/qmax) = floor((2·x·G + qmax) / (2·qmax)).</summary>
+    public static ushort ToBoundary(int magnitude, int grid, int qmax) =>
+        (ushort)((2L * magnitude * grid + qmax) / (2L * qmax));
+}

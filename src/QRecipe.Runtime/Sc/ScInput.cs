@@ -1,0 +1,52 @@
+using System;
+
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>Argument checks and SmoothQuant application of an SC call (sc-kernels.md §1 steps 1 and 3).</summary>
+internal static class ScInput
+{
+    public static void Validate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
+        ReadOnlySpan<float> smoothScales)
+    {
+        if (batch < 1 || n < 1 || m < 1 || d < 1)
+            throw new ArgumentOutOfRangeException(nameof(d), $"SC matmul dimensions must be positive (batch {batch}, n {n}, m {m}, d {d})");
+        if (a.Length != (long)batch * n * d)
+            throw new ArgumentException($"operand a has {a.Length} elements, expected {batch}×{n}×{d} = {(long)batch * n * d}", nameof(a));
+        if (b.Length != (long)batch * m * d)
+            throw new ArgumentException($"operand b has {b.Length} elements, expected {batch}×{m}×{d} = {(long)batch * m * d}", nameof(b));
+        RequireFinite(a, nameof(a));
+        RequireFinite(b, nameof(b));
+        if (smoothScales.IsEmpty)
+            return;
+        if (smoothScales.Length != d)
+            throw new ArgumentException($"smooth scales have {smoothScales.Length} entries, expected d = {d} (§5.4)", nameof(smoothScales));
+        for (var j = 0; j < d; j++)
+        {
+            if (!float.IsFinite(smoothScales[j]) || smoothScales[j] <= 0)
+                throw new ArgumentException($"smooth scale {j} is {smoothScales[j]}; scales must be finite and positive", nameof(smoothScales));
+        }
+    }
+
+    /// <summary>a ← a / s and b ← b · s along the last axis, in fp32, before any quantization (§5.4).</summary>
+    public static (float[] A, float[] B) Smooth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> s)
+    {
+        var sa = a.ToArray();
+        var sb = b.ToArray();
+        if (s.IsEmpty)
+            return (sa, sb);
+        for (var i = 0; i < sa.Length; i++)
+            sa[i] /= s[i % s.Length];
+        for (var i = 0; i < sb.Length; i++)
+            sb[i] *= s[i % s.Length];
+        return (sa, sb);
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> x, string name)
+    {
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (!float.IsFinite(x[i]))
+                throw new ArgumentException($"operand {name} has a non-finite value {x[i]} at flat index {i}; SC quantization needs finite inputs", name);
+        }
+    }
+}

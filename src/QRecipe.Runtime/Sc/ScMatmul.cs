@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>
+/// Bit-exact simulation of scmp's <c>sc_matmul</c> (sc-kernels.md §1): out ≈ a·bᵀ with a (n×d) and b (m×d), or per
+/// slice of 3-D operands (batch×n×d, batch×m×d). Row-major float spans; results are fp32, row-major.
+/// </summary>
+public static class ScMatmul
+{
+    /// <summary>2-D product, shape n×m.</summary>
+    public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, ScOptions options,
+        ReadOnlySpan<float> smoothScales = default) =>
+        Decode(Partials(a, b, 1, n, m, d, options, smoothScales, threeD: false), n, m, d, options.Resolve());
+
+    /// <summary>3-D product, shape batch×n×m (per_head, per_tensor with one global range, per_row per slice).</summary>
+    public static float[] MultiplyBatched(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
+        ScOptions options, ReadOnlySpan<float> smoothScales = default)
+    {
+        var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
+        var geometry = options.Resolve();
+        var output = new float[batch * n * m];
+        for (var s = 0; s < batch; s++)
+            Decode([partials[s]], n, m, d, geometry).CopyTo(output, s * n * m);
+        return output;
+    }
+
+    /// <summary>The integer partials of a call: one per chunk (2-D chunked), one per slice (3-D), else one.</summary>
+    internal static List<ScPartial> Partials(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
+        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD)
+    {
+        var g = options.Resolve();
+        ScInput.Validate(a, b, batch, n, m, d, smoothScales);
+        var (sa, sb) = ScInput.Smooth(a, b, smoothScales);
+        if (options.Granularity == ScGranularity.PerHead && !threeD)
+            throw new ArgumentException("per_head granularity needs 3-D operands (§1)", nameof(options));
+        if (options.Chunk > 0 && threeD)
+            throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
+
+        var chunked = options.Chunk > 0 && d > options.Chunk;
+        var tableDims = chunked ? options.Chunk : d;
+        var unipolar = options.Mode == ScMode.Unipolar;
+        var product = new ScProduct(g, options.Kernel, !unipolar, ScSequences.Prepare(g, tableDims));
+        var partials = new List<ScPartial>();
+        if (chunked)
+        {
+            for (var c0 = 0; c0 < d; c0 += options.Chunk)
+            {
+                var width = Math.Min(options.Chunk, d - c0);
+                var qa = ScQuantizer.BipolarFusedFp32(Columns(sa, n, d, c0, width), n, width, perRow: true, g);
+                var qb = ScQuantizer.BipolarFusedFp32(Columns(sb, m, d, c0, width), m, width, perRow: true, g);
+                partials.Add(product.Run(qa, qb, ScDecode.RowScales));
+            }
+
+            return partials;
+        }
+
+        if (options.Granularity == ScGranularity.PerTensor)
+        {
+            // One range over all slices (§13 item 4), then one kernel call per slice.
+            var qa = unipolar ? ScQuantizer.UnipolarPerTensor(sa, batch * n, d, g) : ScQuantizer.BipolarPerTensor(sa, batch * n, d, g);
+            var qb = unipolar ? ScQuantizer.UnipolarPerTensor(sb, batch * m, d, g) : ScQuantizer.BipolarPerTensor(sb, batch * m, d, g);
+            for (var s = 0; s < batch; s++)
+                partials.Add(product.Run(qa.Slice(s * n, n), qb.Slice(s * m, m), ScDecode.TensorScales));
+            return partials;
+        }
+
+        if (threeD && options.Granularity == ScGranularity.PerRow && !unipolar)
+        {
+            foreach (var (group, rows) in new[] { (options.GroupA, n), (options.GroupB, m) })
+            {
+                if (group != 1 && group < rows)
+                    throw new NotSupportedException(
+                        $"3-D bipolar per_row supports row groups of 1 or >= rows per slice ({rows}), not {group} (§1)");
+            }
+        }
+
+        for (var s = 0; s < batch; s++)
+        {
+            var sliceA = sa.AsSpan(s * n * d, n * d);
+            var sliceB = sb.AsSpan(s * m * d, m * d);
+            if (options.Granularity == ScGranularity.PerHead)
+            {
+                var qa = ScQuantizer.BipolarFusedFp32(sliceA, n, d, perRow: false, g);
+                var qb = ScQuantizer.BipolarFusedFp32(sliceB, m, d, perRow: false, g);
+                partials.Add(product.Run(qa, qb, ScDecode.HeadScale));
+            }
+            else
+            {
+                var qa = unipolar ? ScQuantizer.UnipolarGrouped(sliceA, n, d, options.GroupA, g) : ScQuantizer.BipolarGrouped(sliceA, n, d, options.GroupA, g);
+                var qb = unipolar ? ScQuantizer.UnipolarGrouped(sliceB, m, d, options.GroupB, g) : ScQuantizer.BipolarGrouped(sliceB, m, d, options.GroupB, g);
+                partials.Add(product.Run(qa, qb, ScDecode.RowScales));
+            }
+        }
+
+        return partials;
+    }
+
+    /// <summary>Final fp32 multiplies of §4.3/§4.4, partials summed in order (chunks, §4.5).</summary>
+    internal static float[] Decode(IReadOnlyList<ScPartial> partials, int n, int m, int d, in ScGeometry g)
+    {
+        var output = new float[n * m];
+        var factor = g.DecodeFactor;
+        foreach (var partial in partials)
+        {
+            var (acc, qa, qb) = (partial.Acc, partial.A, partial.B);
+            var dims = qa.Dims;
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < m; j++)
+                {
+                    var raw = (float)acc[i * m + j] * factor;
+                    if (qa.ZeroPoint is { } zpA && qb.ZeroPoint is { } zpB)
+                        raw += -zpB[j] * qa.RowSum![i] - zpA[i] * qb.RowSum![j] + dims * zpA[i] * zpB[j];
+                    output[i * m + j] += partial.Decode == ScDecode.HeadScale
+                        ? acc[i * m + j] * (factor * (float)(qa.Scale[i] * qb.Scale[j]))
+                        : raw * (partial.Decode == ScDecode.TensorScales
+                            ? (float)(qa.Scale[i] * qb.Scale[j])
+                            : (float)qa.Scale[i] * (float)qb.Scale[j]);
+                }
+            }
+        }
+
+        return output;
+    }
+
+    private static float[] Columns(ReadOnlySpan<float> x, int rows, int d, int c0, int width)
+    {
+        var result = new float[rows * width];
+        for (var r = 0; r < rows; r++)
+            x.Slice(r * d + c0, width).CopyTo(result.AsSpan(r * width, width));
+        return result;
+    }
+}

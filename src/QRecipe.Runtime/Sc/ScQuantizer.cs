@@ -1,0 +1,146 @@
+using System;
+
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>
+/// FP → SC-domain quantization (sc-kernels.md §2.2–2.4), reproducing each scmp path's fp32/double recipe so the
+/// integer codes match bit for bit. All rounding is half to even (§0).
+/// </summary>
+public static class ScQuantizer
+{
+    private const float MinRangeF = 1e-5f;
+    private const double MinRangeD = 1e-5;
+
+    /// <summary>Bipolar with a range per group of <paramref name="group"/> consecutive rows (a final partial group
+    /// gets its own); fp32 <c>x / scale</c> (<c>_grouped_symmetric_quant</c>).</summary>
+    public static ScCodes BipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g)
+    {
+        var codes = new ScCodes(rows, dims, unipolar: false);
+        for (var r0 = 0; r0 < rows; r0 += group)
+        {
+            var r1 = Math.Min(rows, r0 + group);
+            var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / g.QMax;
+            for (var r = r0; r < r1; r++)
+            {
+                codes.Scale[r] = scale;
+                for (var d = 0; d < dims; d++)
+                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] / scale), g);
+            }
+        }
+
+        return codes;
+    }
+
+    /// <summary>Bipolar, one range for the whole tensor; scale and 1/scale in double, kernel <c>x·fp32(inv)</c>
+    /// (<c>fused_quantize_bipolar</c>).</summary>
+    public static ScCodes BipolarPerTensor(ReadOnlySpan<float> x, int rows, int dims, in ScGeometry g)
+    {
+        var codes = new ScCodes(rows, dims, unipolar: false);
+        var scale = Math.Max((double)AbsMax(x), MinRangeD) / g.QMax;
+        var inv = (float)(1.0 / scale);
+        Array.Fill(codes.Scale, scale);
+        for (var i = 0; i < rows * dims; i++)
+            SetBipolar(codes, i, MathF.Round(x[i] * inv), g);
+        return codes;
+    }
+
+    /// <summary>Bipolar with fp32 <c>scale = absmax/qmax</c>, <c>inv = 1/scale</c>, <c>x·inv</c>, one range for all
+    /// rows: the per-head kernel on one head, and the chunked path (§2.2) on one (row, chunk).</summary>
+    public static ScCodes BipolarFusedFp32(ReadOnlySpan<float> x, int rows, int dims, bool perRow, in ScGeometry g)
+    {
+        var codes = new ScCodes(rows, dims, unipolar: false);
+        var groupRows = perRow ? 1 : rows;
+        for (var r0 = 0; r0 < rows; r0 += groupRows)
+        {
+            var r1 = r0 + groupRows;
+            var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / g.QMax;
+            var inv = 1f / scale;
+            for (var r = r0; r < r1; r++)
+            {
+                codes.Scale[r] = scale;
+                for (var d = 0; d < dims; d++)
+                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] * inv), g);
+            }
+        }
+
+        return codes;
+    }
+
+    /// <summary>Unipolar with a range per row group, all fp32 (<c>_grouped_asymmetric_quant</c>).</summary>
+    public static ScCodes UnipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g)
+    {
+        var codes = new ScCodes(rows, dims, unipolar: true);
+        for (var r0 = 0; r0 < rows; r0 += group)
+        {
+            var r1 = Math.Min(rows, r0 + group);
+            var (min, max) = MinMax(x[(r0 * dims)..(r1 * dims)]);
+            var scale = Math.Max(max - min, MinRangeF) / g.QMax;
+            var zp = Math.Clamp(MathF.Round(-min / scale), 0f, g.QMax);
+            for (var r = r0; r < r1; r++)
+            {
+                codes.Scale[r] = scale;
+                codes.ZeroPoint![r] = zp;
+                for (var d = 0; d < dims; d++)
+                    SetUnipolar(codes, r, d, MathF.Round(x[r * dims + d] / scale + zp), g);
+            }
+        }
+
+        return codes;
+    }
+
+    /// <summary>Unipolar per tensor: scalars in double, kernel <c>x·fp32(inv) + fp32(zp)</c>
+    /// (<c>fused_quantize_unipolar</c>).</summary>
+    public static ScCodes UnipolarPerTensor(ReadOnlySpan<float> x, int rows, int dims, in ScGeometry g)
+    {
+        var codes = new ScCodes(rows, dims, unipolar: true);
+        var (min, max) = MinMax(x);
+        var scale = Math.Max((double)max - min, MinRangeD) / g.QMax;
+        var zp = (float)Math.Clamp(Math.Round(-(double)min / scale), 0, g.QMax);
+        var inv = (float)(1.0 / scale);
+        Array.Fill(codes.Scale, scale);
+        Array.Fill(codes.ZeroPoint!, zp);
+        for (var r = 0; r < rows; r++)
+        {
+            for (var d = 0; d < dims; d++)
+                SetUnipolar(codes, r, d, MathF.Round(x[r * dims + d] * inv + zp), g);
+        }
+
+        return codes;
+    }
+
+    private static void SetBipolar(ScCodes codes, int index, float rounded, in ScGeometry g)
+    {
+        var value = (int)Math.Clamp(rounded, -g.QMax, g.QMax);
+        codes.Value[index] = (short)value;
+        codes.Sign[index] = (sbyte)Math.Sign(value);
+        codes.Boundary[index] = ScCodes.ToBoundary(Math.Abs(value), g.G, g.QMax);
+    }
+
+    private static void SetUnipolar(ScCodes codes, int row, int d, float rounded, in ScGeometry g)
+    {
+        var value = (int)Math.Clamp(rounded, 0f, g.QMax);
+        var index = row * codes.Dims + d;
+        codes.Value[index] = (short)value;
+        codes.Sign[index] = 1;
+        codes.Boundary[index] = ScCodes.ToBoundary(value, g.G, g.QMax);
+        codes.RowSum![row] += value;
+    }
+
+    private static float AbsMax(ReadOnlySpan<float> x)
+    {
+        var (min, max) = MinMax(x);
+        return Math.Max(Math.Abs(min), Math.Abs(max));
+    }
+
+    private static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (var v in x)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
+        return (min, max);
+    }
+}

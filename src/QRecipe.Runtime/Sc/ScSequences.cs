@@ -1,0 +1,55 @@
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>
+/// The prepared RNG prefixes of both operands, one row of L values per dimension (sc-kernels.md §3.4
+/// <c>_prepare_rng_prefix</c>): value [d·L + t] is the comparator input of dimension d at cycle t, on [0, G).
+/// </summary>
+public sealed class ScSequences
+{
+    private ScSequences(int dims, int length, ushort[] a, ushort[] b)
+    {
+        Dims = dims;
+        Length = length;
+        A = a;
+        B = b;
+    }
+
+    public int Dims { get; }
+    public int Length { get; }
+    public ushort[] A { get; }
+    public ushort[] B { get; }
+
+    /// <summary>
+    /// Prefix of length L; XOR with μ_d when the prefix is truncated (G = 2^p) or whenever the grid is rescaled
+    /// (G ≠ 2^p, scmp's default SC_SCRAMBLE_RESCALE=1; mode <c>off</c> scrambles nothing); then r' = floor(r·G/2^p).
+    /// At L = G = 2^p nothing is scrambled, as in scmp HEAD (§13 item 1).
+    /// </summary>
+    public static ScSequences Prepare(in ScGeometry geometry, int dims)
+    {
+        var (p, length, grid) = (geometry.P, geometry.L, geometry.G);
+        var full = 1 << p;
+        var scramble = geometry.Scramble != ScScramble.Off && (grid != full || length < full);
+        var masks = ScrambleMasks.For(scramble ? geometry.Scramble : ScScramble.Off, p, dims, geometry.ScrambleSeed);
+        return new ScSequences(dims, length,
+            PrepareOne(SobolSequence.Generate(p, ScOperand.A), masks, length, grid, p),
+            PrepareOne(SobolSequence.Generate(p, ScOperand.B), masks, length, grid, p));
+    }
+
+    private static ushort[] PrepareOne(int[] sequence, int[] masks, int length, int grid, int p)
+    {
+        var full = 1 << p;
+        var prepared = new ushort[masks.Length * length];
+        for (var d = 0; d < masks.Length; d++)
+        {
+            for (var t = 0; t < length; t++)
+            {
+                var r = sequence[t] ^ masks[d];
+                prepared[d * length + t] = (ushort)(grid == full ? r : r * grid >> p);
+            }
+        }
+
+        return prepared;
+    }
+}

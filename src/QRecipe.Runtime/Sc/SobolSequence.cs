@@ -1,0 +1,60 @@
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>Which operand a Sobol sequence drives: a uses the "q" seed, b the "k" seed (sc-kernels.md §3.1).</summary>
+public enum ScOperand
+{
+    A,
+    B,
+}
+
+/// <summary>The 1-D base-2 Sobol sequences of scmp's <c>Sobol</c> (§3.1), in Gray-code order.</summary>
+public static class SobolSequence
+{
+    /// <summary>Seed of the operand's generator: q = all ones; k = ones with seed[4] = 9 (p ≥ 5), seed[6] = 41
+    /// (p ≥ 7) and, at p = 8 exactly, seed[7] = 255.</summary>
+    public static int[] Seed(int p, ScOperand operand)
+    {
+        var seed = new int[p];
+        for (var i = 0; i < p; i++)
+            seed[i] = 1;
+        if (operand == ScOperand.B)
+        {
+            if (p >= 5)
+                seed[4] = 9;
+            if (p >= 7)
+                seed[6] = 41;
+            if (p == 8)
+                seed[7] = 255;
+        }
+
+        return seed;
+    }
+
+    /// <summary>dir[i] = seed[i]·2^(p-1-i).</summary>
+    public static int[] DirectionNumbers(int p, ScOperand operand)
+    {
+        var seed = Seed(p, operand);
+        var direction = new int[p];
+        for (var i = 0; i < p; i++)
+            direction[i] = seed[i] << (p - 1 - i);
+        return direction;
+    }
+
+    /// <summary>All 2^p values: x_0 = 0, x_{n+1} = x_n XOR dir[lowest zero bit of n].</summary>
+    public static int[] Generate(int p, ScOperand operand)
+    {
+        var direction = DirectionNumbers(p, operand);
+        var length = 1 << p;
+        var values = new int[length];
+        var x = 0;
+        for (var n = 0; n < length; n++)
+        {
+            values[n] = x;
+            var c = System.Numerics.BitOperations.TrailingZeroCount(~n);
+            if (c < p)
+                x ^= direction[c];
+        }
+
+        return values;
+    }
+}
