@@ -1,0 +1,83 @@
+using System;
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Runtime.Checkpoints;
+
+/// <summary>
+/// An open checkpoint file: its format, recognised from the content rather than the extension, and its state
+/// dict. The file stays memory-mapped until disposal; tensors are decoded only when copied out.
+/// </summary>
+public sealed class Checkpoint : IDisposable
+{
+    private readonly MappedFile _file;
+
+    private Checkpoint(MappedFile file, CheckpointFormat format, StateDict tensors)
+    {
+        _file = file;
+        Format = format;
+        Tensors = tensors;
+    }
+
+    public string Path => _file.DisplayName;
+
+    public CheckpointFormat Format { get; }
+
+    /// <summary>The tensors under the names the file uses.</summary>
+    public StateDict Tensors { get; }
+
+    /// <summary>Opens a PyTorch .pt (zip) or .safetensors file; throws <see cref="CheckpointException"/> for anything unusable.</summary>
+    public static Checkpoint Open(string path)
+    {
+        var file = MappedFile.Open(path);
+        try
+        {
+            var format = Detect(file);
+            var tensors = format == CheckpointFormat.TorchZip ? TorchCheckpointReader.Read(file) : SafetensorsReader.Read(file);
+            return new Checkpoint(file, format, tensors);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a DiT checkpoint in either key layout, presents it in the original DiT layout and checks it against
+    /// <paramref name="model"/>; every missing key, unexpected key and wrong shape is reported in one exception.
+    /// </summary>
+    public static Checkpoint OpenDit(string path, ModelSpec model)
+    {
+        var raw = Open(path);
+        try
+        {
+            var dit = KeyLayout.ToDit(path, raw.Tensors);
+            StateDictValidator.Validate(dit, model).ThrowIfInvalid(path, model);
+            return new Checkpoint(raw._file, raw.Format, dit);
+        }
+        catch
+        {
+            raw.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    private static CheckpointFormat Detect(MappedFile file)
+    {
+        if (file.Length < 9)
+            throw new CheckpointException(file.DisplayName, $"the file has only {file.Length} bytes, too few for any checkpoint format");
+        var head = file.Bytes(0, 9, "the file header");
+        if (head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
+            return CheckpointFormat.TorchZip;
+        // A pickle PROTO opcode: torch.save's format before PyTorch 1.6 (spec F.1, legacy).
+        if (head[0] == 0x80)
+            throw new CheckpointException(file.DisplayName,
+                "this is a legacy (pre-1.6, non-zip) PyTorch file, which is not supported; re-save it with a current PyTorch: torch.save(torch.load(f), f2)");
+        if (head[8] == (byte)'{')
+            return CheckpointFormat.Safetensors;
+        throw new CheckpointException(file.DisplayName,
+            "not a recognised checkpoint: expected a PyTorch .pt (a zip starting with 'PK') or a .safetensors file (a header length and a JSON header)");
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace QRecipe.Runtime.Checkpoints;
+
+/// <summary>
+/// One tensor of a loaded state dict. The data stays in the (memory-mapped) file until <see cref="CopyTo"/>
+/// decodes it, as float32 in row-major order, into a buffer the caller owns, so the tensor layer can fill its
+/// own storage without an intermediate copy.
+/// </summary>
+public abstract class CheckpointEntry
+{
+    private protected CheckpointEntry(string name, CheckpointDType dtype, IReadOnlyList<int> shape)
+    {
+        Name = name;
+        DType = dtype;
+        Shape = shape;
+        long count = 1;
+        foreach (int dim in shape)
+            count *= dim;
+        ElementCount = count;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The stored element type (the data is widened to float32 when copied).</summary>
+    public CheckpointDType DType { get; }
+
+    public IReadOnlyList<int> Shape { get; }
+
+    public long ElementCount { get; }
+
+    /// <summary>Decodes the tensor into <paramref name="destination"/>, which must hold exactly <see cref="ElementCount"/> floats.</summary>
+    public void CopyTo(Span<float> destination)
+    {
+        if (destination.Length != ElementCount)
+            throw new ArgumentException(
+                $"'{Name}' has {ElementCount} elements but the destination holds {destination.Length}", nameof(destination));
+        CopyToCore(destination);
+    }
+
+    /// <summary>The tensor as a new float32 array (a convenience for tests and small tensors).</summary>
+    public float[] ToArray()
+    {
+        var values = new float[ElementCount];
+        CopyToCore(values);
+        return values;
+    }
+
+    public override string ToString() => $"{Name} {DType} {FormatShape(Shape)}";
+
+    /// <summary>Shapes are written like PyTorch prints them, e.g. [3456, 1152].</summary>
+    public static string FormatShape(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape) + "]";
+
+    internal static bool SameShape(IReadOnlyList<int> a, IReadOnlyList<int> b) => a.SequenceEqual(b);
+
+    /// <summary>The same data under another key (layout mapping).</summary>
+    internal abstract CheckpointEntry WithName(string name);
+
+    private protected abstract void CopyToCore(Span<float> destination);
+}

@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+
+namespace QRecipe.Runtime.Checkpoints;
+
+/// <summary>
+/// A tensor that is a strided view of a storage inside a mapped file: element (i0, i1, …) lives at storage
+/// element offset + Σ i_k·stride_k (spec F.1). Safetensors tensors are the contiguous special case.
+/// </summary>
+internal sealed class MappedTensorEntry : CheckpointEntry
+{
+    // Contiguous runs are decoded in chunks so a span never exceeds int range.
+    private const int ChunkElements = 1 << 20;
+
+    private readonly MappedFile _file;
+    private readonly long _storageStart;
+    private readonly long _offset;
+    private readonly long[] _strides;
+    private readonly bool _bigEndian;
+
+    private MappedTensorEntry(string name, CheckpointDType dtype, int[] shape, MappedFile file, long storageStart,
+        long offset, long[] strides, bool bigEndian)
+        : base(name, dtype, shape)
+    {
+        _file = file;
+        _storageStart = storageStart;
+        _offset = offset;
+        _strides = strides;
+        _bigEndian = bigEndian;
+    }
+
+    /// <summary>
+    /// Checks that every element of the view lies inside the storage (storageElements elements at byte
+    /// storageStart of the file), so decoding can never read outside it.
+    /// </summary>
+    public static MappedTensorEntry Create(string name, CheckpointDType dtype, int[] shape, MappedFile file,
+        long storageStart, long storageElements, long offset, long[] strides, bool bigEndian)
+    {
+        if (offset < 0)
+            throw new CheckpointException(file.DisplayName, $"tensor '{name}' has a negative storage offset {offset}");
+        long last = offset;
+        bool empty = false;
+        for (int k = 0; k < shape.Length; k++)
+        {
+            if (shape[k] < 0 || strides[k] < 0)
+                throw new CheckpointException(file.DisplayName,
+                    $"tensor '{name}' has a negative size or stride (size {FormatShape(shape)}, stride ({string.Join(", ", strides)}))");
+            if (shape[k] == 0)
+                empty = true;
+            else
+                last += (shape[k] - 1) * strides[k];
+        }
+        if (!empty && last >= storageElements)
+            throw new CheckpointException(file.DisplayName,
+                $"tensor '{name}' (size {FormatShape(shape)}, offset {offset}, stride ({string.Join(", ", strides)})) reaches element {last} of a storage with {storageElements} elements");
+        file.CheckRange(storageStart, storageElements * dtype.ElementSize(), $"the data of tensor '{name}'");
+        return new MappedTensorEntry(name, dtype, shape, file, storageStart, offset, strides, bigEndian);
+    }
+
+    /// <summary>Row-major strides of a contiguous tensor.</summary>
+    public static long[] ContiguousStrides(IReadOnlyList<int> shape)
+    {
+        var strides = new long[shape.Count];
+        long stride = 1;
+        for (int k = shape.Count - 1; k >= 0; k--)
+        {
+            strides[k] = stride;
+            stride *= shape[k];
+        }
+        return strides;
+    }
+
+    internal override CheckpointEntry WithName(string name) =>
+        new MappedTensorEntry(name, DType, (int[])Shape, _file, _storageStart, _offset, _strides, _bigEndian);
+
+    private protected override void CopyToCore(Span<float> destination)
+    {
+        if (destination.IsEmpty)
+            return;
+        if (IsContiguous())
+        {
+            DecodeRun(_offset, destination);
+            return;
+        }
+
+        // Odometer over all but the innermost dimension; each innermost row is one run (stride 1) or a gather.
+        int rank = Shape.Count;
+        int rowLength = Shape[rank - 1];
+        long rowStride = _strides[rank - 1];
+        var index = new int[rank - 1];
+        long rowStart = _offset;
+        for (int row = 0; row * (long)rowLength < destination.Length; row++)
+        {
+            var target = destination.Slice(row * rowLength, rowLength);
+            if (rowStride == 1)
+                DecodeRun(rowStart, target);
+            else
+                for (int i = 0; i < rowLength; i++)
+                    target[i] = DecodeAt(rowStart + i * rowStride);
+
+            for (int k = rank - 2; k >= 0; k--)
+            {
+                rowStart += _strides[k];
+                if (++index[k] < Shape[k])
+                    break;
+                rowStart -= index[k] * _strides[k];
+                index[k] = 0;
+            }
+        }
+    }
+
+    private bool IsContiguous()
+    {
+        long expected = 1;
+        for (int k = Shape.Count - 1; k >= 0; k--)
+        {
+            if (Shape[k] != 1 && _strides[k] != expected)
+                return false;
+            expected *= Shape[k];
+        }
+        return true;
+    }
+
+    private void DecodeRun(long firstElement, Span<float> destination)
+    {
+        int size = DType.ElementSize();
+        for (int done = 0; done < destination.Length; done += ChunkElements)
+        {
+            var chunk = destination.Slice(done, Math.Min(ChunkElements, destination.Length - done));
+            var bytes = _file.Bytes(_storageStart + (firstElement + done) * size, chunk.Length * size, $"the data of tensor '{Name}'");
+            ElementDecoder.Decode(bytes, DType, _bigEndian, chunk);
+        }
+    }
+
+    private float DecodeAt(long element)
+    {
+        int size = DType.ElementSize();
+        return ElementDecoder.DecodeOne(_file.Bytes(_storageStart + element * size, size, $"the data of tensor '{Name}'"), DType, _bigEndian);
+    }
+}

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+
+namespace QRecipe.Runtime.Checkpoints;
+
+/// <summary>
+/// Reads a .safetensors file (spec F.3): an 8-byte little-endian header length, a JSON header mapping each name
+/// to dtype, shape and [begin, end) data offsets relative to the end of the header, then the raw little-endian
+/// data, which stays memory-mapped. Every header field is checked before any tensor byte is touched.
+/// </summary>
+internal static class SafetensorsReader
+{
+    // The format's own limit; it also bounds the one allocation the header needs.
+    private const long MaxHeaderLength = 100_000_000;
+
+    private static readonly HashSet<string> UnsupportedDTypes = new(StringComparer.Ordinal)
+    {
+        "F64", "I64", "I32", "I16", "I8", "U64", "U32", "U16", "U8", "BOOL", "F8_E4M3", "F8_E5M2", "C64",
+    };
+
+    private readonly record struct Declared(string Name, CheckpointDType DType, int[] Shape, long Begin, long End);
+
+    public static StateDict Read(MappedFile file)
+    {
+        ulong headerLength = file.UInt64(0, "the safetensors header length");
+        if (headerLength > MaxHeaderLength || (long)headerLength > file.Length - 8)
+            throw new CheckpointException(file.DisplayName,
+                $"the safetensors header length is {headerLength} bytes but the file has only {file.Length - 8} bytes after it (truncated or not a safetensors file)");
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = file.Length - dataStart;
+
+        var declared = ParseHeader(file, file.Bytes(8, (int)headerLength, "the safetensors header").ToArray());
+        CheckOffsets(file, declared, dataLength);
+        return new StateDict(file.DisplayName, declared.Select(d => MappedTensorEntry.Create(
+            d.Name, d.DType, d.Shape, file, dataStart + d.Begin, (d.End - d.Begin) / d.DType.ElementSize(), 0,
+            MappedTensorEntry.ContiguousStrides(d.Shape), bigEndian: false)));
+    }
+
+    private static List<Declared> ParseHeader(MappedFile file, byte[] header)
+    {
+        // Format detection saw '{' first, so a document that parses is an object.
+        try
+        {
+            using var document = JsonDocument.Parse(header);
+            var declared = new List<Declared>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name != "__metadata__")
+                    declared.Add(ParseTensor(file, property.Name, property.Value));
+            }
+            return declared;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: a name or string that is not valid UTF-8, found only when it is read.
+            throw new CheckpointException(file.DisplayName, $"the safetensors header is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static Declared ParseTensor(MappedFile file, string name, JsonElement value)
+    {
+        CheckpointException Bad(string problem) => new(file.DisplayName, $"safetensors header entry '{name}': {problem}");
+
+        if (value.ValueKind != JsonValueKind.Object)
+            throw Bad("is not an object with dtype, shape and data_offsets");
+        if (!value.TryGetProperty("dtype", out var dtypeText) || dtypeText.ValueKind != JsonValueKind.String)
+            throw Bad("has no dtype");
+        string dtypeName = dtypeText.GetString()!;
+        CheckpointDType dtype = dtypeName switch
+        {
+            "F32" => CheckpointDType.Float32,
+            "F16" => CheckpointDType.Float16,
+            "BF16" => CheckpointDType.BFloat16,
+            _ when UnsupportedDTypes.Contains(dtypeName) => throw Bad($"dtype {dtypeName} is not supported (only F32, F16 and BF16)"),
+            _ => throw Bad($"unknown dtype '{dtypeName}'"),
+        };
+        var shape = Integers(value, "shape", int.MaxValue) ?? throw Bad("has no shape (an array of non-negative integers)");
+        var offsets = Integers(value, "data_offsets", long.MaxValue);
+        if (offsets is not { Length: 2 } || offsets[0] > offsets[1])
+            throw Bad("has no valid data_offsets (two integers [begin, end] with begin <= end)");
+
+        var dims = shape.Select(d => (int)d).ToArray();
+        long bytes;
+        try
+        {
+            bytes = checked(shape.Aggregate(1L, (product, dim) => product * dim) * dtype.ElementSize());
+        }
+        catch (OverflowException)
+        {
+            throw Bad($"shape {CheckpointEntry.FormatShape(dims)} is too large");
+        }
+        if (offsets[1] - offsets[0] != bytes)
+            throw Bad($"shape {CheckpointEntry.FormatShape(dims)} of {dtypeName} needs {bytes} bytes but data_offsets [{offsets[0]}, {offsets[1]}] span {offsets[1] - offsets[0]}");
+        return new Declared(name, dtype, dims, offsets[0], offsets[1]);
+    }
+
+    private static long[]? Integers(JsonElement owner, string property, long max)
+    {
+        if (!owner.TryGetProperty(property, out var array) || array.ValueKind != JsonValueKind.Array)
+            return null;
+        var values = new long[array.GetArrayLength()];
+        int i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long v) || v < 0 || v > max)
+                return null;
+            values[i++] = v;
+        }
+        return values;
+    }
+
+    private static void CheckOffsets(MappedFile file, List<Declared> declared, long dataLength)
+    {
+        Declared? previous = null;
+        foreach (var d in declared.OrderBy(d => d.Begin).ThenBy(d => d.End))
+        {
+            if (d.End > dataLength)
+                throw new CheckpointException(file.DisplayName,
+                    $"tensor '{d.Name}' has data_offsets [{d.Begin}, {d.End}] but the data section has only {dataLength} bytes (truncated file?)");
+            if (previous is { } p && d.Begin < p.End && d.End > d.Begin)
+                throw new CheckpointException(file.DisplayName,
+                    $"tensors '{p.Name}' [{p.Begin}, {p.End}] and '{d.Name}' [{d.Begin}, {d.End}] overlap in the data section");
+            if (d.End > d.Begin)
+                previous = d;
+        }
+    }
+}
