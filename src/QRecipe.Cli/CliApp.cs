@@ -1,21 +1,59 @@
+using System;
 using System.CommandLine;
 using System.IO;
+using System.Reflection;
 using QRecipe.Cli.Commands;
 
 namespace QRecipe.Cli;
 
-/// <summary>The <c>qrecipe</c> command line. Output goes to the given writers so tests can run it in-process.</summary>
+/// <summary>The <c>qrecipe</c> command line. Output goes to the given writers so tests can run it in-process.
+/// Exit codes: 0 ok, 1 recipe or input errors, 2 usage errors, 3 runtime failure.</summary>
 public static class CliApp
 {
+    public const int RecipeErrors = 1;
+    public const int UsageError = 2;
+    public const int RuntimeFailure = 3;
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        var verbose = new Option<bool>("--verbose") { Description = "Print stack traces of unexpected failures", Recursive = true };
         var root = new RootCommand("QRecipe: declarative, checked quantization and stochastic-computing recipes for diffusion transformers.");
+        root.Options.Add(verbose);
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(FormatCommand.Create(output, error));
         root.Subcommands.Add(ExplainCommand.Create(output, error));
         root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(ModelsCommand.Create(output));
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+
+        // The built-in --version reads the entry assembly, which is the test host when tests run the CLI in-process.
+        if (args is ["--version"])
+        {
+            output.WriteLine(typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
+            return 0;
+        }
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line per problem and where to look, instead of the whole help text.
+            foreach (var problem in parse.Errors)
+                error.WriteLine("qrecipe: " + problem.Message);
+            var command = string.Join(" ", parse.CommandResult.Command is RootCommand ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name });
+            error.WriteLine($"Run 'qrecipe {(command.Length == 0 ? string.Empty : command + " ")}--help' for usage.");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine($"qrecipe: {e.Message}");
+            if (parse.GetValue(verbose))
+                error.WriteLine(e.ToString());
+            else
+                error.WriteLine("(run again with --verbose for the stack trace)");
+            return RuntimeFailure;
+        }
     }
 }

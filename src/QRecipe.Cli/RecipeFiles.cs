@@ -55,20 +55,20 @@ internal static class RecipeFiles
         plan = null;
         compilation = null;
         if (!TryExpand(new[] { path }, error, out var files))
-            return 2;
+            return CliApp.UsageError;
         if (files.Count != 1)
         {
             error.WriteLine($"qrecipe: '{path}' names {files.Count} recipes; pass one .qrecipe file");
-            return 2;
+            return CliApp.UsageError;
         }
         var text = Read(files[0], error);
         if (text is null)
-            return 1;
+            return CliApp.RecipeErrors;
         compilation = RecipeCompiler.Compile(text, files[0]);
         foreach (var diagnostic in compilation.Diagnostics)
             (diagnostic.IsError ? error : output).WriteLine(diagnostic);
         plan = compilation.Plan;
-        return plan is null ? 1 : 0;
+        return plan is null ? CliApp.RecipeErrors : 0;
     }
 
     /// <summary>Replaces a file's content atomically: a crash leaves either the old or the new text, never half.</summary>

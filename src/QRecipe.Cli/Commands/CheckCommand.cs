@@ -23,7 +23,7 @@ internal static class CheckCommand
     private static int Run(string[] paths, TextWriter output, TextWriter error)
     {
         if (!RecipeFiles.TryExpand(paths, error, out var files))
-            return 2;
+            return CliApp.UsageError;
         var failed = 0;
         foreach (var file in files)
         {
@@ -45,6 +45,6 @@ internal static class CheckCommand
         }
         var errors = failed == 0 ? "no errors" : $"{failed} with errors";
         output.WriteLine($"{files.Count} recipe{(files.Count == 1 ? string.Empty : "s")} checked, {errors}");
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? 0 : CliApp.RecipeErrors;
     }
 }

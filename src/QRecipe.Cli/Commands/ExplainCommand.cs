@@ -31,7 +31,7 @@ internal static class ExplainCommand
         if ((uint)block >= (uint)plan.Depth || (uint)step >= (uint)plan.Steps)
         {
             error.WriteLine($"qrecipe: block must be in 0..{plan.Depth - 1} and step in 0..{plan.Steps - 1}; got block {block}, step {step}");
-            return 2;
+            return CliApp.UsageError;
         }
         output.WriteLine($"{plan.Name}, block {block}, step {step} of {plan.Steps}:");
         foreach (var op in Operators.All)

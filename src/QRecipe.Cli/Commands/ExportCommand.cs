@@ -37,7 +37,7 @@ internal static class ExportCommand
         catch (InteropException e)
         {
             error.WriteLine("qrecipe: " + e.Message);
-            return 1;
+            return CliApp.RecipeErrors;
         }
         foreach (var warning in export.Warnings)
             error.WriteLine($"{path}: warning: {warning}");

@@ -21,14 +21,14 @@ internal static class FormatCommand
     private static int Run(string[] paths, bool check, TextWriter output, TextWriter error)
     {
         if (!RecipeFiles.TryExpand(paths, error, out var files))
-            return 2;
+            return CliApp.UsageError;
         var status = 0;
         foreach (var file in files)
         {
             var text = RecipeFiles.Read(file, error);
             if (text is null)
             {
-                status = 1;
+                status = CliApp.RecipeErrors;
                 continue;
             }
             var result = RecipeFormatter.Format(text, file);
@@ -37,7 +37,7 @@ internal static class FormatCommand
                 foreach (var diagnostic in result.Errors)
                     error.WriteLine(diagnostic);
                 error.WriteLine($"{file}: not formatted because of syntax errors");
-                status = 1;
+                status = CliApp.RecipeErrors;
                 continue;
             }
             if (result.Text == text)
@@ -45,7 +45,7 @@ internal static class FormatCommand
             if (check)
             {
                 output.WriteLine($"{file}: not in canonical layout");
-                status = 1;
+                status = CliApp.RecipeErrors;
             }
             else
             {

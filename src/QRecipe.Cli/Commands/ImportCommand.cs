@@ -42,7 +42,7 @@ internal static class ImportCommand
             var imageSize = result.GetValue(image);
             var modelText = modelName.TrimStart().StartsWith("custom", StringComparison.Ordinal) ? modelName : $"{modelName} image {imageSize}";
             if (ResolveModel(modelText, error) is not { } spec)
-                return 2;
+                return CliApp.UsageError;
             var options = new ImportOptions(
                 result.GetValue(name) ?? ClassName(path), modelText, spec, result.GetValue(steps),
                 result.GetRequiredValue(precision), result.GetRequiredValue(kernel), result.GetValue(wbits), result.GetValue(abits));
@@ -61,7 +61,7 @@ internal static class ImportCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"qrecipe: cannot read {path}: {e.Message}");
-            return 2;
+            return CliApp.UsageError;
         }
         ScmpImport imported;
         try
@@ -71,7 +71,7 @@ internal static class ImportCommand
         catch (InteropException e)
         {
             error.WriteLine("qrecipe: " + e.Message);
-            return 1;
+            return CliApp.RecipeErrors;
         }
         foreach (var warning in imported.Warnings)
             error.WriteLine("warning: " + warning);
@@ -83,7 +83,7 @@ internal static class ImportCommand
         if (compilation.HasErrors)
         {
             error.WriteLine("qrecipe: the imported recipe does not compile with these options; nothing written");
-            return 1;
+            return CliApp.RecipeErrors;
         }
         var text = RecipeFormatter.Format(imported.Recipe, target).Text;
         if (outFile is null)
