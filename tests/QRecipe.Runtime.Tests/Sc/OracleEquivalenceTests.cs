@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Tests.Sc;
+
+/// <summary>The fast kernels against the cycle-by-cycle simulator: integer accumulators equal bit for bit.</summary>
+public class OracleEquivalenceTests
+{
+    public static IEnumerable<object?[]> EnableCases()
+    {
+        foreach (var p in new[] { 3, 4, 5, 8 })
+        {
+            var full = 1 << p;
+            int[] streams = p == 8 ? [256, 181, 128, 96, 64, 17] : [full, full - 1, full / 2, 3];
+            foreach (var scramble in new[] { ScScramble.Bitrev, ScScramble.Counter, ScScramble.Off, ScScramble.Random })
+            {
+                foreach (var stream in streams)
+                {
+                    yield return [p, stream, null, scramble];
+                    yield return [p, stream, full / 2, scramble];
+                }
+            }
+
+            yield return [p, full, full - 3, ScScramble.Bitrev];
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EnableCases))]
+    public void EnableKernelEqualsCycleByCycleSimulation(int p, int stream, int? grid, ScScramble scramble)
+    {
+        var options = new ScOptions { Precision = p, Stream = stream, Grid = grid, Scramble = scramble, ScrambleSeed = 77 };
+        foreach (var mode in new[] { ScMode.Bipolar, ScMode.Unipolar })
+            AssertEnableMatches(options with { Mode = mode }, n: 5, m: 37, d: 19, seed: (ulong)(p * 1000 + stream));
+    }
+
+    [Fact]
+    public void EnableKernelIsExactAcrossSixteenBitFlushBlocks()
+    {
+        // L = 256 flushes the 16-bit lanes every 127 dimensions: d = 300 spans three blocks.
+        AssertEnableMatches(new ScOptions(), n: 3, m: 33, d: 300, seed: 5);
+        AssertEnableMatches(new ScOptions { Stream = 200, Scramble = ScScramble.Counter }, n: 2, m: 40, d: 170, seed: 6);
+    }
+
+    [Theory]
+    [InlineData(3, 8, ScScramble.Bitrev)]
+    [InlineData(4, 16, ScScramble.Off)]
+    [InlineData(5, 21, ScScramble.Counter)]
+    [InlineData(8, 256, ScScramble.Bitrev)]
+    [InlineData(8, 100, ScScramble.Random)]
+    public void LegacyKernelsEqualCycleByCycleSimulation(int p, int stream, ScScramble scramble)
+    {
+        var xnor = new ScOptions { Precision = p, Stream = stream, Scramble = scramble, Kernel = ScKernel.Xnor };
+        var and = xnor with { Kernel = ScKernel.And, Mode = ScMode.Unipolar };
+        foreach (var options in new[] { xnor, and })
+        {
+            var (a, b, sequences, g) = Setup(options, 4, 9, 70, 11);
+            var expected = NaiveScSimulator.Bitstream(a, b, sequences, options.Kernel == ScKernel.Xnor, g.P, g.QMax);
+            Assert.Equal(expected, BitstreamKernel.Accumulate(a, b, sequences, options.Kernel == ScKernel.Xnor, g.P, g.QMax));
+            BitstreamKernel.ForceScalar = true;
+            try
+            {
+                Assert.Equal(expected, BitstreamKernel.Accumulate(a, b, sequences, options.Kernel == ScKernel.Xnor, g.P, g.QMax));
+            }
+            finally
+            {
+                BitstreamKernel.ForceScalar = false;
+            }
+        }
+    }
+
+    private static void AssertEnableMatches(ScOptions options, int n, int m, int d, ulong seed)
+    {
+        var (a, b, sequences, g) = Setup(options, n, m, d, seed);
+        var expected = NaiveScSimulator.Enable(a, b, sequences);
+        var tables = new EnableTables(sequences, g.G);
+        var bipolar = options.Mode == ScMode.Bipolar;
+        Assert.Equal(expected, EnableKernel.Accumulate(a, b, tables, bipolar));
+        EnableKernel.ForceScalar = true;
+        try
+        {
+            Assert.Equal(expected, EnableKernel.Accumulate(a, b, tables, bipolar));
+        }
+        finally
+        {
+            EnableKernel.ForceScalar = false;
+        }
+    }
+
+    /// <summary>Random operands (about a tenth exact zeros, a few full-scale values) quantized per row.</summary>
+    private static (ScCodes A, ScCodes B, ScSequences Sequences, ScGeometry Geometry) Setup(ScOptions options, int n, int m, int d, ulong seed)
+    {
+        var g = options.Resolve();
+        var a = Operand(n * d, seed, 0);
+        var b = Operand(m * d, seed, 1);
+        var unipolar = options.Mode == ScMode.Unipolar;
+        var qa = unipolar ? ScQuantizer.UnipolarGrouped(a, n, d, 1, g) : ScQuantizer.BipolarGrouped(a, n, d, 1, g);
+        var qb = unipolar ? ScQuantizer.UnipolarGrouped(b, m, d, 1, g) : ScQuantizer.BipolarGrouped(b, m, d, 1, g);
+        return (qa, qb, ScSequences.Prepare(g, d), g);
+    }
+
+    private static float[] Operand(int count, ulong seed, ulong stream)
+    {
+        var values = new float[count];
+        PhiloxRandom.FillNormal(values, seed, stream);
+        var rng = new PhiloxRandom(seed, stream + 100);
+        for (var i = 0; i < count; i++)
+        {
+            if (rng.NextBelow(10) == 0)
+                values[i] = 0;
+        }
+
+        return values;
+    }
+}
