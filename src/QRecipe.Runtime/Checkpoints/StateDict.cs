@@ -30,8 +30,6 @@ public sealed class StateDict : IReadOnlyList<CheckpointEntry>
 
     public bool TryGetValue(string name, [MaybeNullWhen(false)] out CheckpointEntry entry) => _byName.TryGetValue(name, out entry);
 
-    public bool Contains(string name) => _byName.ContainsKey(name);
-
     /// <summary>Every tensor decoded to a new float32 array (a convenience for tests and small models).</summary>
     public Dictionary<string, float[]> ToArrays()
     {

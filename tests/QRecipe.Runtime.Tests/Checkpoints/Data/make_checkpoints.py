@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEPTH, HIDDEN, PATCH, LATENT, CLASSES, IN_CH = 2, 32, 2, 8, 10, 4
 OUT_CH = 2 * IN_CH
 TOKENS = (LATENT // PATCH) ** 2
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # zip entries written here carry no timestamp, so reruns give identical files
 
 
 def dit_shapes():
@@ -131,15 +132,15 @@ def save_big_endian(tensors, path):
             if name.startswith("data/"):
                 words = struct.unpack(f"<{len(data) // 4}f", data)
                 data = struct.pack(f">{len(words)}f", *words)
-            zout.writestr(prefix + name, data)
-        zout.writestr(prefix + "byteorder", b"big")
+            zout.writestr(zipfile.ZipInfo(prefix + name, FIXED_DATE), data)
+        zout.writestr(zipfile.ZipInfo(prefix + "byteorder", FIXED_DATE), b"big")
 
 
 def torch_zip_with_pickle(path, pickle_bytes):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", pickle_bytes)
-        z.writestr("archive/byteorder", b"little")
-        z.writestr("archive/version", b"3\n")
+        z.writestr(zipfile.ZipInfo("archive/data.pkl", FIXED_DATE), pickle_bytes)
+        z.writestr(zipfile.ZipInfo("archive/byteorder", FIXED_DATE), b"little")
+        z.writestr(zipfile.ZipInfo("archive/version", FIXED_DATE), b"3\n")
 
 
 def main():
