@@ -72,10 +72,12 @@ internal static class RecipeFiles
     }
 
     /// <summary>Replaces a file's content atomically: a crash leaves either the old or the new text, never half.</summary>
-    public static void WriteAtomically(string path, string text)
+    public static void WriteAtomically(string path, string text) => WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    public static void WriteAtomically(string path, byte[] bytes)
     {
         var temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temporary, text);
+        File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
     }
 }

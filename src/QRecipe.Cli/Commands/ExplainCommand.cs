@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using QRecipe.Cli.Heatmap;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
 
@@ -15,15 +16,19 @@ internal static class ExplainCommand
         var recipe = new Argument<string>("recipe") { Description = "A .qrecipe file" };
         var block = new Option<int>("--block") { Description = "Block index (default 0)" };
         var step = new Option<int>("--step") { Description = "Sampling step, 0 = first and noisiest (default 0)" };
+        var svg = new Option<string?>("--svg") { Description = "Write a heatmap of blocks x operators (one panel per distinct step range) as SVG" };
+        var png = new Option<string?>("--png") { Description = "Write the same heatmap as PNG" };
         var command = new Command("explain", "Show the resolved settings of one block at one step, and what each rule decides");
         command.Arguments.Add(recipe);
         command.Options.Add(block);
         command.Options.Add(step);
-        command.SetAction(result => Run(result.GetRequiredValue(recipe), result.GetValue(block), result.GetValue(step), output, error));
+        command.Options.Add(svg);
+        command.Options.Add(png);
+        command.SetAction(result => Run(result.GetRequiredValue(recipe), result.GetValue(block), result.GetValue(step), result.GetValue(svg), result.GetValue(png), output, error));
         return command;
     }
 
-    private static int Run(string path, int block, int step, TextWriter output, TextWriter error)
+    private static int Run(string path, int block, int step, string? svg, string? png, TextWriter output, TextWriter error)
     {
         var status = RecipeFiles.TryCompileOne(path, output, error, out var compiled, out var compilation);
         if (compiled is not { } plan || compilation is null)
@@ -45,6 +50,16 @@ internal static class ExplainCommand
         output.WriteLine("rules (cells selected → still deciding):");
         foreach (var rule in compilation.Rules)
             output.WriteLine($"  line {rule.Span.Line,3}: {rule.Aspect,-15} {rule.SelectedCells,7} → {rule.WinningCells}");
+        PlanSummary.Write(plan, path, output);
+        if (svg is not null || png is not null)
+        {
+            var panels = PlanHeatmap.Build(plan);
+            if (svg is not null)
+                RecipeFiles.WriteAtomically(svg, HeatmapRenderer.Svg($"{plan.Name}: blocks x operators (blue: SC stream / 2^P; orange: weight bits; fp: white)", panels));
+            if (png is not null)
+                RecipeFiles.WriteAtomically(png, HeatmapRenderer.Png(panels));
+            output.WriteLine($"heatmap: {panels.Count} step range{(panels.Count == 1 ? string.Empty : "s")} ({string.Join(", ", panels.Select(PlanHeatmap.Title))}){(svg is null ? string.Empty : " -> " + svg)}{(png is null ? string.Empty : " -> " + png)}");
+        }
         return 0;
     }
 

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Cli.Heatmap;
+
+/// <summary>One colour and label per (block, operator) for a run of steps whose settings are all the same.</summary>
+internal sealed record HeatmapPanel(int FirstStep, int LastStep, HeatmapCell[,] Cells);
+
+/// <summary>A cell: SC cells are coloured by mean stream length relative to the full 2^P, others by weight bits.</summary>
+internal sealed record HeatmapCell(string Label, byte Red, byte Green, byte Blue);
+
+/// <summary>Blocks × operators of a plan, one panel per distinct step range: what <c>qrecipe explain</c> draws.</summary>
+internal static class PlanHeatmap
+{
+    public static IReadOnlyList<HeatmapPanel> Build(RecipePlan plan)
+    {
+        var panels = new List<HeatmapPanel>();
+        var first = 0;
+        for (var step = 1; step <= plan.Steps; step++)
+        {
+            if (step < plan.Steps && SameStep(plan, first, step))
+                continue;
+            panels.Add(new HeatmapPanel(first, step - 1, Cells(plan, first)));
+            first = step;
+        }
+        return panels;
+    }
+
+    private static bool SameStep(RecipePlan plan, int a, int b)
+    {
+        for (var slot = 0; slot < plan.SlotsPerStep; slot++)
+        {
+            if (!plan.Palette[plan.Cells[a * plan.SlotsPerStep + slot]].Equals(plan.Palette[plan.Cells[b * plan.SlotsPerStep + slot]]))
+                return false;
+        }
+        return true;
+    }
+
+    private static HeatmapCell[,] Cells(RecipePlan plan, int step)
+    {
+        var cells = new HeatmapCell[plan.Depth, Operators.PerBlockCount];
+        for (var block = 0; block < plan.Depth; block++)
+        {
+            for (var column = 0; column < Operators.PerBlockCount; column++)
+                cells[block, column] = Cell(plan.Get(step, block, Operators.PerBlock[column]), Operators.PerBlock[column]);
+        }
+        return cells;
+    }
+
+    internal static HeatmapCell Cell(OpSetting setting, Operator op)
+    {
+        if (setting.Sc.Enabled)
+        {
+            // Blue, darker for longer streams: white at 0, full blue at 2^P.
+            var share = setting.Sc.MeanStream / setting.Sc.FullStream;
+            var light = (byte)(235 - 200 * share);
+            var label = setting.Sc.HeadStreams.IsEmpty && setting.Sc.GroupStreams.IsEmpty && setting.Sc.MixedPrecision is null
+                ? $"L{setting.Sc.Stream}"
+                : $"L~{setting.Sc.MeanStream:0}";
+            return new HeatmapCell(label, light, light, 255);
+        }
+        var bits = Operators.HasWeights(op) ? setting.Weights.Bits : setting.Activations.Bits;
+        if (bits == 0)
+            return new HeatmapCell("fp", 245, 245, 245);
+        // Orange, darker for fewer bits: 8 bits light, 2 bits dark.
+        var shade = (byte)(90 + 20 * bits);
+        var text = Operators.HasWeights(op) ? $"W{setting.Weights.Bits}A{Bits(setting.Activations)}" : $"A{Bits(setting.Activations)}";
+        return new HeatmapCell(text, 255, shade, (byte)(shade / 3));
+    }
+
+    private static string Bits(ActivationQuant quant) => quant.IsFloat ? "fp" : quant.Bits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Title(HeatmapPanel panel) =>
+        panel.FirstStep == panel.LastStep ? $"step {panel.FirstStep}" : $"steps {panel.FirstStep}..{panel.LastStep}";
+
+    public static string[] Columns => Operators.PerBlock.Select(Operators.Name).ToArray();
+}
