@@ -72,4 +72,34 @@ public sealed class RestrictedUnpicklerTests
 
         Assert.Contains(message, error.Message);
     }
+
+    [Theory]
+    [InlineData(new byte[] { 1, 0 }, null)]
+    [InlineData(new byte[] { 0xff }, "tensor 'w' has a negative storage offset -1")]
+    public void Reads_long1_integers_with_their_sign(byte[] offset, string? message)
+    {
+        var pickle = new MemoryStream();
+        pickle.Write([0x80, 2, (byte)'}', (byte)'(']);
+        TorchFileWriter.Unicode(pickle, "w");
+        TorchFileWriter.Global(pickle, "torch._utils", "_rebuild_tensor_v2");
+        pickle.Write([(byte)'(', (byte)'(']);
+        TorchFileWriter.Unicode(pickle, "storage");
+        TorchFileWriter.Global(pickle, "torch", "FloatStorage");
+        TorchFileWriter.Unicode(pickle, "0");
+        TorchFileWriter.Unicode(pickle, "cpu");
+        pickle.Write([(byte)'K', 3, (byte)'t', (byte)'Q', 0x8a, (byte)offset.Length, .. offset]);
+        pickle.Write([(byte)'K', 2, 0x85, (byte)'K', 1, 0x85, 0x89, (byte)')', (byte)'t', (byte)'R', (byte)'u', (byte)'.']);
+        using var file = new TempFile(".pt");
+        TorchFileWriter.WriteZip(file.Path, pickle.ToArray(), [("0", s => s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes<float>([1f, 2f, 3f])))]);
+
+        if (message is null)
+        {
+            using var checkpoint = Checkpoint.Open(file.Path);
+            Assert.Equal([2f, 3f], checkpoint.Tensors["w"].ToArray());
+        }
+        else
+        {
+            Assert.Contains(message, Assert.Throws<CheckpointException>(() => Checkpoint.Open(file.Path)).Message);
+        }
+    }
 }

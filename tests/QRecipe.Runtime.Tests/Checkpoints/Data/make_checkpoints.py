@@ -178,6 +178,7 @@ def main():
         "permuted": cube.permute(2, 0, 1)[1:, :, ::2],  # offset, permuted and stepped strides
         "half_transposed": base.to(torch.float16).t(),
         "scalar": torch.tensor(2.5),
+        "parameter": torch.nn.Parameter(torch.randn(2, 3, generator=g)),  # saved via _rebuild_parameter
     }
     torch.save(views, os.path.join(HERE, "views.pt"))
     values["views.pt"] = expected(views)
