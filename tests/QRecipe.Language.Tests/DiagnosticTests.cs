@@ -158,4 +158,21 @@ public sealed class DiagnosticTests
         Assert.Equal("QR0006", diagnostic.Id);
         Assert.Equal((4, 11), (diagnostic.Span.Line, diagnostic.Span.Column));
     }
+
+    [Fact]
+    public void ScOffGivenTwiceIsADuplicateClause()
+    {
+        // Found by the mutation corpus: this used to throw from the binder.
+        var diagnostic = Assert.Single(Snippets.CompileBody("sc off off\n").Diagnostics);
+        Assert.Equal(("QR0109", 4, 8), (diagnostic.Id, diagnostic.Span.Line, diagnostic.Span.Column));
+    }
+
+    [Fact]
+    public void AVeryLongUnknownWordGetsNoSuggestion()
+    {
+        var word = new string('w', 20_000);
+        var diagnostic = Assert.Single(Snippets.CompileBody(word + " int8\n").Diagnostics);
+        Assert.Equal(("QR0002", 4, 1), (diagnostic.Id, diagnostic.Span.Line, diagnostic.Span.Column));
+        Assert.DoesNotContain("did you mean", diagnostic.Message, StringComparison.Ordinal);
+    }
 }

@@ -34,20 +34,24 @@ internal static class Snippets
 
     public static string ReadRecipe(string name) => File.ReadAllText(Path.Combine(RepositoryRoot, "recipes", name));
 
-    /// <summary>One-based line and column of an offset, counted here independently of the compiler's line index.</summary>
-    public static (int Line, int Column) Position(string text, int offset)
+    /// <summary>Offsets where each line starts, counted here independently of the compiler's line index.</summary>
+    public static int[] LineStarts(string text)
     {
-        var line = 1;
-        var lineStart = 0;
-        for (var i = 0; i < offset; i++)
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
         {
             if (text[i] == '\n')
-            {
-                line++;
-                lineStart = i + 1;
-            }
+                starts.Add(i + 1);
         }
-        return (line, offset - lineStart + 1);
+        return starts.ToArray();
+    }
+
+    /// <summary>One-based line and column of an offset, given <see cref="LineStarts"/>.</summary>
+    public static (int Line, int Column) Position(int[] lineStarts, int offset)
+    {
+        var index = Array.BinarySearch(lineStarts, offset);
+        var line = index >= 0 ? index : ~index - 1;
+        return (line + 1, offset - lineStarts[line] + 1);
     }
 
     private static string FindRoot()

@@ -82,9 +82,9 @@ internal sealed class ScBinder
                     break;
             }
         }
-        if (off && statement.Clauses.Count > 1)
+        // 'sc off off' has no other clause; its repeated 'off' is already QR0109 from the categories above.
+        if (off && statement.Clauses.FirstOrDefault(c => c.Name != "off") is { } extra)
         {
-            var extra = statement.Clauses.First(c => c.Name != "off");
             _sink.Report(DiagnosticCatalog.DuplicateClause, extra.Span, $"'{extra.Name}' has no effect with 'sc off'");
             ok = false;
         }

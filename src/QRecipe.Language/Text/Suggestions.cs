@@ -11,16 +11,21 @@ public static class Suggestions
     {
         string? best = null;
         var bestDistance = int.MaxValue;
+        var lower = word.ToLowerInvariant();
+        var allowed = Math.Max(1, (word.Length + 2) / 3);
         foreach (var candidate in candidates)
         {
-            var distance = Distance(word.ToLowerInvariant(), candidate);
+            // The distance is at least the length difference: such a candidate can never be suggested, and skipping
+            // it keeps a pasted 10,000-character word from costing a quadratic table per candidate.
+            if (Math.Abs(candidate.Length - lower.Length) > allowed)
+                continue;
+            var distance = Distance(lower, candidate);
             if (distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        var allowed = Math.Max(1, (word.Length + 2) / 3);
         return best is not null && bestDistance <= allowed && best != word ? best : null;
     }
 
