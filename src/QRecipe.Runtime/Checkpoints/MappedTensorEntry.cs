@@ -12,6 +12,10 @@ internal sealed class MappedTensorEntry : CheckpointEntry
     // Contiguous runs are decoded in chunks so a span never exceeds int range.
     private const int ChunkElements = 1 << 20;
 
+    // Create has checked the whole storage range, so reads never fail on it; a constant keeps gathers allocation-free.
+    private const string DataDescription = "tensor data";
+
+    private readonly int[] _shape;
     private readonly MappedFile _file;
     private readonly long _storageStart;
     private readonly long _offset;
@@ -22,6 +26,7 @@ internal sealed class MappedTensorEntry : CheckpointEntry
         long offset, long[] strides, bool bigEndian)
         : base(name, dtype, shape)
     {
+        _shape = shape;
         _file = file;
         _storageStart = storageStart;
         _offset = offset;
@@ -71,7 +76,7 @@ internal sealed class MappedTensorEntry : CheckpointEntry
     }
 
     internal override CheckpointEntry WithName(string name) =>
-        new MappedTensorEntry(name, DType, (int[])Shape, _file, _storageStart, _offset, _strides, _bigEndian);
+        new MappedTensorEntry(name, DType, _shape, _file, _storageStart, _offset, _strides, _bigEndian);
 
     private protected override void CopyToCore(Span<float> destination)
     {
@@ -84,8 +89,8 @@ internal sealed class MappedTensorEntry : CheckpointEntry
         }
 
         // Odometer over all but the innermost dimension; each innermost row is one run (stride 1) or a gather.
-        int rank = Shape.Count;
-        int rowLength = Shape[rank - 1];
+        int rank = _shape.Length;
+        int rowLength = _shape[rank - 1];
         long rowStride = _strides[rank - 1];
         var index = new int[rank - 1];
         long rowStart = _offset;
@@ -101,7 +106,7 @@ internal sealed class MappedTensorEntry : CheckpointEntry
             for (int k = rank - 2; k >= 0; k--)
             {
                 rowStart += _strides[k];
-                if (++index[k] < Shape[k])
+                if (++index[k] < _shape[k])
                     break;
                 rowStart -= index[k] * _strides[k];
                 index[k] = 0;
@@ -112,11 +117,11 @@ internal sealed class MappedTensorEntry : CheckpointEntry
     private bool IsContiguous()
     {
         long expected = 1;
-        for (int k = Shape.Count - 1; k >= 0; k--)
+        for (int k = _shape.Length - 1; k >= 0; k--)
         {
-            if (Shape[k] != 1 && _strides[k] != expected)
+            if (_shape[k] != 1 && _strides[k] != expected)
                 return false;
-            expected *= Shape[k];
+            expected *= _shape[k];
         }
         return true;
     }
@@ -127,7 +132,7 @@ internal sealed class MappedTensorEntry : CheckpointEntry
         for (int done = 0; done < destination.Length; done += ChunkElements)
         {
             var chunk = destination.Slice(done, Math.Min(ChunkElements, destination.Length - done));
-            var bytes = _file.Bytes(_storageStart + (firstElement + done) * size, chunk.Length * size, $"the data of tensor '{Name}'");
+            var bytes = _file.Bytes(_storageStart + (firstElement + done) * size, chunk.Length * size, DataDescription);
             ElementDecoder.Decode(bytes, DType, _bigEndian, chunk);
         }
     }
@@ -135,6 +140,6 @@ internal sealed class MappedTensorEntry : CheckpointEntry
     private float DecodeAt(long element)
     {
         int size = DType.ElementSize();
-        return ElementDecoder.DecodeOne(_file.Bytes(_storageStart + element * size, size, $"the data of tensor '{Name}'"), DType, _bigEndian);
+        return ElementDecoder.DecodeOne(_file.Bytes(_storageStart + element * size, size, DataDescription), DType, _bigEndian);
     }
 }

@@ -163,4 +163,21 @@ public sealed class TorchCheckpointReaderTests
 
         Assert.Throws<ObjectDisposedException>(() => entry.ToArray());
     }
+
+    [Fact]
+    public void Follows_the_zip64_end_record_when_the_classic_one_is_saturated()
+    {
+        // torch.save writes a ZIP64 end record beside the classic one; files over 4 GB saturate the classic
+        // fields, which is simulated here on the committed file.
+        var bytes = File.ReadAllBytes(CheckpointData.PathOf("dit_tiny_f32.pt"));
+        int end = bytes.Length - 22;
+        Assert.Equal(0x06054b50u, BitConverter.ToUInt32(bytes, end));
+        bytes.AsSpan(end + 8, 12).Fill(0xff);
+        using var file = new TempFile(".pt");
+        File.WriteAllBytes(file.Path, bytes);
+
+        using var checkpoint = Checkpoint.Open(file.Path);
+
+        CheckpointData.AssertMatches("dit_tiny_f32.pt", checkpoint.Tensors);
+    }
 }
