@@ -180,4 +180,33 @@ public sealed class TorchCheckpointReaderTests
 
         CheckpointData.AssertMatches("dit_tiny_f32.pt", checkpoint.Tensors);
     }
+
+    [Fact]
+    public void Swaps_half_and_bfloat16_storages_of_big_endian_files()
+    {
+        // 1.0, -2.5 and 65504 (the largest half) as float16; 1.0, -2.5 and 3.140625 as bfloat16; most significant byte first.
+        byte[] halves = [0x3c, 0x00, 0xc1, 0x00, 0x7b, 0xff];
+        byte[] bfloats = [0x3f, 0x80, 0xc0, 0x20, 0x40, 0x49];
+        using var file = new TempFile(".pt");
+        new TorchFileWriter()
+            .ByteOrder("big")
+            .Storage("0", s => s.Write(halves)).Tensor("h", "0", 3, 0, [3], [1], "HalfStorage")
+            .Storage("1", s => s.Write(bfloats)).Tensor("b", "1", 3, 0, [3], [1], "BFloat16Storage")
+            .Write(file.Path);
+
+        using var checkpoint = Checkpoint.Open(file.Path);
+
+        Assert.Equal([1f, -2.5f, 65504f], checkpoint.Tensors["h"].ToArray());
+        Assert.Equal([1f, -2.5f, 3.140625f], checkpoint.Tensors["b"].ToArray());
+    }
+
+    [Fact]
+    public void Rejects_an_unknown_byte_order()
+    {
+        using var file = new TempFile(".pt");
+        new TorchFileWriter().ByteOrder("middle").Write(file.Path);
+
+        Assert.Contains("the byteorder entry says 'middle'; expected 'little' or 'big'",
+            Assert.Throws<CheckpointException>(() => Checkpoint.Open(file.Path)).Message);
+    }
 }

@@ -14,6 +14,14 @@ internal sealed class TorchFileWriter
 {
     private readonly List<(string Name, string Storage, string StorageType, long Numel, long Offset, long[] Size, long[] Stride)> _tensors = new();
     private readonly List<(string Key, Action<Stream> Write)> _storages = new();
+    private string _byteOrder = "little";
+
+    /// <summary>The byteorder entry's text; storages must then be written in that order.</summary>
+    public TorchFileWriter ByteOrder(string order)
+    {
+        _byteOrder = order;
+        return this;
+    }
 
     /// <summary>Adds a storage entry data/&lt;key&gt; whose bytes <paramref name="write"/> produces.</summary>
     public TorchFileWriter Storage(string key, Action<Stream> write)
@@ -45,14 +53,14 @@ internal sealed class TorchFileWriter
         return Storage(key, values).Tensor(name, key, values.Length, 0, size, stride);
     }
 
-    public void Write(string path) => WriteZip(path, Pickle(), _storages);
+    public void Write(string path) => WriteZip(path, Pickle(), _storages, _byteOrder);
 
-    /// <summary>A zip with the given data.pkl and no storages.</summary>
-    public static void WriteZip(string path, byte[] pickle, IEnumerable<(string Key, Action<Stream> Write)>? storages = null)
+    /// <summary>A zip with the given data.pkl and storages.</summary>
+    public static void WriteZip(string path, byte[] pickle, IEnumerable<(string Key, Action<Stream> Write)>? storages = null, string byteOrder = "little")
     {
         using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
         WriteEntry(zip, "archive/data.pkl", s => s.Write(pickle));
-        WriteEntry(zip, "archive/byteorder", s => s.Write("little"u8));
+        WriteEntry(zip, "archive/byteorder", s => s.Write(Encoding.ASCII.GetBytes(byteOrder)));
         foreach (var (key, write) in storages ?? [])
             WriteEntry(zip, "archive/data/" + key, write);
         WriteEntry(zip, "archive/version", s => s.Write("3\n"u8));
