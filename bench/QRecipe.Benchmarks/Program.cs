@@ -1,9 +1,24 @@
+using System.Globalization;
+using System.Linq;
 using BenchmarkDotNet.Running;
 
 namespace QRecipe.Benchmarks;
 
-/// <summary>Entry point: every benchmark class in this assembly, selected with BenchmarkDotNet's --filter.</summary>
+/// <summary>Entry point: every benchmark class in this assembly, selected with BenchmarkDotNet's --filter;
+/// "peer-sgemm [seconds]" prints the plain-text lines the peer-comparison script reads.</summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0;
+        switch (args.FirstOrDefault())
+        {
+            case "peer-sgemm":
+                SgemmPeerHarness.Run(seconds);
+                break;
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+                break;
+        }
+    }
 }

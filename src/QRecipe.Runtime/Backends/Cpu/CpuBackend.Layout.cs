@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Runtime.Backends.Cpu.Ops;
+using QRecipe.Runtime.Tensors;
+
+namespace QRecipe.Runtime.Backends.Cpu;
+
+/// <summary>Operations that move data: concatenation and splitting, patches, embeddings.</summary>
+public sealed unsafe partial class CpuBackend
+{
+    public void Concat(IReadOnlyList<Tensor> inputs, int axis, Tensor output) => ConcatOrSplit(nameof(Concat), output, axis, inputs, intoWhole: true);
+
+    public void Split(Tensor input, int axis, IReadOnlyList<Tensor> outputs) => ConcatOrSplit(nameof(Split), input, axis, outputs, intoWhole: false);
+
+    public void Patchify(Tensor latent, int patchSize, Tensor output)
+    {
+        const string op = nameof(Patchify);
+        TensorChecks.Float32(op, latent);
+        TensorChecks.Float32(op, output);
+        TensorChecks.Rank(op, latent, 4);
+        int n = latent.Shape[0], c = latent.Shape[1], h = latent.Shape[2], w = latent.Shape[3];
+        if (patchSize <= 0 || h % patchSize != 0 || w % patchSize != 0)
+            throw new ArgumentException($"{op}: latent {latent.Shape} is not divisible into {patchSize}×{patchSize} patches");
+        var expected = new TensorShape(n, h / patchSize * (w / patchSize), c * patchSize * patchSize);
+        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, T, C·p·p]");
+        Patching.Patchify(latent.Float32Pointer, output.Float32Pointer, n, c, h, w, patchSize);
+    }
+
+    public void Unpatchify(Tensor tokens, int patchSize, Tensor output)
+    {
+        const string op = nameof(Unpatchify);
+        TensorChecks.Float32(op, tokens);
+        TensorChecks.Float32(op, output);
+        TensorChecks.Rank(op, tokens, 3);
+        TensorChecks.Rank(op, output, 4);
+        int n = output.Shape[0], c = output.Shape[1], h = output.Shape[2], w = output.Shape[3];
+        var valid = patchSize > 0 && h % patchSize == 0 && w % patchSize == 0
+            && tokens.Shape.Equals(new TensorShape(n, h / patchSize * (w / patchSize), patchSize * patchSize * c));
+        ShapeMismatchException.ThrowUnless(valid, op, tokens.Shape, output.Shape, $"tokens must be [N, (H/{patchSize})·(W/{patchSize}), {patchSize}·{patchSize}·C] for an output [N, C, H, W]");
+        Patching.Unpatchify(tokens.Float32Pointer, output.Float32Pointer, n, c, h / patchSize, w / patchSize, patchSize);
+    }
+
+    public void SinCosPositionalEmbedding(int gridSize, Tensor output)
+    {
+        const string op = nameof(SinCosPositionalEmbedding);
+        TensorChecks.Float32(op, output);
+        var valid = output.Rank == 2 && output.Shape[0] == gridSize * gridSize && output.Shape[1] % 4 == 0;
+        ShapeMismatchException.ThrowUnless(valid, op, new TensorShape(gridSize * gridSize, output.Shape.Last), output.Shape, "output must be [G·G, D] with D a multiple of 4");
+        Embeddings.SinCosPositional(output.Float32Pointer, gridSize, output.Shape[1]);
+    }
+
+    public void TimestepEmbedding(Tensor timesteps, Tensor output, float maxPeriod = 10000f)
+    {
+        const string op = nameof(TimestepEmbedding);
+        TensorChecks.Float32(op, timesteps);
+        TensorChecks.Float32(op, output);
+        var valid = timesteps.Rank == 1 && output.Rank == 2 && output.Shape[0] == timesteps.Shape[0];
+        ShapeMismatchException.ThrowUnless(valid, op, timesteps.Shape, output.Shape, "expected timesteps [N] and output [N, F]");
+        Embeddings.Timestep(timesteps.Float32Pointer, output.Float32Pointer, timesteps.Shape[0], output.Shape[1], maxPeriod);
+    }
+
+    public void EmbeddingLookup(Tensor table, Tensor ids, Tensor output)
+    {
+        const string op = nameof(EmbeddingLookup);
+        TensorChecks.Float32(op, table);
+        TensorChecks.Float32(op, output);
+        TensorChecks.Rank(op, table, 2);
+        if (ids.DataType != DataType.Int32)
+            throw new ArgumentException($"{op}: ids {ids.Shape} are {ids.DataType.Name()}, expected int32");
+        var expected = new TensorShape([.. ids.Shape.ToArray(), table.Shape[1]]);
+        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be ids' shape plus the table width");
+        Embeddings.Lookup(table.Float32Pointer, table.Shape[0], table.Shape[1], (int*)ids.Address, (int)ids.ElementCount, output.Float32Pointer);
+    }
+
+    /// <summary>Viewed around the axis each tensor is [outer, size·inner]; the parts' sizes must add up to the whole's.</summary>
+    private static void ConcatOrSplit(string op, Tensor whole, int axis, IReadOnlyList<Tensor> parts, bool intoWhole)
+    {
+        var a = TensorChecks.Axis(op, whole, axis);
+        if (parts.Count == 0)
+            throw new ArgumentException($"{op}: no tensors to {(intoWhole ? "concatenate" : "split into")}");
+        var total = 0;
+        Span<nint> addresses = parts.Count <= 16 ? stackalloc nint[parts.Count] : new nint[parts.Count];
+        Span<long> rowBytes = parts.Count <= 16 ? stackalloc long[parts.Count] : new long[parts.Count];
+        var elementSize = whole.DataType.SizeInBytes();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            var fits = part.DataType == whole.DataType && part.Rank == whole.Rank;
+            for (var d = 0; fits && d < whole.Rank; d++)
+                fits = d == a || part.Shape[d] == whole.Shape[d];
+            ShapeMismatchException.ThrowUnless(fits, op, part.Shape, whole.Shape, $"every axis but {a} must match (and the element types)");
+            total += part.Shape[a];
+            addresses[i] = part.Address;
+            rowBytes[i] = part.Shape.Product(a, part.Rank) * elementSize;
+        }
+
+        ShapeMismatchException.ThrowUnless(total == whole.Shape[a], op, parts[0].Shape, whole.Shape, $"sizes along axis {a} add up to {total}, not {whole.Shape[a]}");
+        Concatenation.Copy((byte*)whole.Address, whole.Shape.Product(0, a), whole.Shape.Product(a, whole.Rank) * elementSize, addresses, rowBytes, intoWhole);
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+
+namespace QRecipe.Runtime.Backends.Cpu.Gemm;
+
+/// <summary>The single-threaded blocked GEMM over a rectangle of C, specialised per micro-kernel.</summary>
+internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, IMicroKernel
+{
+    public static void Multiply(in GemmProblem problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        if (rowStart >= rowEnd || columnStart >= columnEnd)
+            return;
+        if (problem.K == 0)
+        {
+            FillWithBias(problem, rowStart, rowEnd, columnStart, columnEnd);
+            return;
+        }
+
+        var mr = TKernel.Rows;
+        var nr = TKernel.Columns;
+        var mcMax = RoundUp(GemmBlocking.Mc, mr);
+        var ncMax = RoundUp(GemmBlocking.Nc, nr);
+        var scratch = GemmScratch.ForCurrentThread((nuint)(mcMax * GemmBlocking.Kc), (nuint)(ncMax * GemmBlocking.Kc));
+
+        for (var jc = columnStart; jc < columnEnd; jc += ncMax)
+        {
+            var nc = Math.Min(ncMax, columnEnd - jc);
+            for (var pc = 0; pc < problem.K; pc += GemmBlocking.Kc)
+            {
+                var kc = Math.Min(GemmBlocking.Kc, problem.K - pc);
+                GemmPacking.PackB(problem.B, pc, jc, kc, nc, nr, scratch.PackedB);
+                for (var ic = rowStart; ic < rowEnd; ic += mcMax)
+                {
+                    var mc = Math.Min(mcMax, rowEnd - ic);
+                    GemmPacking.PackA(problem.A, ic, pc, mc, kc, mr, scratch.PackedA);
+                    MultiplyPackedBlock(problem, scratch, ic, jc, mc, nc, kc, firstBlock: pc == 0);
+                }
+            }
+        }
+    }
+
+    private static void MultiplyPackedBlock(in GemmProblem problem, GemmScratch scratch, int ic, int jc, int mc, int nc, int kc, bool firstBlock)
+    {
+        var mr = TKernel.Rows;
+        var nr = TKernel.Columns;
+        for (var jr = 0; jr < nc; jr += nr)
+        {
+            var columns = Math.Min(nr, nc - jr);
+            var packedB = scratch.PackedB + (nint)jr * kc;
+            for (var ir = 0; ir < mc; ir += mr)
+            {
+                var rows = Math.Min(mr, mc - ir);
+                var packedA = scratch.PackedA + (nint)ir * kc;
+                var c = problem.C + (nint)(ic + ir) * problem.Ldc + jc + jr;
+                float* addend;
+                nint addendStride;
+                if (!firstBlock)
+                {
+                    addend = c;
+                    addendStride = problem.Ldc;
+                }
+                else
+                {
+                    addend = problem.Bias != null ? problem.Bias + jc + jr : GemmScratch.Zeros;
+                    addendStride = 0;
+                }
+
+                if (rows == mr && columns == nr)
+                {
+                    TKernel.Run(kc, packedA, packedB, c, problem.Ldc, problem.Alpha, addend, addendStride);
+                    continue;
+                }
+
+                // Edge tile: compute the full tile into scratch and add only its valid part.
+                TKernel.Run(kc, packedA, packedB, scratch.Tile, nr, problem.Alpha, GemmScratch.Zeros, 0);
+                for (var i = 0; i < rows; i++)
+                {
+                    for (var j = 0; j < columns; j++)
+                        c[i * problem.Ldc + j] = scratch.Tile[i * nr + j] + addend[i * addendStride + j];
+                }
+            }
+        }
+    }
+
+    private static void FillWithBias(in GemmProblem problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        for (var i = rowStart; i < rowEnd; i++)
+        {
+            for (var j = columnStart; j < columnEnd; j++)
+                problem.C[i * problem.Ldc + j] = problem.Bias != null ? problem.Bias[j] : 0f;
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

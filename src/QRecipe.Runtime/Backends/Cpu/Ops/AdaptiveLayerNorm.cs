@@ -1,0 +1,49 @@
+using System.Numerics;
+using QRecipe.Runtime.Backends.Cpu.Parallel;
+
+namespace QRecipe.Runtime.Backends.Cpu.Ops;
+
+/// <summary>The adaLN-Zero pieces of a DiT block (spec A.8): modulate x·(1 + scale) + shift and the gated residual
+/// x + gate·y, where shift, scale and gate are one [D] row per sample broadcast over that sample's T tokens.</summary>
+internal static unsafe class AdaptiveLayerNorm
+{
+    public static void Modulate(float* x, float* shift, float* scale, float* output, int samples, int tokens, int width) =>
+        RowParallel.For(samples * tokens, (long)samples * tokens * width,
+            new RowOperands { X = x, Y = shift, Z = scale, Output = output, Width = width, Group = tokens }, &ModulateRows);
+
+    public static void GatedResidual(float* x, float* gate, float* y, float* output, int samples, int tokens, int width) =>
+        RowParallel.For(samples * tokens, (long)samples * tokens * width,
+            new RowOperands { X = x, Y = y, Z = gate, Output = output, Width = width, Group = tokens }, &GatedRows);
+
+    private static void ModulateRows(in RowOperands o, int start, int end)
+    {
+        var lanes = Vector<float>.Count;
+        var w = o.Width;
+        for (var r = start; r < end; r++)
+        {
+            float* x = o.X + (nint)r * w, z = o.Output + (nint)r * w;
+            float* shift = o.Y + (nint)(r / o.Group) * w, scale = o.Z + (nint)(r / o.Group) * w;
+            var i = 0;
+            for (; i <= w - lanes; i += lanes)
+                Vector.FusedMultiplyAdd(Vector.Load(x + i), Vector<float>.One + Vector.Load(scale + i), Vector.Load(shift + i)).Store(z + i);
+            for (; i < w; i++)
+                z[i] = x[i] * (1f + scale[i]) + shift[i];
+        }
+    }
+
+    private static void GatedRows(in RowOperands o, int start, int end)
+    {
+        var lanes = Vector<float>.Count;
+        var w = o.Width;
+        for (var r = start; r < end; r++)
+        {
+            float* x = o.X + (nint)r * w, y = o.Y + (nint)r * w, z = o.Output + (nint)r * w;
+            var gate = o.Z + (nint)(r / o.Group) * w;
+            var i = 0;
+            for (; i <= w - lanes; i += lanes)
+                Vector.FusedMultiplyAdd(Vector.Load(gate + i), Vector.Load(y + i), Vector.Load(x + i)).Store(z + i);
+            for (; i < w; i++)
+                z[i] = x[i] + gate[i] * y[i];
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+using QRecipe.Runtime.Tensors;
+
+namespace QRecipe.Runtime.Backends;
+
+/// <summary>
+/// The operations a DiT, its quantizers and the SC engine need, implemented once per device (CPU now, CUDA later), so
+/// model code never contains device-specific code. Every operation writes into a caller-provided output so that a
+/// sampling loop can reuse its buffers; elementwise and row-wise operations may run in place (output = input).
+/// Shapes that do not fit throw <see cref="ShapeMismatchException"/> naming the operation and both shapes.
+/// Names follow TorchSharp (matmul, softmax, layer_norm, gelu, silu, cat, split, embedding) in .NET casing.
+/// </summary>
+public interface ITensorBackend
+{
+    string Name { get; }
+
+    /// <summary>output[M, N] = alpha·op(a)·op(b) + bias, op transposing when asked: a is [M, K] or [K, M], b is [K, N]
+    /// or [N, K]; bias is [N] or null.</summary>
+    void MatMul(Tensor a, Tensor b, Tensor output, bool transposeA = false, bool transposeB = false, Tensor? bias = null, float alpha = 1f);
+
+    /// <summary>A Linear layer (spec A.2): output[..., N] = input[..., K]·weightᵀ + bias with weight [N, K] and bias [N] or null.</summary>
+    void Linear(Tensor input, Tensor weight, Tensor? bias, Tensor output);
+
+    /// <summary>One product per leading index: output[..., M, N] = alpha·a[..., M, K]·b[..., K, N] (b[..., N, K] when
+    /// <paramref name="transposeB"/>); attention's q·kᵀ and A·v.</summary>
+    void BatchedMatMul(Tensor a, Tensor b, Tensor output, bool transposeB = false, float alpha = 1f);
+
+    /// <summary>Numerically stable softmax over the last axis.</summary>
+    void Softmax(Tensor input, Tensor output);
+
+    /// <summary>LayerNorm over the last axis, no affine parameters (spec A.2).</summary>
+    void LayerNorm(Tensor input, Tensor output, float epsilon = 1e-6f);
+
+    /// <summary>GELU, tanh approximation (spec A.2).</summary>
+    void Gelu(Tensor input, Tensor output);
+
+    void Silu(Tensor input, Tensor output);
+
+    /// <summary>output = a + b; b has a's shape or a suffix of it (broadcast over the leading axes).</summary>
+    void Add(Tensor a, Tensor b, Tensor output);
+
+    /// <summary>output = a ⊙ b; b has a's shape or a suffix of it (broadcast over the leading axes).</summary>
+    void Multiply(Tensor a, Tensor b, Tensor output);
+
+    /// <summary>adaLN modulate (spec A.2): output = x·(1 + scale) + shift with x [N, T, D], shift and scale [N, D].</summary>
+    void Modulate(Tensor x, Tensor shift, Tensor scale, Tensor output);
+
+    /// <summary>adaLN-Zero residual (spec A.8): output = x + gate·y with x and y [N, T, D], gate [N, D].</summary>
+    void GatedResidual(Tensor x, Tensor gate, Tensor y, Tensor output);
+
+    /// <summary>Concatenates along <paramref name="axis"/> (TorchSharp's cat).</summary>
+    void Concat(IReadOnlyList<Tensor> inputs, int axis, Tensor output);
+
+    /// <summary>Splits along <paramref name="axis"/> into the outputs, whose sizes on that axis add up to the input's.</summary>
+    void Split(Tensor input, int axis, IReadOnlyList<Tensor> outputs);
+
+    /// <summary>latent [N, C, H, W] → tokens [N, (H/p)·(W/p), C·p·p] (spec A.3).</summary>
+    void Patchify(Tensor latent, int patchSize, Tensor output);
+
+    /// <summary>tokens [N, h·w, p·p·C] → image [N, C, h·p, w·p] (spec A.10).</summary>
+    void Unpatchify(Tensor tokens, int patchSize, Tensor output);
+
+    /// <summary>Fixed 2-D sin-cos positional table [G·G, D] (spec A.4).</summary>
+    void SinCosPositionalEmbedding(int gridSize, Tensor output);
+
+    /// <summary>Sinusoidal timestep features [N, F] of float32 timesteps [N] (spec A.5).</summary>
+    void TimestepEmbedding(Tensor timesteps, Tensor output, float maxPeriod = 10000f);
+
+    /// <summary>output[n] = table[ids[n]] for a float32 table [V, D] and int32 ids [N] (spec A.6).</summary>
+    void EmbeddingLookup(Tensor table, Tensor ids, Tensor output);
+
+    /// <summary>max |x| of each row of [R, C] (leading axes flattened into rows) into [R].</summary>
+    void AbsMaxPerRow(Tensor input, Tensor output);
+
+    /// <summary>max |x| of each column of [R, C] into [C].</summary>
+    void AbsMaxPerColumn(Tensor input, Tensor output);
+
+    float AbsMax(Tensor input);
+
+    float Mean(Tensor input);
+
+    /// <summary>Population (biased) variance over all elements.</summary>
+    float Variance(Tensor input);
+
+    /// <summary>Fills with mean + std·N(0, 1) from the seeded Philox generator (<see cref="Randomness.PhiloxRandom"/>):
+    /// element i is normal i of (seed, stream) on every machine.</summary>
+    void RandomNormal(Tensor output, ulong seed, ulong stream = 0, float mean = 0f, float std = 1f);
+}
