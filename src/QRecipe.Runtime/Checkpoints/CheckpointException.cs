@@ -13,19 +13,14 @@ public sealed class CheckpointException : Exception
         : base($"{file}: {problem}")
     {
         File = file;
-        Problem = problem;
     }
 
     public CheckpointException(string file, string problem, Exception inner)
         : base($"{file}: {problem}", inner)
     {
         File = file;
-        Problem = problem;
     }
 
     /// <summary>The checkpoint file (as the caller named it).</summary>
     public string File { get; }
-
-    /// <summary>What is wrong, without the file name.</summary>
-    public string Problem { get; }
 }

@@ -21,7 +21,7 @@ internal static class ZipReader
     private const int MaxCommentLength = ushort.MaxValue;
 
     /// <summary>A stored entry: its payload is bytes [DataOffset, DataOffset + Length) of the file.</summary>
-    public readonly record struct Entry(string Name, long DataOffset, long Length);
+    public readonly record struct Entry(long DataOffset, long Length);
 
     /// <summary>All entries by name; throws a <see cref="CheckpointException"/> for a corrupt or truncated zip.</summary>
     public static Dictionary<string, Entry> ReadEntries(MappedFile file)
@@ -57,7 +57,7 @@ internal static class ZipReader
                 throw Corrupt(file, $"stored zip entry '{name}' has different compressed ({compressedSize}) and uncompressed ({size}) sizes");
             long data = DataOffset(file, name, localOffset);
             file.CheckRange(data, size, $"zip entry '{name}'");
-            entries[name] = new Entry(name, data, size);
+            entries[name] = new Entry(data, size);
         }
         return entries;
     }
