@@ -65,15 +65,15 @@ internal static class UnifiedDiff
                 i++;
                 j++;
             }
-            else if (j < b.Length && (i == a.Length || lcs[i, j + 1] >= lcs[i + 1, j]))
-            {
-                edits.Add(('+', b[j], i));
-                j++;
-            }
-            else
+            else if (i < a.Length && (j == b.Length || lcs[i + 1, j] >= lcs[i, j + 1]))
             {
                 edits.Add(('-', a[i], i));
                 i++;
+            }
+            else
+            {
+                edits.Add(('+', b[j], i));
+                j++;
             }
         }
         return edits;
