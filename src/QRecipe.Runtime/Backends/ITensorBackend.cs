@@ -54,6 +54,24 @@ public interface ITensorBackend
     /// <summary>Splits along <paramref name="axis"/> into the outputs, whose sizes on that axis add up to the input's.</summary>
     void Split(Tensor input, int axis, IReadOnlyList<Tensor> outputs);
 
+    /// <summary>Attention heads out of a fused projection (spec A.8): qkv [N, T, 3D] → q, k, v [N, H, T, D/H], where head h
+    /// of q owns channels [h·hd, (h+1)·hd) of the first D, k of the second D and v of the third.</summary>
+    void SplitHeads(Tensor qkv, Tensor q, Tensor k, Tensor v);
+
+    /// <summary>The inverse layout change: heads [N, H, T, hd] → merged [N, T, H·hd] (channel h·hd + j).</summary>
+    void MergeHeads(Tensor heads, Tensor merged);
+
+    /// <summary>Copies a tensor into another of the same shape and element type.</summary>
+    void Copy(Tensor source, Tensor destination);
+
+    /// <summary>Sets every element to <paramref name="value"/> (converted to the tensor's element type).</summary>
+    void Fill(Tensor tensor, double value);
+
+    /// <summary>Classifier-free guidance (spec A.12): combined [2N, C, H, W] holds the conditional batch then the
+    /// unconditional one; output [N, C, H, W] is uncond + scale·(cond − uncond) on channels below
+    /// <paramref name="guidedChannels"/> and the conditional value on the others.</summary>
+    void ClassifierFreeGuidance(Tensor combined, int guidedChannels, float scale, Tensor output);
+
     /// <summary>latent [N, C, H, W] → tokens [N, (H/p)·(W/p), C·p·p] (spec A.3).</summary>
     void Patchify(Tensor latent, int patchSize, Tensor output);
 

@@ -1,0 +1,160 @@
+using System;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Tensors;
+
+namespace QRecipe.Runtime.Dit;
+
+/// <summary>
+/// The DiT forward pass of shared/spec/dit-and-diffusion.md §A.11, on any <see cref="ITensorBackend"/>. Every linear
+/// layer and both attention products go through <see cref="Operators"/>, the hook the quantization and SC engines
+/// replace. Intermediate tensors live in a workspace kept per batch size.
+/// </summary>
+public sealed class DitModel : IDisposable
+{
+    private readonly ITensorBackend _backend;
+    private DitWorkspace? _workspace;
+    private Tensor? _cfgInput;
+    private Tensor? _cfgTimesteps;
+    private Tensor? _cfgLabels;
+    private Tensor? _cfgOutput;
+
+    public DitModel(DitWeights weights, ITensorBackend backend, IDitOperators? operators = null)
+    {
+        Weights = weights;
+        _backend = backend;
+        Operators = operators ?? new FloatOperators(backend);
+    }
+
+    public ModelSpec Spec => Weights.Model;
+
+    public DitWeights Weights { get; }
+
+    /// <summary>The hook every product goes through; replace it to quantize or simulate SC.</summary>
+    public IDitOperators Operators { get; set; }
+
+    /// <summary>output [N, 2C, L, L] (eps, then variance values) for latents x [N, C, L, L], float32 original timesteps
+    /// [N] and int32 labels [N] (the null class is <c>NumClasses</c>).</summary>
+    public void Forward(Tensor x, Tensor timesteps, Tensor labels, Tensor output)
+    {
+        var m = Spec;
+        var batch = x.Shape[0];
+        Expect(x, nameof(x), batch, m.InChannels, m.LatentSize, m.LatentSize);
+        Expect(output, nameof(output), batch, m.OutChannels, m.LatentSize, m.LatentSize);
+        var w = Workspace(batch);
+        var ops = Operators;
+
+        // §A.3, §A.4: patch tokens plus the fixed positional table.
+        _backend.Patchify(x, m.PatchSize, w.Patches);
+        ops.Linear(new LayerSite(-1, Operator.Embed, Weights.Patch.Name), w.Patches, Weights.Patch, w.Tokens);
+        _backend.Add(w.Tokens, Weights.PosEmbed, w.Tokens);
+
+        // §A.5–§A.7: c = MLP(frequencies(t)) + label row.
+        _backend.TimestepEmbedding(timesteps, w.Frequencies);
+        ops.Linear(new LayerSite(-1, Operator.Embed, Weights.TimeMlp0.Name), w.Frequencies, Weights.TimeMlp0, w.TimeHidden);
+        _backend.Silu(w.TimeHidden, w.TimeHidden);
+        ops.Linear(new LayerSite(-1, Operator.Embed, Weights.TimeMlp2.Name), w.TimeHidden, Weights.TimeMlp2, w.Condition);
+        _backend.EmbeddingLookup(Weights.LabelTable, labels, w.LabelRows);
+        _backend.Add(w.Condition, w.LabelRows, w.Condition);
+        _backend.Silu(w.Condition, w.SiluCondition);
+
+        for (var block = 0; block < m.Depth; block++)
+            Block(block, Weights.Blocks[block], w);
+
+        // §A.9, §A.10.
+        ops.Linear(new LayerSite(-1, Operator.Final, Weights.FinalAdaLN.Name), w.SiluCondition, Weights.FinalAdaLN, w.FinalModulation);
+        _backend.Split(w.FinalModulation, 1, w.FinalChunks);
+        _backend.LayerNorm(w.Tokens, w.Normalized);
+        _backend.Modulate(w.Normalized, w.FinalChunks[0], w.FinalChunks[1], w.Modulated);
+        ops.Linear(new LayerSite(-1, Operator.Final, Weights.FinalLinear.Name), w.Modulated, Weights.FinalLinear, w.FinalTokens);
+        _backend.Unpatchify(w.FinalTokens, m.PatchSize, output);
+    }
+
+    /// <summary>adaLN-Zero block (§A.8).</summary>
+    private void Block(int block, DitBlockWeights weights, DitWorkspace w)
+    {
+        var m = Spec;
+        var ops = Operators;
+        ops.Linear(new LayerSite(block, Operator.AdaLN, weights.AdaLN.Name), w.SiluCondition, weights.AdaLN, w.Modulation);
+        _backend.Split(w.Modulation, 1, w.Chunks);
+
+        _backend.LayerNorm(w.Tokens, w.Normalized);
+        _backend.Modulate(w.Normalized, w.Chunks[0], w.Chunks[1], w.Modulated);
+        ops.Linear(new LayerSite(block, Operator.Qkv, weights.Qkv.Name), w.Modulated, weights.Qkv, w.Qkv);
+        _backend.SplitHeads(w.Qkv, w.Q, w.K, w.V);
+        ops.AttentionScores(new LayerSite(block, Operator.Qk, weights.Qkv.Name + ".qk"), w.Q, w.K, 1f / MathF.Sqrt(m.HeadDim), w.Scores);
+        _backend.Softmax(w.Scores, w.Scores);
+        ops.AttentionValues(new LayerSite(block, Operator.Av, weights.Qkv.Name + ".av"), w.Scores, w.V, w.HeadOutputs);
+        _backend.MergeHeads(w.HeadOutputs, w.Merged);
+        ops.Linear(new LayerSite(block, Operator.Proj, weights.Proj.Name), w.Merged, weights.Proj, w.Branch);
+        _backend.GatedResidual(w.Tokens, w.Chunks[2], w.Branch, w.Tokens);
+
+        _backend.LayerNorm(w.Tokens, w.Normalized);
+        _backend.Modulate(w.Normalized, w.Chunks[3], w.Chunks[4], w.Modulated);
+        ops.Linear(new LayerSite(block, Operator.Fc1, weights.Fc1.Name), w.Modulated, weights.Fc1, w.Mlp);
+        _backend.Gelu(w.Mlp, w.Mlp);
+        ops.Linear(new LayerSite(block, Operator.Fc2, weights.Fc2.Name), w.Mlp, weights.Fc2, w.Branch);
+        _backend.GatedResidual(w.Tokens, w.Chunks[5], w.Branch, w.Tokens);
+    }
+
+    /// <summary>
+    /// Classifier-free guidance as DiT's <c>forward_with_cfg</c> (§A.12) on an N-row state: the conditional and the
+    /// null-class branch run as one batch of 2N; eps channels 0..2 are guided, uncond + s·(cond − uncond), while eps
+    /// channel 3 and the variance channels come from the conditional branch. output is [N, 2C, L, L].
+    /// </summary>
+    public void ForwardWithCfg(Tensor x, Tensor timesteps, Tensor labels, float scale, Tensor output)
+    {
+        var m = Spec;
+        var n = x.Shape[0];
+        Expect(output, nameof(output), n, m.OutChannels, m.LatentSize, m.LatentSize);
+        if (_cfgInput is null || _cfgInput.Shape[0] != 2 * n)
+        {
+            DisposeCfgBuffers();
+            _cfgInput = Tensor.Empty(2 * n, m.InChannels, m.LatentSize, m.LatentSize);
+            _cfgTimesteps = Tensor.Empty(2 * n);
+            _cfgLabels = Tensor.Empty(new TensorShape(2 * n), DataType.Int32);
+            _cfgOutput = Tensor.Empty(2 * n, m.OutChannels, m.LatentSize, m.LatentSize);
+        }
+        _backend.Concat(new[] { x, x }, 0, _cfgInput);
+        _backend.Concat(new[] { timesteps, timesteps }, 0, _cfgTimesteps!);
+        using (var conditional = _cfgLabels!.Slice(0, n))
+            _backend.Copy(labels, conditional);
+        using (var unconditional = _cfgLabels.Slice(n, n))
+            _backend.Fill(unconditional, m.NumClasses);
+        Forward(_cfgInput, _cfgTimesteps!, _cfgLabels, _cfgOutput!);
+        _backend.ClassifierFreeGuidance(_cfgOutput!, GuidedChannels, scale, output);
+    }
+
+    /// <summary>DiT guides the first three of the four eps channels, as its authors did (§A.12).</summary>
+    public const int GuidedChannels = 3;
+
+    private DitWorkspace Workspace(int batch)
+    {
+        if (_workspace?.Batch == batch)
+            return _workspace;
+        _workspace?.Dispose();
+        _workspace = new DitWorkspace(Spec, batch);
+        return _workspace;
+    }
+
+    private static void Expect(Tensor tensor, string name, params int[] shape)
+    {
+        var expected = new TensorShape(shape);
+        if (!tensor.Shape.Equals(expected))
+            throw new ShapeMismatchException($"DiT forward ({name})", expected, tensor.Shape, "the model's shapes");
+    }
+
+    private void DisposeCfgBuffers()
+    {
+        _cfgInput?.Dispose();
+        _cfgTimesteps?.Dispose();
+        _cfgLabels?.Dispose();
+        _cfgOutput?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _workspace?.Dispose();
+        DisposeCfgBuffers();
+    }
+}

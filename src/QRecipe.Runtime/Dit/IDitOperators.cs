@@ -1,0 +1,26 @@
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Tensors;
+
+namespace QRecipe.Runtime.Dit;
+
+/// <summary>Where a product runs: the block (-1 outside the blocks), the recipe operator and the layer name. Embed
+/// covers the patch, timestep and label embedders; Final the final layer's modulation and linear.</summary>
+public readonly record struct LayerSite(int Block, Operator Operator, string Name);
+
+/// <summary>
+/// The one hook point of the model: every linear layer and both attention products go through it, so the
+/// quantization and SC engines replace them per (block, operator) without touching the model code.
+/// <see cref="FloatOperators"/> computes them in floating point.
+/// </summary>
+public interface IDitOperators
+{
+    /// <summary>output[..., out] = input[..., in]·Wᵀ + b.</summary>
+    void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output);
+
+    /// <summary>scores[b, h] = scale·q[b, h]·k[b, h]ᵀ for q, k [B, H, T, hd] and scores [B, H, T, T] (operator qk).</summary>
+    void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores);
+
+    /// <summary>output[b, h] = probabilities[b, h]·v[b, h] for probabilities [B, H, T, T], v and output [B, H, T, hd]
+    /// (operator av).</summary>
+    void AttentionValues(LayerSite site, Tensor probabilities, Tensor v, Tensor output);
+}
