@@ -69,6 +69,16 @@ public sealed class RoundTripTests
         Assert.Equal(Ids(original.Diagnostics), Ids(formatted.Diagnostics));
     }
 
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void WindowsLineEndingsChangeNeitherPlanNorFormattedText(string name)
+    {
+        var text = Snippets.ReadRecipe(name);
+        var crlf = text.Replace("\n", "\r\n");
+        Assert.Equal(Snippets.Compile(text).Plan, Snippets.Compile(crlf).Plan);
+        Assert.Equal(RecipeFormatter.Format(text).Text, RecipeFormatter.Format(crlf).Text);
+    }
+
     [Fact]
     public void FormatCanonicalisesLayoutAndKeepsTrailingComments()
     {

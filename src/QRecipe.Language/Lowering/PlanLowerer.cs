@@ -17,16 +17,12 @@ internal sealed class PlanLowerer
     private readonly DiagnosticSink _sink;
     private readonly ModelSpec _model;
     private readonly int _slotsPerStep;
-    private readonly int _cellCount;
-    private readonly int[] _weightOwner;
-    private readonly int[] _activationOwner;
-    private readonly int[] _mpOwner;
-    private readonly int[] _smoothOwner;
     private readonly int[] _streamSlotStart;
     private readonly int[] _streamSlotCount;
     private readonly int _streamSlotsPerStep;
-    private readonly int[] _streamOwner;
+    private readonly bool[][] _ruleSlots;
     private readonly int[] _selected;
+    private readonly int[] _winning;
     private readonly Dictionary<int, bool> _mpEffective = new();
 
     public PlanLowerer(BoundRecipe recipe, DiagnosticSink sink)
@@ -35,22 +31,56 @@ internal sealed class PlanLowerer
         _sink = sink;
         _model = recipe.Model;
         _slotsPerStep = _model.Depth * Operators.PerBlockCount + Operators.Global.Count;
-        _cellCount = recipe.Sampler.Steps * _slotsPerStep;
-        _weightOwner = Filled(_cellCount);
-        _activationOwner = Filled(_cellCount);
-        _mpOwner = Filled(_cellCount);
-        _smoothOwner = Filled(_slotsPerStep);
         _selected = new int[recipe.Rules.Count];
+        _winning = new int[recipe.Rules.Count];
         (_streamSlotStart, _streamSlotCount, _streamSlotsPerStep) = LayOutStreamSlots();
-        _streamOwner = Filled(_streamSlotsPerStep * recipe.Sampler.Steps);
+        _ruleSlots = recipe.Rules.Select(rule => Enumerable.Range(0, _slotsPerStep).Select(slot => InScope(rule.Scope, slot)).ToArray()).ToArray();
     }
 
-    private static int[] Filled(int length)
+    /// <summary>The deciding rule of every slot of one step, per aspect (-1: none). Steps are lowered one at a time
+    /// and only two are held, so lowering needs no memory proportional to the step count (a DiT-XL recipe has
+    /// 1,038 stream slots per step: per-step tables keep every array small).</summary>
+    private sealed class StepOwners
     {
-        var values = new int[length];
-        for (var i = 0; i < values.Length; i++)
-            values[i] = -1;
-        return values;
+        public StepOwners(int slots, int streamSlots)
+        {
+            Weights = new int[slots];
+            Activations = new int[slots];
+            Mp = new int[slots];
+            Streams = new int[streamSlots];
+        }
+
+        public int[] Weights { get; }
+
+        public int[] Activations { get; }
+
+        public int[] Mp { get; }
+
+        public int[] Streams { get; }
+
+        public IEnumerable<int[]> All => new[] { Weights, Activations, Mp, Streams };
+
+        public void Clear()
+        {
+            foreach (var owners in All)
+            {
+                for (var i = 0; i < owners.Length; i++)
+                    owners[i] = -1;
+            }
+        }
+
+        public bool SameAs(StepOwners other) =>
+            Same(Weights, other.Weights) && Same(Activations, other.Activations) && Same(Mp, other.Mp) && Same(Streams, other.Streams);
+
+        private static bool Same(int[] a, int[] b)
+        {
+            for (var i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                    return false;
+            }
+            return true;
+        }
     }
 
     /// <summary>Each (block, operator) slot has one stream slot per head (qk, av), per declared output-row group, or a
@@ -76,10 +106,6 @@ internal sealed class PlanLowerer
         return (start, count, next);
     }
 
-    private int StreamStart(int cell) => cell / _slotsPerStep * _streamSlotsPerStep + _streamSlotStart[cell % _slotsPerStep];
-
-    private int StreamCount(int cell) => _streamSlotCount[cell % _slotsPerStep];
-
     private Operator OperatorOf(int slot) =>
         slot < _model.Depth * Operators.PerBlockCount ? Operators.PerBlock[slot % Operators.PerBlockCount] : Operators.Global[slot - _model.Depth * Operators.PerBlockCount];
 
@@ -94,91 +120,144 @@ internal sealed class PlanLowerer
 
     public (RecipePlan? Plan, IReadOnlyList<RuleReport> Reports) Lower()
     {
-        for (var index = 0; index < _recipe.Rules.Count; index++)
-            Apply(index, _recipe.Rules[index]);
+        var smoothing = ApplySmoothing();
+        var cells = new int[_recipe.Sampler.Steps * _slotsPerStep];
+        var current = new StepOwners(_slotsPerStep, _streamSlotsPerStep);
+        var previous = new StepOwners(_slotsPerStep, _streamSlotsPerStep);
+        var palette = new Palette(this);
+        var stepSelected = new int[_recipe.Rules.Count];
+        for (var step = 0; step < _recipe.Sampler.Steps; step++)
+        {
+            var offset = step * _slotsPerStep;
+            // Most recipes change little from one step to the next. A step where the same rules apply as in the step
+            // before it has the same owners and cells; a step whose rules resolve to the same owners has the same cells.
+            if (step > 0 && SameRulesApply(step - 1, step))
+            {
+                foreach (var owners in previous.All)
+                    CountWinners(owners);
+                for (var i = 0; i < stepSelected.Length; i++)
+                    _selected[i] += stepSelected[i];
+                Array.Copy(cells, offset - _slotsPerStep, cells, offset, _slotsPerStep);
+                continue;
+            }
+            current.Clear();
+            Array.Clear(stepSelected, 0, stepSelected.Length);
+            for (var index = 0; index < _recipe.Rules.Count; index++)
+            {
+                var rule = _recipe.Rules[index];
+                if (rule is not SmoothRule && rule.Scope.Steps[step])
+                    Apply(index, rule, current, stepSelected);
+            }
+            for (var i = 0; i < stepSelected.Length; i++)
+                _selected[i] += stepSelected[i];
+            foreach (var owners in current.All)
+                CountWinners(owners);
+            if (step > 0 && current.SameAs(previous))
+                Array.Copy(cells, offset - _slotsPerStep, cells, offset, _slotsPerStep);
+            else
+            {
+                for (var slot = 0; slot < _slotsPerStep; slot++)
+                    cells[offset + slot] = palette.IndexOf(current, slot);
+            }
+            (current, previous) = (previous, current);
+        }
         var reports = Report();
-        var plan = Build();
+        foreach (var rule in _mpEffective.Where(p => !p.Value).Select(p => (MixedPrecisionRule)_recipe.Rules[p.Key]))
+            _sink.Report(DiagnosticCatalog.MixedPrecisionWithoutSc, rule.Span, "mixed precision only refines cells where SC is on, and SC is off in every cell this rule decides; it has no effect");
+        if (_sink.HasErrors)
+            return (null, reports);
+        var plan = new RecipePlan(_recipe.Name, _recipe.Description, _model, _recipe.Sampler, _recipe.Calibration,
+            new EquatableArray<OpSetting>(palette.Settings.ToArray()), new EquatableArray<int>(cells), new EquatableArray<SmoothSetting>(smoothing));
         return (plan, reports);
     }
 
-    private void Apply(int index, BoundRule rule)
+    private bool SameRulesApply(int a, int b)
     {
-        var slots = new bool[_slotsPerStep];
-        for (var slot = 0; slot < _slotsPerStep; slot++)
-            slots[slot] = InScope(rule.Scope, slot);
-        if (rule is SmoothRule)
+        foreach (var rule in _recipe.Rules)
         {
-            for (var slot = 0; slot < _slotsPerStep; slot++)
-            {
-                if (slots[slot])
-                {
-                    _smoothOwner[slot] = index;
-                    _selected[index]++;
-                }
-            }
-            return;
+            if (rule.Scope.Steps[a] != rule.Scope.Steps[b])
+                return false;
         }
-        var owners = rule switch
+        return true;
+    }
+
+    /// <summary>Smoothing is per (block, operator): the last smoothing rule over a slot decides it.</summary>
+    private SmoothSetting[] ApplySmoothing()
+    {
+        var owners = Enumerable.Repeat(-1, _slotsPerStep).ToArray();
+        for (var index = 0; index < _recipe.Rules.Count; index++)
         {
-            WeightRule => _weightOwner,
-            ActivationRule => _activationOwner,
-            MixedPrecisionRule => _mpOwner,
-            _ => null,
-        };
-        for (var step = 0; step < _recipe.Sampler.Steps; step++)
-        {
-            if (!rule.Scope.Steps[step])
+            if (_recipe.Rules[index] is not SmoothRule)
                 continue;
             for (var slot = 0; slot < _slotsPerStep; slot++)
             {
-                if (!slots[slot])
-                    continue;
-                var cell = step * _slotsPerStep + slot;
-                if (owners is null)
-                    ApplyStream(index, (StreamRule)rule, cell);
-                else
+                if (_ruleSlots[index][slot])
                 {
-                    owners[cell] = index;
+                    owners[slot] = index;
                     _selected[index]++;
                 }
+            }
+        }
+        CountWinners(owners);
+        return owners.Select(owner => owner < 0 ? SmoothSetting.None : ((SmoothRule)_recipe.Rules[owner]).Setting).ToArray();
+    }
+
+    private void CountWinners(int[] owners)
+    {
+        foreach (var owner in owners)
+        {
+            if (owner >= 0)
+                _winning[owner]++;
+        }
+    }
+
+    private void Apply(int index, BoundRule rule, StepOwners step, int[] selected)
+    {
+        var slots = _ruleSlots[index];
+        var owners = rule switch
+        {
+            WeightRule => step.Weights,
+            ActivationRule => step.Activations,
+            MixedPrecisionRule => step.Mp,
+            _ => null,
+        };
+        for (var slot = 0; slot < _slotsPerStep; slot++)
+        {
+            if (!slots[slot])
+                continue;
+            if (owners is null)
+                ApplyStream(index, (StreamRule)rule, slot, step.Streams, selected);
+            else
+            {
+                owners[slot] = index;
+                selected[index]++;
             }
         }
     }
 
-    private void ApplyStream(int index, StreamRule rule, int cell)
+    private void ApplyStream(int index, StreamRule rule, int slot, int[] streams, int[] selected)
     {
-        var op = OperatorOf(cell % _slotsPerStep);
-        var start = StreamStart(cell);
-        var count = StreamCount(cell);
-        var subset = Operators.HasHeads(op) ? rule.Heads : rule.Groups;
-        for (var i = 0; i < count; i++)
+        var start = _streamSlotStart[slot];
+        var subset = Operators.HasHeads(OperatorOf(slot)) ? rule.Heads : rule.Groups;
+        for (var i = 0; i < _streamSlotCount[slot]; i++)
         {
             if (subset is not null && !subset[i])
                 continue;
-            _streamOwner[start + i] = index;
-            _selected[index]++;
+            streams[start + i] = index;
+            selected[index]++;
         }
     }
 
     private IReadOnlyList<RuleReport> Report()
     {
-        var winning = new int[_recipe.Rules.Count];
-        foreach (var owners in new[] { _weightOwner, _activationOwner, _mpOwner, _smoothOwner, _streamOwner })
-        {
-            foreach (var owner in owners)
-            {
-                if (owner >= 0)
-                    winning[owner]++;
-            }
-        }
         var reports = new List<RuleReport>();
         for (var i = 0; i < _recipe.Rules.Count; i++)
         {
             var rule = _recipe.Rules[i];
-            reports.Add(new RuleReport(Aspect(rule), rule.Span, _selected[i], winning[i]));
+            reports.Add(new RuleReport(Aspect(rule), rule.Span, _selected[i], _winning[i]));
             if (_selected[i] == 0)
                 _sink.Report(DiagnosticCatalog.EmptySelection, rule.Span, "this rule selects no cell: its selectors and the enclosing 'at' do not overlap, or its operators do not exist there");
-            else if (winning[i] == 0)
+            else if (_winning[i] == 0)
                 _sink.Report(DiagnosticCatalog.RuleShadowed, rule.Span, $"every one of the {_selected[i]} cells this rule selects is overridden by later rules; it has no effect");
         }
         return reports;
@@ -193,77 +272,44 @@ internal sealed class PlanLowerer
         _ => "sc",
     };
 
-    private RecipePlan? Build()
+    /// <summary>The distinct settings of the plan. Slots whose deciding rules are the same resolve to the same
+    /// setting, so a setting is built once per combination of owners and looked up after that.</summary>
+    private sealed class Palette
     {
-        var palette = new List<OpSetting>();
-        var paletteIndex = new Dictionary<OpSetting, int>();
-        var byOwners = new Dictionary<(int Weights, int Activations, int Mp, int Op, int Streams), int>();
-        var streamIds = new Dictionary<SlotRun, int>();
-        var cells = new int[_cellCount];
-        for (var cell = 0; cell < _cellCount; cell++)
+        private readonly PlanLowerer _lowerer;
+        private readonly Dictionary<OpSetting, int> _index = new();
+        private readonly Dictionary<(int Weights, int Activations, int Mp, int Op, int Streams), int> _byOwners = new();
+        private readonly Dictionary<SlotRun, int> _streamIds = new();
+
+        public Palette(PlanLowerer lowerer) => _lowerer = lowerer;
+
+        public List<OpSetting> Settings { get; } = new();
+
+        public int IndexOf(StepOwners step, int slot)
         {
-            if (cell % _slotsPerStep == 0 && cell > 0 && SameOwnersAsPreviousStep(cell / _slotsPerStep))
+            var op = _lowerer.OperatorOf(slot);
+            var run = new SlotRun(step.Streams, _lowerer._streamSlotStart[slot], _lowerer._streamSlotCount[slot]);
+            if (!_streamIds.TryGetValue(run, out var streamId))
             {
-                Array.Copy(cells, cell - _slotsPerStep, cells, cell, _slotsPerStep);
-                cell += _slotsPerStep - 1;
-                continue;
+                streamId = _streamIds.Count;
+                _streamIds[run.Copy()] = streamId; // the step's table is reused; the key keeps its own copy
             }
-            // Cells whose deciding rules are the same resolve to the same setting: look that up before building one.
-            var op = OperatorOf(cell % _slotsPerStep);
-            var run = new SlotRun(_streamOwner, StreamStart(cell), StreamCount(cell));
-            if (!streamIds.TryGetValue(run, out var streamId))
+            var key = (step.Weights[slot], step.Activations[slot], step.Mp[slot], (int)op, streamId);
+            if (_byOwners.TryGetValue(key, out var index))
+                return index;
+            var setting = _lowerer.Resolve(step, slot, op);
+            if (!_index.TryGetValue(setting, out index))
             {
-                streamId = streamIds.Count;
-                streamIds[run] = streamId;
+                index = Settings.Count;
+                Settings.Add(setting);
+                _index[setting] = index;
             }
-            var key = (_weightOwner[cell], _activationOwner[cell], _mpOwner[cell], (int)op, streamId);
-            if (!byOwners.TryGetValue(key, out var index))
-            {
-                var setting = Resolve(cell, op);
-                if (!paletteIndex.TryGetValue(setting, out index))
-                {
-                    index = palette.Count;
-                    palette.Add(setting);
-                    paletteIndex[setting] = index;
-                }
-                byOwners[key] = index;
-            }
-            cells[cell] = index;
+            _byOwners[key] = index;
+            return index;
         }
-        foreach (var rule in _mpEffective.Where(p => !p.Value).Select(p => (MixedPrecisionRule)_recipe.Rules[p.Key]))
-            _sink.Report(DiagnosticCatalog.MixedPrecisionWithoutSc, rule.Span, "mixed precision only refines cells where SC is on, and SC is off in every cell this rule decides; it has no effect");
-        var smoothing = _smoothOwner.Select(owner => owner < 0 ? SmoothSetting.None : ((SmoothRule)_recipe.Rules[owner]).Setting).ToArray();
-        if (_sink.HasErrors)
-            return null;
-        return new RecipePlan(_recipe.Name, _recipe.Description, _model, _recipe.Sampler, _recipe.Calibration,
-            new EquatableArray<OpSetting>(palette.ToArray()), new EquatableArray<int>(cells), new EquatableArray<SmoothSetting>(smoothing));
     }
 
-    /// <summary>Most recipes change little from one step to the next; a step decided by the same rules as the one
-    /// before it gets the same cells.</summary>
-    private bool SameOwnersAsPreviousStep(int step)
-    {
-        var start = step * _slotsPerStep;
-        var previous = start - _slotsPerStep;
-        foreach (var owners in new[] { _weightOwner, _activationOwner, _mpOwner })
-        {
-            if (!SameRun(owners, previous, start, _slotsPerStep))
-                return false;
-        }
-        return SameRun(_streamOwner, StreamStart(previous), StreamStart(start), _streamSlotsPerStep);
-    }
-
-    private static bool SameRun(int[] values, int a, int b, int length)
-    {
-        for (var i = 0; i < length; i++)
-        {
-            if (values[a + i] != values[b + i])
-                return false;
-        }
-        return true;
-    }
-
-    /// <summary>A run of stream-slot owners inside the owner array, compared by content without copying.</summary>
+    /// <summary>A run of stream-slot owners inside an owner table, compared by content without copying.</summary>
     private readonly struct SlotRun : IEquatable<SlotRun>
     {
         private readonly int[] _owners;
@@ -275,6 +321,13 @@ internal sealed class PlanLowerer
             _owners = owners;
             _start = start;
             _count = count;
+        }
+
+        public SlotRun Copy()
+        {
+            var owners = new int[_count];
+            Array.Copy(_owners, _start, owners, 0, _count);
+            return new SlotRun(owners, 0, _count);
         }
 
         public bool Equals(SlotRun other)
@@ -300,13 +353,13 @@ internal sealed class PlanLowerer
         }
     }
 
-    private OpSetting Resolve(int cell, Operator op)
+    private OpSetting Resolve(StepOwners step, int slot, Operator op)
     {
-        var slots = new int[StreamCount(cell)];
-        Array.Copy(_streamOwner, StreamStart(cell), slots, 0, slots.Length);
-        var weights = _weightOwner[cell] < 0 ? WeightQuant.Float : ((WeightRule)_recipe.Rules[_weightOwner[cell]]).Quant;
-        var activations = _activationOwner[cell] < 0 ? ActivationQuant.Float : ((ActivationRule)_recipe.Rules[_activationOwner[cell]]).Quant;
-        var sc = ResolveSc(op, slots, weights, activations, _mpOwner[cell]);
+        var slots = new int[_streamSlotCount[slot]];
+        Array.Copy(step.Streams, _streamSlotStart[slot], slots, 0, slots.Length);
+        var weights = step.Weights[slot] < 0 ? WeightQuant.Float : ((WeightRule)_recipe.Rules[step.Weights[slot]]).Quant;
+        var activations = step.Activations[slot] < 0 ? ActivationQuant.Float : ((ActivationRule)_recipe.Rules[step.Activations[slot]]).Quant;
+        var sc = ResolveSc(op, slots, weights, activations, step.Mp[slot]);
         return new OpSetting(weights, activations, sc);
     }
 
