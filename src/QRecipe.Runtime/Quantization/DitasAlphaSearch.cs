@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Runtime.Quantization;
+
+/// <summary>Outcome of a per-layer α search: the chosen α and factors s, and the loss of every α tried.</summary>
+public sealed record AlphaSearchResult(double Alpha, float[] Scales, double[] Alphas, double[] Losses);
+
+/// <summary>DiTAS per-layer α grid search (quant-methods.md §D.6): for each α of the grid, s_α from the aggregated
+/// channel maxima and the quantized weight Q (ε = 1e-4), and the loss Σ_steps mean((X·Wᵀ − AQ(X/s_α)·(Q·diag s_α)ᵀ)²)
+/// over the calibration inputs given (DiTAS passes the first 50 steps). The bias cancels in the difference and is
+/// left out. The smallest loss wins; ties keep the smaller α. AQ is the plan's activation quantizer.</summary>
+public static class DitasAlphaSearch
+{
+    public static AlphaSearchResult Search(IReadOnlyList<float[]> stepInputs, float[] weight, float[] quantizedWeight,
+        int outFeatures, int inFeatures, ReadOnlySpan<float> activationMax, ActivationQuant activation, AlphaSearch grid, string layer)
+    {
+        if (stepInputs.Count == 0) throw new QuantizationException(layer, "alpha search requested but calibration produced no inputs");
+        QuantGuard.Shape(layer, weight.Length, outFeatures, inFeatures);
+        QuantGuard.Shape(layer, quantizedWeight.Length, outFeatures, inFeatures);
+        var alphas = Grid(grid, layer);
+        var references = new float[stepInputs.Count][];
+        for (var t = 0; t < stepInputs.Count; t++)
+        {
+            QuantGuard.Finite($"{layer} step input {t}", "calibration input", stepInputs[t], inFeatures);
+            references[t] = DenseMath.MultiplyTransposed(stepInputs[t], stepInputs[t].Length / inFeatures, weight, outFeatures, inFeatures);
+        }
+
+        var losses = new double[alphas.Length];
+        var best = 0;
+        float[]? bestScales = null;
+        for (var k = 0; k < alphas.Length; k++)
+        {
+            var s = SmoothingScales.Compute(activationMax, quantizedWeight, outFeatures, inFeatures, alphas[k], SmoothingScales.DitasEpsilon, layer);
+            var smoothed = (float[])quantizedWeight.Clone();
+            SmoothFolding.ScaleColumns(smoothed, outFeatures, inFeatures, s);
+            for (var t = 0; t < stepInputs.Count; t++)
+            {
+                var rows = stepInputs[t].Length / inFeatures;
+                var x = (float[])stepInputs[t].Clone();
+                SmoothFolding.DivideColumns(x, rows, inFeatures, s);
+                ActivationQuantizer.FakeQuantize(x, rows, inFeatures, activation, null, $"{layer} step input {t}");
+                var y = DenseMath.MultiplyTransposed(x, rows, smoothed, outFeatures, inFeatures);
+                losses[k] += MeanSquaredDifference(references[t], y);
+            }
+            if (bestScales is null || losses[k] < losses[best])
+            {
+                best = k;
+                bestScales = s;
+            }
+        }
+        return new AlphaSearchResult(alphas[best], bestScales!, alphas, losses);
+    }
+
+    /// <summary>From, From + Step, … up to To (inclusive, with 1e-9 slack for the decimal steps).</summary>
+    public static double[] Grid(AlphaSearch grid, string layer)
+    {
+        if (!(grid.Step > 0) || grid.From < 0 || grid.To > 1 || grid.From > grid.To)
+            throw new QuantizationException(layer, $"alpha grid {grid.From}..{grid.To} by {grid.Step} is not inside [0, 1] with a positive step");
+        var values = new List<double>();
+        for (var k = 0; grid.From + k * grid.Step <= grid.To + 1e-9; k++) values.Add(Math.Min(grid.From + k * grid.Step, grid.To));
+        return values.ToArray();
+    }
+
+    private static double MeanSquaredDifference(float[] a, float[] b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum / a.Length;
+    }
+}
