@@ -9,7 +9,7 @@ namespace QRecipe.Generator;
 internal static class ClassNames
 {
     public static bool IsValid(string name) =>
-        SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None && name[0] != '@';
+        SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None;
 
     /// <summary><c>dit_w4a8-sc.qrecipe</c> becomes <c>DitW4a8Sc</c>.</summary>
     public static string FromFileName(string path)

@@ -5,7 +5,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>tiny custom DiT</summary>
     /// <remarks>Generated from <c>recipes/tiny.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line 2 "/proj/recipes/tiny.qrecipe"
     Tiny

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>empty at block and empty sc section</summary>
     /// <remarks>Generated from <c>recipes/empty.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (1,8)-(1,22) 5 "/proj/recipes/empty.qrecipe"
     EmptyOverrides

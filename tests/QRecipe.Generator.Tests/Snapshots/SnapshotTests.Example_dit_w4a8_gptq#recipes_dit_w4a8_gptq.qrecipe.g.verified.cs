@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>DiT-XL/2 W4A8, group-wise GPTQ weights, fc2 at 8 bits</summary>
     /// <remarks>Generated from <c>recipes/dit_w4a8_gptq.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,19) 5 "/proj/recipes/dit_w4a8_gptq.qrecipe"
     DitW4A8Gptq

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>DiT-XL/2, W4A8, SC on attention in the noisiest half</summary>
     /// <remarks>Generated from <c>recipes/dit_w4a8_sc.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,17) 5 "/proj/recipes/dit_w4a8_sc.qrecipe"
     DitW4A8Sc

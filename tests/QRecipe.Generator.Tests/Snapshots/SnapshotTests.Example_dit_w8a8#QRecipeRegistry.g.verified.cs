@@ -4,7 +4,7 @@
 namespace QRecipe.Recipes
 {
     /// <summary>Every recipe compiled into this assembly, ordered by namespace and name.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public static class QRecipeRegistry
     {
         /// <summary>The recipes, ordered by namespace and name.</summary>

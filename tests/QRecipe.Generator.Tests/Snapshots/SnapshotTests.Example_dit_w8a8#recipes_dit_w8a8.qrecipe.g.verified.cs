@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>DiT-XL/2 W8A8 round-to-nearest baseline (Q-DiT style)</summary>
     /// <remarks>Generated from <c>recipes/dit_w8a8.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,15) 5 "/proj/recipes/dit_w8a8.qrecipe"
     DitW8A8

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>DiT-XL/2 W4A8 with DiTAS smoothing and rank-32 compensation</summary>
     /// <remarks>Generated from <c>recipes/ditas_w4a8.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,17) 5 "/proj/recipes/ditas_w4a8.qrecipe"
     DitasW4A8

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>DiT-XL/2, FP weights, SC on Q·Kᵀ and softmax·V at 8-bit precision</summary>
     /// <remarks>Generated from <c>recipes/sc_attention_only.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,23) 5 "/proj/recipes/sc_attention_only.qrecipe"
     ScAttentionOnly

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>DiT-B/2, W8A8 with SC on all products and per-row mixed precision</summary>
     /// <remarks>Generated from <c>recipes/sc_everywhere_mp.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,22) 5 "/proj/recipes/sc_everywhere_mp.qrecipe"
     ScEverywhereMp

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>DiT-L/2, SC attention with per-head lengths and per-group fc1 lengths</summary>
     /// <remarks>Generated from <c>recipes/sc_per_head.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (3,8)-(3,17) 5 "/proj/recipes/sc_per_head.qrecipe"
     ScPerHead

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>Small custom DiT, W4A8 with SC attention</summary>
     /// <remarks>Generated from <c>recipes/small_custom.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,23) 5 "/proj/recipes/small_custom.qrecipe"
     SmallCustomW4A8

@@ -5,7 +5,7 @@
 namespace QRecipe.Recipes
 {
     /// <remarks>Generated from <c>recipes/no-header_1.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
     NoHeader1
         : global::QRecipe.Language.Plan.IQuantRecipe

@@ -6,7 +6,7 @@ namespace Lab.Recipes
 {
     /// <summary>tiny custom DiT</summary>
     /// <remarks>Generated from <c>recipes/a.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (2,8)-(2,12) 5 "/proj/recipes/a.qrecipe"
     Tiny

@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>per-head and per-group stream lengths</summary>
     /// <remarks>Generated from <c>recipes/per_head.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (1,8)-(1,20) 5 "/proj/recipes/per_head.qrecipe"
     PerHeadSmall

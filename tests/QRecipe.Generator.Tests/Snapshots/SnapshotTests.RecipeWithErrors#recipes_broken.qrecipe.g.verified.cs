@@ -6,7 +6,7 @@ namespace QRecipe.Recipes
 {
     /// <summary>has errors</summary>
     /// <remarks>Generated from <c>recipes/broken.qrecipe</c>.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
 #line (1,8)-(1,14) 5 "/proj/recipes/broken.qrecipe"
     Broken
