@@ -11,7 +11,7 @@ namespace QRecipe.Runtime.Sc;
 /// acc[n,m] = Σ_d sign_a·sign_b·C[d][K[d][ba[n,d]]][bb[m,d]].
 /// <para>Fast path: dimensions are processed in blocks whose C slices are built once and shared by all threads.
 /// Per (n, d) the C row of k = K[d][ba] is fixed, so b's boundaries (stored transposed, d-major) index into one
-/// 2^p-ish-entry row: AVX-512BW two-table word permutes (vpermi2w, 64 entries each) do 32 lookups per chunk of 64
+/// G-entry row (C[k][G] = k by a compare): AVX-512BW two-table word permutes (vpermi2w, 64 entries each) do 32 lookups per chunk of 64
 /// entries, and b's sign is applied with an XOR/subtract mask. Counts are summed in wrapping 16-bit lanes for at most
 /// 32767 / L dimensions and then widened into int32, so the result is exact.</para>
 /// </summary>
@@ -28,7 +28,6 @@ public static class EnableKernel
         var length = tables.Sequences.Length;
         var grid = tables.Grid;
         var width = tables.RowWidth;
-        var slice = tables.SliceSize;
         var mPadded = (m + Lanes - 1) / Lanes * Lanes;
 
         var kA = new ushort[n * dims];
@@ -51,12 +50,11 @@ public static class EnableKernel
 
         var vector = !ForceScalar && Avx512BW.IsSupported && length <= short.MaxValue;
         var blockDims = Math.Max(1, Math.Min(dims, short.MaxValue / length));
-        var c = new ushort[Math.Min(blockDims, dims) * slice + width];
         var acc = new int[n * m];
         for (var d0 = 0; d0 < dims; d0 += blockDims)
         {
             var count = Math.Min(blockDims, dims - d0);
-            tables.BuildC(d0, count, c);
+            var slices = tables.Slices(d0, count);
             Parallel.For(0, n, () => new ushort[mPadded], (i, _, acc16) =>
             {
                 Array.Clear(acc16);
@@ -66,15 +64,15 @@ public static class EnableKernel
                     var sign = a.Sign[i * dims + d];
                     if (k == 0 || sign == 0)
                         continue;
-                    var row = c.AsSpan(((d - d0) * (length + 1) + k) * width, width);
+                    var row = slices[d - d0].AsSpan(k * width, width);
                     var index = bT.AsSpan(d * mPadded, mPadded);
                     var negative = bNegative.AsSpan(d * mPadded, mPadded);
                     if (vector)
-                        AddRowAvx512(acc16, row, index, negative, signed, sign < 0);
+                        AddRowAvx512(acc16, row, index, negative, signed, sign < 0, grid, k);
                     else if (length <= short.MaxValue)
-                        AddRowScalar(acc16, row, index, negative, signed, sign < 0);
+                        AddRowScalar(acc16, row, index, negative, signed, sign < 0, grid, k);
                     else
-                        AddRowWide(acc, i * m, m, row, index, negative, signed, sign < 0);
+                        AddRowWide(acc, i * m, m, row, index, negative, signed, sign < 0, grid, k);
                 }
 
                 var output = acc.AsSpan(i * m, m);
@@ -88,11 +86,11 @@ public static class EnableKernel
     }
 
     private static void AddRowScalar(Span<ushort> acc, ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> index,
-        ReadOnlySpan<ushort> negative, bool signed, bool subtract)
+        ReadOnlySpan<ushort> negative, bool signed, bool subtract, int grid, ushort k)
     {
         for (var j = 0; j < acc.Length; j++)
         {
-            var value = row[index[j]];
+            var value = index[j] == grid ? k : row[index[j]];
             if (signed && negative[j] != 0)
                 value = (ushort)-value;
             acc[j] = (ushort)(subtract ? acc[j] - value : acc[j] + value);
@@ -101,11 +99,11 @@ public static class EnableKernel
 
     /// <summary>L &gt; 32767 (p = 15, full stream): one dimension can overflow 16 bits, so add straight into int32.</summary>
     private static void AddRowWide(int[] acc, int offset, int m, ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> index,
-        ReadOnlySpan<ushort> negative, bool signed, bool subtract)
+        ReadOnlySpan<ushort> negative, bool signed, bool subtract, int grid, ushort k)
     {
         for (var j = 0; j < m; j++)
         {
-            int value = row[index[j]];
+            int value = index[j] == grid ? k : row[index[j]];
             if (signed && negative[j] != 0)
                 value = -value;
             acc[offset + j] += subtract ? -value : value;
@@ -114,12 +112,14 @@ public static class EnableKernel
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AddRowAvx512(Span<ushort> acc, ReadOnlySpan<ushort> row, ReadOnlySpan<ushort> index,
-        ReadOnlySpan<ushort> negative, bool signed, bool subtract)
+        ReadOnlySpan<ushort> negative, bool signed, bool subtract, int grid, ushort k)
     {
         var chunks = row.Length / 64;
+        var gridVector = Vector512.Create((ushort)grid);
+        var kVector = Vector512.Create(k);
         fixed (ushort* accPtr = acc, rowPtr = row, indexPtr = index, negativePtr = negative)
         {
-            // Chunks beyond the fifth (G > 319) are read from memory; up to five stay in registers.
+            // Chunks beyond the fifth (G > 320) are read from memory; up to five stay in registers.
             var t0 = Vector512.Load(rowPtr);
             var t1 = Vector512.Load(rowPtr + 32);
             var t2 = chunks > 1 ? Vector512.Load(rowPtr + 64) : default;
@@ -152,6 +152,7 @@ public static class EnableKernel
                     value = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(idx, Vector512.Create((ushort)(64 * chunk))), lookedUp, value);
                 }
 
+                value = Vector512.ConditionalSelect(Vector512.Equals(idx, gridVector), kVector, value);
                 if (signed)
                 {
                     var mask = Vector512.Load(negativePtr + j);

@@ -1,23 +1,31 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// The two tables of the enable-signal product (sc-kernels.md §4.2). Both depend only on the prepared sequences,
-/// i.e. on (p, L, G, scramble) and the dimension's mask, never on the data.
+/// The two tables of the enable-signal product (sc-kernels.md §4.2). A dimension's tables depend only on (p, L, G)
+/// and its XOR mask, never on the data, so C slices are shared by all dimensions with the same mask (at most 2^p
+/// distinct; one at full length) and cached for the process when small.
 /// <para>K[d][v] = #{t &lt; L : ra[d,t] &lt; v}: the one-count of a's stream for boundary v.</para>
-/// <para>C[d][k][v] = #{i &lt; k : rb[d,i] &lt; v}: the one-count of b's stream prefix of length k; rows are padded to
-/// <see cref="RowWidth"/> (a multiple of 64 above G) with entries v &gt; G = k, which are never read.</para>
+/// <para>C[k][v] = #{i &lt; k : rb[i] &lt; v}: the one-count of b's stream prefix of length k; rows of
+/// <see cref="RowWidth"/> entries (G rounded up to 64). C[k][G] = k always, so v = G is answered without the table.</para>
 /// </summary>
 public sealed class EnableTables
 {
+    /// <summary>Slices up to this many entries (1 MiB) are cached across calls: p ≤ 9 at any L.</summary>
+    private const int CachedSliceEntries = 1 << 19;
+
+    private static readonly ConcurrentDictionary<(int P, int L, int G, int Mask), ushort[]> Cache = new();
+
     public EnableTables(ScSequences sequences, int grid)
     {
         Sequences = sequences;
         Grid = grid;
-        RowWidth = (grid + 1 + 63) / 64 * 64;
+        RowWidth = (grid + 63) / 64 * 64;
         K = new ushort[sequences.Dims * (grid + 1)];
         var length = sequences.Length;
         var histogram = new int[grid + 1];
@@ -40,30 +48,51 @@ public sealed class EnableTables
     public int RowWidth { get; }
     public ushort[] K { get; }
 
-    /// <summary>Number of ushort entries of one dimension's C slice: (L + 1) rows of <see cref="RowWidth"/>.</summary>
+    /// <summary>Entries of one C slice: (L + 1) rows of <see cref="RowWidth"/>.</summary>
     public int SliceSize => (Sequences.Length + 1) * RowWidth;
 
-    /// <summary>Fills C for dimensions [d0, d0 + count) into <paramref name="destination"/> (slice after slice):
-    /// row k+1 = row k + [v &gt; rb[d,k]].</summary>
-    public void BuildC(int d0, int count, ushort[] destination)
+    /// <summary>The C slices of dimensions [d0, d0 + count): cached per mask when small, else built for this block
+    /// only (once per distinct mask in it).</summary>
+    public ushort[][] Slices(int d0, int count)
+    {
+        var g = Sequences.Geometry;
+        var cached = SliceSize <= CachedSliceEntries;
+        var local = new Dictionary<int, ushort[]>();
+        var representative = new Dictionary<int, int>();
+        for (var d = d0; d < d0 + count; d++)
+            representative.TryAdd(Sequences.Masks[d], d);
+        var masks = new List<int>(representative.Keys);
+        var built = new ushort[masks.Count][];
+        Parallel.For(0, masks.Count, i =>
+        {
+            var d = representative[masks[i]];
+            built[i] = cached
+                ? Cache.GetOrAdd((g.P, g.L, g.G, masks[i]), _ => BuildSlice(d))
+                : BuildSlice(d);
+        });
+        for (var i = 0; i < masks.Count; i++)
+            local[masks[i]] = built[i];
+        var slices = new ushort[count][];
+        for (var d = d0; d < d0 + count; d++)
+            slices[d - d0] = local[Sequences.Masks[d]];
+        return slices;
+    }
+
+    /// <summary>Row k+1 = row k + [v &gt; rb[d,k]].</summary>
+    private ushort[] BuildSlice(int d)
     {
         var length = Sequences.Length;
         var width = RowWidth;
-        var slice = SliceSize;
-        Parallel.For(0, count, i =>
+        var c = new ushort[SliceSize];
+        for (var k = 0; k < length; k++)
         {
-            var d = d0 + i;
-            var c = destination.AsSpan(i * slice, slice);
-            c[..width].Clear();
-            for (var k = 0; k < length; k++)
-            {
-                var r = Sequences.B[d * length + k];
-                var previous = c.Slice(k * width, width);
-                var next = c.Slice((k + 1) * width, width);
-                previous.CopyTo(next);
-                AddOne(next[(r + 1)..]);
-            }
-        });
+            var r = Sequences.B[d * length + k];
+            var next = c.AsSpan((k + 1) * width, width);
+            c.AsSpan(k * width, width).CopyTo(next);
+            AddOne(next[(r + 1)..]);
+        }
+
+        return c;
     }
 
     private static void AddOne(Span<ushort> values)

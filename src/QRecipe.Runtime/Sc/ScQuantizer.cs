@@ -16,18 +16,17 @@ public static class ScQuantizer
     public static ScCodes BipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g)
     {
         var codes = new ScCodes(rows, dims, unipolar: false);
-        for (var r0 = 0; r0 < rows; r0 += group)
+        var geometry = g;
+        RowGroups.Run(x, rows, dims, group, (x, r0, r1) =>
         {
-            var r1 = Math.Min(rows, r0 + group);
-            var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / g.QMax;
+            var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / geometry.QMax;
             for (var r = r0; r < r1; r++)
             {
                 codes.Scale[r] = scale;
                 for (var d = 0; d < dims; d++)
-                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] / scale), g);
+                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] / scale), geometry);
             }
-        }
-
+        });
         return codes;
     }
 
@@ -39,8 +38,12 @@ public static class ScQuantizer
         var scale = Math.Max((double)AbsMax(x), MinRangeD) / g.QMax;
         var inv = (float)(1.0 / scale);
         Array.Fill(codes.Scale, scale);
-        for (var i = 0; i < rows * dims; i++)
-            SetBipolar(codes, i, MathF.Round(x[i] * inv), g);
+        var geometry = g;
+        RowGroups.Run(x, rows, dims, RowGroups.ParallelRows, (x, r0, r1) =>
+        {
+            for (var i = r0 * dims; i < r1 * dims; i++)
+                SetBipolar(codes, i, MathF.Round(x[i] * inv), geometry);
+        });
         return codes;
     }
 
@@ -49,20 +52,18 @@ public static class ScQuantizer
     public static ScCodes BipolarFusedFp32(ReadOnlySpan<float> x, int rows, int dims, bool perRow, in ScGeometry g)
     {
         var codes = new ScCodes(rows, dims, unipolar: false);
-        var groupRows = perRow ? 1 : rows;
-        for (var r0 = 0; r0 < rows; r0 += groupRows)
+        var geometry = g;
+        RowGroups.Run(x, rows, dims, perRow ? 1 : rows, (x, r0, r1) =>
         {
-            var r1 = r0 + groupRows;
-            var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / g.QMax;
+            var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / geometry.QMax;
             var inv = 1f / scale;
             for (var r = r0; r < r1; r++)
             {
                 codes.Scale[r] = scale;
                 for (var d = 0; d < dims; d++)
-                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] * inv), g);
+                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] * inv), geometry);
             }
-        }
-
+        });
         return codes;
     }
 
@@ -70,21 +71,20 @@ public static class ScQuantizer
     public static ScCodes UnipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g)
     {
         var codes = new ScCodes(rows, dims, unipolar: true);
-        for (var r0 = 0; r0 < rows; r0 += group)
+        var geometry = g;
+        RowGroups.Run(x, rows, dims, group, (x, r0, r1) =>
         {
-            var r1 = Math.Min(rows, r0 + group);
             var (min, max) = MinMax(x[(r0 * dims)..(r1 * dims)]);
-            var scale = Math.Max(max - min, MinRangeF) / g.QMax;
-            var zp = Math.Clamp(MathF.Round(-min / scale), 0f, g.QMax);
+            var scale = Math.Max(max - min, MinRangeF) / geometry.QMax;
+            var zp = Math.Clamp(MathF.Round(-min / scale), 0f, geometry.QMax);
             for (var r = r0; r < r1; r++)
             {
                 codes.Scale[r] = scale;
                 codes.ZeroPoint![r] = zp;
                 for (var d = 0; d < dims; d++)
-                    SetUnipolar(codes, r, d, MathF.Round(x[r * dims + d] / scale + zp), g);
+                    SetUnipolar(codes, r, d, MathF.Round(x[r * dims + d] / scale + zp), geometry);
             }
-        }
-
+        });
         return codes;
     }
 
@@ -99,12 +99,15 @@ public static class ScQuantizer
         var inv = (float)(1.0 / scale);
         Array.Fill(codes.Scale, scale);
         Array.Fill(codes.ZeroPoint!, zp);
-        for (var r = 0; r < rows; r++)
+        var geometry = g;
+        RowGroups.Run(x, rows, dims, RowGroups.ParallelRows, (x, r0, r1) =>
         {
-            for (var d = 0; d < dims; d++)
-                SetUnipolar(codes, r, d, MathF.Round(x[r * dims + d] * inv + zp), g);
-        }
-
+            for (var r = r0; r < r1; r++)
+            {
+                for (var d = 0; d < dims; d++)
+                    SetUnipolar(codes, r, d, MathF.Round(x[r * dims + d] * inv + zp), geometry);
+            }
+        });
         return codes;
     }
 
@@ -113,7 +116,7 @@ public static class ScQuantizer
         var value = (int)Math.Clamp(rounded, -g.QMax, g.QMax);
         codes.Value[index] = (short)value;
         codes.Sign[index] = (sbyte)Math.Sign(value);
-        codes.Boundary[index] = ScCodes.ToBoundary(Math.Abs(value), g.G, g.QMax);
+        codes.Boundary[index] = BoundaryTable(g)[Math.Abs(value)];
     }
 
     private static void SetUnipolar(ScCodes codes, int row, int d, float rounded, in ScGeometry g)
@@ -122,9 +125,28 @@ public static class ScQuantizer
         var index = row * codes.Dims + d;
         codes.Value[index] = (short)value;
         codes.Sign[index] = 1;
-        codes.Boundary[index] = ScCodes.ToBoundary(value, g.G, g.QMax);
+        codes.Boundary[index] = BoundaryTable(g)[value];
         codes.RowSum![row] += value;
     }
+
+    /// <summary>ToBoundary for 0..qmax, computed once per (G, qmax): the integer division is the quantizer's
+    /// most expensive step otherwise.</summary>
+    private static ushort[] BoundaryTable(in ScGeometry g)
+    {
+        var cached = boundaryTable;
+        if (cached is not null && cached.Grid == g.G && cached.QMax == g.QMax)
+            return cached.Values;
+        var values = new ushort[g.QMax + 1];
+        for (var v = 0; v <= g.QMax; v++)
+            values[v] = ScCodes.ToBoundary(v, g.G, g.QMax);
+        boundaryTable = new BoundaryCache(g.G, g.QMax, values);
+        return values;
+    }
+
+    [ThreadStatic]
+    private static BoundaryCache? boundaryTable;
+
+    private sealed record BoundaryCache(int Grid, int QMax, ushort[] Values);
 
     private static float AbsMax(ReadOnlySpan<float> x)
     {

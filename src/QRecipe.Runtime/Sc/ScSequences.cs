@@ -8,16 +8,22 @@ namespace QRecipe.Runtime.Sc;
 /// </summary>
 public sealed class ScSequences
 {
-    private ScSequences(int dims, int length, ushort[] a, ushort[] b)
+    private ScSequences(in ScGeometry geometry, int dims, int[] masks, ushort[] a, ushort[] b)
     {
+        Geometry = geometry;
         Dims = dims;
-        Length = length;
+        Masks = masks;
         A = a;
         B = b;
     }
 
+    public ScGeometry Geometry { get; }
+
     public int Dims { get; }
-    public int Length { get; }
+    public int Length => Geometry.L;
+    /// <summary>The XOR mask actually applied to dimension d (0 where nothing is scrambled). A dimension's sequences,
+    /// and so its tables, depend on (p, L, G) and this mask only.</summary>
+    public int[] Masks { get; }
     public ushort[] A { get; }
     public ushort[] B { get; }
 
@@ -32,7 +38,7 @@ public sealed class ScSequences
         var full = 1 << p;
         var scramble = geometry.Scramble != ScScramble.Off && (grid != full || length < full);
         var masks = ScrambleMasks.For(scramble ? geometry.Scramble : ScScramble.Off, p, dims, geometry.ScrambleSeed);
-        return new ScSequences(dims, length,
+        return new ScSequences(geometry, dims, masks,
             PrepareOne(SobolSequence.Generate(p, ScOperand.A), masks, length, grid, p),
             PrepareOne(SobolSequence.Generate(p, ScOperand.B), masks, length, grid, p));
     }
