@@ -88,13 +88,15 @@ public sealed unsafe partial class CpuBackend
             var fits = part.DataType == whole.DataType && part.Rank == whole.Rank;
             for (var d = 0; fits && d < whole.Rank; d++)
                 fits = d == a || part.Shape[d] == whole.Shape[d];
-            ShapeMismatchException.ThrowUnless(fits, op, part.Shape, whole.Shape, $"every axis but {a} must match (and the element types)");
+            if (!fits)
+                throw new ShapeMismatchException(op, part.Shape, whole.Shape, $"every axis but {a} must match (and the element types)");
             total += part.Shape[a];
             addresses[i] = part.Address;
             rowBytes[i] = part.Shape.Product(a, part.Rank) * elementSize;
         }
 
-        ShapeMismatchException.ThrowUnless(total == whole.Shape[a], op, parts[0].Shape, whole.Shape, $"sizes along axis {a} add up to {total}, not {whole.Shape[a]}");
+        if (total != whole.Shape[a])
+            throw new ShapeMismatchException(op, parts[0].Shape, whole.Shape, $"sizes along axis {a} add up to {total}, not {whole.Shape[a]}");
         Concatenation.Copy((byte*)whole.Address, whole.Shape.Product(0, a), whole.Shape.Product(a, whole.Rank) * elementSize, addresses, rowBytes, intoWhole);
     }
 }

@@ -1,4 +1,5 @@
 using QRecipe.Runtime.Backends.Cpu.Gemm;
+using QRecipe.Runtime.Backends.Cpu.Parallel;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Backends.Cpu;
@@ -16,19 +17,26 @@ public sealed unsafe partial class CpuBackend : ITensorBackend
 
     public string Name => $"cpu ({Sgemm.Default})";
 
+    /// <summary>Managed bytes allocated so far by the calling thread and the CPU workers; the difference around a
+    /// call is what the call allocated (0 for a warmed-up GEMM or row operation).</summary>
+    public static long AllocatedManagedBytes() => AllocationCounter.ReadAllThreads();
+
     public void MatMul(Tensor a, Tensor b, Tensor output, bool transposeA = false, bool transposeB = false, Tensor? bias = null, float alpha = 1f)
     {
         const string op = nameof(MatMul);
-        foreach (var t in new[] { a, b, output })
-        {
-            TensorChecks.Float32(op, t);
-            TensorChecks.Rank(op, t, 2);
-        }
+        TensorChecks.Float32(op, a);
+        TensorChecks.Float32(op, b);
+        TensorChecks.Float32(op, output);
+        TensorChecks.Rank(op, a, 2);
+        TensorChecks.Rank(op, b, 2);
+        TensorChecks.Rank(op, output, 2);
 
         int m = transposeA ? a.Shape[1] : a.Shape[0], k = transposeA ? a.Shape[0] : a.Shape[1];
         int kb = transposeB ? b.Shape[1] : b.Shape[0], n = transposeB ? b.Shape[0] : b.Shape[1];
-        ShapeMismatchException.ThrowUnless(k == kb, op, a.Shape, b.Shape, $"inner dimensions {k} and {kb} must agree");
-        ShapeMismatchException.ThrowUnless(output.Shape[0] == m && output.Shape[1] == n, op, new TensorShape(m, n), output.Shape, "output must be [M, N]");
+        if (k != kb)
+            throw new ShapeMismatchException(op, a.Shape, b.Shape, $"inner dimensions {k} and {kb} must agree");
+        if (output.Shape[0] != m || output.Shape[1] != n)
+            throw new ShapeMismatchException(op, new TensorShape(m, n), output.Shape, "output must be [M, N]");
         CheckBias(op, bias, n);
         Sgemm.Multiply(new GemmProblem(m, n, k, alpha,
             MatrixView.RowMajor(a.Float32Pointer, a.Shape[1], transposeA),
@@ -44,8 +52,8 @@ public sealed unsafe partial class CpuBackend : ITensorBackend
         TensorChecks.Float32(op, output);
         TensorChecks.Rank(op, weight, 2);
         ShapeMismatchException.ThrowUnless(input.Shape.Last == weight.Shape[1], op, input.Shape, weight.Shape, "input's last axis must equal the weight's in-features (axis 1)");
-        var expected = input.Shape.With(input.Rank - 1, weight.Shape[0]);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be the input's shape with out-features last");
+        if (!TensorChecks.SameExceptLast(input, output) || output.Shape.Last != weight.Shape[0])
+            throw new ShapeMismatchException(op, input.Shape.With(input.Rank - 1, weight.Shape[0]), output.Shape, "output must be the input's shape with out-features last");
         CheckBias(op, bias, weight.Shape[0]);
         int m = (int)input.Shape.Rows, n = weight.Shape[0], k = weight.Shape[1];
         Sgemm.Multiply(new GemmProblem(m, n, k, 1f,
@@ -66,9 +74,10 @@ public sealed unsafe partial class CpuBackend : ITensorBackend
             TensorChecks.Dimension(op, a, axis, b, axis);
         int m = a.Shape[r - 2], k = a.Shape[r - 1];
         int kb = transposeB ? b.Shape[r - 1] : b.Shape[r - 2], n = transposeB ? b.Shape[r - 2] : b.Shape[r - 1];
-        ShapeMismatchException.ThrowUnless(k == kb, op, a.Shape, b.Shape, $"inner dimensions {k} and {kb} must agree");
-        var expected = a.Shape.With(r - 1, n);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [..., M, N]");
+        if (k != kb)
+            throw new ShapeMismatchException(op, a.Shape, b.Shape, $"inner dimensions {k} and {kb} must agree");
+        if (!TensorChecks.SameExceptLast(a, output) || output.Shape.Last != n)
+            throw new ShapeMismatchException(op, a.Shape.With(r - 1, n), output.Shape, "output must be [..., M, N]");
         var batch = (int)a.Shape.Product(0, r - 2);
         var first = new GemmProblem(m, n, k, alpha,
             MatrixView.RowMajor(a.Float32Pointer, k, false),
@@ -82,6 +91,7 @@ public sealed unsafe partial class CpuBackend : ITensorBackend
         if (bias is null)
             return;
         TensorChecks.Float32(op, bias);
-        ShapeMismatchException.ThrowUnless(bias.Rank == 1 && bias.Shape[0] == n, op, bias.Shape, new TensorShape(n), "bias must be [N]");
+        if (bias.Rank != 1 || bias.Shape[0] != n)
+            throw new ShapeMismatchException(op, bias.Shape, new TensorShape(n), "bias must be [N]");
     }
 }

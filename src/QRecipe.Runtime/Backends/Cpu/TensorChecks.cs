@@ -21,9 +21,25 @@ internal static class TensorChecks
     public static void SameShape(string operation, Tensor first, Tensor second) =>
         ShapeMismatchException.ThrowUnless(first.Shape.Equals(second.Shape), operation, first.Shape, second.Shape, "shapes must be equal");
 
-    public static void Dimension(string operation, Tensor first, int firstAxis, Tensor second, int secondAxis) =>
-        ShapeMismatchException.ThrowUnless(first.Shape[firstAxis] == second.Shape[secondAxis], operation, first.Shape, second.Shape,
-            $"axis {firstAxis} of the first must equal axis {secondAxis} of the second");
+    public static void Dimension(string operation, Tensor first, int firstAxis, Tensor second, int secondAxis)
+    {
+        if (first.Shape[firstAxis] != second.Shape[secondAxis])
+            throw new ShapeMismatchException(operation, first.Shape, second.Shape, $"axis {firstAxis} of the first must equal axis {secondAxis} of the second");
+    }
+
+    /// <summary>Equal ranks and equal sizes on every axis but the last (checked without allocating a shape).</summary>
+    public static bool SameExceptLast(Tensor first, Tensor second)
+    {
+        if (first.Rank != second.Rank)
+            return false;
+        for (var axis = 0; axis < first.Rank - 1; axis++)
+        {
+            if (first.Shape[axis] != second.Shape[axis])
+                return false;
+        }
+
+        return true;
+    }
 
     /// <summary>Whether <paramref name="suffix"/>'s shape equals the trailing axes of <paramref name="shape"/>.</summary>
     public static bool IsSuffix(TensorShape shape, TensorShape suffix)

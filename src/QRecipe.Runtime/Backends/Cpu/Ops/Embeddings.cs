@@ -34,12 +34,14 @@ internal static unsafe class Embeddings
     public static void Timestep(float* timesteps, float* output, int count, int width, float maxPeriod)
     {
         var half = width / 2;
+        // Rounded like the float32 reference: the exponent −ln(maxPeriod)·k/half is itself a float32 computation.
+        var logPeriod = (float)-Math.Log(maxPeriod);
         for (var n = 0; n < count; n++)
         {
             var row = output + (nint)n * width;
             for (var k = 0; k < half; k++)
             {
-                var frequency = (float)Math.Exp(-Math.Log(maxPeriod) * k / half);
+                var frequency = MathF.Exp(logPeriod * k / half);
                 var argument = timesteps[n] * frequency;
                 row[k] = MathF.Cos(argument);
                 row[half + k] = MathF.Sin(argument);
