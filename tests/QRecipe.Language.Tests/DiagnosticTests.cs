@@ -175,4 +175,47 @@ public sealed class DiagnosticTests
         Assert.Equal(("QR0002", 4, 1), (diagnostic.Id, diagnostic.Span.Line, diagnostic.Span.Column));
         Assert.DoesNotContain("did you mean", diagnostic.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The further examples docs/diagnostics.md gives for each ID.</summary>
+    [Theory]
+    [InlineData("QR0001", H + "weights int4 group 50%\n")]
+    [InlineData("QR0001", H + "at blocks noisiest 5 {\n  weights int8\n}\n")]
+    [InlineData("QR0001", "recipe T\nmodel dit-xl/2 {\nsampler ddpm steps 50\n")]
+    [InlineData("QR0002", H + "sc precison 8 {\n}\n")]
+    [InlineData("QR0002", H + "sc {\n  qk blokcs 0 stream 64\n}\n")]
+    [InlineData("QR0007", H + "}\n")]
+    [InlineData("QR0101", "recipe class\nmodel dit-xl/2\nsampler ddpm steps 50\n")]
+    [InlineData("QR0105", "recipe T\nmodel custom { depth 4 hidden 128 heads 4 patch 2 latent 16 } image 256\nsampler ddpm steps 50\n")]
+    [InlineData("QR0105", "recipe T\nmodel custom { depth 4 hidden 128 heads 4 patch 3 latent 16 }\nsampler ddpm steps 50\n")]
+    [InlineData("QR0107", "recipe T\nmodel dit-xl/2\nsampler ddpm steps 50 eta 0.5\n")]
+    [InlineData("QR0107", "recipe T\nmodel dit-xl/2\nsampler ddim steps 50 cfg 0.5\n")]
+    [InlineData("QR0109", H + "weights int4 per-token group 64\n")]
+    [InlineData("QR0109", H + "weights fp group 128\n")]
+    [InlineData("QR0109", H + "sc off precision 8\n")]
+    [InlineData("QR0109", H + "sc seed 3 {\n}\n")]
+    [InlineData("QR0110", H + "qk stream 256\n")]
+    [InlineData("QR0110", H + "sc {\n  weights int8\n}\n")]
+    [InlineData("QR0206", H + "at blocks all except 0..27 {\n  weights int8\n}\n")]
+    [InlineData("QR0210", H + "sc {\n  mp qk heads 0 levels 256 fractions 1\n}\n")]
+    [InlineData("QR0211", H + "sc {\n  qkv groups all of 4 stream 256\n}\n")]
+    [InlineData("QR0211", H + "sc {\n  qk groups all of 4 stream 256\n}\n")]
+    [InlineData("QR0300", H + "weights int8 on mlp_fc1\n")]
+    [InlineData("QR0303", H + Cal + "smooth smoothquant alpha 0.5 on embed\n")]
+    [InlineData("QR0304", H + "weights int8 on attn, qkv\n")]
+    [InlineData("QR0403", H + "weights int4 gptq\n")]
+    [InlineData("QR0403", H + "smooth smoothquant alpha 0.5\n")]
+    [InlineData("QR0404", H + "weights int8 static\n")]
+    [InlineData("QR0404", H + "activations int8 per-channel\n")]
+    [InlineData("QR0404", H + "activations int8 gptq\n")]
+    [InlineData("QR0406", H + "weights int4 kmeans-c group 64\n")]
+    [InlineData("QR0406", H + "weights int4 uaq per-tensor\n")]
+    [InlineData("QR0501", H + Cal + "smooth ditas alpha search 0.8..0.2 by 0.1\n")]
+    [InlineData("QR0503", H + Cal + "smooth ditas alpha 0.5 iterations 5\n")]
+    [InlineData("QR0601", H + "activations int8 on all\nsc precision 9 {\n  qk stream 512\n}\nsc precision 8 {\n  qk heads 0 stream 256\n}\n")]
+    [InlineData("QR0611", H + "weights int8\nactivations int8\nsc chunk 2000 {\n  qkv stream 256\n}\n")]
+    public void DocumentedExampleReportsItsId(string id, string text)
+    {
+        var compilation = Snippets.Compile(text);
+        Assert.True(compilation.Diagnostics.Any(d => d.Id == id), $"no {id}; got:\n{string.Join("\n", compilation.Diagnostics)}");
+    }
 }
