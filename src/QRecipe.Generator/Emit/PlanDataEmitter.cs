@@ -17,8 +17,14 @@ internal static class PlanDataEmitter
         writer.OpenBrace();
         writer.Line("var palette = new " + PlanNamespace + "OpSetting[]");
         writer.OpenBrace();
+        // One line per part, so a snapshot diff shows which part of a setting changed.
         foreach (var setting in plan.Palette)
-            writer.Line(OpSetting(setting) + ",");
+        {
+            writer.Line("new " + PlanNamespace + "OpSetting(");
+            writer.Line("    " + Weights(setting.Weights) + ",");
+            writer.Line("    " + Activations(setting.Activations) + ",");
+            writer.Line("    " + Sc(setting.Sc) + "),");
+        }
         writer.CloseBrace(";");
 
         var smoothingPalette = plan.Smoothing.Distinct().ToList();
@@ -87,8 +93,8 @@ internal static class PlanDataEmitter
         writer.Line("var offset = step * " + Int(plan.SlotsPerStep) + ";");
         writer.Line("for (var block = 0; block < " + Int(plan.Depth) + "; block++)");
         writer.Line("    global::System.Array.Copy(blockPatterns, stepRows[row + block] * " + Int(perBlock) + ", cells, offset + block * " + Int(perBlock) + ", " + Int(perBlock) + ");");
-        writer.Line("for (var global = 0; global < " + Int(globals) + "; global++)");
-        writer.Line("    cells[offset + " + Int(plan.Depth * perBlock) + " + global] = stepRows[row + " + Int(plan.Depth) + " + global];");
+        writer.Line("for (var op = 0; op < " + Int(globals) + "; op++)");
+        writer.Line("    cells[offset + " + Int(plan.Depth * perBlock) + " + op] = stepRows[row + " + Int(plan.Depth) + " + op];");
         writer.CloseBrace();
     }
 
@@ -118,9 +124,6 @@ internal static class PlanDataEmitter
         for (var i = 0; i < list.Count; i += perLine)
             yield return string.Join(", ", list.Skip(i).Take(perLine)) + ",";
     }
-
-    private static string OpSetting(OpSetting setting) =>
-        "new " + PlanNamespace + "OpSetting(" + Weights(setting.Weights) + ", " + Activations(setting.Activations) + ", " + Sc(setting.Sc) + ")";
 
     private static string Weights(WeightQuant weights) => weights.Equals(WeightQuant.Float)
         ? PlanNamespace + "WeightQuant.Float"

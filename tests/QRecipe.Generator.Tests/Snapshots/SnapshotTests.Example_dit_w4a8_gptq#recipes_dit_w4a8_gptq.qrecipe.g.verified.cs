@@ -152,9 +152,18 @@ namespace QRecipe.Recipes
         {
             var palette = new global::QRecipe.Language.Plan.OpSetting[]
             {
-                new global::QRecipe.Language.Plan.OpSetting(new global::QRecipe.Language.Plan.WeightQuant(4, global::QRecipe.Language.Plan.Granularity.Group, 128, false, global::QRecipe.Language.Plan.WeightMethod.Gptq), new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, false, false), global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, global::QRecipe.Language.Plan.ActivationQuant.Float, global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.Group, 128, false, global::QRecipe.Language.Plan.WeightMethod.Gptq), new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, false, false), global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    new global::QRecipe.Language.Plan.WeightQuant(4, global::QRecipe.Language.Plan.Granularity.Group, 128, false, global::QRecipe.Language.Plan.WeightMethod.Gptq),
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, false, false),
+                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    global::QRecipe.Language.Plan.ActivationQuant.Float,
+                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.Group, 128, false, global::QRecipe.Language.Plan.WeightMethod.Gptq),
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, false, false),
+                    global::QRecipe.Language.Plan.ScSetting.Off),
             };
             var smoothingPalette = new global::QRecipe.Language.Plan.SmoothSetting[]
             {
@@ -182,8 +191,8 @@ namespace QRecipe.Recipes
                 var offset = step * 198;
                 for (var block = 0; block < 28; block++)
                     global::System.Array.Copy(blockPatterns, stepRows[row + block] * 7, cells, offset + block * 7, 7);
-                for (var global = 0; global < 2; global++)
-                    cells[offset + 196 + global] = stepRows[row + 28 + global];
+                for (var op = 0; op < 2; op++)
+                    cells[offset + 196 + op] = stepRows[row + 28 + op];
             }
             // Smoothing palette index per slot: one block per line, then embed and final.
             int[] smoothingOfSlot =

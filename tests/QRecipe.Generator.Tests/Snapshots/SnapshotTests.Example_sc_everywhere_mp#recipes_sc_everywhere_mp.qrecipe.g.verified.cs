@@ -152,13 +152,34 @@ namespace QRecipe.Recipes
         {
             var palette = new global::QRecipe.Language.Plan.OpSetting[]
             {
-                new global::QRecipe.Language.Plan.OpSetting(new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn), new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn), new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(256, 128, 64, 0), global::QRecipe.Language.Plan.EquatableArray.Create(0.25D, 0.25D, 0.4D, 0.1D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(256, 128, 64, 32), global::QRecipe.Language.Plan.EquatableArray.Create(0.1D, 0.2D, 0.3D, 0.4D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
-                new global::QRecipe.Language.Plan.OpSetting(new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn), new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, global::QRecipe.Language.Plan.ActivationQuant.Float, global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(256, 128, 64, 0), global::QRecipe.Language.Plan.EquatableArray.Create(0.25D, 0.25D, 0.4D, 0.1D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(256, 128, 64, 32), global::QRecipe.Language.Plan.EquatableArray.Create(0.1D, 0.2D, 0.3D, 0.4D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    global::QRecipe.Language.Plan.ActivationQuant.Float,
+                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, new global::QRecipe.Language.Plan.NoiseModel(0.15D, 0.6D), false)),
             };
             var smoothingPalette = new global::QRecipe.Language.Plan.SmoothSetting[]
             {
@@ -189,8 +210,8 @@ namespace QRecipe.Recipes
                 var offset = step * 86;
                 for (var block = 0; block < 12; block++)
                     global::System.Array.Copy(blockPatterns, stepRows[row + block] * 7, cells, offset + block * 7, 7);
-                for (var global = 0; global < 2; global++)
-                    cells[offset + 84 + global] = stepRows[row + 12 + global];
+                for (var op = 0; op < 2; op++)
+                    cells[offset + 84 + op] = stepRows[row + 12 + op];
             }
             // Smoothing palette index per slot: one block per line, then embed and final.
             int[] smoothingOfSlot =

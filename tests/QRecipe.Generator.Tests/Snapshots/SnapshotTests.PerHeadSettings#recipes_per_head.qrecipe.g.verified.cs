@@ -152,12 +152,30 @@ namespace QRecipe.Recipes
         {
             var palette = new global::QRecipe.Language.Plan.OpSetting[]
             {
-                new global::QRecipe.Language.Plan.OpSetting(new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn), new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
-                new global::QRecipe.Language.Plan.OpSetting(new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn), new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 6, 32, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray.Create(32, 32, 0, 0), null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray.Create(64, 64, 32, 32), global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, global::QRecipe.Language.Plan.ActivationQuant.Float, global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(global::QRecipe.Language.Plan.WeightQuant.Float, new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false), new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray.Create(0, 64, 64, 64), global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 32, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray.Create(32, 32, 0, 0), null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray.Create(64, 64, 32, 32), global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    global::QRecipe.Language.Plan.ActivationQuant.Float,
+                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Language.Plan.OpSetting(
+                    global::QRecipe.Language.Plan.WeightQuant.Float,
+                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray.Create(0, 64, 64, 64), global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
             };
             var smoothingPalette = new global::QRecipe.Language.Plan.SmoothSetting[]
             {
@@ -188,8 +206,8 @@ namespace QRecipe.Recipes
                 var offset = step * 16;
                 for (var block = 0; block < 2; block++)
                     global::System.Array.Copy(blockPatterns, stepRows[row + block] * 7, cells, offset + block * 7, 7);
-                for (var global = 0; global < 2; global++)
-                    cells[offset + 14 + global] = stepRows[row + 2 + global];
+                for (var op = 0; op < 2; op++)
+                    cells[offset + 14 + op] = stepRows[row + 2 + op];
             }
             // Smoothing palette index per slot: one block per line, then embed and final.
             int[] smoothingOfSlot =
