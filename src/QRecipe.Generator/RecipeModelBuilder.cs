@@ -32,6 +32,14 @@ internal static class RecipeModelBuilder
         var name = header?.Clauses.FirstOrDefault()?.Arguments.FirstOrDefault() as WordArgument;
         var description = header?.Clauses.Skip(1).FirstOrDefault()?.Arguments.FirstOrDefault() as StringArgument;
         var className = name is not null && ClassNames.IsValid(name.Word.Text) ? name.Word.Text : ClassNames.FromFileName(input.Path);
+        var diagnostics = compilation.Diagnostics.ToList();
+        if (name is not null && ClassNames.Reserved.Contains(className))
+        {
+            // Valid for the language, but the generated class would have a member of its own name (CS0542).
+            diagnostics.Add(new LanguageDiagnostic(DiagnosticCatalog.InvalidRecipeName,
+                $"recipe name '{className}' is also the name of a member of the generated class; choose another name", input.Path, name.Word.Span));
+            className = ClassNames.FromFileName(input.Path);
+        }
         return new RecipeModel(
             input.Path,
             relative,
@@ -42,7 +50,7 @@ internal static class RecipeModelBuilder
             name?.Word.Span ?? default(SourceSpan),
             description?.String.Span ?? default(SourceSpan),
             compilation.Plan,
-            compilation.Diagnostics.ToEquatableArray(),
+            diagnostics.ToEquatableArray(),
             options.ModernSyntax);
     }
 }

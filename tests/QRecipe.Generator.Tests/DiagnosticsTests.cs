@@ -119,3 +119,38 @@ public sealed class DiagnosticsTests
         Assert.StartsWith("/proj/recipes/tiny.qrecipe(2,8): error CS0101", error.ToString());
     }
 }
+
+public sealed class ReservedNameTests
+{
+    [Theory]
+    [InlineData("Plan")]
+    [InlineData("Instance")]
+    [InlineData("Qkv")]
+    [InlineData("QkStream")]
+    [InlineData("QRecipeRegistry")]
+    public void A_recipe_named_like_a_generated_member_is_QR0101_at_its_name(string name)
+    {
+        var text = TestRecipes.Tiny.Replace("recipe Tiny", "recipe " + name);
+        var (driver, output) = Run(new[] { Recipe("tiny.qrecipe", text) });
+        var error = Assert.Single(driver.GetRunResult().Diagnostics);
+
+        Assert.Equal(DiagnosticCatalog.InvalidRecipeName.Id, error.Id);
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(1, 7), error.Location.GetLineSpan().StartLinePosition);
+        Assert.Contains($"'{name}'", error.GetMessage());
+        Assert.Empty(CompilerProblems(output));
+        Assert.NotNull(output.GetTypeByMetadataName("QRecipe.Recipes.Tiny"));
+    }
+
+    [Fact]
+    public void Reserved_names_cover_every_member_of_a_generated_class()
+    {
+        var (_, output) = Run(new[] { Recipe("tiny.qrecipe", TestRecipes.Tiny) });
+        var members = output.GetTypeByMetadataName("QRecipe.Recipes.Tiny")!.GetMembers()
+            .Where(m => m.CanBeReferencedByName)
+            .Select(m => m.Name)
+            .Distinct();
+
+        Assert.All(members, name => Assert.Contains(name, ClassNames.Reserved));
+        Assert.Contains(output.GetTypeByMetadataName("QRecipe.Recipes.QRecipeRegistry")!.Name, ClassNames.Reserved);
+    }
+}
