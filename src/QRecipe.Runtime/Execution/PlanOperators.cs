@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Tensors;
+
+namespace QRecipe.Runtime.Execution;
+
+/// <summary>
+/// Runs each product as the plan's cell for the current step says: float, fake-quantized (the cell's quantized
+/// weight and its activation quantizer) or exact stochastic computing. The cell is looked up once per operator
+/// call. When SC is on, the SC kernel quantizes both operands itself (sc-kernels.md §2), so the activation quantizer
+/// of that cell is not applied on top; the weight operand is the cell's quantized weight.
+/// </summary>
+public sealed class PlanOperators : IDitOperators, IDisposable
+{
+    private readonly RecipePlan _plan;
+    private readonly QuantizedWeights _weights;
+    private readonly ITensorBackend _backend;
+    private readonly Dictionary<(TensorShape Shape, int Slot), Tensor> _scratch = new();
+
+    public PlanOperators(RecipePlan plan, QuantizedWeights weights, ITensorBackend backend)
+    {
+        _plan = plan;
+        _weights = weights;
+        _backend = backend;
+    }
+
+    /// <summary>The sampling step whose cells apply (0 = first, noisiest).</summary>
+    public int Step { get; set; }
+
+    private OpSetting Cell(LayerSite site) =>
+        site.Block < 0 ? _plan.GetGlobal(Step, site.Operator) : _plan.Get(Step, site.Block, site.Operator);
+
+    public void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output)
+    {
+        var cell = Cell(site);
+        var weight = _weights.For(weights, cell.Weights);
+        var cols = weights.InFeatures;
+        var rows = (int)(input.ElementCount / cols);
+        if (cell.Sc.Enabled)
+        {
+            var product = ScMatmul.Multiply(input.AsSpan<float>(), rows, weight.AsSpan<float>(), weights.OutFeatures, cols,
+                ScOptions.FromSetting(cell.Sc, ScGranularity.PerRow));
+            AddBias(product, weights.Bias.AsSpan<float>(), output.AsSpan<float>());
+            return;
+        }
+        _backend.Linear(Quantized(input, cell.Activations, rows, cols, site.Name, 0), weight, weights.Bias, output);
+    }
+
+    public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)
+    {
+        var cell = Cell(site);
+        int slices = q.Shape[0] * q.Shape[1], tokens = q.Shape[2], headDim = q.Shape[3];
+        if (cell.Sc.Enabled)
+        {
+            ScPerHead(cell.Sc, q.AsSpan<float>(), k.AsSpan<float>(), slices, q.Shape[1], tokens, tokens, headDim, scores.AsSpan<float>(), scale);
+            return;
+        }
+        var rows = slices * tokens;
+        _backend.BatchedMatMul(Quantized(q, cell.Activations, rows, headDim, site.Name, 0), Quantized(k, cell.Activations, rows, headDim, site.Name, 1),
+            scores, transposeB: true, alpha: scale);
+    }
+
+    public void AttentionValues(LayerSite site, Tensor probabilities, Tensor v, Tensor output)
+    {
+        var cell = Cell(site);
+        int slices = v.Shape[0] * v.Shape[1], tokens = v.Shape[2], headDim = v.Shape[3];
+        if (cell.Sc.Enabled)
+        {
+            // SC multiplies a·bᵀ with both operands along the reduction axis: b is vᵀ per slice.
+            var transposed = Scratch(new TensorShape(slices, headDim, tokens), 2);
+            Transpose(v.AsSpan<float>(), transposed.AsSpan<float>(), slices, tokens, headDim);
+            ScPerHead(cell.Sc, probabilities.AsSpan<float>(), transposed.AsSpan<float>(), slices, v.Shape[1], tokens, headDim, tokens, output.AsSpan<float>(), 1f);
+            return;
+        }
+        _backend.BatchedMatMul(Quantized(probabilities, cell.Activations, slices * tokens, tokens, site.Name, 0),
+            Quantized(v, cell.Activations, slices * tokens, headDim, site.Name, 1), output);
+    }
+
+    /// <summary>One SC product per (sample, head) slice when heads have their own stream lengths (0 prunes the head),
+    /// else one batched call.</summary>
+    private static void ScPerHead(ScSetting sc, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int slices, int heads, int n, int m, int d, Span<float> output, float scale)
+    {
+        if (sc.HeadStreams.IsEmpty)
+        {
+            var product = ScMatmul.MultiplyBatched(a, b, slices, n, m, d, ScOptions.FromSetting(sc, ScGranularity.PerRow));
+            Scale(product, scale, output);
+            return;
+        }
+        for (var slice = 0; slice < slices; slice++)
+        {
+            var target = output.Slice(slice * n * m, n * m);
+            var stream = sc.HeadStreams[slice % heads];
+            if (stream == 0)
+            {
+                target.Clear();
+                continue;
+            }
+            var options = ScOptions.FromSetting(sc, ScGranularity.PerRow) with { Stream = stream };
+            var product = ScMatmul.MultiplyBatched(a.Slice(slice * n * d, n * d), b.Slice(slice * m * d, m * d), 1, n, m, d, options);
+            Scale(product, scale, target);
+        }
+    }
+
+    /// <summary>The operand as the cell's activation quantizer leaves it: the tensor itself when it stays float,
+    /// else a fake-quantized copy (the input is shared with other consumers and must not change).</summary>
+    private Tensor Quantized(Tensor input, ActivationQuant setting, int rows, int cols, string layer, int operand)
+    {
+        if (setting.IsFloat)
+            return input;
+        var copy = Scratch(input.Shape, operand);
+        _backend.Copy(input, copy);
+        ActivationQuantizer.FakeQuantize(copy.AsSpan<float>(), rows, cols, setting, null, layer);
+        return copy;
+    }
+
+    private Tensor Scratch(TensorShape shape, int slot)
+    {
+        if (!_scratch.TryGetValue((shape, slot), out var tensor))
+        {
+            tensor = Tensor.Empty(shape);
+            _scratch[(shape, slot)] = tensor;
+        }
+        return tensor;
+    }
+
+    private static void AddBias(float[] product, ReadOnlySpan<float> bias, Span<float> output)
+    {
+        for (var i = 0; i < product.Length; i++)
+            output[i] = product[i] + bias[i % bias.Length];
+    }
+
+    private static void Scale(float[] product, float scale, Span<float> output)
+    {
+        for (var i = 0; i < product.Length; i++)
+            output[i] = product[i] * scale;
+    }
+
+    private static void Transpose(ReadOnlySpan<float> source, Span<float> target, int slices, int rows, int cols)
+    {
+        for (var s = 0; s < slices; s++)
+        {
+            var from = source.Slice(s * rows * cols, rows * cols);
+            var to = target.Slice(s * rows * cols, rows * cols);
+            for (var r = 0; r < rows; r++)
+            {
+                for (var c = 0; c < cols; c++)
+                    to[c * rows + r] = from[r * cols + c];
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var tensor in _scratch.Values)
+            tensor.Dispose();
+        _scratch.Clear();
+    }
+}

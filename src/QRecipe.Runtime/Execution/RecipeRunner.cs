@@ -1,0 +1,121 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Diffusion;
+using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Randomness;
+
+namespace QRecipe.Runtime.Execution;
+
+/// <summary>
+/// Binds a plan to a DiT and samples: weights are loaded (or made), quantized once per distinct setting, then every
+/// step runs each operator as its cell says. With fidelity measurement each operator is also computed in floating
+/// point on the same inputs, and a float model samples from the same noise for the end-to-end error.
+/// </summary>
+public static class RecipeRunner
+{
+    /// <summary>Philox stream of the seed the default class labels are drawn from (streams 0.. are the noise).</summary>
+    private const ulong LabelStream = 1UL << 40;
+
+    public static RunResult Run(RecipePlan plan, RunSettings settings, ITensorBackend backend, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var unsupported = PlanSupport.Unsupported(plan);
+        if (unsupported.Count > 0)
+            throw new NotSupportedException($"{plan.Name} uses settings this runtime cannot execute yet: {string.Join("; ", unsupported)}");
+        if (plan.Sampler.Kind == SamplerKind.Ddim && plan.Sampler.Eta != 0)
+            throw new NotSupportedException($"{plan.Name}: DDIM with eta {plan.Sampler.Eta} is not implemented (eta 0 is)");
+        var model = plan.Model;
+        if (settings.Samples < 1)
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Samples, "at least one sample");
+        var labels = settings.Labels ?? DefaultLabels(settings.Samples, settings.Seed, model.NumClasses);
+        if (labels.Length != settings.Samples)
+            throw new ArgumentException($"{labels.Length} class labels for {settings.Samples} samples", nameof(settings));
+        var stateLength = settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
+        if (settings.InitialNoise is { } given && given.Length != stateLength)
+            throw new ArgumentException($"initial noise has {given.Length} values; {settings.Samples} x {model.InChannels} x {model.LatentSize} x {model.LatentSize} = {stateLength} expected", nameof(settings));
+
+        var clock = Stopwatch.StartNew();
+        using var weights = settings.Checkpoint is { } path
+            ? DitWeights.Load(path, model, backend)
+            : DitWeights.Synthetic(model, backend, settings.SyntheticWeightSeed);
+        var weightTime = clock.Elapsed;
+
+        clock.Restart();
+        using var quantized = QuantizedWeights.Build(plan, weights, (done, total) => progress?.Report(new RunProgress("quantize", done, total)));
+        var quantizationTime = clock.Elapsed;
+
+        var schedule = DiffusionSchedule.Create(plan.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var ddim = plan.Sampler.Kind == SamplerKind.Ddim;
+        var initial = settings.InitialNoise?.ToArray() ?? new float[stateLength];
+        if (settings.InitialNoise is null)
+            DiffusionSampler.InitialNoise(initial, settings.Seed);
+        var noise = DiffusionSampler.PhiloxNoise(settings.Seed);
+
+        using var recipeOperators = new PlanOperators(plan, quantized, backend);
+        using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend)) : null;
+        IDitOperators operators = fidelity is null ? recipeOperators : fidelity;
+        var latents = (float[])initial.Clone();
+        clock.Restart();
+        using (var dit = new DitModel(weights, backend, operators))
+        using (var denoiser = new DitDenoiser(dit, backend, labels, (float)plan.Sampler.Cfg, step => recipeOperators.Step = step))
+        {
+            DiffusionSampler.Sample(schedule, ddim, latents, settings.Samples, model.InChannels, denoiser.Denoise, noise, step =>
+            {
+                progress?.Report(new RunProgress("sample", step + 1, plan.Steps));
+                cancellation.ThrowIfCancellationRequested();
+            });
+        }
+        var samplingTime = clock.Elapsed;
+
+        float[]? floatLatents = null;
+        clock.Restart();
+        if (settings.CompareFloat)
+        {
+            floatLatents = (float[])initial.Clone();
+            using var dit = new DitModel(weights, backend);
+            using var denoiser = new DitDenoiser(dit, backend, labels, (float)plan.Sampler.Cfg);
+            DiffusionSampler.Sample(schedule, ddim, floatLatents, settings.Samples, model.InChannels, denoiser.Denoise, noise, step =>
+            {
+                progress?.Report(new RunProgress("float", step + 1, plan.Steps));
+                cancellation.ThrowIfCancellationRequested();
+            });
+        }
+        var floatTime = clock.Elapsed;
+
+        return new RunResult
+        {
+            Plan = plan,
+            Labels = labels,
+            Latents = latents,
+            FloatLatents = floatLatents,
+            FinalRelativeError = floatLatents is null ? null : RelativeError(floatLatents, latents),
+            OperatorErrors = fidelity?.Errors(),
+            WeightReports = quantized.Reports,
+            Budget = PlanBudget.Of(plan),
+            Times = new PhaseTimes(weightTime, quantizationTime, samplingTime, floatTime),
+            WeightSource = settings.Checkpoint is { } p ? $"checkpoint {p}" : $"synthetic weights, seed {settings.SyntheticWeightSeed}",
+        };
+    }
+
+    private static int[] DefaultLabels(int samples, ulong seed, int classes)
+    {
+        var random = new PhiloxRandom(seed, LabelStream);
+        return Enumerable.Range(0, samples).Select(_ => (int)random.NextBelow((uint)classes)).ToArray();
+    }
+
+    private static double RelativeError(float[] reference, float[] actual)
+    {
+        double error = 0, norm = 0;
+        for (var i = 0; i < reference.Length; i++)
+        {
+            double d = actual[i] - (double)reference[i];
+            error += d * d;
+            norm += (double)reference[i] * reference[i];
+        }
+        return norm == 0 ? 0 : Math.Sqrt(error / norm);
+    }
+}

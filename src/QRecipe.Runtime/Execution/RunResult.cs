@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Quantization;
+
+namespace QRecipe.Runtime.Execution;
+
+/// <summary>Wall-clock time of each phase of a run.</summary>
+public sealed record PhaseTimes(TimeSpan Weights, TimeSpan Quantization, TimeSpan Sampling, TimeSpan FloatSampling);
+
+/// <summary>What a run produced and measured.</summary>
+public sealed class RunResult
+{
+    public required RecipePlan Plan { get; init; }
+
+    public required int[] Labels { get; init; }
+
+    /// <summary>Final latents [N, C, L, L] of the recipe.</summary>
+    public required float[] Latents { get; init; }
+
+    /// <summary>Final latents of the float model from the same noise; null without fidelity measurement.</summary>
+    public float[]? FloatLatents { get; init; }
+
+    /// <summary>‖latents − float latents‖ / ‖float latents‖; null without fidelity measurement.</summary>
+    public double? FinalRelativeError { get; init; }
+
+    /// <summary>Per step, block and operator, the relative error of the operator's output against floating point on
+    /// the same input; null without fidelity measurement.</summary>
+    public OperatorErrors? OperatorErrors { get; init; }
+
+    public required IReadOnlyList<WeightQuantReport> WeightReports { get; init; }
+
+    public required PlanBudget Budget { get; init; }
+
+    public required PhaseTimes Times { get; init; }
+
+    /// <summary>"checkpoint PATH" or "synthetic weights, seed S".</summary>
+    public required string WeightSource { get; init; }
+}

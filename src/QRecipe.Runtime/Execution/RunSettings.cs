@@ -1,0 +1,15 @@
+namespace QRecipe.Runtime.Execution;
+
+/// <summary>How to run a plan: how many samples of which classes, the seed of the initial and per-step noise, the
+/// weights (a checkpoint, or seeded synthetic weights), and whether to measure fidelity against floating point.</summary>
+/// <param name="Labels">One class per sample; null draws them from the seed.</param>
+/// <param name="InitialNoise">x_T [N, C, L, L] to start from instead of the seeded generator (e.g. another
+/// framework's noise); with DDIM the whole run is then deterministic.</param>
+public sealed record RunSettings(
+    int Samples,
+    int[]? Labels,
+    ulong Seed,
+    string? Checkpoint,
+    ulong SyntheticWeightSeed,
+    bool CompareFloat,
+    float[]? InitialNoise = null);
