@@ -1,0 +1,124 @@
+using System;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Quantization;
+
+namespace QRecipe.Runtime.Tests.Quantization;
+
+public sealed class GptqTests
+{
+    private static GptqStatistics ReferenceHessian()
+    {
+        var stats = new GptqStatistics(96);
+        for (var i = 0; i < 3; i++) stats.Accumulate(ReferenceData.F32($"gptq/in{i}"), 16, 2, "blocks.0.attn.qkv");
+        return stats;
+    }
+
+    [Fact]
+    public void Streamed_hessian_matches_reference_to_double_rounding()
+    {
+        var stats = ReferenceHessian();
+        var expected = ReferenceData.F64("gptq/h");
+        Assert.Equal(6, stats.Samples);
+        for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(stats.Hessian[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"H[{i}]");
+    }
+
+    [Fact]
+    public void Hessian_by_hand()
+    {
+        var stats = new GptqStatistics(2);
+        stats.Accumulate([1, 2, 3, 4], 2, 1, "l");
+        Assert.Equal([20.0, 28, 28, 40], stats.Hessian.ToArray());
+        stats.Accumulate([1, 0], 1, 1, "l"); // H·1/2 + (2/2)·[[1,0],[0,0]]
+        Assert.Equal([11.0, 14, 14, 20], stats.Hessian.ToArray());
+    }
+
+    /// <summary>U from Cholesky of the reversed H and a triangular inverse equals LAPACK's route to float32 rounding
+    /// almost everywhere; one differently rounded U entry can flip a code at a rounding tie, so the test allows 1% of
+    /// the codes to differ and bounds the difference of the results.</summary>
+    [Theory]
+    [InlineData("gptq/asym4_g32", 4, false, Granularity.Group, 32, Gptq.BlockSize)]
+    [InlineData("gptq/asym4_pc", 4, false, Granularity.PerChannel, 0, Gptq.BlockSize)]
+    [InlineData("gptq/sym4_g32", 4, true, Granularity.Group, 32, Gptq.BlockSize)]
+    [InlineData("gptq/asym3_g48_b32", 3, false, Granularity.Group, 48, 32)]
+    public void Matches_reference(string name, int bits, bool symmetric, Granularity granularity, int group, int blockSize)
+    {
+        var w = ReferenceData.F32("gptq/w");
+        var groupLength = granularity == Granularity.Group ? group : 96;
+        var codes = Gptq.Quantize(w, 16, 96, bits, symmetric, groupLength, ReferenceHessian(), "l", blockSize);
+        var actual = codes.Dequantize();
+        var expected = ReferenceData.F32(name);
+        var differing = 0;
+        double diff = 0, norm = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            if (actual[i] != expected[i]) differing++;
+            diff += Math.Pow(actual[i] - expected[i], 2);
+            norm += Math.Pow(expected[i], 2);
+        }
+        Assert.True(differing <= expected.Length / 100, $"{differing} of {expected.Length} values differ");
+        Assert.True(Math.Sqrt(diff / norm) < 2e-2, $"relative difference {Math.Sqrt(diff / norm)}");
+        if (blockSize == Gptq.BlockSize)
+        {
+            var viaEntry = WeightQuantizer.Quantize(w, 16, 96, new WeightQuant(bits, granularity, group, symmetric, WeightMethod.Gptq), ReferenceHessian(), "l");
+            Assert.Equal(actual, viaEntry.Dequantized);
+        }
+    }
+
+    [Fact]
+    public void Grid_conventions_by_hand()
+    {
+        // asym: 0 forced into range, scale (2.75 + 1)/15, zero round(1/0.25) = 4
+        Assert.Equal(new UniformGrid(0.25f, 4f, 0f, 15f), Gptq.Grid(-1f, 2.75f, 4, false));
+        // sym offset grid: absmax 3 over 15 codes with the zero at code 8
+        var sym = Gptq.Grid(-3f, 1f, 4, true);
+        Assert.Equal(new UniformGrid(6f / 15f, 8f, 0f, 15f), sym);
+        // an all-non-negative row keeps xmin = 0 with zero 8: values above 7·scale clip (quant-methods.md §C.6)
+        var positive = Gptq.Grid(0.5f, 3f, 4, true);
+        Assert.Equal(0.2f, positive.Scale);
+        Assert.Equal(7 * 0.2f, positive.FakeQuantize(3f));
+        Assert.Equal(new UniformGrid(2f / 15f, 8f, 0f, 15f), Gptq.Grid(0f, 0f, 4, true));
+    }
+
+    [Fact]
+    public void Gptq_beats_rtn_on_correlated_inputs()
+    {
+        var w = new float[32 * 64];
+        Randomness.PhiloxRandom.FillNormal(w, 7);
+        var x = new float[256 * 64];
+        Randomness.PhiloxRandom.FillNormal(x, 8);
+        for (var r = 0; r < 256; r++)
+        {
+            for (var c = 1; c < 64; c++) x[r * 64 + c] = 0.7f * x[r * 64 + c - 1] + 0.3f * x[r * 64 + c];
+        }
+        var stats = new GptqStatistics(64);
+        stats.Accumulate(x, 256, 16, "l");
+        var gptq = WeightQuantizer.Quantize(w, 32, 64, new WeightQuant(3, Granularity.PerChannel, 0, false, WeightMethod.Gptq), stats, "l").Dequantized;
+        var rtn = Gptq.Quantize(w, 32, 64, 3, false, 64, Identity(64), "l").Dequantize();
+        Assert.True(OutputError(x, w, gptq) < 0.8 * OutputError(x, w, rtn), $"{OutputError(x, w, gptq)} vs {OutputError(x, w, rtn)}");
+    }
+
+    private static double OutputError(float[] x, float[] w, float[] q)
+    {
+        double err = 0;
+        for (var r = 0; r < 256; r++)
+        {
+            for (var o = 0; o < 32; o++)
+            {
+                double d = 0;
+                for (var c = 0; c < 64; c++) d += x[r * 64 + c] * (double)(w[o * 64 + c] - q[o * 64 + c]);
+                err += d * d;
+            }
+        }
+        return err;
+    }
+
+    /// <summary>H ∝ I: GPTQ's error feedback then only reaches the diagonal, i.e. it is RTN on the GPTQ grid.</summary>
+    private static GptqStatistics Identity(int n)
+    {
+        var statistics = new GptqStatistics(n);
+        var eye = new float[n * n];
+        for (var i = 0; i < n; i++) eye[i * n + i] = 1;
+        statistics.Accumulate(eye, n, 1, "identity");
+        return statistics;
+    }
+}
