@@ -5,7 +5,7 @@ using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
 
-/// <summary>The fast kernels against the cycle-by-cycle simulator: integer accumulators equal bit for bit.</summary>
+/// <summary>The fast kernels (every path) against the cycle-by-cycle simulator: integer accumulators equal bit for bit.</summary>
 public class OracleEquivalenceTests
 {
     public static IEnumerable<object?[]> EnableCases()
@@ -42,6 +42,8 @@ public class OracleEquivalenceTests
         // L = 256 flushes the 16-bit lanes every 127 dimensions: d = 300 spans three blocks.
         AssertEnableMatches(new ScOptions(), n: 3, m: 33, d: 300, seed: 5);
         AssertEnableMatches(new ScOptions { Stream = 200, Scramble = ScScramble.Counter }, n: 2, m: 40, d: 170, seed: 6);
+        // 70 rows: two full 32-lane row blocks of the row-table path and a partial one.
+        AssertEnableMatches(new ScOptions { Stream = 96, Mode = ScMode.Unipolar }, n: 70, m: 9, d: 40, seed: 7);
     }
 
     [Theory]
@@ -77,14 +79,18 @@ public class OracleEquivalenceTests
         var expected = NaiveScSimulator.Enable(a, b, sequences);
         var tables = new EnableTables(sequences, g.G);
         var bipolar = options.Mode == ScMode.Bipolar;
-        Assert.Equal(expected, EnableKernel.Accumulate(a, b, tables, bipolar));
-        EnableKernel.ForceScalar = true;
         try
         {
-            Assert.Equal(expected, EnableKernel.Accumulate(a, b, tables, bipolar));
+            foreach (var (path, scalar) in new[] { (EnablePath.Lookup, false), (EnablePath.Lookup, true), (EnablePath.RowTables, false) })
+            {
+                EnableKernel.ForcePath = path;
+                EnableKernel.ForceScalar = scalar;
+                Assert.Equal(expected, EnableKernel.Accumulate(a, b, tables, bipolar));
+            }
         }
         finally
         {
+            EnableKernel.ForcePath = null;
             EnableKernel.ForceScalar = false;
         }
     }
