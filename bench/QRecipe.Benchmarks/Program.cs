@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 namespace QRecipe.Benchmarks;
 
 /// <summary>Entry point: every benchmark class in this assembly, selected with BenchmarkDotNet's --filter;
-/// "peer-sgemm [seconds]" prints the plain-text lines the peer-comparison script reads.</summary>
+/// "peer-sgemm [seconds]", "peer-elementwise [seconds]" and "peer-fma" print the plain-text lines that
+/// bench/run-sgemm-comparison.sh reads.</summary>
 public static class Program
 {
     public static void Main(string[] args)
@@ -15,6 +16,12 @@ public static class Program
         {
             case "peer-sgemm":
                 SgemmPeerHarness.Run(seconds);
+                break;
+            case "peer-elementwise":
+                ElementwisePeerHarness.Run(seconds);
+                break;
+            case "peer-fma":
+                FmaPeakHarness.Run();
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -22,12 +22,23 @@ internal static unsafe class GemmPacking
         var padded = (count + width - 1) / width * width;
         if (m.ColumnStride == 1)
         {
-            // Each row is contiguous along k: read it sequentially, write with stride width.
+            // Each row is contiguous along k: transpose 8×8 tiles where possible, else read each row sequentially and
+            // write with stride width.
+            var fastRows = Transpose8x8.IsSupported && width % 8 == 0 ? count / 8 * 8 : 0;
+            var fastK = kc / 8 * 8;
+            for (var i = 0; i < fastRows; i += 8)
+            {
+                var source = m.At(row0 + i, k0);
+                var target = destination + (nint)(i / width) * width * kc + i % width;
+                for (var p = 0; p < fastK; p += 8)
+                    Transpose8x8.Run(source + p, m.RowStride, target + (nint)p * width, width);
+            }
+
             for (var i = 0; i < count; i++)
             {
                 var source = m.At(row0 + i, k0);
                 var target = destination + (nint)(i / width) * width * kc + i % width;
-                for (var p = 0; p < kc; p++)
+                for (var p = i < fastRows ? fastK : 0; p < kc; p++)
                     target[p * width] = source[p];
             }
         }

@@ -43,7 +43,7 @@ internal static unsafe class Activations
             {
                 var v = Vector.Load(x + i);
                 var z = scale * Vector.FusedMultiplyAdd(cubic * v, v * v, v);
-                (v / (Vector<float>.One + Vector.Exp(-z))).Store(y + i);
+                (v / (Vector<float>.One + VectorExp.Exp(-z))).Store(y + i);
             }
 
             for (; i < n; i++)
@@ -66,7 +66,7 @@ internal static unsafe class Activations
             for (; i <= n - lanes; i += lanes)
             {
                 var v = Vector.Load(x + i);
-                (v / (Vector<float>.One + Vector.Exp(-v))).Store(y + i);
+                (v / (Vector<float>.One + VectorExp.Exp(-v))).Store(y + i);
             }
 
             for (; i < n; i++)

@@ -25,7 +25,7 @@ internal static unsafe class Softmax
             var i = 0;
             for (; i <= w - lanes; i += lanes)
             {
-                var e = Vector.Exp(Vector.Load(x + i) - shift);
+                var e = VectorExp.Exp(Vector.Load(x + i) - shift);
                 e.Store(y + i);
                 sums += e;
             }
