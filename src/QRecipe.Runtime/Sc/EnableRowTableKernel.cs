@@ -29,7 +29,7 @@ internal static class EnableRowTableKernel
         var rowBlocks = (n + Lanes - 1) / Lanes;
 
         // b's table index per (d, m), d-major: its boundary, shifted into the negated half when b is negative.
-        var bIndex = new ushort[dims * m];
+        var bIndex = GC.AllocateUninitializedArray<ushort>(dims * m);
         Parallel.For(0, (m + Lanes - 1) / Lanes, mb =>
         {
             for (var j = mb * Lanes; j < Math.Min(m, (mb + 1) * Lanes); j++)
@@ -82,7 +82,7 @@ internal static class EnableRowTableKernel
             });
         }
 
-        var acc = new int[n * m];
+        var acc = GC.AllocateUninitializedArray<int>(n * m);
         for (var i = 0; i < n; i++)
         {
             var (block, lane) = (i / Lanes, i % Lanes);

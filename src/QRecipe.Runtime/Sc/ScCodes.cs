@@ -13,9 +13,10 @@ public sealed class ScCodes
     {
         Rows = rows;
         Dims = dims;
-        Boundary = new ushort[rows * dims];
-        Value = new short[rows * dims];
-        Sign = new sbyte[rows * dims];
+        // Every quantizer writes every element, so the arrays need no zeroing.
+        Boundary = GC.AllocateUninitializedArray<ushort>(rows * dims);
+        Value = GC.AllocateUninitializedArray<short>(rows * dims);
+        Sign = GC.AllocateUninitializedArray<sbyte>(rows * dims);
         Scale = new double[rows];
         if (unipolar)
         {

@@ -27,13 +27,14 @@ internal static class ScInput
         }
     }
 
-    /// <summary>a ← a / s and b ← b · s along the last axis, in fp32, before any quantization (§5.4).</summary>
-    public static (float[] A, float[] B) Smooth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> s)
+    /// <summary>a ← a / s and b ← b · s along the last axis, in fp32, before any quantization (§5.4); null when
+    /// there are no scales (the operands are used as given).</summary>
+    public static (float[]? A, float[]? B) Smooth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> s)
     {
+        if (s.IsEmpty)
+            return (null, null);
         var sa = a.ToArray();
         var sb = b.ToArray();
-        if (s.IsEmpty)
-            return (sa, sb);
         for (var i = 0; i < sa.Length; i++)
             sa[i] /= s[i % s.Length];
         for (var i = 0; i < sb.Length; i++)

@@ -33,7 +33,9 @@ public static class ScMatmul
     {
         var g = options.Resolve();
         ScInput.Validate(a, b, batch, n, m, d, smoothScales);
-        var (sa, sb) = ScInput.Smooth(a, b, smoothScales);
+        var (smoothedA, smoothedB) = ScInput.Smooth(a, b, smoothScales);
+        var sa = smoothedA is null ? a : smoothedA;
+        var sb = smoothedB is null ? b : smoothedB;
         if (options.Granularity == ScGranularity.PerHead && !threeD)
             throw new ArgumentException("per_head granularity needs 3-D operands (§1)", nameof(options));
         if (options.Chunk > 0 && threeD)
@@ -79,8 +81,8 @@ public static class ScMatmul
 
         for (var s = 0; s < batch; s++)
         {
-            var sliceA = sa.AsSpan(s * n * d, n * d);
-            var sliceB = sb.AsSpan(s * m * d, m * d);
+            var sliceA = sa.Slice(s * n * d, n * d);
+            var sliceB = sb.Slice(s * m * d, m * d);
             if (options.Granularity == ScGranularity.PerHead)
             {
                 var qa = ScQuantizer.BipolarFusedFp32(sliceA, n, d, perRow: false, g);

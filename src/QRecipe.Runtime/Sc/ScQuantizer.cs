@@ -23,8 +23,7 @@ public static class ScQuantizer
             for (var r = r0; r < r1; r++)
             {
                 codes.Scale[r] = scale;
-                for (var d = 0; d < dims; d++)
-                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] / scale), geometry);
+                BipolarRow.Quantize(x.Slice(r * dims, dims), scale, divide: true, codes, r * dims, geometry);
             }
         });
         return codes;
@@ -41,8 +40,7 @@ public static class ScQuantizer
         var geometry = g;
         RowGroups.Run(x, rows, dims, RowGroups.ParallelRows, (x, r0, r1) =>
         {
-            for (var i = r0 * dims; i < r1 * dims; i++)
-                SetBipolar(codes, i, MathF.Round(x[i] * inv), geometry);
+            BipolarRow.Quantize(x[(r0 * dims)..(r1 * dims)], inv, divide: false, codes, r0 * dims, geometry);
         });
         return codes;
     }
@@ -60,8 +58,7 @@ public static class ScQuantizer
             for (var r = r0; r < r1; r++)
             {
                 codes.Scale[r] = scale;
-                for (var d = 0; d < dims; d++)
-                    SetBipolar(codes, r * dims + d, MathF.Round(x[r * dims + d] * inv), geometry);
+                BipolarRow.Quantize(x.Slice(r * dims, dims), inv, divide: false, codes, r * dims, geometry);
             }
         });
         return codes;
@@ -111,14 +108,6 @@ public static class ScQuantizer
         return codes;
     }
 
-    private static void SetBipolar(ScCodes codes, int index, float rounded, in ScGeometry g)
-    {
-        var value = (int)Math.Clamp(rounded, -g.QMax, g.QMax);
-        codes.Value[index] = (short)value;
-        codes.Sign[index] = (sbyte)Math.Sign(value);
-        codes.Boundary[index] = BoundaryTable(g)[Math.Abs(value)];
-    }
-
     private static void SetUnipolar(ScCodes codes, int row, int d, float rounded, in ScGeometry g)
     {
         var value = (int)Math.Clamp(rounded, 0f, g.QMax);
@@ -131,7 +120,7 @@ public static class ScQuantizer
 
     /// <summary>ToBoundary for 0..qmax, computed once per (G, qmax): the integer division is the quantizer's
     /// most expensive step otherwise.</summary>
-    private static ushort[] BoundaryTable(in ScGeometry g)
+    internal static ushort[] BoundaryTable(in ScGeometry g)
     {
         var cached = boundaryTable;
         if (cached is not null && cached.Grid == g.G && cached.QMax == g.QMax)
