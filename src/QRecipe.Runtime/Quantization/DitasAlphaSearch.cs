@@ -9,12 +9,13 @@ public sealed record AlphaSearchResult(double Alpha, float[] Scales, double[] Al
 
 /// <summary>DiTAS per-layer α grid search (quant-methods.md §D.6): for each α of the grid, s_α from the aggregated
 /// channel maxima and the quantized weight Q (ε = 1e-4), and the loss Σ_steps mean((X·Wᵀ − AQ(X/s_α)·(Q·diag s_α)ᵀ)²)
-/// over the calibration inputs given (DiTAS passes the first 50 steps). The bias cancels in the difference and is
-/// left out. The smallest loss wins; ties keep the smaller α. AQ is the plan's activation quantizer.</summary>
+/// over the calibration inputs given (DiTAS passes the first 50 steps); with low-rank factors the candidate adds
+/// (AQ(X/s_α)·(R·diag s_α)ᵀ)·Lᵀ. The bias cancels in the difference and is left out. The smallest loss wins; ties
+/// keep the smaller α. AQ is the plan's activation quantizer.</summary>
 public static class DitasAlphaSearch
 {
     public static AlphaSearchResult Search(IReadOnlyList<float[]> stepInputs, float[] weight, float[] quantizedWeight,
-        int outFeatures, int inFeatures, ReadOnlySpan<float> activationMax, ActivationQuant activation, AlphaSearch grid, string layer)
+        int outFeatures, int inFeatures, ReadOnlySpan<float> activationMax, ActivationQuant activation, AlphaSearch grid, string layer, LowRankFactors? lowRank = null)
     {
         if (stepInputs.Count == 0) throw new QuantizationException(layer, "alpha search requested but calibration produced no inputs");
         QuantGuard.Shape(layer, weight.Length, outFeatures, inFeatures);
@@ -35,6 +36,12 @@ public static class DitasAlphaSearch
             var s = SmoothingScales.Compute(activationMax, quantizedWeight, outFeatures, inFeatures, alphas[k], SmoothingScales.DitasEpsilon, layer);
             var smoothed = (float[])quantizedWeight.Clone();
             SmoothFolding.ScaleColumns(smoothed, outFeatures, inFeatures, s);
+            float[]? right = null;
+            if (lowRank is not null)
+            {
+                right = (float[])lowRank.Right.Clone();
+                SmoothFolding.ScaleColumns(right, lowRank.Rank, inFeatures, s);
+            }
             for (var t = 0; t < stepInputs.Count; t++)
             {
                 var rows = stepInputs[t].Length / inFeatures;
@@ -42,6 +49,12 @@ public static class DitasAlphaSearch
                 SmoothFolding.DivideColumns(x, rows, inFeatures, s);
                 ActivationQuantizer.FakeQuantize(x, rows, inFeatures, activation, null, $"{layer} step input {t}");
                 var y = DenseMath.MultiplyTransposed(x, rows, smoothed, outFeatures, inFeatures);
+                if (lowRank is not null)
+                {
+                    var inner = DenseMath.MultiplyTransposed(x, rows, right!, lowRank.Rank, inFeatures);
+                    var correction = DenseMath.MultiplyTransposed(inner, rows, lowRank.Left, outFeatures, lowRank.Rank);
+                    for (var i = 0; i < y.Length; i++) y[i] += correction[i];
+                }
                 losses[k] += MeanSquaredDifference(references[t], y);
             }
             if (bestScales is null || losses[k] < losses[best])

@@ -274,6 +274,21 @@ def main():
         losses.append(loss)
     put("ditas/losses", np.array(losses, dtype=np.float64))
 
+    # truncated SVD and DiTAS low-rank compensation (D.4) with exact SVDs; rtn asym 4-bit per-channel inside
+    e = torch.randn(24, 40) * torch.linspace(3, 0.2, 40)
+    put("svd/e", e)
+    sv = torch.linalg.svdvals(e.double())
+    put("svd/residual4", torch.sqrt((sv[4:] ** 2).sum()).reshape(1))
+    wl = torch.randn(32, 48)
+    put("lowrank/w", wl)
+    lr = torch.zeros_like(wl)
+    for _ in range(10):
+        q = rtn(wl - lr, 4, False, "pc")
+        u, sv, vh = torch.linalg.svd((wl - q).double(), full_matrices=False)
+        root = torch.sqrt(sv[:6])
+        lr = ((u[:, :6] * root) @ (root.unsqueeze(1) * vh[:6])).float()
+    put("lowrank/error", (torch.norm((wl - q - lr).double()) / torch.norm(wl.double())).reshape(1))
+
     index, blob = {}, bytearray()
     for name, arr in arrays.items():
         arr = np.ascontiguousarray(arr)
