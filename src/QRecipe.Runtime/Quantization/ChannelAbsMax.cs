@@ -17,8 +17,6 @@ public sealed class ChannelAbsMax
 
     public int Channels => max.Length;
 
-    public long Rows { get; private set; }
-
     public ReadOnlySpan<float> Max => max;
 
     public void Observe(ReadOnlySpan<float> x, int rows, string layer)
@@ -34,6 +32,5 @@ public sealed class ChannelAbsMax
                 Vector.Max(new Vector<float>(max.AsSpan(j)), Vector.Abs(new Vector<float>(row[j..]))).CopyTo(max.AsSpan(j));
             for (; j < n; j++) max[j] = MathF.Max(max[j], MathF.Abs(row[j]));
         }
-        Rows += rows;
     }
 }
