@@ -1,0 +1,98 @@
+using System;
+using System.Linq;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Tests.Sc;
+
+public class NoiseSurrogateTests
+{
+    private const int N = 128, M = 256, D = 64, L = 64;
+    private static readonly NoiseModel Noise = new(0.15, 0.6);
+    private static readonly NoiseModel Exact = new(0, 0);
+
+    private static float[] Normal(int count, ulong seed, float offset = 0)
+    {
+        var values = new float[count];
+        PhiloxRandom.FillNormal(values, seed, 0, offset);
+        return values;
+    }
+
+    [Fact]
+    public void SigmaTv28()
+    {
+        Assert.Equal(0.205396, ScNoiseSurrogate.Sigma(1152, 64, 0.15, 2, 0.5), 1e-6);
+        Assert.Equal(0.410792, ScNoiseSurrogate.Sigma(1152, 64, 0.60, 2, 0.5), 1e-6);
+    }
+
+    [Fact]
+    public void ZeroCoefficientIsThePlainProductAndPrunedIsZero()
+    {
+        var a = Normal(N * D, 1);
+        var b = Normal(M * D, 2);
+        var plain = ScNoiseSurrogate.Multiply(a, N, b, M, D, L, Exact, perRow: true, ScMode.Bipolar, 9);
+        for (var i = 0; i < N; i += 17)
+        {
+            for (var j = 0; j < M; j += 13)
+            {
+                var reference = Enumerable.Range(0, D).Sum(k => (double)a[i * D + k] * b[j * D + k]);
+                Assert.Equal(reference, plain[i * M + j], 1e-4);
+            }
+        }
+
+        Assert.All(ScNoiseSurrogate.Multiply(a, N, b, M, D, 0, Noise, perRow: true, ScMode.Bipolar, 9), v => Assert.Equal(0f, v));
+    }
+
+    [Theory]
+    [InlineData(true, ScMode.Bipolar)]
+    [InlineData(false, ScMode.Bipolar)]
+    [InlineData(true, ScMode.Unipolar)]
+    public void EmpiricalVarianceMatchesSigmaSquared(bool perRow, ScMode mode)
+    {
+        var offset = mode == ScMode.Unipolar ? 4f : 0f; // unipolar σ² needs a non-negative product
+        var a = Normal(N * D, 3, offset);
+        var b = Normal(M * D, 4, offset);
+        var plain = ScNoiseSurrogate.Multiply(a, N, b, M, D, L, Exact, perRow, mode, 1);
+        var noisy = ScNoiseSurrogate.Multiply(a, N, b, M, D, L, Noise, perRow, mode, 1);
+        Assert.Equal(noisy, ScNoiseSurrogate.Multiply(a, N, b, M, D, L, Noise, perRow, mode, 1));
+        Assert.NotEqual(noisy, ScNoiseSurrogate.Multiply(a, N, b, M, D, L, Noise, perRow, mode, 2));
+
+        var c = perRow ? Noise.Local : Noise.Global;
+        var rowMax = Enumerable.Range(0, N).Select(i => a.Skip(i * D).Take(D).Max(Math.Abs)).ToArray();
+        var colMax = Enumerable.Range(0, M).Select(j => b.Skip(j * D).Take(D).Max(Math.Abs)).ToArray();
+        double sum = 0, sumSquares = 0;
+        for (var i = 0; i < N; i++)
+        {
+            for (var j = 0; j < M; j++)
+            {
+                double aScale = perRow ? rowMax[i] : rowMax.Max(), bScale = perRow ? colMax[j] : colMax.Max();
+                var sigma = mode == ScMode.Bipolar
+                    ? ScNoiseSurrogate.Sigma(D, L, c, aScale, bScale)
+                    : Math.Sqrt(plain[i * M + j] * aScale * bScale / ((double)L * L) * c);
+                var z = (noisy[i * M + j] - (double)plain[i * M + j]) / sigma;
+                sum += z;
+                sumSquares += z * z;
+            }
+        }
+
+        // 32768 standardized residuals: mean standard error 0.0055, variance standard error sqrt(2/n) = 0.0078;
+        // 5 standard errors, plus fp32 rounding of the outputs (|out| ≪ 2^10, σ ≳ 0.05).
+        var count = (double)N * M;
+        Assert.InRange(sum / count, -0.03, 0.03);
+        Assert.InRange(sumSquares / count, 1 - 0.04, 1 + 0.04);
+    }
+
+    [Fact]
+    public void PerHeadSlicesUseTheirOwnScales()
+    {
+        var a = Normal(2 * 8 * D, 5);
+        var b = Normal(2 * 16 * D, 6);
+        for (var i = 8 * D; i < a.Length; i++)
+            a[i] *= 100; // head 1 has a 100x larger scale
+        var plain = ScNoiseSurrogate.MultiplyBatched(a, b, 2, 8, 16, D, L, Exact, ScMode.Bipolar, 3);
+        var noisy = ScNoiseSurrogate.MultiplyBatched(a, b, 2, 8, 16, D, L, Noise, ScMode.Bipolar, 3);
+        double Rms(int head) => Math.Sqrt(Enumerable.Range(head * 128, 128).Average(i => Math.Pow(noisy[i] - plain[i], 2)));
+        Assert.InRange(Rms(1) / Rms(0), 50, 200);
+    }
+}
