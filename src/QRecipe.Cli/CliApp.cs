@@ -7,7 +7,7 @@ using QRecipe.Cli.Commands;
 namespace QRecipe.Cli;
 
 /// <summary>The <c>qrecipe</c> command line. Output goes to the given writers so tests can run it in-process.
-/// Exit codes: 0 ok, 1 recipe or input errors, 2 usage errors, 3 runtime failure.</summary>
+/// Exit codes: 0 ok, 1 recipe or input errors, 2 usage errors, 3 runtime failure, 130 a run stopped by Ctrl-C.</summary>
 public static class CliApp
 {
     public const int RecipeErrors = 1;
@@ -19,6 +19,7 @@ public static class CliApp
         var verbose = new Option<bool>("--verbose") { Description = "Print stack traces of unexpected failures", Recursive = true };
         var root = new RootCommand("QRecipe: declarative, checked quantization and stochastic-computing recipes for diffusion transformers.");
         root.Options.Add(verbose);
+        root.Subcommands.Add(RunCommand.Create(output, error));
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(FormatCommand.Create(output, error));
         root.Subcommands.Add(ExplainCommand.Create(output, error));

@@ -1,0 +1,185 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using QRecipe.Cli.Output;
+using QRecipe.Cli.Run;
+using QRecipe.Language;
+using QRecipe.Language.Plan;
+using QRecipe.Recipes;
+using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.IO;
+
+namespace QRecipe.Cli.Commands;
+
+/// <summary><c>qrecipe run RECIPE</c>: executes a recipe on a DiT and writes <c>results/NNN-recipe/</c> with the
+/// latents, a picture of them, report.json, report.md and log.txt.</summary>
+internal static class RunCommand
+{
+    /// <summary>Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var recipe = new Argument<string>("recipe") { Description = "A .qrecipe file, or the name of a recipe built into qrecipe (e.g. SmallCustomW4A8)" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "DiT weights: PyTorch .pt or .safetensors, original or diffusers layout" };
+        var synthetic = new Option<bool>("--synthetic") { Description = "Run on seeded synthetic weights of the recipe's architecture (no checkpoint needed)" };
+        var weightSeed = new Option<ulong>("--weight-seed") { Description = "Seed of the synthetic weights (default 0)" };
+        var samples = new Option<int>("--samples") { Description = "Number of samples (default 4)", DefaultValueFactory = _ => 4 };
+        var classes = new Option<int[]>("--class") { Description = "Class label of each sample (default: drawn from the seed)", AllowMultipleArgumentsPerToken = true };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of the initial and per-step noise (default: the recipe's sampler seed)" };
+        var device = new Option<string>("--device") { Description = "cpu (cuda is not part of this build)", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var outDir = new Option<string>("--out") { Description = "Folder the numbered result folders go in (default results)", DefaultValueFactory = _ => "results" };
+        var compare = new Option<bool>("--compare-fp") { Description = "Also run every operator and the whole sampling in floating point and report the errors" };
+        var noise = new Option<string?>("--noise") { Description = "Initial latents N x 4 x H x W (.npy) instead of the seeded generator" };
+        var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
+        command.Arguments.Add(recipe);
+        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, outDir, compare, noise })
+            command.Options.Add(option);
+        // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
+        command.SetAction((result, token) => Task.FromResult(new Invocation(output, error).Run(
+            result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
+            result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device),
+            result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), token)));
+        return command;
+    }
+
+    private sealed class Invocation(TextWriter output, TextWriter error)
+    {
+        public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int samples, int[]? classes, ulong? seed,
+            string device, string outRoot, bool compare, string? noisePath, CancellationToken cancellation)
+        {
+            if (device == "cuda")
+            {
+                error.WriteLine("qrecipe: the CUDA backend is not part of this build; use --device cpu");
+                return CliApp.UsageError;
+            }
+            var (status, plan, source) = LoadPlan(recipe);
+            if (plan is null)
+                return status;
+            if (checkpoint is null && !synthetic)
+            {
+                error.WriteLine($"qrecipe: {plan.Name} runs {plan.Model.Name} at {plan.Model.ImageSize}x{plan.Model.ImageSize} and needs its weights: pass --checkpoint PATH "
+                    + $"(a .pt or .safetensors DiT checkpoint{(plan.Model.Name.StartsWith("dit-", StringComparison.Ordinal) ? $", e.g. {CheckpointName(plan.Model)}" : string.Empty)}), or --synthetic to run on seeded synthetic weights");
+                return CliApp.UsageError;
+            }
+            if (checkpoint is not null && synthetic)
+            {
+                error.WriteLine("qrecipe: --checkpoint and --synthetic exclude each other");
+                return CliApp.UsageError;
+            }
+            if (classes is { Length: > 0 } && classes.Length != samples)
+            {
+                if (classes.Length == 1)
+                    classes = Enumerable.Repeat(classes[0], samples).ToArray();
+                else
+                {
+                    error.WriteLine($"qrecipe: {classes.Length} --class values for {samples} samples; give one, or one per sample");
+                    return CliApp.UsageError;
+                }
+            }
+            if (classes?.FirstOrDefault(c => c < 0 || c >= plan.Model.NumClasses, -1) is { } bad && bad != -1)
+            {
+                error.WriteLine($"qrecipe: class {bad} is outside 0..{plan.Model.NumClasses - 1} of {plan.Model.Name}");
+                return CliApp.UsageError;
+            }
+            float[]? initial = null;
+            if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
+                return CliApp.UsageError;
+
+            var folder = ResultsFolder.Create(outRoot, plan.Name);
+            var logPath = Path.Combine(folder, "log.txt");
+            using var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+            log.WriteLine($"qrecipe run {source}: {plan.Name}, {samples} samples, {(checkpoint is null ? $"synthetic weights seed {weightSeed}" : checkpoint)}");
+            try
+            {
+                var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial);
+                var view = new RunProgressView(output, log);
+                var result = view.Show(() => RecipeRunner.Run(plan, settings, CpuBackend.Instance, view, cancellation));
+                WriteOutputs(result, folder, source);
+                Summary(result, folder, output);
+                log.WriteLine("done");
+                return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                log.WriteLine("cancelled by the user; no result files were written");
+                error.WriteLine($"qrecipe: cancelled; {logPath} records how far the run got");
+                return Cancelled;
+            }
+            catch (Exception e) when (e is NotSupportedException or CheckpointException or ArgumentException or InvalidDataException)
+            {
+                log.WriteLine("failed: " + e.Message);
+                error.WriteLine("qrecipe: " + e.Message);
+                return CliApp.RecipeErrors;
+            }
+        }
+
+        /// <summary>A recipe file, or a recipe compiled into qrecipe by the source generator.</summary>
+        private (int Status, RecipePlan? Plan, string Source) LoadPlan(string recipe)
+        {
+            if (!File.Exists(recipe) && !Directory.Exists(recipe) && QRecipeRegistry.Find(recipe) is { } builtIn)
+                return (0, builtIn.Plan, $"built-in {builtIn.Name} ({builtIn.SourcePath})");
+            var status = RecipeFiles.TryCompileOne(recipe, output, error, out var plan, out _);
+            if (status == CliApp.UsageError && !File.Exists(recipe))
+                error.WriteLine($"qrecipe: built-in recipes are {string.Join(", ", QRecipeRegistry.All.Select(r => r.Name))}");
+            return (status, plan, recipe);
+        }
+
+        private bool TryReadNoise(string path, ModelSpec model, ref int samples, out float[]? noise)
+        {
+            noise = null;
+            try
+            {
+                var array = NpyFile.Read(path);
+                var shape = array.Shape;
+                if (shape.Count != 4 || shape[1] != model.InChannels || shape[2] != model.LatentSize || shape[3] != model.LatentSize)
+                {
+                    error.WriteLine($"qrecipe: {path} has shape ({string.Join(", ", shape)}); {model.Name} needs (N, {model.InChannels}, {model.LatentSize}, {model.LatentSize})");
+                    return false;
+                }
+                samples = shape[0];
+                noise = array.ToSingles();
+                return true;
+            }
+            catch (InvalidDataException e)
+            {
+                error.WriteLine("qrecipe: " + e.Message);
+                return false;
+            }
+        }
+
+        private static void WriteOutputs(RunResult result, string folder, string source)
+        {
+            var m = result.Plan.Model;
+            var n = result.Labels.Length;
+            NpyFile.WriteSingles(Path.Combine(folder, "latents.npy"), result.Latents, n, m.InChannels, m.LatentSize, m.LatentSize);
+            if (result.FloatLatents is { } reference)
+                NpyFile.WriteSingles(Path.Combine(folder, "latents_fp.npy"), reference, n, m.InChannels, m.LatentSize, m.LatentSize);
+            var zoom = Math.Max(1, 128 / m.LatentSize);
+            var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
+            RecipeFiles.WriteAtomically(Path.Combine(folder, "samples.png"), PngWriter.Encode(width, height, rgb));
+            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.json"), RunReport.Json(result, source));
+            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.md"), RunReport.Markdown(result, source));
+        }
+
+        private static void Summary(RunResult result, string folder, TextWriter output)
+        {
+            var t = result.Times;
+            output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));
+            if (result.FinalRelativeError is { } error)
+                output.WriteLine(FormattableString.Invariant($"  final latents vs float: relative L2 error {error:0.0000e+0} (float run {t.FloatSampling.TotalSeconds:0.00} s)"));
+            output.WriteLine(FormattableString.Invariant($"  SC runs {result.Budget.ScFraction * 100:0.0}% of block MACs, {result.Budget.Savings * 100:0.0}% below full-length streams"));
+            output.WriteLine($"  results in {folder}: samples.png, latents.npy{(result.FloatLatents is null ? string.Empty : ", latents_fp.npy")}, report.json, report.md, log.txt");
+        }
+
+        private static string CheckpointName(ModelSpec model) =>
+            "DiT-" + model.Name["dit-".Length..].ToUpperInvariant() + $"-{model.ImageSize}x{model.ImageSize}.pt";
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Execution;
+
+namespace QRecipe.Cli.Run;
+
+/// <summary>report.json (for scripts) and report.md (for people) of a run: settings, per-operator errors, weight
+/// storage, SC budget and timings. Both carry the same numbers.</summary>
+internal static class RunReport
+{
+    public static string Json(RunResult result, string recipePath)
+    {
+        var plan = result.Plan;
+        var m = plan.Model;
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("recipe", plan.Name);
+            json.WriteString("description", plan.Description);
+            json.WriteString("source", recipePath);
+            json.WriteStartObject("model");
+            json.WriteString("name", m.Name);
+            json.WriteNumber("depth", m.Depth);
+            json.WriteNumber("hidden", m.Hidden);
+            json.WriteNumber("heads", m.Heads);
+            json.WriteNumber("patch", m.PatchSize);
+            json.WriteNumber("latent", m.LatentSize);
+            json.WriteEndObject();
+            json.WriteStartObject("sampler");
+            json.WriteString("kind", plan.Sampler.Kind.ToString().ToLowerInvariant());
+            json.WriteNumber("steps", plan.Steps);
+            json.WriteNumber("cfg", plan.Sampler.Cfg);
+            json.WriteEndObject();
+            json.WriteString("weights", result.WeightSource);
+            json.WriteNumber("samples", result.Labels.Length);
+            json.WriteStartArray("labels");
+            foreach (var label in result.Labels)
+                json.WriteNumberValue(label);
+            json.WriteEndArray();
+
+            json.WriteStartObject("timings_s");
+            json.WriteNumber("weights", result.Times.Weights.TotalSeconds);
+            json.WriteNumber("quantization", result.Times.Quantization.TotalSeconds);
+            json.WriteNumber("sampling", result.Times.Sampling.TotalSeconds);
+            json.WriteNumber("float_sampling", result.Times.FloatSampling.TotalSeconds);
+            json.WriteEndObject();
+
+            if (result.OperatorErrors is { } errors)
+            {
+                json.WriteStartObject("fidelity");
+                json.WriteNumber("final_relative_l2", result.FinalRelativeError!.Value);
+                json.WriteStartObject("operator_relative_l2_per_step");
+                foreach (var op in Operators.All)
+                {
+                    json.WriteStartArray(Operators.Name(op));
+                    for (var step = 0; step < plan.Steps; step++)
+                    {
+                        var value = errors.MeanOverBlocks(step, op);
+                        if (double.IsNaN(value))
+                            json.WriteNullValue();
+                        else
+                            json.WriteNumberValue(value);
+                    }
+                    json.WriteEndArray();
+                }
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteStartObject("weight_storage");
+            json.WriteNumber("quantized_layers", result.WeightReports.Count);
+            json.WriteNumber("quantized_bytes", result.WeightReports.Sum(r => r.QuantizedBytes));
+            json.WriteNumber("float_bytes", result.WeightReports.Sum(r => r.Elements * 4));
+            json.WriteNumber("average_bits", AverageBits(result));
+            json.WriteStartArray("layers");
+            foreach (var r in result.WeightReports)
+            {
+                json.WriteStartObject();
+                json.WriteString("layer", r.Layer);
+                json.WriteNumber("bits", r.Bits);
+                json.WriteString("method", WeightQuant.MethodText(r.Method));
+                json.WriteNumber("bytes", r.QuantizedBytes);
+                json.WriteNumber("relative_error", r.RelativeError);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            var budget = result.Budget;
+            json.WriteStartObject("sc_budget");
+            json.WriteNumber("sc_fraction_of_block_macs", budget.ScFraction);
+            json.WriteNumber("stream_bit_macs", budget.StreamMacs);
+            json.WriteNumber("full_length_stream_bit_macs", budget.FullLengthStreamMacs);
+            json.WriteNumber("savings", budget.Savings);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    public static string Markdown(RunResult result, string recipePath)
+    {
+        var plan = result.Plan;
+        var text = new StringBuilder();
+        void Line(FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Line($"# {plan.Name}: {plan.Description}");
+        Line($"");
+        Line($"Recipe `{recipePath}`; model {plan.Model.Name} ({plan.Depth} blocks, hidden {plan.Model.Hidden}, {plan.Model.Heads} heads, {plan.Model.Tokens} tokens); {plan.Sampler.Kind.ToString().ToLowerInvariant()} {plan.Steps} steps, cfg {plan.Sampler.Cfg}; {result.WeightSource}; {result.Labels.Length} samples, classes {string.Join(", ", result.Labels)}.");
+        Line($"");
+        Line($"| phase | seconds |");
+        Line($"|---|---|");
+        Line($"| weights | {result.Times.Weights.TotalSeconds:0.000} |");
+        Line($"| quantization | {result.Times.Quantization.TotalSeconds:0.000} |");
+        Line($"| sampling | {result.Times.Sampling.TotalSeconds:0.000} |");
+        Line($"| float sampling | {result.Times.FloatSampling.TotalSeconds:0.000} |");
+        if (result.OperatorErrors is { } errors)
+        {
+            Line($"");
+            Line($"## Fidelity against floating point");
+            Line($"");
+            Line($"Final latents: relative L2 error **{result.FinalRelativeError:0.0000e+0}**.");
+            Line($"");
+            Line($"Relative L2 error of each operator's output on the same input (RMS over blocks), first, middle and last step:");
+            Line($"");
+            Line($"| operator | step 0 | step {plan.Steps / 2} | step {plan.Steps - 1} |");
+            Line($"|---|---|---|---|");
+            foreach (var op in Operators.All)
+                Line($"| {Operators.Name(op)} | {Cell(errors.MeanOverBlocks(0, op))} | {Cell(errors.MeanOverBlocks(plan.Steps / 2, op))} | {Cell(errors.MeanOverBlocks(plan.Steps - 1, op))} |");
+        }
+        Line($"");
+        Line($"## Weights");
+        Line($"");
+        Line($"{result.WeightReports.Count} layer versions quantized: {result.WeightReports.Sum(r => r.QuantizedBytes)} bytes instead of {result.WeightReports.Sum(r => r.Elements * 4)} in float32, {AverageBits(result):0.00} bits per weight including scales.");
+        var budget = result.Budget;
+        Line($"");
+        Line($"## SC budget");
+        Line($"");
+        Line($"SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length.");
+        return text.ToString();
+    }
+
+    private static double AverageBits(RunResult result)
+    {
+        var elements = result.WeightReports.Sum(r => r.Elements);
+        return elements == 0 ? 32 : result.WeightReports.Sum(r => r.QuantizedBytes) * 8.0 / elements;
+    }
+
+    private static string Cell(double value) => double.IsNaN(value) ? "—" : value.ToString("0.000e+0", CultureInfo.InvariantCulture);
+}
