@@ -1,0 +1,89 @@
+using System;
+using System.Linq;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Tests.Sc;
+
+public class MixedPrecisionTests
+{
+    private static float[] Normal(int count, ulong seed)
+    {
+        var values = new float[count];
+        PhiloxRandom.FillNormal(values, seed);
+        return values;
+    }
+
+    [Fact]
+    public void QuantileClassificationTv22()
+    {
+        Assert.Equal([2, 0, 1, 0, 1], ScRowClassifier.ClassifyRows([0.1f, 0.9f, 0.5f, 0.7f, 0.3f], [0.4, 0.4, 0.2]));
+        // Banker's rounding: N = 5 with [0.5, 0.5] gives counts 2 and 3.
+        var levels = ScRowClassifier.ClassifyRows([5f, 4, 3, 2, 1], [0.5, 0.5]);
+        Assert.Equal(2, levels.Count(l => l == 0));
+        Assert.Throws<ArgumentException>(() => ScRowClassifier.ClassifyRows([1f], [0.5, 0.4]));
+    }
+
+    [Fact]
+    public void RangeClassificationTv26()
+    {
+        float[] w = [0, 1, 0, 10, -1, 1, 2, 2];
+        Assert.Equal([64, 256, 128, 64], ScRowClassifier.ClassifyGroupsByRange(w, 4, 2, 1, [256, 128, 64]));
+        Assert.Throws<ArgumentException>(() => ScRowClassifier.ClassifyGroupsByRange(w, 4, 2, 3, [256, 128, 64]));
+    }
+
+    [Fact]
+    public void Metrics()
+    {
+        float[] x = [1, -3, 2, 0.5f, -0.25f, 0.1f];
+        Assert.Equal([3f, 0.5f], ScMetrics.MaxAbs(x, 2, 3));
+        Assert.Equal([3f], ScMetrics.MaxAbs(x, 2, 3, rowsPerUnit: 2));
+        Assert.Equal([2f, 0.5f], ScMetrics.RowMax(x, 2, 3));
+    }
+
+    /// <summary>Per-row scales make a row's result independent of its neighbours, so every output of the MP call
+    /// equals a one-row, one-column call at min(L_row, L_group) bit for bit; pruned pairs stay 0.</summary>
+    [Fact]
+    public void RowAndGroupLevelsEqualSeparateCallsAtTheEffectiveLength()
+    {
+        const int n = 6, m = 10, d = 24;
+        var a = Normal(n * d, 1);
+        var b = Normal(m * d, 2);
+        var options = new ScOptions();
+        int[] rowStreams = [256, 128, 0, 64, 256, 181];
+        int[] groupStreams = [256, 64];
+        var (output, compute) = ScMixedPrecision.Multiply(a, n, b, m, d, options, rowStreams, groupStreams, groupSize: 5);
+        long expectedActual = 0;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < m; j++)
+            {
+                var stream = Math.Min(rowStreams[i], groupStreams[j / 5]);
+                var expected = stream == 0
+                    ? 0f
+                    : ScMatmul.Multiply(a.AsSpan(i * d, d), 1, b.AsSpan(j * d, d), 1, d, options with { Stream = stream })[0];
+                Assert.Equal(expected, output[i * m + j]);
+                expectedActual += (long)d * stream;
+            }
+        }
+
+        Assert.Equal(new ScCompute(expectedActual, (long)n * m * d * 256), compute);
+        Assert.InRange(compute.Savings, 0.3, 0.7);
+    }
+
+    [Fact]
+    public void HeadLevelsPruneAndMatchSingleHeadCalls()
+    {
+        const int heads = 3, n = 4, m = 5, d = 8;
+        var q = Normal(heads * n * d, 3);
+        var k = Normal(heads * m * d, 4);
+        var options = new ScOptions { Granularity = ScGranularity.PerHead };
+        var (output, compute) = ScMixedPrecision.MultiplyPerHead(q, k, heads, n, m, d, options, [256, 0, 64]);
+        Assert.Equal(ScMatmul.MultiplyBatched(q.AsSpan(0, n * d), k.AsSpan(0, m * d), 1, n, m, d, options), output[..(n * m)]);
+        Assert.All(output[(n * m)..(2 * n * m)], v => Assert.Equal(0f, v));
+        Assert.Equal(ScMatmul.MultiplyBatched(q.AsSpan(2 * n * d, n * d), k.AsSpan(2 * m * d, m * d), 1, n, m, d, options with { Stream = 64 }),
+            output[(2 * n * m)..]);
+        Assert.Equal(new ScCompute((long)n * m * d * (256 + 64), (long)heads * n * m * d * 256), compute);
+    }
+}
