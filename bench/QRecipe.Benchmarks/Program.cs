@@ -11,14 +11,15 @@ public static class Program
 {
     public static void Main(string[] args)
     {
-        var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0;
+        // Only the peer harnesses take a duration; every other argument list belongs to BenchmarkDotNet (--filter X).
+        double Seconds() => args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0;
         switch (args.FirstOrDefault())
         {
             case "peer-sgemm":
-                SgemmPeerHarness.Run(seconds);
+                SgemmPeerHarness.Run(Seconds());
                 break;
             case "peer-elementwise":
-                ElementwisePeerHarness.Run(seconds);
+                ElementwisePeerHarness.Run(Seconds());
                 break;
             case "peer-fma":
                 FmaPeakHarness.Run();
