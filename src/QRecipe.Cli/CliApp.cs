@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(ModelsCommand.Create(output));
+        root.Subcommands.Add(ScMatmulCommand.Create(output, error));
 
         // The built-in --version reads the entry assembly, which is the test host when tests run the CLI in-process.
         if (args is ["--version"])

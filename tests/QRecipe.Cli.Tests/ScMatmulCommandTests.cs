@@ -1,0 +1,88 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using QRecipe.Runtime.IO;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Cli.Tests;
+
+/// <summary>qrecipe sc matmul: the written product is the library's bit for bit, and the printed errors are those of
+/// that product against the exact one.</summary>
+public sealed class ScMatmulCommandTests
+{
+    private static float[] Values(int count, int seed) =>
+        Enumerable.Range(0, count).Select(i => (float)Math.Sin(i * 0.71 + seed) * (1 + i % 5)).ToArray();
+
+    private static double Printed(string output, string name) =>
+        double.Parse(Regex.Match(output, $@"^{name} (\S+)$", RegexOptions.Multiline).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Product_equals_the_library_and_errors_match_it()
+    {
+        using var folder = new TempFolder();
+        var a = Values(6 * 40, 1);
+        var b = Values(5 * 40, 2);
+        NpyFile.WriteSingles(folder.File("a.npy"), a, 6, 40);
+        NpyFile.WriteSingles(folder.File("b.npy"), b, 5, 40);
+        var (code, output, error) = CliRunner.Run("sc", "matmul", "--a", folder.File("a.npy"), "--b", folder.File("b.npy"),
+            "--precision", "6", "--stream", "48", "--out", folder.File("c.npy"));
+        Assert.True(code == 0, error);
+
+        var expected = ScMatmul.Multiply(a, 6, b, 5, 40, new ScOptions { Precision = 6, Stream = 48 });
+        var written = NpyFile.Read(folder.File("c.npy"));
+        Assert.Equal(new[] { 6, 5 }, written.Shape);
+        Assert.Equal(expected, written.ToSingles());
+
+        double difference = 0, norm = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            for (var j = 0; j < 5; j++)
+            {
+                double exact = 0;
+                for (var k = 0; k < 40; k++)
+                    exact += (double)a[i * 40 + k] * b[j * 40 + k];
+                difference += Math.Pow(expected[i * 5 + j] - exact, 2);
+                norm += exact * exact;
+            }
+        }
+        // Printed with 7 significant digits.
+        Assert.InRange(Printed(output, "relative error") / Math.Sqrt(difference / norm), 1 - 1e-6, 1 + 1e-6);
+        Assert.InRange(Printed(output, "mse") / (difference / 30), 1 - 1e-6, 1 + 1e-6);
+        Assert.InRange(Printed(output, "cosine"), 0.9, 1.0);
+        Assert.Contains("p 6, L 48, grid 64, bipolar, enable kernel", output);
+    }
+
+    [Fact]
+    public void Per_head_operands_give_one_product_per_head()
+    {
+        using var folder = new TempFolder();
+        NpyFile.WriteSingles(folder.File("q.npy"), Values(2 * 4 * 8, 3), 2, 4, 8);
+        NpyFile.WriteSingles(folder.File("k.npy"), Values(2 * 4 * 8, 4), 2, 4, 8);
+        var (code, _, error) = CliRunner.Run("sc", "matmul", "--a", folder.File("q.npy"), "--b", folder.File("k.npy"), "--granularity", "per-head", "--out", folder.File("s.npy"));
+        Assert.True(code == 0, error);
+        Assert.Equal(new[] { 2, 4, 4 }, NpyFile.Read(folder.File("s.npy")).Shape);
+    }
+
+    [Fact]
+    public void Stream_longer_than_the_precision_allows_is_refused_with_the_limit()
+    {
+        using var folder = new TempFolder();
+        NpyFile.WriteSingles(folder.File("a.npy"), Values(8, 1), 2, 4);
+        var (code, _, error) = CliRunner.Run("sc", "matmul", "--a", folder.File("a.npy"), "--b", folder.File("a.npy"), "--stream", "512");
+        Assert.Equal(1, code);
+        Assert.Contains("L must lie in 1..2^p = 256", error);
+    }
+
+    [Fact]
+    public void Operands_of_different_widths_are_a_usage_error()
+    {
+        using var folder = new TempFolder();
+        NpyFile.WriteSingles(folder.File("a.npy"), Values(8, 1), 2, 4);
+        NpyFile.WriteSingles(folder.File("b.npy"), Values(9, 1), 3, 3);
+        var (code, _, error) = CliRunner.Run("sc", "matmul", "--a", folder.File("a.npy"), "--b", folder.File("b.npy"));
+        Assert.Equal(2, code);
+        Assert.Contains("got a (2, 4) and b (3, 3)", error);
+    }
+}
