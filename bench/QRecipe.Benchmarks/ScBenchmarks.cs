@@ -9,7 +9,7 @@ namespace QRecipe.Benchmarks;
 /// <summary>
 /// Exact SC matmul against our FP32 SGEMM on DiT-XL/2 shapes (issue 7): a linear layer 256×1152 by 4608×1152 and
 /// attention QKᵀ, 16 heads of 256×72 by 256×72; p = 8, L = 256 and 64. Plus the cycle-by-cycle oracle on 16×16×64.
-/// Every SC figure is a whole call: quantization of both operands, sequences, tables, kernel and decode.
+/// The noise surrogate on the linear shape. Every SC figure is a whole call: quantization of both operands, sequences, tables, kernel and decode.
 /// </summary>
 [MemoryDiagnoser]
 public class ScBenchmarks
@@ -48,6 +48,11 @@ public class ScBenchmarks
     [Arguments(256)]
     [Arguments(64)]
     public float[] LinearSc(int stream) => ScMatmul.Multiply(x, Tokens, w, Mlp, Hidden, new ScOptions { Stream = stream });
+
+    /// <summary>The noise surrogate (§10.2) at L = 256, per-row scales: SGEMM plus seeded Gaussian noise.</summary>
+    [Benchmark]
+    public float[] LinearSurrogate() => ScNoiseSurrogate.Multiply(x, Tokens, w, Mlp, Hidden, 256,
+        new QRecipe.Language.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Language.Plan.ScMode.Bipolar, seed: 1);
 
     [Benchmark]
     public float[] AttentionFp32()

@@ -37,14 +37,14 @@ public static unsafe class SgemmPeerHarness
         }
     }
 
-    /// <summary>Median time of one call after warm-up, repeating for about <paramref name="budget"/> seconds.</summary>
+    /// <summary>Median of at least 3 timed calls after one warm-up, repeating for about <paramref name="budget"/>
+    /// seconds (the same rule as bench/peers/torch_matmul.py).</summary>
     public static double MedianSeconds(Action action, double budget)
     {
-        for (var i = 0; i < 3; i++)
-            action();
+        action();
         var samples = new System.Collections.Generic.List<double>();
         var total = Stopwatch.StartNew();
-        while (samples.Count < 5 || (total.Elapsed.TotalSeconds < budget && samples.Count < 1000))
+        while (samples.Count < 3 || (total.Elapsed.TotalSeconds < budget && samples.Count < 1000))
         {
             var watch = Stopwatch.StartNew();
             action();

@@ -10,11 +10,11 @@ SHAPES = [(256, 1152, 3456), (256, 1152, 4608), (256, 4608, 1152), (512, 1152, 1
 
 
 def median_seconds(fn, budget):
-    for _ in range(3):
-        fn()
+    """Median of at least 3 timed calls after one warm-up, repeating for about `budget` seconds."""
+    fn()
     samples = []
     start = time.perf_counter()
-    while len(samples) < 5 or (time.perf_counter() - start < budget and len(samples) < 1000):
+    while len(samples) < 3 or (time.perf_counter() - start < budget and len(samples) < 1000):
         t0 = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - t0)

@@ -8,7 +8,7 @@ using QRecipe.Runtime.Tests.Tensors;
 namespace QRecipe.Runtime.Tests.Backends;
 
 /// <summary>Every micro-kernel this machine can run, against the float64 reference (bound: <see cref="GemmReference"/>),
-/// on shapes that exercise edge tiles (odd M, N), several K blocks (K &gt; 256), several N blocks (N &gt; 384), single
+/// on shapes that exercise edge tiles (odd M, N; N = 64 and 800 are not multiples of 48), several K blocks (K &gt; 256), several N blocks (N &gt; 384), single
 /// and multi-threaded partitions, all four transpose combinations and the bias.</summary>
 public sealed unsafe class SgemmTests
 {

@@ -4,68 +4,86 @@ using System.Runtime.Intrinsics.X86;
 
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
-/// <summary>AVX-512F kernel, 8×32 tile: 16 zmm accumulators hide the 4-cycle FMA latency at one or two FMAs per cycle, and M and N of the DiT shapes are multiples of 8 and 32, so no edge tiles.</summary>
+/// <summary>AVX-512F kernel, 8×48 tile: 24 zmm accumulators, three B vectors and one broadcast (28 of 32 registers);
+/// per k step 24 FMAs against 3 loads and 8 broadcasts, and N of the DiT shapes (1152, 3456, 4608) is a multiple of 48.</summary>
 internal unsafe struct Avx512MicroKernel : IMicroKernel
 {
     public static int Rows => 8;
 
-    public static int Columns => 32;
+    public static int Columns => 48;
 
     public static bool IsSupported => Avx512F.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride)
     {
-        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+        Vector512<float> c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = Vector512<float>.Zero;
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0);
             var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + 32);
             var a0 = Vector512.Create(a[0]);
             c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
             c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            c02 = Avx512F.FusedMultiplyAdd(a0, b2, c02);
             var a1 = Vector512.Create(a[1]);
             c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
             c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            c12 = Avx512F.FusedMultiplyAdd(a1, b2, c12);
             var a2 = Vector512.Create(a[2]);
             c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
             c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            c22 = Avx512F.FusedMultiplyAdd(a2, b2, c22);
             var a3 = Vector512.Create(a[3]);
             c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
             c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            c32 = Avx512F.FusedMultiplyAdd(a3, b2, c32);
             var a4 = Vector512.Create(a[4]);
             c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
             c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            c42 = Avx512F.FusedMultiplyAdd(a4, b2, c42);
             var a5 = Vector512.Create(a[5]);
             c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
             c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            c52 = Avx512F.FusedMultiplyAdd(a5, b2, c52);
             var a6 = Vector512.Create(a[6]);
             c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
             c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            c62 = Avx512F.FusedMultiplyAdd(a6, b2, c62);
             var a7 = Vector512.Create(a[7]);
             c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
             c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+            c72 = Avx512F.FusedMultiplyAdd(a7, b2, c72);
             a += 8;
-            b += 32;
+            b += 48;
         }
 
         var scale = Vector512.Create(alpha);
         Avx512F.FusedMultiplyAdd(c00, scale, Vector512.Load(addend + 0 * addendRowStride + 0)).Store(c + 0 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c01, scale, Vector512.Load(addend + 0 * addendRowStride + 16)).Store(c + 0 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c02, scale, Vector512.Load(addend + 0 * addendRowStride + 32)).Store(c + 0 * ldc + 32);
         Avx512F.FusedMultiplyAdd(c10, scale, Vector512.Load(addend + 1 * addendRowStride + 0)).Store(c + 1 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c11, scale, Vector512.Load(addend + 1 * addendRowStride + 16)).Store(c + 1 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c12, scale, Vector512.Load(addend + 1 * addendRowStride + 32)).Store(c + 1 * ldc + 32);
         Avx512F.FusedMultiplyAdd(c20, scale, Vector512.Load(addend + 2 * addendRowStride + 0)).Store(c + 2 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c21, scale, Vector512.Load(addend + 2 * addendRowStride + 16)).Store(c + 2 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c22, scale, Vector512.Load(addend + 2 * addendRowStride + 32)).Store(c + 2 * ldc + 32);
         Avx512F.FusedMultiplyAdd(c30, scale, Vector512.Load(addend + 3 * addendRowStride + 0)).Store(c + 3 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c31, scale, Vector512.Load(addend + 3 * addendRowStride + 16)).Store(c + 3 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c32, scale, Vector512.Load(addend + 3 * addendRowStride + 32)).Store(c + 3 * ldc + 32);
         Avx512F.FusedMultiplyAdd(c40, scale, Vector512.Load(addend + 4 * addendRowStride + 0)).Store(c + 4 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c41, scale, Vector512.Load(addend + 4 * addendRowStride + 16)).Store(c + 4 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c42, scale, Vector512.Load(addend + 4 * addendRowStride + 32)).Store(c + 4 * ldc + 32);
         Avx512F.FusedMultiplyAdd(c50, scale, Vector512.Load(addend + 5 * addendRowStride + 0)).Store(c + 5 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c51, scale, Vector512.Load(addend + 5 * addendRowStride + 16)).Store(c + 5 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c52, scale, Vector512.Load(addend + 5 * addendRowStride + 32)).Store(c + 5 * ldc + 32);
         Avx512F.FusedMultiplyAdd(c60, scale, Vector512.Load(addend + 6 * addendRowStride + 0)).Store(c + 6 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c61, scale, Vector512.Load(addend + 6 * addendRowStride + 16)).Store(c + 6 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c62, scale, Vector512.Load(addend + 6 * addendRowStride + 32)).Store(c + 6 * ldc + 32);
         Avx512F.FusedMultiplyAdd(c70, scale, Vector512.Load(addend + 7 * addendRowStride + 0)).Store(c + 7 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c71, scale, Vector512.Load(addend + 7 * addendRowStride + 16)).Store(c + 7 * ldc + 16);
+        Avx512F.FusedMultiplyAdd(c72, scale, Vector512.Load(addend + 7 * addendRowStride + 32)).Store(c + 7 * ldc + 32);
     }
 }

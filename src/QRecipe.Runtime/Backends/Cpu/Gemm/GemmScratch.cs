@@ -14,7 +14,7 @@ internal sealed unsafe class GemmScratch
     {
     }
 
-    /// <summary>Zeros wide enough for any kernel tile row: the addend of an unbiased first K block.</summary>
+    /// <summary>Zeros wide enough for any kernel tile row (up to 64 floats): the addend of an unbiased first K block.</summary>
     public static float* Zeros { get; } = AllocateZeroed(64);
 
     public float* PackedA { get; private set; }

@@ -1,12 +1,15 @@
 using System;
+using System.Threading;
 using QRecipe.Runtime.Backends.Cpu.Parallel;
 
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
-/// Packed, cache-blocked, register-tiled single-precision GEMM on all cores. A call splits C into one rectangle
-/// per worker (along N when N ≥ M, else along M, in whole kernel tiles) and each worker runs the blocked algorithm
-/// on its rectangle with its own packing buffers; no synchronisation inside the call and no managed allocation.
+/// Packed, cache-blocked, register-tiled single-precision GEMM on all cores. A call cuts the longer side of C into
+/// <see cref="ChunksPerWorker"/> chunks per worker (whole kernel tiles) that the workers claim with an atomic counter,
+/// each running the blocked algorithm on its chunk with its own packing buffers. Claiming dynamically rather than
+/// one fixed half per worker keeps both cores busy when the machine is shared and one worker is descheduled; it
+/// costs one extra packing of the short operand per chunk (a few percent). No managed allocation per call.
 /// </summary>
 internal static unsafe class Sgemm
 {
@@ -37,21 +40,24 @@ internal static unsafe class Sgemm
             return;
         }
 
-        var job = RectangleJob.ForCurrentThread;
-        job.Problem = problem;
-        job.Kernel = kernel;
+        var job = ChunkJob.ForCurrentThread;
+        job.Prepare(problem, kernel);
         CpuWorkerPool.Shared.Run(job);
     }
 
-    /// <summary>One worker's share of C: whole kernel tiles of the longer side of C.</summary>
-    public static void MultiplyShare(in GemmProblem problem, SgemmKernelKind kernel, int worker, int workerCount)
+    /// <summary>Chunks per worker: enough for load balancing, few enough that repacking stays cheap.</summary>
+    private const int ChunksPerWorker = 4;
+
+    /// <summary>Chunk <paramref name="chunk"/> of <paramref name="chunkCount"/> along the longer side of C, in whole
+    /// kernel tiles.</summary>
+    public static void MultiplyChunk(in GemmProblem problem, SgemmKernelKind kernel, int chunk, int chunkCount)
     {
         var alongColumns = problem.N >= problem.M;
         var tile = alongColumns ? TileColumns(kernel) : TileRows(kernel);
         var extent = alongColumns ? problem.N : problem.M;
         var tiles = (extent + tile - 1) / tile;
-        var start = Math.Min(extent, (int)((long)tiles * worker / workerCount) * tile);
-        var end = Math.Min(extent, (int)((long)tiles * (worker + 1) / workerCount) * tile);
+        var start = Math.Min(extent, (int)((long)tiles * chunk / chunkCount) * tile);
+        var end = Math.Min(extent, (int)((long)tiles * (chunk + 1) / chunkCount) * tile);
         if (alongColumns)
             MultiplyRange(problem, kernel, 0, problem.M, start, end);
         else
@@ -88,18 +94,35 @@ internal static unsafe class Sgemm
         _ => VectorMicroKernel.Rows,
     };
 
-    /// <summary>The reusable job that hands each worker its rectangle (one instance per calling thread).</summary>
-    private sealed class RectangleJob : IParallelWork
+    /// <summary>The reusable job whose workers claim chunks of C (one instance per calling thread).</summary>
+    private sealed class ChunkJob : IParallelWork
     {
         [ThreadStatic]
-        private static RectangleJob? perThread;
+        private static ChunkJob? perThread;
 
-        public static RectangleJob ForCurrentThread => perThread ??= new RectangleJob();
+        public static ChunkJob ForCurrentThread => perThread ??= new ChunkJob();
 
-        public GemmProblem Problem { get; set; }
+        private int nextChunk;
 
-        public SgemmKernelKind Kernel { get; set; }
+        public GemmProblem Problem { get; private set; }
 
-        public void Execute(int worker, int workerCount) => MultiplyShare(Problem, Kernel, worker, workerCount);
+        public SgemmKernelKind Kernel { get; private set; }
+
+        /// <summary>Called once per worker: claims chunks until none is left (the counter is reset by <see cref="Prepare"/>
+        /// before the workers start).</summary>
+        public void Execute(int worker, int workerCount)
+        {
+            var chunks = workerCount * ChunksPerWorker;
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref nextChunk) - 1) < chunks)
+                MultiplyChunk(Problem, Kernel, chunk, chunks);
+        }
+
+        public void Prepare(in GemmProblem problem, SgemmKernelKind kernel)
+        {
+            Problem = problem;
+            Kernel = kernel;
+            nextChunk = 0;
+        }
     }
 }

@@ -9,6 +9,6 @@ public enum SgemmKernelKind
     /// <summary>AVX2 + FMA, 6×16 tiles.</summary>
     Avx2,
 
-    /// <summary>AVX-512F, 8×32 tiles.</summary>
+    /// <summary>AVX-512F, 8×48 tiles.</summary>
     Avx512,
 }
