@@ -103,4 +103,22 @@ public interface ITensorBackend
     /// <summary>Fills with mean + std·N(0, 1) from the seeded Philox generator (<see cref="Randomness.PhiloxRandom"/>):
     /// element i is normal i of (seed, stream) on every machine.</summary>
     void RandomNormal(Tensor output, ulong seed, ulong stream = 0, float mean = 0f, float std = 1f);
+
+    // ---- Convolutional image operations (the SD-VAE decoder, docs/vae.md) ----
+
+    /// <summary>2-D convolution, stride 1, "same" zero padding (k − 1)/2 (padding 1 for 3×3, 0 for 1×1): input
+    /// [N, Cin, H, W], weight [Cout, Cin, k, k] with k odd, bias [Cout] or null, output [N, Cout, H, W].</summary>
+    void Conv2d(Tensor input, Tensor weight, Tensor? bias, Tensor output);
+
+    /// <summary>GroupNorm (TorchSharp's group_norm) of [N, C, ...]: channels split into <paramref name="groups"/>
+    /// consecutive groups, each normalised over its channels and positions with the biased variance, then
+    /// output = x̂·weight[c] + bias[c] with weight and bias [C].</summary>
+    void GroupNorm(Tensor input, int groups, Tensor weight, Tensor bias, Tensor output, float epsilon = 1e-6f);
+
+    /// <summary>Nearest-neighbour 2× upsampling: input [N, C, H, W] → output [N, C, 2H, 2W], output[.., y, x] = input[.., y/2, x/2].</summary>
+    void UpsampleNearest2x(Tensor input, Tensor output);
+
+    /// <summary>Swaps the last two axes: input [..., R, C] → output [..., C, R] (feature maps [N, C, H·W] to tokens
+    /// [N, H·W, C] and back). Not in place.</summary>
+    void TransposeLastTwo(Tensor input, Tensor output);
 }

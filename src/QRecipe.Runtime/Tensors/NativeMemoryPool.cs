@@ -74,20 +74,5 @@ public sealed unsafe class NativeMemoryPool
         NativeMemory.AlignedFree((void*)block);
     }
 
-    /// <summary>Frees every retained block.</summary>
-    public void Trim()
-    {
-        lock (gate)
-        {
-            foreach (var stack in free.Values)
-            {
-                while (stack.Count > 0)
-                    NativeMemory.AlignedFree((void*)stack.Pop());
-            }
-
-            retainedBytes = 0;
-        }
-    }
-
     private static nuint RoundUp(nuint bytes) => Math.Max(Alignment, (bytes + Alignment - 1) / Alignment * Alignment);
 }

@@ -72,6 +72,7 @@ public sealed class ElementwiseTests
         using var rows = Tensor.Empty(3, 8);
         var add = Assert.Throws<ShapeMismatchException>(() => CpuBackend.Instance.Add(a, b, a));
         Assert.Equal("Add: shapes [2, 3] and [3, 2] do not match (the second shape must equal the first or its trailing axes)", add.Message);
+        Assert.Equal(("Add", a.Shape, b.Shape), (add.Operation, add.First, add.Second));
         var modulate = Assert.Throws<ShapeMismatchException>(() => CpuBackend.Instance.Modulate(x, rows, rows, x));
         Assert.Contains("Modulate", modulate.Message);
         Assert.Contains("[2, 4, 8]", modulate.Message);
