@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution;
@@ -9,19 +10,23 @@ namespace QRecipe.Runtime.Execution;
 /// <summary>
 /// Runs every product twice on the same inputs, as the recipe says and in floating point, passes the recipe's result
 /// on and accumulates the relative L2 error of each (step, block, operator) output. This is the local error of each
-/// operator; the end-to-end error is the distance between the recipe's and the float model's final latents.
+/// operator; the end-to-end error is the distance between the recipe's and the float model's final latents. With
+/// smoothing the reference is the folded model's layer in floating point (the same function, but e.g. qkv's V rows
+/// and adaLN's shift/scale rows carry the folded factors, so the recipe's outputs must be compared with those).
 /// </summary>
 public sealed class FidelityOperators : IDitOperators, IDisposable
 {
     private readonly RecipePlan _plan;
     private readonly PlanOperators _recipe;
     private readonly FloatOperators _float;
+    private readonly SmoothedWeights _smoothed;
     private readonly double[] _squaredError;
     private readonly double[] _squaredReference;
     private readonly Dictionary<TensorShape, Tensor> _reference = new();
 
-    public FidelityOperators(RecipePlan plan, PlanOperators recipe, FloatOperators floatOperators)
+    public FidelityOperators(RecipePlan plan, PlanOperators recipe, FloatOperators floatOperators, SmoothedWeights smoothed)
     {
+        _smoothed = smoothed;
         _plan = plan;
         _recipe = recipe;
         _float = floatOperators;
@@ -47,7 +52,7 @@ public sealed class FidelityOperators : IDitOperators, IDisposable
     public void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output)
     {
         var reference = Reference(output.Shape);
-        _float.Linear(site, input, weights, reference);
+        _float.Linear(site, input, _smoothed.Folded(weights), reference);
         _recipe.Linear(site, input, weights, output);
         Accumulate(site, reference, output);
     }

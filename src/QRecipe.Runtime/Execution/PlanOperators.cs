@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution.Calibration;
+using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tensors;
@@ -13,19 +15,25 @@ namespace QRecipe.Runtime.Execution;
 /// Runs each product as the plan's cell for the current step says: float, fake-quantized (the cell's quantized
 /// weight and its activation quantizer) or exact stochastic computing. The cell is looked up once per operator
 /// call. When SC is on, the SC kernel quantizes both operands itself (sc-kernels.md §2), so the activation quantizer
-/// of that cell is not applied on top; the weight operand is the cell's quantized weight.
+/// of that cell is not applied on top; the weight operand is the cell's quantized weight. Smoothed layers use their
+/// folded weights; fc2-style layers divide their input by s first (quant-methods.md §D.10). Static activation
+/// quantizers use the layer operand's calibrated range.
 /// </summary>
 public sealed class PlanOperators : IDitOperators, IDisposable
 {
     private readonly RecipePlan _plan;
     private readonly QuantizedWeights _weights;
+    private readonly SmoothedWeights _smoothed;
+    private readonly CalibrationStatistics? _statistics;
     private readonly ITensorBackend _backend;
     private readonly Dictionary<(TensorShape Shape, int Slot), Tensor> _scratch = new();
 
-    public PlanOperators(RecipePlan plan, QuantizedWeights weights, ITensorBackend backend)
+    public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, ITensorBackend backend)
     {
         _plan = plan;
         _weights = weights;
+        _smoothed = smoothed;
+        _statistics = statistics;
         _backend = backend;
     }
 
@@ -38,17 +46,19 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     public void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output)
     {
         var cell = Cell(site);
-        var weight = _weights.For(weights, cell.Weights);
+        var layer = _smoothed.Quantizable(weights);
+        var weight = _weights.For(layer, cell.Weights);
         var cols = weights.InFeatures;
         var rows = (int)(input.ElementCount / cols);
+        input = Smoothed(input, weights.Name, rows, cols);
         if (cell.Sc.Enabled)
         {
             var product = ScMatmul.Multiply(input.AsSpan<float>(), rows, weight.AsSpan<float>(), weights.OutFeatures, cols,
                 ScOptions.FromSetting(cell.Sc, ScGranularity.PerRow));
-            AddBias(product, weights.Bias.AsSpan<float>(), output.AsSpan<float>());
+            AddBias(product, layer.Bias.AsSpan<float>(), output.AsSpan<float>());
             return;
         }
-        _backend.Linear(Quantized(input, cell.Activations, rows, cols, site.Name, 0), weight, weights.Bias, output);
+        _backend.Linear(Quantized(input, cell.Activations, rows, cols, site.Name, 0), weight, layer.Bias, output);
     }
 
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)
@@ -106,6 +116,17 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         }
     }
 
+    /// <summary>x/s for a layer smoothed on the fly (a copy: the input is shared), else the input itself.</summary>
+    private Tensor Smoothed(Tensor input, string layer, int rows, int cols)
+    {
+        if (_smoothed.OnTheFly(layer) is not { } s)
+            return input;
+        var divided = Scratch(input.Shape, 3);
+        input.AsSpan<float>().CopyTo(divided.AsSpan<float>());
+        SmoothFolding.DivideColumns(divided.AsSpan<float>(), rows, cols, s);
+        return divided;
+    }
+
     /// <summary>The operand as the cell's activation quantizer leaves it: the tensor itself when it stays float,
     /// else a fake-quantized copy (the input is shared with other consumers and must not change).</summary>
     private Tensor Quantized(Tensor input, ActivationQuant setting, int rows, int cols, string layer, int operand)
@@ -114,7 +135,8 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             return input;
         var copy = Scratch(input.Shape, operand);
         _backend.Copy(input, copy);
-        ActivationQuantizer.FakeQuantize(copy.AsSpan<float>(), rows, cols, setting, null, layer);
+        var range = setting.Static ? _statistics?.Range(layer, operand) : null;
+        ActivationQuantizer.FakeQuantize(copy.AsSpan<float>(), rows, cols, setting, range, $"{layer} step {Step}");
         return copy;
     }
 

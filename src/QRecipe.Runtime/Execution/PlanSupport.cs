@@ -13,10 +13,6 @@ public static class PlanSupport
         var problems = new SortedSet<string>(System.StringComparer.Ordinal);
         foreach (var setting in plan.Palette)
         {
-            if (setting.Weights.Method == WeightMethod.Gptq)
-                problems.Add("gptq weights (needs the calibration run)");
-            if (setting.Activations.Static)
-                problems.Add("static activation ranges (needs the calibration run)");
             var sc = setting.Sc;
             if (!sc.Enabled)
                 continue;
@@ -29,8 +25,6 @@ public static class PlanSupport
             if (sc.Debug)
                 problems.Add("sc debug");
         }
-        if (plan.Smoothing.Any(s => s.Method != SmoothMethod.None))
-            problems.Add("smooth (needs the calibration run)");
         return problems.ToList();
     }
 }

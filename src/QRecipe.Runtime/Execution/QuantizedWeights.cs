@@ -2,13 +2,17 @@ using System;
 using System.Collections.Generic;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution.Calibration;
+using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution;
 
 /// <summary>Every weight layer quantized once per distinct setting the plan gives it (a recipe may change a layer's
-/// weights by step; each version is made once, when the plan is bound), with the per-layer reports.</summary>
+/// weights by step; each version is made once, when the plan is bound), with the per-layer reports. Smoothed layers are
+/// quantized in their folded form (W·diag(s), §D.7) and, with DiTAS low-rank compensation, hold Q + L·R (the FP factors
+/// L [out, r] and R [r, in] are counted as FP16 overhead words); gptq takes the layer's calibration Hessian.</summary>
 public sealed class QuantizedWeights : IDisposable
 {
     private readonly Dictionary<(string Layer, WeightQuant Setting), Tensor> _tensors = new();
@@ -16,11 +20,13 @@ public sealed class QuantizedWeights : IDisposable
 
     public IReadOnlyList<WeightQuantReport> Reports => _reports;
 
-    /// <summary>The weight tensor a cell multiplies by: the quantized version, or the float weights for fp.</summary>
+    /// <summary>The weight tensor a cell multiplies by: the quantized version, or the float weights for fp. Pass the
+    /// layer as <see cref="SmoothedWeights.Quantizable"/> gives it.</summary>
     public Tensor For(LinearWeights layer, WeightQuant setting) =>
         setting.IsFloat ? layer.Weight : _tensors[(layer.Name, setting)];
 
-    public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, Action<int, int>? progress = null)
+    public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics,
+        Action<int, int>? progress = null)
     {
         var result = new QuantizedWeights();
         var jobs = new List<(LinearWeights Layer, WeightQuant Setting)>();
@@ -52,10 +58,11 @@ public sealed class QuantizedWeights : IDisposable
         {
             for (var i = 0; i < jobs.Count; i++)
             {
-                var (layer, setting) = jobs[i];
-                var quantized = WeightQuantizer.Quantize(layer.Weight.AsSpan<float>(), layer.OutFeatures, layer.InFeatures, setting, null, layer.Name);
-                result._tensors[(layer.Name, setting)] = Tensor.From(quantized.Dequantized, layer.OutFeatures, layer.InFeatures);
-                result._reports.Add(quantized.Report);
+                var (original, setting) = jobs[i];
+                var layer = smoothed.Quantizable(original);
+                var (values, report) = Quantize(layer, setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name));
+                result._tensors[(layer.Name, setting)] = Tensor.From(values, layer.OutFeatures, layer.InFeatures);
+                result._reports.Add(report);
                 progress?.Invoke(i + 1, jobs.Count);
             }
         }
@@ -65,6 +72,28 @@ public sealed class QuantizedWeights : IDisposable
             throw;
         }
         return result;
+    }
+
+    private static (float[] Values, WeightQuantReport Report) Quantize(LinearWeights layer, WeightQuant setting, GptqStatistics? hessian, LowRank? lowRank)
+    {
+        var weight = layer.Weight.AsSpan<float>();
+        if (lowRank is null)
+        {
+            var quantized = WeightQuantizer.Quantize(weight, layer.OutFeatures, layer.InFeatures, setting, hessian, layer.Name);
+            return (quantized.Dequantized, quantized.Report);
+        }
+        var compensated = LowRankCompensation.Compensate(weight, layer.OutFeatures, layer.InFeatures, setting, lowRank, hessian, layer.Name);
+        var f = compensated.Factors;
+        var effective = TruncatedSvd.Product(f.Left, f.Right, layer.OutFeatures, layer.InFeatures, f.Rank);
+        var q = compensated.Quantized.Dequantized;
+        for (var i = 0; i < effective.Length; i++)
+            effective[i] += q[i];
+        var report = compensated.Quantized.Report with
+        {
+            OverheadWords = compensated.Quantized.Report.OverheadWords + (long)f.Rank * (layer.OutFeatures + layer.InFeatures),
+            RelativeError = compensated.RelativeError,
+        };
+        return (effective, report);
     }
 
     public void Dispose()

@@ -6,22 +6,40 @@ using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Execution.Calibration;
 
 namespace QRecipe.Runtime.Execution;
 
 /// <summary>
-/// Binds a plan to a DiT and samples: weights are loaded (or made), quantized once per distinct setting, then every
+/// Binds a plan to a DiT and samples: weights are loaded (or made), calibrated and smoothed when the plan asks for it
+/// (the "quantization" time includes that), quantized once per distinct setting, then every
 /// step runs each operator as its cell says. With fidelity measurement each operator is also computed in floating
 /// point on the same inputs, and a float model samples from the same noise for the end-to-end error.
 /// </summary>
 public static class RecipeRunner
 {
-    /// <summary>Philox stream of the seed the default class labels are drawn from (streams 0.. are the noise).</summary>
-    private const ulong LabelStream = 1UL << 40;
-
     public static RunResult Run(RecipePlan plan, RunSettings settings, ITensorBackend backend, IProgress<RunProgress>? progress = null,
         CancellationToken cancellation = default)
+    {
+        Validate(plan, settings);
+        var clock = Stopwatch.StartNew();
+        using var weights = settings.Checkpoint is { } path
+            ? DitWeights.Load(path, plan.Model, backend)
+            : DitWeights.Synthetic(plan.Model, backend, settings.SyntheticWeightSeed);
+        var source = settings.Checkpoint is { } p ? $"checkpoint {p}" : $"synthetic weights, seed {settings.SyntheticWeightSeed}";
+        return Run(plan, settings, weights, source, clock.Elapsed, backend, progress, cancellation);
+    }
+
+    /// <summary>Runs on weights the caller owns (e.g. modified for an experiment); <see cref="RunSettings.Checkpoint"/>
+    /// and <see cref="RunSettings.SyntheticWeightSeed"/> are not used. The weights are not changed.</summary>
+    public static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, ITensorBackend backend, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        Validate(plan, settings);
+        return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, backend, progress, cancellation);
+    }
+
+    private static void Validate(RecipePlan plan, RunSettings settings)
     {
         var unsupported = PlanSupport.Unsupported(plan);
         if (unsupported.Count > 0)
@@ -31,21 +49,26 @@ public static class RecipeRunner
         var model = plan.Model;
         if (settings.Samples < 1)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Samples, "at least one sample");
-        var labels = settings.Labels ?? DefaultLabels(settings.Samples, settings.Seed, model.NumClasses);
+        var labels = settings.Labels ?? ClassLabels.Draw(settings.Samples, settings.Seed, model.NumClasses);
         if (labels.Length != settings.Samples)
             throw new ArgumentException($"{labels.Length} class labels for {settings.Samples} samples", nameof(settings));
         var stateLength = settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
         if (settings.InitialNoise is { } given && given.Length != stateLength)
             throw new ArgumentException($"initial noise has {given.Length} values; {settings.Samples} x {model.InChannels} x {model.LatentSize} x {model.LatentSize} = {stateLength} expected", nameof(settings));
+    }
 
+    private static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, string weightSource, TimeSpan weightTime, ITensorBackend backend,
+        IProgress<RunProgress>? progress, CancellationToken cancellation)
+    {
+        if (!weights.Model.Equals(plan.Model))
+            throw new ArgumentException($"weights of {weights.Model.Name} for a plan of {plan.Model.Name}", nameof(weights));
+        var model = plan.Model;
+        var labels = settings.Labels ?? ClassLabels.Draw(settings.Samples, settings.Seed, model.NumClasses);
+        var stateLength = settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
         var clock = Stopwatch.StartNew();
-        using var weights = settings.Checkpoint is { } path
-            ? DitWeights.Load(path, model, backend)
-            : DitWeights.Synthetic(model, backend, settings.SyntheticWeightSeed);
-        var weightTime = clock.Elapsed;
-
-        clock.Restart();
-        using var quantized = QuantizedWeights.Build(plan, weights, (done, total) => progress?.Report(new RunProgress("quantize", done, total)));
+        var (statistics, smoothedWeights) = Calibrator.Prepare(plan, weights, backend, progress, cancellation);
+        using var smoothed = smoothedWeights;
+        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, (done, total) => progress?.Report(new RunProgress("quantize", done, total)));
         var quantizationTime = clock.Elapsed;
 
         var schedule = DiffusionSchedule.Create(plan.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -55,8 +78,8 @@ public static class RecipeRunner
             DiffusionSampler.InitialNoise(initial, settings.Seed);
         var noise = DiffusionSampler.PhiloxNoise(settings.Seed);
 
-        using var recipeOperators = new PlanOperators(plan, quantized, backend);
-        using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend)) : null;
+        using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend);
+        using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend), smoothed) : null;
         IDitOperators operators = fidelity is null ? recipeOperators : fidelity;
         var latents = (float[])initial.Clone();
         clock.Restart();
@@ -97,14 +120,8 @@ public static class RecipeRunner
             WeightReports = quantized.Reports,
             Budget = PlanBudget.Of(plan),
             Times = new PhaseTimes(weightTime, quantizationTime, samplingTime, floatTime),
-            WeightSource = settings.Checkpoint is { } p ? $"checkpoint {p}" : $"synthetic weights, seed {settings.SyntheticWeightSeed}",
+            WeightSource = weightSource,
         };
-    }
-
-    private static int[] DefaultLabels(int samples, ulong seed, int classes)
-    {
-        var random = new PhiloxRandom(seed, LabelStream);
-        return Enumerable.Range(0, samples).Select(_ => (int)random.NextBelow((uint)classes)).ToArray();
     }
 
     private static double RelativeError(float[] reference, float[] actual)

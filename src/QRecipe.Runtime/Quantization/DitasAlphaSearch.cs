@@ -47,7 +47,7 @@ public static class DitasAlphaSearch
                 var rows = stepInputs[t].Length / inFeatures;
                 var x = (float[])stepInputs[t].Clone();
                 SmoothFolding.DivideColumns(x, rows, inFeatures, s);
-                ActivationQuantizer.FakeQuantize(x, rows, inFeatures, activation, null, $"{layer} step input {t}");
+                if (!activation.IsFloat) ActivationQuantizer.FakeQuantize(x, rows, inFeatures, activation, null, $"{layer} step input {t}");
                 var y = DenseMath.MultiplyTransposed(x, rows, smoothed, outFeatures, inFeatures);
                 if (lowRank is not null)
                 {

@@ -1,0 +1,71 @@
+using System;
+using System.Linq;
+using System.Threading;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Diffusion;
+using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution.Smoothing;
+
+namespace QRecipe.Runtime.Execution.Calibration;
+
+/// <summary>
+/// The plan's <c>calibrate samples N steps SEL batch B</c>: floating-point sampling of N samples in batches of B with
+/// the plan's sampler and guidance, labels drawn from the plan's seed as a run draws them, and each batch's initial
+/// and per-step noise from its own seed (so batches differ and runs repeat). Statistics stream into
+/// <see cref="CalibrationStatistics"/>; nothing per sample is kept.
+/// </summary>
+public sealed class CalibrationRun
+{
+    private readonly RecipePlan _plan;
+    private readonly CalibrationSpec _spec;
+    private readonly DitWeights _weights;
+    private readonly ITensorBackend _backend;
+    private readonly IProgress<RunProgress>? _progress;
+    private readonly CancellationToken _cancellation;
+    private readonly int _total;
+    private int _done;
+
+    /// <param name="passes">How many sampling passes the caller will run (for the progress total).</param>
+    public CalibrationRun(RecipePlan plan, DitWeights weights, ITensorBackend backend, int passes, IProgress<RunProgress>? progress,
+        CancellationToken cancellation)
+    {
+        _plan = plan;
+        _spec = plan.Calibration ?? throw new InvalidOperationException($"{plan.Name} needs calibration statistics but has no calibrate statement");
+        _weights = weights;
+        _backend = backend;
+        _progress = progress;
+        _cancellation = cancellation;
+        _total = passes * Batches * plan.Steps;
+    }
+
+    private int Batches => (_spec.Samples + _spec.Batch - 1) / _spec.Batch;
+
+    /// <summary>Seed of calibration batch <paramref name="batch"/>: away from the sampling seed's streams.</summary>
+    public static ulong BatchSeed(ulong seed, int batch) => seed + 0x9E3779B97F4A7C15UL * (ulong)(batch + 1);
+
+    /// <summary>One sampling pass over all calibration samples, observing what <paramref name="kinds"/> asks for.</summary>
+    public void Pass(CalibrationNeeds needs, CalibrationStatistics statistics, CalibrationKinds kinds, SmoothedWeights smoothed)
+    {
+        var model = _plan.Model;
+        var labels = ClassLabels.Draw(_spec.Samples, (ulong)_plan.Sampler.Seed, model.NumClasses);
+        var schedule = DiffusionSchedule.Create(_plan.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var ddim = _plan.Sampler.Kind == SamplerKind.Ddim;
+        using var observer = new CalibrationObserver(needs, statistics, kinds, _spec.Steps.ToArray(), smoothed, new FloatOperators(_backend));
+        using var dit = new DitModel(_weights, _backend, observer);
+        for (var batch = 0; batch < Batches; batch++)
+        {
+            var first = batch * _spec.Batch;
+            var count = Math.Min(_spec.Batch, _spec.Samples - first);
+            var seed = BatchSeed((ulong)_plan.Sampler.Seed, batch);
+            var latents = new float[count * model.InChannels * model.LatentSize * model.LatentSize];
+            DiffusionSampler.InitialNoise(latents, seed);
+            using var denoiser = new DitDenoiser(dit, _backend, labels[first..(first + count)], (float)_plan.Sampler.Cfg, step => observer.Step = step);
+            DiffusionSampler.Sample(schedule, ddim, latents, count, model.InChannels, denoiser.Denoise, DiffusionSampler.PhiloxNoise(seed), _ =>
+            {
+                _progress?.Report(new RunProgress("calibrate", ++_done, _total));
+                _cancellation.ThrowIfCancellationRequested();
+            });
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Linq;
+using QRecipe.Runtime.Randomness;
+
+namespace QRecipe.Runtime.Execution;
+
+/// <summary>Class labels drawn from a seed when a run is not given any (sampling and calibration alike).</summary>
+public static class ClassLabels
+{
+    /// <summary>Philox stream of the seed the labels are drawn from (streams 0.. are the noise).</summary>
+    private const ulong LabelStream = 1UL << 40;
+
+    public static int[] Draw(int samples, ulong seed, int classes)
+    {
+        var random = new PhiloxRandom(seed, LabelStream);
+        return Enumerable.Range(0, samples).Select(_ => (int)random.NextBelow((uint)classes)).ToArray();
+    }
+}

@@ -1,0 +1,47 @@
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution.Calibration;
+using QRecipe.Runtime.Quantization;
+
+namespace QRecipe.Runtime.Execution.Smoothing;
+
+/// <summary>
+/// The factors s of one smoothed layer from the calibration statistics (quant-methods.md Part S, §D.6).
+/// SmoothQuant: a = channel abs-max over all calibrated steps, w from the FP weight, ε = 1e-5. DiTAS: a = the
+/// temporal aggregate (§D.5a), w from the quantized weight Q (after low-rank compensation when the recipe asks for
+/// it), ε = 1e-4, α fixed or searched. Q here is a proxy of the layer's weight setting at the first calibrated step:
+/// gptq is scored with rtn on the same grid, because the Hessian of the smoothed input exists only once s is chosen;
+/// static activations are scored with a dynamic per-tensor asymmetric quantizer of the same bits, for the same reason.
+/// </summary>
+public static class SmoothingFactors
+{
+    public static float[] Compute(SmoothSetting smoothing, LinearWeights layer, OpSetting cell, CalibrationStatistics statistics)
+    {
+        var name = layer.Name;
+        if (!statistics.ChannelMaxima.TryGetValue(name, out var maxima))
+            throw new QuantizationException(name, "smoothing requested but calibration produced no data");
+        var activationMax = maxima.Aggregate(name);
+        var weight = layer.Weight.ToArray<float>();
+        int outFeatures = layer.OutFeatures, inFeatures = layer.InFeatures;
+        if (smoothing.Method == SmoothMethod.SmoothQuant)
+            return SmoothingScales.Compute(activationMax, weight, outFeatures, inFeatures, smoothing.Alpha, SmoothingScales.SmoothQuantEpsilon, name);
+
+        var proxy = cell.Weights.Method == WeightMethod.Gptq ? cell.Weights with { Method = WeightMethod.Rtn } : cell.Weights;
+        float[] quantized = weight;
+        LowRankFactors? factors = null;
+        if (!proxy.IsFloat && smoothing.LowRank is { } lowRank)
+        {
+            var compensated = LowRankCompensation.Compensate(weight, outFeatures, inFeatures, proxy, lowRank, null, name);
+            quantized = compensated.Quantized.Dequantized;
+            factors = compensated.Factors;
+        }
+        else if (!proxy.IsFloat)
+            quantized = WeightQuantizer.Quantize(weight, outFeatures, inFeatures, proxy, null, name).Dequantized;
+
+        if (smoothing.Search is not { } grid)
+            return SmoothingScales.Compute(activationMax, quantized, outFeatures, inFeatures, smoothing.Alpha, SmoothingScales.DitasEpsilon, name);
+        var activation = cell.Activations.Static ? cell.Activations with { Static = false } : cell.Activations;
+        var inputs = statistics.SearchInputs[name].Steps;
+        return DitasAlphaSearch.Search(inputs, weight, quantized, outFeatures, inFeatures, activationMax, activation, grid, name, factors).Scales;
+    }
+}
