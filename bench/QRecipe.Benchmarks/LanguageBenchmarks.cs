@@ -26,7 +26,7 @@ public class LanguageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _recipe = File.ReadAllText(Path.Combine(FindRoot(), "recipes", "dit_w4a8_sc.qrecipe"));
+        _recipe = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "recipes", "dit_w4a8_sc.qrecipe"));
         _json = ScmpMapOfDefaultRecipe();
         if (RecipeCompiler.Compile(_recipe).Plan is null || JsonSerializer.Deserialize<ScPrecisionMap>(_json)!.Blocks.Count != 28)
             throw new InvalidDataException("benchmark inputs do not load");
@@ -62,16 +62,6 @@ public class LanguageBenchmarks
             });
         }
         return JsonSerializer.Serialize(new ScPrecisionMap(28, 256, 0.0, blocks), new JsonSerializerOptions { WriteIndented = true });
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(System.AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "QRecipe.sln")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("QRecipe.sln not found");
     }
 
     public sealed record ScPrecisionMap(
