@@ -42,7 +42,15 @@ internal static class Lexemes
     /// <summary>The exact current position, consuming nothing: the end of a span.</summary>
     public static readonly Parser<IInput> Mark = input => Result.Success(input, input);
 
+    /// <summary>The word at the input (after spaces). The result is kept on the input: a clause list tries many
+    /// alternatives at one position and each reads the same word first.</summary>
     public static readonly Parser<WordSyntax> Word = input =>
+    {
+        var text = (TextInput)input;
+        return text.WordResult ??= ReadWord(text);
+    };
+
+    private static IResult<WordSyntax> ReadWord(TextInput input)
     {
         var start = SkipSpaces(input);
         var text = start.Source;
@@ -54,35 +62,50 @@ internal static class Lexemes
             end++;
         var after = new TextInput(start.Text, end);
         return Result.Success(new WordSyntax(text.Substring(position, end - position), SpanOf(start, after)), after);
-    };
+    }
 
     /// <summary>A specific keyword; fails naming it as expected, so the error lists the alternatives.</summary>
-    public static Parser<WordSyntax> Keyword(string keyword) => input =>
+    public static Parser<WordSyntax> Keyword(string keyword)
     {
-        var word = Word(input);
-        if (word.WasSuccessful && word.Value.Text == keyword)
-            return word;
-        return Result.Failure<WordSyntax>(input, $"expected '{keyword}'", new[] { keyword });
-    };
+        // Built once per parser, not per failure: failed alternatives are the common case in a clause list.
+        var message = $"expected '{keyword}'";
+        var expected = new[] { keyword };
+        return input =>
+        {
+            var word = Word(input);
+            if (word.WasSuccessful && word.Value.Text == keyword)
+                return word;
+            return Result.Failure<WordSyntax>(input, message, expected);
+        };
+    }
 
     /// <summary>Any one of the given keywords.</summary>
-    public static Parser<WordSyntax> OneOf(params string[] keywords) => input =>
+    public static Parser<WordSyntax> OneOf(params string[] keywords)
     {
-        var word = Word(input);
-        if (word.WasSuccessful && keywords.Contains(word.Value.Text))
-            return word;
-        return Result.Failure<WordSyntax>(input, "expected one of " + string.Join(", ", keywords), keywords);
-    };
+        var message = "expected one of " + string.Join(", ", keywords);
+        return input =>
+        {
+            var word = Word(input);
+            if (word.WasSuccessful && keywords.Contains(word.Value.Text))
+                return word;
+            return Result.Failure<WordSyntax>(input, message, keywords);
+        };
+    }
 
     /// <summary>A word of the form <c>prefix</c> followed by digits, such as <c>int4</c>.</summary>
-    public static Parser<WordSyntax> PrefixedNumber(string prefix, string expectation) => input =>
+    public static Parser<WordSyntax> PrefixedNumber(string prefix, string expectation)
     {
-        var word = Word(input);
-        if (word.WasSuccessful && word.Value.Text.Length > prefix.Length && word.Value.Text.StartsWith(prefix, System.StringComparison.Ordinal)
-            && word.Value.Text.Skip(prefix.Length).All(c => c is >= '0' and <= '9'))
-            return word;
-        return Result.Failure<WordSyntax>(input, "expected " + expectation, new[] { expectation });
-    };
+        var message = "expected " + expectation;
+        var expected = new[] { expectation };
+        return input =>
+        {
+            var word = Word(input);
+            if (word.WasSuccessful && word.Value.Text.Length > prefix.Length && word.Value.Text.StartsWith(prefix, System.StringComparison.Ordinal)
+                && word.Value.Text.Skip(prefix.Length).All(c => c is >= '0' and <= '9'))
+                return word;
+            return Result.Failure<WordSyntax>(input, message, expected);
+        };
+    }
 
     public static readonly Parser<NumberSyntax> Number = input =>
     {
@@ -139,13 +162,18 @@ internal static class Lexemes
         return Result.Success(new StringSyntax(value.ToString(), text.Substring(position, end + 1 - position), SpanOf(start, after)), after);
     };
 
-    public static Parser<char> Symbol(char symbol) => input =>
+    public static Parser<char> Symbol(char symbol)
     {
-        var start = SkipSpaces(input);
-        if (!start.AtEnd && start.Current == symbol)
-            return Result.Success(symbol, start.Advance());
-        return Result.Failure<char>(input, $"expected '{symbol}'", new[] { $"'{symbol}'" });
-    };
+        var message = $"expected '{symbol}'";
+        var expected = new[] { $"'{symbol}'" };
+        return input =>
+        {
+            var start = SkipSpaces(input);
+            if (!start.AtEnd && start.Current == symbol)
+                return Result.Success(symbol, start.Advance());
+            return Result.Failure<char>(input, message, expected);
+        };
+    }
 
     public static readonly Parser<string> RangeDots = input =>
     {

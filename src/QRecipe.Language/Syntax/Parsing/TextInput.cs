@@ -31,6 +31,9 @@ internal sealed class TextInput : IInput
 
     public int Column => _source.Position(Position).Column;
 
+    /// <summary>The result of <see cref="Lexemes.Word"/> at this input, once read (inputs are immutable).</summary>
+    public IResult<Syntax.WordSyntax>? WordResult { get; set; }
+
     private IDictionary<object, object>? _memos;
 
     public IDictionary<object, object> Memos => _memos ??= new Dictionary<object, object>();
