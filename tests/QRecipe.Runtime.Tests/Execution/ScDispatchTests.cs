@@ -188,6 +188,35 @@ public sealed class ScDispatchTests
     }
 
     [Fact]
+    public void Surrogate_under_mixed_lengths_runs_one_call_per_row_and_group_length()
+    {
+        using var f = new Fixture("weights int8 per-channel\nactivations int8 on all\nsc precision 8 noise {\n  fc1 stream 64\n  fc1 groups 1 of 2 stream 16\n"
+            + "  mp fc1 levels 64 32 fractions 0.5 0.5\n}");
+        var x = RankedRows();
+        var actual = f.RunFc1(x, 8);
+        var quantized = (float[])x.Clone();
+        ActivationQuantizer.FakeQuantize(quantized, 8, 32, f.Plan.Get(0, 0, Operator.Fc1).Activations, null, "fc1");
+        var w = f.Fc1Weights;
+        var stream = (1UL << 63) | ((ulong)f.Plan.Slot(0, Operator.Fc1) << 24);
+        var noise = new NoiseModel(NoiseModel.DefaultLocal, NoiseModel.DefaultGlobal);
+        // Rows 0..3 rank last (32), rows 4..7 first (64); output groups 0..63 at 64, 64..127 at 16. Sub-calls in order
+        // of first appearance: (32, 64), (32, 16), (64, 64), (64, 16) on streams base + 0..3.
+        var expected = new float[8 * 128];
+        var k = 0UL;
+        foreach (var (firstRow, rowLength) in new[] { (0, 32), (4, 64) })
+        {
+            foreach (var (firstOutput, groupLength) in new[] { (0, 64), (64, 16) })
+            {
+                var part = ScNoiseSurrogate.Multiply(quantized.AsSpan(firstRow * 32, 4 * 32), 4, w.AsSpan(firstOutput * 32, 64 * 32), 64, 32,
+                    Math.Min(rowLength, groupLength), noise, perRow: true, ScMode.Bipolar, Seed, stream + k++);
+                for (var r = 0; r < 4; r++)
+                    part.AsSpan(r * 64, 64).CopyTo(expected.AsSpan((firstRow + r) * 128 + firstOutput, 64));
+            }
+        }
+        Assert.Equal(WithBias(expected, f.Fc1), actual);
+    }
+
+    [Fact]
     public void Surrogate_without_correction_is_the_plain_quantized_product()
     {
         const string quantizers = "weights int8 per-channel\nactivations int8 on all\n";
