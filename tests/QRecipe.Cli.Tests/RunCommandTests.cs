@@ -7,7 +7,7 @@ using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli.Tests;
 
-/// <summary>qrecipe run on a tiny synthetic DiT: outputs, reports and refusals.</summary>
+/// <summary>qrecipe run on a tiny synthetic DiT: outputs, reports and bad input.</summary>
 public sealed class RunCommandTests
 {
     private static string Recipe(string body) =>
@@ -85,14 +85,16 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public void Settings_the_runtime_cannot_execute_fail_before_sampling()
+    public void Non_finite_initial_noise_is_a_usage_error()
     {
         using var folder = new TempFolder();
-        var (code, _, error, results) = Run(folder, "weights int8\nactivations int8 on all\nsc precision 8 noise {\n  qk stream 64\n}");
-        Assert.Equal(1, code);
-        Assert.Contains("sc noise (the Gaussian surrogate)", error);
-        Assert.Contains("failed:", File.ReadAllText(Path.Combine(results, "log.txt")));
-        Assert.False(File.Exists(Path.Combine(results, "report.json")));
+        var noise = folder.File("noise.npy");
+        var values = new float[4 * 64];
+        values[70] = float.NaN;
+        NpyFile.WriteSingles(noise, values, 1, 4, 8, 8);
+        var (code, _, error, _) = Run(folder, "weights int8", "--noise", noise);
+        Assert.Equal(2, code);
+        Assert.Contains("has a non-finite value NaN at flat index 70", error);
     }
 
     [Fact]

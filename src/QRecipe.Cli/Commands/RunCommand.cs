@@ -30,12 +30,12 @@ internal static class RunCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "DiT weights: PyTorch .pt or .safetensors, original or diffusers layout" };
         var synthetic = new Option<bool>("--synthetic") { Description = "Run on seeded synthetic weights of the recipe's architecture (no checkpoint needed)" };
         var weightSeed = new Option<ulong>("--weight-seed") { Description = "Seed of the synthetic weights (default 0)" };
-        var samples = new Option<int>("--samples") { Description = "Number of samples (default 4)", DefaultValueFactory = _ => 4 };
+        var samples = new Option<int>("--samples") { Description = "Number of samples", DefaultValueFactory = _ => 4 };
         var classes = new Option<int[]>("--class") { Description = "Class label of each sample (default: drawn from the seed)", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of the initial and per-step noise (default: the recipe's sampler seed)" };
         var device = new Option<string>("--device") { Description = "cpu (cuda is not part of this build)", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");
-        var outDir = new Option<string>("--out") { Description = "Folder the numbered result folders go in (default results)", DefaultValueFactory = _ => "results" };
+        var outDir = new Option<string>("--out") { Description = "Folder the numbered result folders go in", DefaultValueFactory = _ => "results" };
         var compare = new Option<bool>("--compare-fp") { Description = "Also run every operator and the whole sampling in floating point and report the errors" };
         var noise = new Option<string?>("--noise") { Description = "Initial latents N x 4 x H x W (.npy) instead of the seeded generator" };
         var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
@@ -113,11 +113,17 @@ internal static class RunCommand
                 error.WriteLine($"qrecipe: cancelled; {logPath} records how far the run got");
                 return Cancelled;
             }
-            catch (Exception e) when (e is NotSupportedException or CheckpointException or ArgumentException or InvalidDataException)
+            catch (Exception e) when (e is NotSupportedException or CheckpointException or InvalidDataException)
             {
                 log.WriteLine("failed: " + e.Message);
                 error.WriteLine("qrecipe: " + e.Message);
                 return CliApp.RecipeErrors;
+            }
+            catch (Exception e)
+            {
+                // Anything else is a runtime failure: logged here, reported (exit 3) by CliApp.
+                log.WriteLine("failed: " + e.Message);
+                throw;
             }
         }
 
@@ -146,7 +152,11 @@ internal static class RunCommand
                 }
                 samples = shape[0];
                 noise = array.ToSingles();
-                return true;
+                var bad = Array.FindIndex(noise, v => !float.IsFinite(v));
+                if (bad < 0)
+                    return true;
+                error.WriteLine($"qrecipe: {path} has a non-finite value {noise[bad]} at flat index {bad}; initial latents must be finite");
+                return false;
             }
             catch (InvalidDataException e)
             {
@@ -167,6 +177,8 @@ internal static class RunCommand
             RecipeFiles.WriteAtomically(Path.Combine(folder, "samples.png"), PngWriter.Encode(width, height, rgb));
             RecipeFiles.WriteAtomically(Path.Combine(folder, "report.json"), RunReport.Json(result, source));
             RecipeFiles.WriteAtomically(Path.Combine(folder, "report.md"), RunReport.Markdown(result, source));
+            if (result.ScDebug.Count > 0)
+                RecipeFiles.WriteAtomically(Path.Combine(folder, ScDebugCsv.FileName), ScDebugCsv.Format(result.ScDebug));
         }
 
         private static void Summary(RunResult result, string folder, TextWriter output)
@@ -175,8 +187,9 @@ internal static class RunCommand
             output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));
             if (result.FinalRelativeError is { } error)
                 output.WriteLine(FormattableString.Invariant($"  final latents vs float: relative L2 error {error:0.0000e+0} (float run {t.FloatSampling.TotalSeconds:0.00} s)"));
-            output.WriteLine(FormattableString.Invariant($"  SC runs {result.Budget.ScFraction * 100:0.0}% of block MACs, {result.Budget.Savings * 100:0.0}% below full-length streams"));
-            output.WriteLine($"  results in {folder}: samples.png, latents.npy{(result.FloatLatents is null ? string.Empty : ", latents_fp.npy")}, report.json, report.md, log.txt");
+            output.WriteLine(FormattableString.Invariant($"  plan: SC runs {result.Budget.ScFraction * 100:0.0}% of block MACs, {result.Budget.Savings * 100:0.0}% below full-length streams"));
+            RunSummary.Write(result, output);
+            output.WriteLine($"  results in {folder}: samples.png, latents.npy{(result.FloatLatents is null ? string.Empty : ", latents_fp.npy")}, report.json, report.md, log.txt{(result.ScDebug.Count > 0 ? ", " + ScDebugCsv.FileName : string.Empty)}");
         }
 
         private static string CheckpointName(ModelSpec model) =>

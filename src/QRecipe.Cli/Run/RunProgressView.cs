@@ -6,8 +6,8 @@ using Spectre.Console;
 
 namespace QRecipe.Cli.Run;
 
-/// <summary>Progress of a run: Spectre.Console bars (step, it/s, ETA) on an interactive terminal, otherwise one line
-/// per step; every line also goes to the run's log.</summary>
+/// <summary>Progress of a run: Spectre.Console bars (step, it/s, ETA) on an interactive terminal, otherwise plain
+/// lines (at most one a second per phase); every line goes to the run's log.</summary>
 internal sealed class RunProgressView : IProgress<RunProgress>
 {
     private readonly TextWriter _output;
@@ -16,6 +16,10 @@ internal sealed class RunProgressView : IProgress<RunProgress>
     private string? _phase;
     private ProgressContext? _context;
     private ProgressTask? _task;
+    private int _firstDone;
+    private double? _lastPrinted;
+
+    private const double PrintInterval = 1.0;
 
     public RunProgressView(TextWriter output, TextWriter log)
     {
@@ -46,17 +50,27 @@ internal sealed class RunProgressView : IProgress<RunProgress>
         {
             _phase = value.Phase;
             _phaseClock.Restart();
+            _firstDone = value.Done;
+            _lastPrinted = null;
             _task = _context?.AddTask(Describe(value.Phase), maxValue: value.Total);
         }
+        // Reports come after each unit of work, so the rate is measured from the phase's first report on.
         var seconds = _phaseClock.Elapsed.TotalSeconds;
-        var rate = seconds > 0 ? value.Done / seconds : 0;
-        var eta = rate > 0 ? (value.Total - value.Done) / rate : 0;
-        var line = FormattableString.Invariant($"{Describe(value.Phase)} {value.Done}/{value.Total} ({rate:0.00} it/s, ETA {eta:0} s)");
+        var line = $"{Describe(value.Phase)} {value.Done}/{value.Total}";
+        if (value.Done > _firstDone && seconds > 0)
+        {
+            var rate = (value.Done - _firstDone) / seconds;
+            line += FormattableString.Invariant($" ({rate:0.00} it/s, ETA {(value.Total - value.Done) / rate:0} s)");
+        }
         _log.WriteLine(line);
         if (_task is not null)
             _task.Value = value.Done;
-        else
+        else if (_lastPrinted is null || value.Done == value.Total || seconds - _lastPrinted >= PrintInterval)
+        {
+            // Without a terminal, at most one line a second per phase (and its last); the log keeps every line.
             _output.WriteLine(line);
+            _lastPrinted = seconds;
+        }
     }
 
     private static string Describe(string phase) => phase switch

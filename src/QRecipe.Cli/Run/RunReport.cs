@@ -10,7 +10,8 @@ using QRecipe.Runtime.Execution;
 namespace QRecipe.Cli.Run;
 
 /// <summary>report.json (for scripts) and report.md (for people) of a run: settings, per-operator errors, weight
-/// storage, SC budget and timings. Both carry the same numbers.</summary>
+/// storage, the plan's SC budget, the SC work measured during the run, SC debug and timings. Both carry the same
+/// numbers.</summary>
 internal static class RunReport
 {
     public static string Json(RunResult result, string recipePath)
@@ -99,6 +100,32 @@ internal static class RunReport
             json.WriteNumber("full_length_stream_bit_macs", budget.FullLengthStreamMacs);
             json.WriteNumber("savings", budget.Savings);
             json.WriteEndObject();
+
+            var compute = result.ScCompute;
+            json.WriteStartObject("sc_compute");
+            WriteCompute(json, compute.Calls, compute.StreamMacs, compute.FullLengthStreamMacs, compute.Savings);
+            json.WriteStartObject("operators");
+            foreach (var o in compute.Operators.Where(o => o.Calls > 0))
+            {
+                json.WriteStartObject(Operators.Name(o.Operator));
+                WriteCompute(json, o.Calls, o.StreamMacs, o.FullLengthStreamMacs, o.Savings);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+
+            if (result.ScDebug.Count > 0)
+            {
+                json.WriteStartObject("sc_debug");
+                json.WriteString("file", ScDebugCsv.FileName);
+                json.WriteNumber("records", result.ScDebug.Count);
+                var defined = result.ScDebug.Where(r => !double.IsNaN(r.RelativeL2)).ToList();
+                if (defined.Count > 0)
+                    json.WriteNumber("max_relative_l2", defined.Max(r => r.RelativeL2));
+                else
+                    json.WriteNull("max_relative_l2");
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -141,8 +168,36 @@ internal static class RunReport
         Line($"");
         Line($"## SC budget");
         Line($"");
-        Line($"SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length.");
+        Line($"Plan: SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs per sample, {budget.Savings * 100:0.0}% below full length.");
+        var compute = result.ScCompute;
+        if (compute.Calls > 0)
+        {
+            Line($"");
+            Line($"Measured over the run (every sample, guidance half, block and step; rows at their actual lengths):");
+            Line($"");
+            Line($"| operator | SC calls | stream bit-MACs | full length | saved |");
+            Line($"|---|---|---|---|---|");
+            foreach (var o in compute.Operators.Where(o => o.Calls > 0))
+                Line($"| {Operators.Name(o.Operator)} | {o.Calls} | {o.StreamMacs:0.###e+0} | {o.FullLengthStreamMacs:0.###e+0} | {o.Savings * 100:0.0}% |");
+            Line($"| total | {compute.Calls} | {compute.StreamMacs:0.###e+0} | {compute.FullLengthStreamMacs:0.###e+0} | {compute.Savings * 100:0.0}% |");
+        }
+        if (result.ScDebug.Count > 0)
+        {
+            var worst = result.ScDebug.MaxBy(r => r.RelativeL2)!;
+            Line($"");
+            Line($"## SC debug");
+            Line($"");
+            Line($"`{ScDebugCsv.FileName}`: {result.ScDebug.Count} (step, block, operator) records of SC against the float product of the same operands; the float product went downstream. Largest relative L2 error {worst.RelativeL2:0.000e+0} ({Operators.Name(worst.Operator)}, block {worst.Block}, step {worst.Step}).");
+        }
         return text.ToString();
+    }
+
+    private static void WriteCompute(Utf8JsonWriter json, long calls, long streamMacs, long fullLength, double savings)
+    {
+        json.WriteNumber("calls", calls);
+        json.WriteNumber("stream_bit_macs", streamMacs);
+        json.WriteNumber("full_length_stream_bit_macs", fullLength);
+        json.WriteNumber("savings", savings);
     }
 
     private static double AverageBits(RunResult result)

@@ -13,11 +13,14 @@ namespace QRecipe.Runtime.Execution;
 
 /// <summary>
 /// Runs each product as the plan's cell for the current step says: float, fake-quantized (the cell's quantized
-/// weight and its activation quantizer) or exact stochastic computing. The cell is looked up once per operator
-/// call. When SC is on, the SC kernel quantizes both operands itself (sc-kernels.md §2), so the activation quantizer
-/// of that cell is not applied on top; the weight operand is the cell's quantized weight. Smoothed layers use their
-/// folded weights; fc2-style layers divide their input by s first (quant-methods.md §D.10). Static activation
-/// quantizers use the layer operand's calibrated range.
+/// weight and its activation quantizer) or stochastic computing (<see cref="ScCellProducts"/>: exact, per head, per
+/// group, mixed precision or the noise surrogate). The cell is looked up once per operator call. Exact SC quantizes
+/// both operands itself (sc-kernels.md §2), so the cell's activation quantizer is not applied on top; the noise
+/// surrogate does not quantize, so it runs on the fake-quantized operand (with c = 0 it is the plain quantized
+/// product). The weight operand is the cell's quantized weight. With <c>debug</c> the cell's SC product is compared
+/// with the float product of the same operands and, as scmp's <c>--debug_sc</c>, the float product goes downstream.
+/// Smoothed layers use their folded weights; fc2-style layers divide their input by s first (quant-methods.md
+/// §D.10). Static activation quantizers use the layer operand's calibrated range.
 /// </summary>
 public sealed class PlanOperators : IDitOperators, IDisposable
 {
@@ -26,19 +29,30 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     private readonly SmoothedWeights _smoothed;
     private readonly CalibrationStatistics? _statistics;
     private readonly ITensorBackend _backend;
+    private readonly ScCellProducts _sc;
+    private readonly ScDebugStatistics _debug = new();
     private readonly Dictionary<(TensorShape Shape, int Slot), Tensor> _scratch = new();
 
-    public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, ITensorBackend backend)
+    /// <param name="seed">Seeds the SC noise surrogate (the run's seed).</param>
+    public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, ITensorBackend backend,
+        ulong seed)
     {
         _plan = plan;
         _weights = weights;
         _smoothed = smoothed;
         _statistics = statistics;
         _backend = backend;
+        _sc = new ScCellProducts(plan, seed);
     }
 
     /// <summary>The sampling step whose cells apply (0 = first, noisiest).</summary>
     public int Step { get; set; }
+
+    /// <summary>SC stream work spent so far.</summary>
+    public ScComputeReport ScCompute => _sc.Compute();
+
+    /// <summary>Errors of the debugged SC cells so far.</summary>
+    public IReadOnlyList<ScDebugRecord> ScDebug => _debug.Records();
 
     private OpSetting Cell(LayerSite site) =>
         site.Block < 0 ? _plan.GetGlobal(Step, site.Operator) : _plan.Get(Step, site.Block, site.Operator);
@@ -51,69 +65,72 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         var cols = weights.InFeatures;
         var rows = (int)(input.ElementCount / cols);
         input = Smoothed(input, weights.Name, rows, cols);
-        if (cell.Sc.Enabled)
+        if (!cell.Sc.Enabled)
         {
-            var product = ScMatmul.Multiply(input.AsSpan<float>(), rows, weight.AsSpan<float>(), weights.OutFeatures, cols,
-                ScOptions.FromSetting(cell.Sc, ScGranularity.PerRow));
-            AddBias(product, layer.Bias.AsSpan<float>(), output.AsSpan<float>());
+            _backend.Linear(Quantized(input, cell.Activations, rows, cols, site.Name, 0), weight, layer.Bias, output);
             return;
         }
-        _backend.Linear(Quantized(input, cell.Activations, rows, cols, site.Name, 0), weight, layer.Bias, output);
+        var operand = cell.Sc.Noise is null ? input : Quantized(input, cell.Activations, rows, cols, site.Name, 0);
+        var product = _sc.Linear(cell.Sc, Step, site, operand.AsSpan<float>(), rows, weight.AsSpan<float>(), weights.OutFeatures, cols);
+        if (cell.Sc.Debug)
+        {
+            _backend.Linear(input, weight, null, output);
+            _debug.Add(Step, site.Block, site.Operator, product, output.AsSpan<float>());
+            output.AsSpan<float>().CopyTo(product);
+        }
+        AddBias(product, layer.Bias.AsSpan<float>(), output.AsSpan<float>());
     }
 
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)
     {
         var cell = Cell(site);
         int slices = q.Shape[0] * q.Shape[1], tokens = q.Shape[2], headDim = q.Shape[3];
-        if (cell.Sc.Enabled)
+        if (!cell.Sc.Enabled)
         {
-            ScPerHead(cell.Sc, q.AsSpan<float>(), k.AsSpan<float>(), slices, q.Shape[1], tokens, tokens, headDim, scores.AsSpan<float>(), scale);
+            var rows = slices * tokens;
+            _backend.BatchedMatMul(Quantized(q, cell.Activations, rows, headDim, site.Name, 0), Quantized(k, cell.Activations, rows, headDim, site.Name, 1),
+                scores, transposeB: true, alpha: scale);
             return;
         }
-        var rows = slices * tokens;
-        _backend.BatchedMatMul(Quantized(q, cell.Activations, rows, headDim, site.Name, 0), Quantized(k, cell.Activations, rows, headDim, site.Name, 1),
-            scores, transposeB: true, alpha: scale);
+        var (a, b) = cell.Sc.Noise is null
+            ? (q, k)
+            : (Quantized(q, cell.Activations, slices * tokens, headDim, site.Name, 0), Quantized(k, cell.Activations, slices * tokens, headDim, site.Name, 1));
+        var product = _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), b.AsSpan<float>(), slices, q.Shape[1], tokens, tokens, headDim);
+        Scale(product, scale, scores.AsSpan<float>());
+        if (cell.Sc.Debug)
+            Debug(site, scores, () => _backend.BatchedMatMul(q, k, scores, transposeB: true, alpha: scale));
     }
 
     public void AttentionValues(LayerSite site, Tensor probabilities, Tensor v, Tensor output)
     {
         var cell = Cell(site);
         int slices = v.Shape[0] * v.Shape[1], tokens = v.Shape[2], headDim = v.Shape[3];
-        if (cell.Sc.Enabled)
+        if (!cell.Sc.Enabled)
         {
-            // SC multiplies a·bᵀ with both operands along the reduction axis: b is vᵀ per slice.
-            var transposed = Scratch(new TensorShape(slices, headDim, tokens), 2);
-            Transpose(v.AsSpan<float>(), transposed.AsSpan<float>(), slices, tokens, headDim);
-            ScPerHead(cell.Sc, probabilities.AsSpan<float>(), transposed.AsSpan<float>(), slices, v.Shape[1], tokens, headDim, tokens, output.AsSpan<float>(), 1f);
+            _backend.BatchedMatMul(Quantized(probabilities, cell.Activations, slices * tokens, tokens, site.Name, 0),
+                Quantized(v, cell.Activations, slices * tokens, headDim, site.Name, 1), output);
             return;
         }
-        _backend.BatchedMatMul(Quantized(probabilities, cell.Activations, slices * tokens, tokens, site.Name, 0),
-            Quantized(v, cell.Activations, slices * tokens, headDim, site.Name, 1), output);
+        var (a, b) = cell.Sc.Noise is null
+            ? (probabilities, v)
+            : (Quantized(probabilities, cell.Activations, slices * tokens, tokens, site.Name, 0), Quantized(v, cell.Activations, slices * tokens, headDim, site.Name, 1));
+        // SC multiplies a·bᵀ with both operands along the reduction axis: b is vᵀ per slice.
+        var transposed = Scratch(new TensorShape(slices, headDim, tokens), 2);
+        Transpose(b.AsSpan<float>(), transposed.AsSpan<float>(), slices, tokens, headDim);
+        var product = _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), transposed.AsSpan<float>(), slices, v.Shape[1], tokens, headDim, tokens);
+        product.CopyTo(output.AsSpan<float>());
+        if (cell.Sc.Debug)
+            Debug(site, output, () => _backend.BatchedMatMul(probabilities, v, output));
     }
 
-    /// <summary>One SC product per (sample, head) slice when heads have their own stream lengths (0 prunes the head),
-    /// else one batched call.</summary>
-    private static void ScPerHead(ScSetting sc, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int slices, int heads, int n, int m, int d, Span<float> output, float scale)
+    /// <summary>Records the SC result now in <paramref name="output"/> against the float product
+    /// <paramref name="floatProduct"/> writes there, which then goes downstream.</summary>
+    private void Debug(LayerSite site, Tensor output, Action floatProduct)
     {
-        if (sc.HeadStreams.IsEmpty)
-        {
-            var product = ScMatmul.MultiplyBatched(a, b, slices, n, m, d, ScOptions.FromSetting(sc, ScGranularity.PerRow));
-            Scale(product, scale, output);
-            return;
-        }
-        for (var slice = 0; slice < slices; slice++)
-        {
-            var target = output.Slice(slice * n * m, n * m);
-            var stream = sc.HeadStreams[slice % heads];
-            if (stream == 0)
-            {
-                target.Clear();
-                continue;
-            }
-            var options = ScOptions.FromSetting(sc, ScGranularity.PerRow) with { Stream = stream };
-            var product = ScMatmul.MultiplyBatched(a.Slice(slice * n * d, n * d), b.Slice(slice * m * d, m * d), 1, n, m, d, options);
-            Scale(product, scale, target);
-        }
+        var sc = Scratch(output.Shape, 4);
+        _backend.Copy(output, sc);
+        floatProduct();
+        _debug.Add(Step, site.Block, site.Operator, sc.AsSpan<float>(), output.AsSpan<float>());
     }
 
     /// <summary>x/s for a layer smoothed on the fly (a copy: the input is shared), else the input itself.</summary>

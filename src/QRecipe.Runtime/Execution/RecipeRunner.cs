@@ -41,9 +41,6 @@ public static class RecipeRunner
 
     private static void Validate(RecipePlan plan, RunSettings settings)
     {
-        var unsupported = PlanSupport.Unsupported(plan);
-        if (unsupported.Count > 0)
-            throw new NotSupportedException($"{plan.Name} uses settings this runtime cannot execute yet: {string.Join("; ", unsupported)}");
         if (plan.Sampler.Kind == SamplerKind.Ddim && plan.Sampler.Eta != 0)
             throw new NotSupportedException($"{plan.Name}: DDIM with eta {plan.Sampler.Eta} is not implemented (eta 0 is)");
         var model = plan.Model;
@@ -78,7 +75,7 @@ public static class RecipeRunner
             DiffusionSampler.InitialNoise(initial, settings.Seed);
         var noise = DiffusionSampler.PhiloxNoise(settings.Seed);
 
-        using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend);
+        using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend, settings.Seed);
         using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend), smoothed) : null;
         IDitOperators operators = fidelity is null ? recipeOperators : fidelity;
         var latents = (float[])initial.Clone();
@@ -119,6 +116,8 @@ public static class RecipeRunner
             OperatorErrors = fidelity?.Errors(),
             WeightReports = quantized.Reports,
             Budget = PlanBudget.Of(plan),
+            ScCompute = recipeOperators.ScCompute,
+            ScDebug = recipeOperators.ScDebug,
             Times = new PhaseTimes(weightTime, quantizationTime, samplingTime, floatTime),
             WeightSource = weightSource,
         };

@@ -30,7 +30,14 @@ public sealed class RunResult
 
     public required IReadOnlyList<WeightQuantReport> WeightReports { get; init; }
 
+    /// <summary>The plan's static SC budget (mean stream × MACs per sample).</summary>
     public required PlanBudget Budget { get; init; }
+
+    /// <summary>SC stream work the run actually spent, per operator, against full-length streams.</summary>
+    public required ScComputeReport ScCompute { get; init; }
+
+    /// <summary>Per (step, block, operator) error of the cells with SC <c>debug</c> on; empty when none has it.</summary>
+    public required IReadOnlyList<ScDebugRecord> ScDebug { get; init; }
 
     public required PhaseTimes Times { get; init; }
 

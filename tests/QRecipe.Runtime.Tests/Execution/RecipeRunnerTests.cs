@@ -84,15 +84,6 @@ public sealed class RecipeRunnerTests
     }
 
     [Fact]
-    public void Settings_the_runtime_cannot_execute_are_refused_by_name()
-    {
-        var plan = Plan("activations int8 on all\nsc precision 8 noise {\n  qk stream 64\n  mp av levels 256 64 fractions 0.5 0.5\n  av stream 128\n}");
-        var error = Assert.Throws<NotSupportedException>(() => Run(plan));
-        Assert.Contains("sc noise (the Gaussian surrogate)", error.Message);
-        Assert.Contains("sc mp (dynamic mixed precision)", error.Message);
-    }
-
-    [Fact]
     public void Cancellation_stops_between_steps()
     {
         using var source = new CancellationTokenSource();

@@ -1,0 +1,127 @@
+using System;
+using System.Linq;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Execution;
+
+/// <summary>
+/// The SC product of one plan cell, with the SC engine, and its stream work booked per operator.
+/// <list type="bullet">
+/// <item>Stream lengths: the cell's stream; per head for qk/av; per output-row group for linear layers (N equal groups
+/// of consecutive weight rows, so qkv's groups are the Q, K and V parts in order).</item>
+/// <item>Dynamic mixed precision (sc-kernels.md §5.2, §6.2): the units of the call (linear: token rows ranked by
+/// max |x|; qk: (sample, head) slices by max |Q|; av: rows of the attention matrix by their largest probability) are
+/// ranked over the whole call and given the cell's levels by its fractions. A unit's length is min(its level, its
+/// own head, group or uniform stream); 0 prunes it (outputs 0).</item>
+/// <item>With a noise model the Gaussian surrogate replaces exact simulation at the same lengths, seeded with the run
+/// seed and, per call, Philox stream 2^63 + (step × slots per step + slot of (block, operator)) × 2^24 (+ sub-call),
+/// disjoint from the sampler's streams.</item>
+/// </list>
+/// Products are a·bᵀ without bias or attention scale.
+/// </summary>
+internal sealed class ScCellProducts
+{
+    private readonly RecipePlan _plan;
+    private readonly ulong _seed;
+    private readonly ScComputeLedger _ledger = new();
+
+    public ScCellProducts(RecipePlan plan, ulong seed)
+    {
+        _plan = plan;
+        _seed = seed;
+    }
+
+    public ScComputeReport Compute() => _ledger.Report();
+
+    /// <summary>x (rows × cols) times wᵀ (w: outFeatures × cols), per-row scales.</summary>
+    public float[] Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> w, int outFeatures, int cols)
+    {
+        var rowStreams = Enumerable.Repeat(sc.Stream, rows).ToArray();
+        if (sc.MixedPrecision is { } mp)
+            Cap(rowStreams, Levels(mp, ScMetrics.MaxAbs(x, rows, cols)));
+        var groupSize = sc.GroupStreams.IsEmpty ? 0 : outFeatures / sc.GroupStreams.Count;
+        var columnStreams = sc.GroupStreams.IsEmpty ? null : Enumerable.Range(0, outFeatures).Select(j => sc.GroupStreams[j / groupSize]).ToArray();
+        Book(sc, site.Operator, rowStreams, columnStreams, outFeatures, cols);
+        if (sc.Noise is { } noise)
+            return ScSurrogateProducts.Multiply(x, rows, w, outFeatures, cols, rowStreams, columnStreams, noise, sc.Mode, _seed, StreamBase(step, site));
+        var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
+        if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
+            return ScMatmul.Multiply(x, rows, w, outFeatures, cols, options);
+        return ScMixedPrecision.Multiply(x, rows, w, outFeatures, cols, options, rowStreams, sc.GroupStreams.ToArray(), groupSize).Output;
+    }
+
+    /// <summary>Per slice (sample × head): a (n × d) times bᵀ (b: m × d), per-row scales; qk ranks heads, av rows.</summary>
+    public float[] Attention(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int slices, int heads, int n, int m, int d)
+    {
+        var rowStreams = new int[slices * n];
+        for (var s = 0; s < slices; s++)
+            rowStreams.AsSpan(s * n, n).Fill(sc.StreamOfHead(s % heads));
+        var perRow = false;
+        if (sc.MixedPrecision is { } mp && site.Operator == Operator.Qk)
+        {
+            var levels = Levels(mp, ScMetrics.MaxAbs(a, slices * n, d, rowsPerUnit: n));
+            Cap(rowStreams, Enumerable.Range(0, slices * n).Select(r => levels[r / n]).ToArray());
+        }
+        else if (sc.MixedPrecision is { } rowMp)
+        {
+            Cap(rowStreams, Levels(rowMp, ScMetrics.RowMax(a, slices * n, d)));
+            perRow = true;
+        }
+        Book(sc, site.Operator, rowStreams, null, m, d);
+        if (sc.Noise is { } noise)
+            return ScSurrogateProducts.MultiplyBatched(a, b, slices, n, m, d, rowStreams, noise, sc.Mode, _seed, StreamBase(step, site));
+        var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
+        if (sc.MixedPrecision is null && sc.HeadStreams.IsEmpty)
+            return ScMatmul.MultiplyBatched(a, b, slices, n, m, d, options);
+        if (!perRow)
+        {
+            var sliceStreams = Enumerable.Range(0, slices).Select(s => rowStreams[s * n]).ToArray();
+            return ScMixedPrecision.MultiplyPerHead(a, b, slices, n, m, d, options, sliceStreams).Output;
+        }
+        // Per-row lengths within a slice: the 2-D per-row product of each slice equals its 3-D slice (§1).
+        var output = new float[slices * n * m];
+        for (var s = 0; s < slices; s++)
+        {
+            ScMixedPrecision.Multiply(a.Slice(s * n * d, n * d), n, b.Slice(s * m * d, m * d), m, d, options, rowStreams.AsSpan(s * n, n))
+                .Output.CopyTo(output, s * n * m);
+        }
+        return output;
+    }
+
+    private static int[] Levels(MixedPrecision mp, float[] metric) =>
+        ScRowClassifier.ClassifyRows(metric, mp.Fractions.ToArray()).Select(level => mp.Levels[level]).ToArray();
+
+    private static void Cap(int[] streams, int[] levels)
+    {
+        for (var i = 0; i < streams.Length; i++)
+            streams[i] = Math.Min(streams[i], levels[i]);
+    }
+
+    /// <summary>Σ rows × outputs × D × min(row, column stream) against the same at 2^p.</summary>
+    private void Book(ScSetting sc, Operator op, int[] rowStreams, int[]? columnStreams, int m, int d)
+    {
+        long actual = 0;
+        if (columnStreams is null)
+        {
+            foreach (var stream in rowStreams)
+                actual += stream;
+            actual *= (long)m * d;
+        }
+        else
+        {
+            foreach (var group in columnStreams.GroupBy(c => c))
+            {
+                long sum = 0;
+                foreach (var stream in rowStreams)
+                    sum += Math.Min(stream, group.Key);
+                actual += sum * group.Count() * d;
+            }
+        }
+        _ledger.Add(op, actual, (long)rowStreams.Length * m * d * sc.FullStream);
+    }
+
+    private ulong StreamBase(int step, LayerSite site) =>
+        (1UL << 63) | ((ulong)(step * _plan.SlotsPerStep + _plan.Slot(site.Block, site.Operator)) << 24);
+}
