@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Backends.Cuda;
+
+/// <summary>
+/// The SC products on the device (Kernels/sc.cu), returning the exact integer accumulators that the CPU engine's
+/// <see cref="EnableKernel"/> and <see cref="BitstreamKernel"/> return for the same codes, so the engine's fp32
+/// decode (sc-kernels.md §4.3/§4.4) applies unchanged. Quantization and the (small, data-independent) K tables and
+/// sequences come from the CPU engine; the O(n·m·D·L) product runs here.
+/// </summary>
+public sealed class CudaScProduct(CudaDevice device)
+{
+    private const string Sc = "sc.cu";
+    private const int Tile = 16;
+
+    /// <summary>acc[i·m + j] = Σ_d sign·C[d][K[d][ba]][bb] (§4.2), equal to <see cref="EnableKernel.Accumulate"/>.</summary>
+    public int[] Enable(ScCodes a, ScCodes b, EnableTables tables) =>
+        Mixed(a, b, [tables], new int[a.Rows]);
+
+    /// <summary>
+    /// Per-row stream lengths (§5.2) in one pass over b: row i of a uses <paramref name="levels"/>[rowLevel[i]] (tables
+    /// built for that stream length); rowLevel −1 prunes the row (its outputs stay 0). Equal, row by row, to
+    /// <see cref="EnableKernel.Accumulate"/> with that row's tables. Per-head lengths are one call per head.
+    /// </summary>
+    public int[] Mixed(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
+    {
+        Check(a, b);
+        if (rowLevel.Length != a.Rows)
+            throw new ArgumentException($"{rowLevel.Length} row levels for {a.Rows} rows of a", nameof(rowLevel));
+        int n = a.Rows, m = b.Rows, dims = a.Dims;
+        using var boundaryA = device.Upload<ushort>(a.Boundary);
+        using var signA = device.Upload<sbyte>(a.Sign);
+        using var boundaryB = device.Upload<ushort>(b.Boundary);
+        using var signB = device.Upload<sbyte>(b.Sign);
+        using var acc = device.Allocate<int>((long)n * m);
+        acc.Clear();
+        using var ka = device.Allocate<int>((long)n * dims);
+        for (var level = 0; level < levels.Count; level++)
+        {
+            var rows = new List<int>();
+            for (var i = 0; i < n; i++)
+            {
+                if (rowLevel[i] == level)
+                    rows.Add(i);
+                else if (rowLevel[i] < -1 || rowLevel[i] >= levels.Count)
+                    throw new ArgumentOutOfRangeException(nameof(rowLevel), rowLevel[i], $"row {i}: level must be -1 (pruned) or below {levels.Count}");
+            }
+
+            if (rows.Count == 0)
+                continue;
+            var tables = levels[level];
+            if (tables.Sequences.Dims != dims)
+                throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, the operands {dims}", nameof(levels));
+            var length = tables.Sequences.Length;
+            var words = (length + 31) / 32;
+            using var k = device.Upload<ushort>(tables.K);
+            device.LaunchElements(Sc, "sc_k_lookup", (long)n * dims, new KernelArguments()
+                .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)n * dims));
+            using var sequence = device.Upload<ushort>(tables.Sequences.B);
+            using var bits = device.Allocate<uint>((long)m * dims * words);
+            Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), m, dims, length, words);
+            using var index = device.Upload<int>(rows.ToArray());
+            var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
+            var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
+            device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows.Count + Tile - 1) / Tile), 1), (Tile, Tile, 1), shared,
+                new KernelArguments().Pointer(ka).Pointer(bits).Pointer(signB).Pointer(index).Int(rows.Count).Pointer(acc)
+                    .Int(m).Int(dims).Int(words).Int(chunk));
+        }
+
+        return acc.Download<int>(n * m);
+    }
+
+    /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>
+    public int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences, bool xnor)
+    {
+        Check(a, b);
+        var g = sequences.Geometry;
+        int n = a.Rows, m = b.Rows, dims = a.Dims, length = sequences.Length, words = (length + 31) / 32;
+        var packed = new DeviceBuffer[2];
+        try
+        {
+            var operands = new[] { (Codes: a, Sequence: sequences.A), (Codes: b, Sequence: sequences.B) };
+            for (var o = 0; o < 2; o++)
+            {
+                var (codes, sequence) = operands[o];
+                using var values = device.Upload<short>(codes.Value);
+                using var rng = device.Upload<ushort>(sequence);
+                packed[o] = device.Allocate<uint>((long)codes.Rows * dims * words);
+                Pack("sc_pack_legacy", new KernelArguments().Pointer(values).Pointer(rng).Pointer(packed[o]), codes.Rows, dims, length, words,
+                    new KernelArguments().Int(xnor ? 1 : 0).Int(g.P).Int(g.QMax));
+            }
+
+            using var acc = device.Allocate<int>((long)n * m);
+            device.Launch(Sc, "sc_bitstream_product", ((uint)((m + Tile - 1) / Tile), (uint)((n + Tile - 1) / Tile), 1), (Tile, Tile, 1), 0,
+                new KernelArguments().Pointer(packed[0]).Pointer(packed[1]).Pointer(acc).Int(n).Int(m).Int(dims * words)
+                    .Int(xnor ? 1 : 0).Long((long)dims * length));
+            return acc.Download<int>(n * m);
+        }
+        finally
+        {
+            foreach (var buffer in packed)
+                buffer?.Dispose();
+        }
+    }
+
+    /// <summary>Packs streams: one block column per dimension (its sequence prefix in shared memory), 64 row chunks.</summary>
+    private void Pack(string kernel, KernelArguments operands, int rows, int dims, int length, int words, KernelArguments? tail = null)
+    {
+        operands.Int(rows).Int(dims).Int(length).Int(words);
+        if (tail is not null)
+            operands.Append(tail);
+        var chunks = (uint)Math.Clamp(((long)rows * words + 255) / 256, 1, 64);
+        device.Launch(Sc, kernel, ((uint)dims, chunks, 1), (256, 1, 1), length * sizeof(ushort), operands);
+    }
+
+    private static void Check(ScCodes a, ScCodes b)
+    {
+        if (a.Dims != b.Dims)
+            throw new ArgumentException($"operands have {a.Dims} and {b.Dims} dimensions");
+    }
+}
