@@ -141,6 +141,9 @@ public sealed unsafe class CudaDevice : IDisposable
             $"cuLaunchKernel({name})");
     }
 
+    /// <summary>Starts timing the work queued on this device's stream from now.</summary>
+    public DeviceTimer StartTimer() => new(this);
+
     /// <summary>Makes this device's context current on the calling thread (the driver API is per thread).</summary>
     internal void MakeCurrent() => driver.Check(driver.CtxSetCurrent(context), "cuCtxSetCurrent");
 

@@ -12,6 +12,9 @@ namespace QRecipe.Runtime.Backends.Cuda;
 /// </summary>
 public sealed class CudaScProduct(CudaDevice device)
 {
+    /// <summary>Device time of the last product's kernels (k lookup, packing, product), without host transfers.</summary>
+    public float LastKernelMilliseconds { get; private set; }
+
     private const string Sc = "sc.cu";
     private const int Tile = 16;
 
@@ -37,6 +40,7 @@ public sealed class CudaScProduct(CudaDevice device)
         using var acc = device.Allocate<int>((long)n * m);
         acc.Clear();
         using var ka = device.Allocate<int>((long)n * dims);
+        LastKernelMilliseconds = 0;
         for (var level = 0; level < levels.Count; level++)
         {
             var rows = new List<int>();
@@ -56,17 +60,19 @@ public sealed class CudaScProduct(CudaDevice device)
             var length = tables.Sequences.Length;
             var words = (length + 31) / 32;
             using var k = device.Upload<ushort>(tables.K);
-            device.LaunchElements(Sc, "sc_k_lookup", (long)n * dims, new KernelArguments()
-                .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)n * dims));
             using var sequence = device.Upload<ushort>(tables.Sequences.B);
             using var bits = device.Allocate<uint>((long)m * dims * words);
-            Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), m, dims, length, words);
             using var index = device.Upload<int>(rows.ToArray());
+            using var timer = device.StartTimer();
+            device.LaunchElements(Sc, "sc_k_lookup", (long)n * dims, new KernelArguments()
+                .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)n * dims));
+            Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), m, dims, length, words);
             var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
             var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
             device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows.Count + Tile - 1) / Tile), 1), (Tile, Tile, 1), shared,
                 new KernelArguments().Pointer(ka).Pointer(bits).Pointer(signB).Pointer(index).Int(rows.Count).Pointer(acc)
                     .Int(m).Int(dims).Int(words).Int(chunk));
+            LastKernelMilliseconds += timer.Stop();
         }
 
         return acc.Download<int>(n * m);
@@ -93,9 +99,11 @@ public sealed class CudaScProduct(CudaDevice device)
             }
 
             using var acc = device.Allocate<int>((long)n * m);
+            using var timer = device.StartTimer();
             device.Launch(Sc, "sc_bitstream_product", ((uint)((m + Tile - 1) / Tile), (uint)((n + Tile - 1) / Tile), 1), (Tile, Tile, 1), 0,
                 new KernelArguments().Pointer(packed[0]).Pointer(packed[1]).Pointer(acc).Int(n).Int(m).Int(dims * words)
                     .Int(xnor ? 1 : 0).Long((long)dims * length));
+            LastKernelMilliseconds = timer.Stop();
             return acc.Download<int>(n * m);
         }
         finally
