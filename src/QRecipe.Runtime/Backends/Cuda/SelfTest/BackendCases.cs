@@ -10,7 +10,7 @@ namespace QRecipe.Runtime.Backends.Cuda.SelfTest;
 /// <summary>Every <see cref="ITensorBackend"/> operation the CUDA backend runs on the device, on seeded inputs, against
 /// the CPU backend; shapes are DiT-like but small, with odd sizes to exercise tails. Tolerances: 1e-5 of the largest
 /// magnitude for FP32 products and reductions (different summation orders), 1e-6 for elementwise maps (libm
-/// differences), exact for pure data movement.</summary>
+/// differences), exact for pure data movement and same-order arithmetic.</summary>
 internal static class BackendCases
 {
     private delegate void Operation(ITensorBackend backend, Tensor[] inputs, Tensor output);
@@ -32,7 +32,8 @@ internal static class BackendCases
         yield return Op("merge heads", [[2, 3, 17, 8]], [2, 17, 24], (b, x, y) => b.MergeHeads(x[0], y), 0);
         yield return Op("patchify", [[2, 4, 8, 6]], [2, 12, 16], (b, x, y) => b.Patchify(x[0], 2, y), 0);
         yield return Op("unpatchify", [[2, 12, 32]], [2, 8, 8, 6], (b, x, y) => b.Unpatchify(x[0], 2, y), 0);
-        yield return Op("timestep embedding", [[5]], [5, 257], (b, x, y) => b.TimestepEmbedding(x[0], y), 1e-5, scale: 999f);
+        // Timesteps up to 999 turn a one-ulp difference between expf and MathF.Exp into ~1e-4 rad of phase.
+        yield return Op("timestep embedding", [[5]], [5, 257], (b, x, y) => b.TimestepEmbedding(x[0], y), 5e-4, scale: 999f);
         yield return Op("transpose last two", [[3, 17, 29]], [3, 29, 17], (b, x, y) => b.TransposeLastTwo(x[0], y), 0);
         yield return Op("upsample nearest 2x", [[2, 3, 5, 7]], [2, 3, 10, 14], (b, x, y) => b.UpsampleNearest2x(x[0], y), 0);
         yield return Op("group norm", [[2, 32, 9, 7], [32], [32]], [2, 32, 9, 7], (b, x, y) => b.GroupNorm(x[0], 8, x[1], x[2], y), 1e-5);
