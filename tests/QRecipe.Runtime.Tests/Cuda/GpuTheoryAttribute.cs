@@ -27,6 +27,6 @@ public sealed class GpuTheoryAttribute : TheoryAttribute
     public GpuTheoryAttribute()
     {
         if (Missing.Value is { } reason)
-            Skip = "no CUDA device: " + reason;
+            Skip = "CUDA unavailable: " + reason;
     }
 }

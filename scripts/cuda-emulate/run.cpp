@@ -1,0 +1,165 @@
+// Runs the kernels of src/QRecipe.Runtime/Backends/Cuda/Kernels under emulate.h with the launch parameters the C#
+// host code uses (CudaScProduct, CudaBackend) and compares with the CPU engine's results written by dump/.
+// Build and run: scripts/cuda-emulate/run.sh
+#include "emulate.h"
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include "kernels.inc"
+
+static std::string folder;
+
+struct Reader
+{
+    std::ifstream in;
+    explicit Reader(const std::string& name) : in(folder + "/" + name + ".bin", std::ios::binary) {}
+    int Int() { int v; in.read((char*)&v, 4); return v; }
+    template <typename T> std::vector<T> Array()
+    {
+        std::vector<T> v(Int());
+        in.read((char*)v.data(), v.size() * sizeof(T));
+        return v;
+    }
+};
+
+static int failures = 0;
+
+static void Report(const std::string& name, bool ok, const std::string& detail)
+{
+    std::printf("%-28s %s  %s\n", name.c_str(), ok ? "pass" : "FAIL", detail.c_str());
+    failures += ok ? 0 : 1;
+}
+
+static dim3 Elements(long long n) { return {(unsigned)std::max(1LL, std::min((n + 255) / 256, 32LL * 132)), 1, 1}; }
+
+static void ScCase(const std::string& name)
+{
+    Reader r(name);
+    int n = r.Int(), m = r.Int(), dims = r.Int(), length = r.Int(), grid = r.Int(), p = r.Int(), qmax = r.Int(), kind = r.Int();
+    auto ba = r.Array<unsigned short>(); auto sa = r.Array<signed char>(); auto va = r.Array<short>();
+    auto bb = r.Array<unsigned short>(); auto sb = r.Array<signed char>(); auto vb = r.Array<short>();
+    auto k = r.Array<unsigned short>(); auto seqA = r.Array<unsigned short>(); auto seqB = r.Array<unsigned short>();
+    auto expected = r.Array<int>();
+    int words = (length + 31) / 32;
+    std::vector<int> acc(n * m, 0);
+    const dim3 tile{16, 16, 1};
+    if (kind == 0)
+    {
+        std::vector<int> ka(n * dims);
+        std::vector<unsigned> bits((size_t)m * dims * words);
+        emu_launch(sc_k_lookup, Elements((long long)n * dims), {256}, ba.data(), sa.data(), k.data(), ka.data(), dims, grid, (long long)n * dims);
+        emu_launch(sc_pack_enable, {(unsigned)dims, (unsigned)std::min(64LL, std::max(1LL, ((long long)m * words + 255) / 256)), 1}, {256},
+                   bb.data(), seqB.data(), bits.data(), m, dims, length, words);
+        int chunk = std::clamp(8192 / (16 * words), 1, 64);
+        // Odd-sized row list: every other row, then the rest, as a mixed-precision level would list them.
+        std::vector<int> rows;
+        for (int i = 0; i < n; i += 2) rows.push_back(i);
+        for (int i = 1; i < n; i += 2) rows.push_back(i);
+        emu_launch(sc_enable_product, {(unsigned)((m + 15) / 16), (unsigned)((rows.size() + 15) / 16), 1}, tile,
+                   ka.data(), bits.data(), sb.data(), rows.data(), (int)rows.size(), acc.data(), m, dims, words, chunk);
+    }
+    else
+    {
+        bool xnor = kind == 1;
+        std::vector<unsigned> bitsA((size_t)n * dims * words), bitsB((size_t)m * dims * words);
+        emu_launch(sc_pack_legacy, {(unsigned)dims, (unsigned)std::min(64LL, std::max(1LL, ((long long)n * words + 255) / 256)), 1}, {256},
+                   va.data(), seqA.data(), bitsA.data(), n, dims, length, words, (int)xnor, p, qmax);
+        emu_launch(sc_pack_legacy, {(unsigned)dims, (unsigned)std::min(64LL, std::max(1LL, ((long long)m * words + 255) / 256)), 1}, {256},
+                   vb.data(), seqB.data(), bitsB.data(), m, dims, length, words, (int)xnor, p, qmax);
+        emu_launch(sc_bitstream_product, {(unsigned)((m + 15) / 16), (unsigned)((n + 15) / 16), 1}, tile,
+                   bitsA.data(), bitsB.data(), acc.data(), n, m, dims * words, (int)xnor, (long long)dims * length);
+    }
+    int wrong = 0;
+    for (int i = 0; i < n * m; i++) wrong += acc[i] != expected[i];
+    Report(name, wrong == 0, std::to_string(n * m - wrong) + "/" + std::to_string(n * m) + " accumulators identical");
+}
+
+struct Op
+{
+    std::vector<std::vector<int>> shapes;
+    std::vector<std::vector<float>> inputs;
+    std::vector<float> expected, actual;
+};
+
+static Op Load(const std::string& name)
+{
+    Reader r(name);
+    Op op;
+    int count = r.Int();
+    for (int i = 0; i < count; i++)
+    {
+        std::vector<int> shape(r.Int());
+        for (auto& d : shape) d = r.Int();
+        op.shapes.push_back(shape);
+        op.inputs.push_back(r.Array<float>());
+    }
+    op.expected = r.Array<float>();
+    op.actual.assign(op.expected.size(), std::nanf(""));
+    return op;
+}
+
+static void Compare(const std::string& name, const Op& op, double tolerance)
+{
+    double worst = 0, largest = 0;
+    for (size_t i = 0; i < op.expected.size(); i++)
+    {
+        largest = std::max(largest, (double)std::fabs(op.expected[i]));
+        double d = std::fabs((double)op.expected[i] - op.actual[i]);
+        worst = std::isnan(d) ? INFINITY : std::max(worst, d);
+    }
+    double error = worst / std::max(1.0, largest);
+    char detail[96];
+    std::snprintf(detail, sizeof detail, "error %.1e (tolerance %.0e), %zu values", error, tolerance, op.expected.size());
+    Report(name, error <= tolerance, detail);
+}
+
+int main(int argc, char** argv)
+{
+    folder = argc > 1 ? argv[1] : "emulate-data";
+    for (auto name : {"sc_p8_l256", "sc_p8_l128_bitrev", "sc_p8_l181_counter", "sc_p8_halve", "sc_unipolar_p6_l48", "sc_xnor_p8_l256", "sc_and_p7_l100"})
+        ScCase(name);
+    if (argc > 2 && std::string(argv[2]) == "sc-only")
+        return failures == 0 ? 0 : 1;
+
+    auto op = Load("softmax");
+    emu_launch(softmax_rows, {33}, {256}, op.inputs[0].data(), op.actual.data(), 257);
+    Compare("softmax", op, 1e-6);
+    op = Load("layernorm");
+    emu_launch(layernorm_rows, {33}, {256}, op.inputs[0].data(), op.actual.data(), 1152, 1e-6f);
+    Compare("layernorm", op, 1e-5);
+    op = Load("groupnorm");
+    emu_launch(group_norm, {2 * 8}, {256}, op.inputs[0].data(), op.inputs[1].data(), op.inputs[2].data(), op.actual.data(), 32, 63, 8, 1e-6f);
+    Compare("groupnorm", op, 1e-5);
+    op = Load("gelu");
+    emu_launch(gelu_tanh, Elements(4099), {256}, op.inputs[0].data(), op.actual.data(), 4099LL);
+    Compare("gelu", op, 1e-6);
+    op = Load("modulate");
+    emu_launch(modulate, Elements(2 * 17 * 96), {256}, op.inputs[0].data(), op.inputs[1].data(), op.inputs[2].data(), op.actual.data(), 17, 96, 2LL * 17 * 96);
+    Compare("modulate", op, 1e-6);
+    op = Load("patchify");
+    emu_launch(patchify, Elements(2 * 12 * 16), {256}, op.inputs[0].data(), op.actual.data(), 4, 8, 6, 2, 2LL * 12 * 16);
+    Compare("patchify", op, 0);
+    op = Load("unpatchify");
+    emu_launch(unpatchify, Elements(2 * 8 * 8 * 6), {256}, op.inputs[0].data(), op.actual.data(), 8, 4, 3, 2, 2LL * 8 * 8 * 6);
+    Compare("unpatchify", op, 0);
+    op = Load("merge_heads");
+    emu_launch(merge_heads, Elements(2 * 17 * 24), {256}, op.inputs[0].data(), op.actual.data(), 3, 17, 8, 2LL * 17 * 24);
+    Compare("merge_heads", op, 0);
+    op = Load("transpose");
+    emu_launch(transpose_last_two, Elements(3 * 29 * 17), {256}, op.inputs[0].data(), op.actual.data(), 17, 29, 3LL * 29 * 17);
+    Compare("transpose", op, 0);
+    op = Load("upsample");
+    emu_launch(upsample_nearest2x, Elements(2 * 3 * 10 * 14), {256}, op.inputs[0].data(), op.actual.data(), 5, 7, 6LL);
+    Compare("upsample", op, 0);
+    op = Load("timestep");
+    emu_launch(timestep_embedding, Elements(5 * 257), {256}, op.inputs[0].data(), op.actual.data(), 257, (float)-std::log(10000.0), 5LL * 257);
+    Compare("timestep", op, 5e-4);
+    op = Load("absmax_columns");
+    emu_launch(absmax_columns, {2}, {256}, op.inputs[0].data(), op.actual.data(), 33, 300);
+    Compare("absmax_columns", op, 0);
+    op = Load("random_normal");
+    emu_launch(philox_normal, Elements(1001), {256}, op.actual.data(), 1001LL, 7ULL, 3ULL, 1.0f, 2.0f);
+    Compare("random_normal", op, 1e-6);
+    std::printf("%d failure(s)\n", failures);
+    return failures == 0 ? 0 : 1;
+}
