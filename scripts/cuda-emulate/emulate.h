@@ -35,27 +35,40 @@ using std::min;
 using std::max;
 using std::isfinite;
 
-// Runs kernel(args...) over grid x block.
+// Runs kernel(args...) over grid x block: one pool of block-size threads per launch, reused for every block.
 template <typename... Params, typename... Args>
 void emu_launch(void (*kernel)(Params...), dim3 grid, dim3 block, Args... args)
 {
     gridDim = grid;
     blockDim = block;
     unsigned threads = block.x * block.y * block.z;
+    std::barrier<> sync(threads);       // __syncthreads
+    std::barrier<> phase(threads + 1);  // block start and end, with the launching thread
+    emu_barrier = &sync;
+    bool done = false;
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; t++)
+        pool.emplace_back([&, t] {
+            threadIdx = {t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
+            for (;;)
+            {
+                phase.arrive_and_wait();
+                if (done)
+                    return;
+                kernel(static_cast<Params>(args)...);
+                phase.arrive_and_wait();
+            }
+        });
     for (unsigned bz = 0; bz < grid.z; bz++)
         for (unsigned by = 0; by < grid.y; by++)
             for (unsigned bx = 0; bx < grid.x; bx++)
             {
                 blockIdx = {bx, by, bz};
-                std::barrier<> barrier(threads);
-                emu_barrier = &barrier;
-                std::vector<std::thread> pool;
-                for (unsigned t = 0; t < threads; t++)
-                    pool.emplace_back([&, t] {
-                        threadIdx = {t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
-                        kernel(static_cast<Params>(args)...);
-                    });
-                for (auto& thread : pool)
-                    thread.join();
+                phase.arrive_and_wait();
+                phase.arrive_and_wait();
             }
+    done = true;
+    phase.arrive_and_wait();
+    for (auto& thread : pool)
+        thread.join();
 }

@@ -160,6 +160,75 @@ int main(int argc, char** argv)
     op = Load("random_normal");
     emu_launch(philox_normal, Elements(1001), {256}, op.actual.data(), 1001LL, 7ULL, 3ULL, 1.0f, 2.0f);
     Compare("random_normal", op, 1e-6);
+    op = Load("silu");
+    emu_launch(silu, Elements(4099), {256}, op.inputs[0].data(), op.actual.data(), 4099LL);
+    Compare("silu", op, 1e-6);
+    op = Load("add");
+    emu_launch(add_broadcast, Elements(3360), {256}, op.inputs[0].data(), op.inputs[1].data(), op.actual.data(), 3360LL, 96LL);
+    Compare("add", op, 0);
+    op = Load("multiply");
+    emu_launch(multiply_broadcast, Elements(3360), {256}, op.inputs[0].data(), op.inputs[1].data(), op.actual.data(), 3360LL, 672LL);
+    Compare("multiply", op, 0);
+    op = Load("gated_residual");
+    emu_launch(gated_residual, Elements(3264), {256}, op.inputs[0].data(), op.inputs[1].data(), op.inputs[2].data(), op.actual.data(), 17, 96, 3264LL);
+    Compare("gated_residual", op, 1e-6);
+    op = Load("guidance");
+    emu_launch(guidance, Elements(400), {256}, op.inputs[0].data(), op.actual.data(), 2, 8, 25, 3, 4.0f);
+    Compare("guidance", op, 1e-6);
+    op = Load("absmax_rows");
+    emu_launch(absmax_rows, {33}, {256}, op.inputs[0].data(), op.actual.data(), 300);
+    Compare("absmax_rows", op, 0);
+    op = Load("split_heads");
+    for (int part = 0; part < 3; part++)
+        emu_launch(gather_heads, Elements(816), {256}, op.inputs[0].data(), op.actual.data() + part * 816, 3, 17, 8, part * 24, 816LL);
+    Compare("split_heads", op, 0);
+    {
+        Reader r("fake_quant");
+        auto x = r.Array<float>(); auto minmax = r.Array<float>(); auto grids = r.Array<float>(); auto expected = r.Array<float>();
+        std::vector<float> minima(37), maxima(37);
+        emu_launch(minmax_groups, {37}, {256}, x.data(), minima.data(), maxima.data(), 1152);
+        int wrong = 0;
+        for (int g = 0; g < 37; g++) wrong += minima[g] != minmax[2 * g] || maxima[g] != minmax[2 * g + 1];
+        Report("minmax_groups", wrong == 0, std::to_string(37 - wrong) + "/37 ranges identical");
+        emu_launch(fake_quantize_groups, Elements(x.size()), {256}, x.data(), x.data(), (const float4*)grids.data(), 1152LL, (long long)x.size());
+        wrong = 0;
+        for (size_t i = 0; i < x.size(); i++) wrong += x[i] != expected[i];
+        Report("fake_quantize_groups", wrong == 0, std::to_string(x.size() - wrong) + "/" + std::to_string(x.size()) + " values identical");
+    }
+    {
+        Reader r("noise");
+        Op noise;
+        noise.actual = r.Array<float>(); auto aScale = r.Array<float>(); auto bScale = r.Array<float>(); noise.expected = r.Array<float>();
+        emu_launch(sc_noise_add, Elements(33 * 40), {256}, noise.actual.data(), aScale.data(), 1, bScale.data(), 1, 40, 33LL * 40,
+                   std::sqrt(72 * 0.15) / 64, 0.15 / (64.0 * 64), 1, 5ULL, 0ULL);
+        Compare("sc_noise_add", noise, 1e-6);
+    }
+    {
+        Reader r("sc_mixed");
+        int levels = r.Int();
+        auto ba = r.Array<unsigned short>(); auto sa = r.Array<signed char>(); auto bb = r.Array<unsigned short>(); auto sb = r.Array<signed char>();
+        auto rowLevel = r.Array<int>();
+        const int n = 37, m = 21, dims = 150;
+        std::vector<int> acc(n * m, 0), ka(n * dims);
+        for (int level = 0; level < levels; level++)
+        {
+            int length = r.Int();
+            auto k = r.Array<unsigned short>(); auto seqB = r.Array<unsigned short>();
+            int words = (length + 31) / 32;
+            std::vector<int> rows;
+            for (int i = 0; i < n; i++) if (rowLevel[i] == level) rows.push_back(i);
+            std::vector<unsigned> bits((size_t)m * dims * words);
+            emu_launch(sc_k_lookup, Elements((long long)n * dims), {256}, ba.data(), sa.data(), k.data(), ka.data(), dims, 256, (long long)n * dims);
+            emu_launch(sc_pack_enable, {(unsigned)dims, 1, 1}, {256}, bb.data(), seqB.data(), bits.data(), m, dims, length, words);
+            int chunk = std::clamp(8192 / (16 * words), 1, 64);
+            emu_launch(sc_enable_product, {(unsigned)((m + 15) / 16), (unsigned)((rows.size() + 15) / 16), 1}, {16, 16, 1},
+                       ka.data(), bits.data(), sb.data(), rows.data(), (int)rows.size(), acc.data(), m, dims, words, chunk);
+        }
+        auto expected = r.Array<int>();
+        int wrong = 0;
+        for (int i = 0; i < n * m; i++) wrong += acc[i] != expected[i];
+        Report("sc_mixed (256/128/64/pruned)", wrong == 0, std::to_string(n * m - wrong) + "/" + std::to_string(n * m) + " accumulators identical");
+    }
     std::printf("%d failure(s)\n", failures);
     return failures == 0 ? 0 : 1;
 }

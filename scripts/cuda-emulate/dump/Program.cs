@@ -112,4 +112,108 @@ Op("upsample", [[2, 3, 5, 7]], [2, 3, 10, 14], (x, y) => cpu.UpsampleNearest2x(x
 Op("timestep", [[5]], [5, 257], (x, y) => cpu.TimestepEmbedding(x[0], y), scale: 999f);
 Op("absmax_columns", [[33, 300]], [300], (x, y) => cpu.AbsMaxPerColumn(x[0], y));
 Op("random_normal", [], [1001], (_, y) => cpu.RandomNormal(y, 7, 3, 1f, 2f));
-Console.WriteLine($"wrote {cases.Length} SC cases and 13 operation cases to {folder}");
+Op("silu", [[4099]], [4099], (x, y) => cpu.Silu(x[0], y));
+Op("add", [[5, 7, 96], [96]], [5, 7, 96], (x, y) => cpu.Add(x[0], x[1], y));
+Op("multiply", [[5, 7, 96], [7, 96]], [5, 7, 96], (x, y) => cpu.Multiply(x[0], x[1], y));
+Op("gated_residual", [[2, 17, 96], [2, 96], [2, 17, 96]], [2, 17, 96], (x, y) => cpu.GatedResidual(x[0], x[1], x[2], y));
+Op("guidance", [[4, 8, 5, 5]], [2, 8, 5, 5], (x, y) => cpu.ClassifierFreeGuidance(x[0], 3, 4f, y));
+Op("absmax_rows", [[33, 300]], [33], (x, y) => cpu.AbsMaxPerRow(x[0], y));
+Op("split_heads", [[2, 17, 72]], [3, 2, 3, 17, 8], (x, y) =>
+{
+    using Tensor q = Tensor.Empty(2, 3, 17, 8), k = Tensor.Empty(2, 3, 17, 8), v = Tensor.Empty(2, 3, 17, 8);
+    cpu.SplitHeads(x[0], q, k, v);
+    float[] all = [.. q.AsSpan<float>(), .. k.AsSpan<float>(), .. v.AsSpan<float>()];
+    all.CopyTo(y.AsSpan<float>());
+});
+
+// Activation fake-quantization, int8 per token: input, per-group min/max, the host grids, the CPU output.
+{
+    const int rows = 37, cols = 1152;
+    var x = Values(rows * cols, 12);
+    var expected = (float[])x.Clone();
+    QRecipe.Runtime.Quantization.ActivationQuantizer.FakeQuantize(expected, rows, cols,
+        new ActivationQuant(8, Granularity.PerToken, 0, Symmetric: false, Static: false), null, "emulate");
+    Write("fake_quant", w =>
+    {
+        Array<float>(w, x);
+        var minmax = new float[2 * rows];
+        var grids = new float[4 * rows];
+        for (var r = 0; r < rows; r++)
+        {
+            var row = x.AsSpan(r * cols, cols);
+            float min = float.PositiveInfinity, max = float.NegativeInfinity;
+            foreach (var v in row)
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+            (minmax[2 * r], minmax[2 * r + 1]) = (min, max);
+            var grid = QRecipe.Runtime.Quantization.UniformGrid.QDit(min, max, 8, false);
+            (grids[4 * r], grids[4 * r + 1], grids[4 * r + 2], grids[4 * r + 3]) = (grid.Scale, grid.Zero, grid.Lo, grid.Hi);
+        }
+        Array<float>(w, minmax);
+        Array<float>(w, grids);
+        Array<float>(w, expected);
+    });
+}
+
+// Noise surrogate, bipolar per row: the plain product (c = 0), per-row abs-max scales, the CPU result.
+{
+    const int rows = 33, columns = 40, d = 72, stream = 64;
+    var a = Values(rows * d, 13);
+    var b = Values(columns * d, 14);
+    var plain = ScNoiseSurrogate.Multiply(a, rows, b, columns, d, stream, new NoiseModel(0, 0), perRow: true, ScMode.Bipolar, seed: 5);
+    var noisy = ScNoiseSurrogate.Multiply(a, rows, b, columns, d, stream, new NoiseModel(0.15, 0.6), perRow: true, ScMode.Bipolar, seed: 5);
+    float[] AbsMax(float[] x, int r)
+    {
+        var result = new float[r];
+        for (var i = 0; i < x.Length; i++)
+            result[i / d] = Math.Max(result[i / d], Math.Abs(x[i]));
+        return result;
+    }
+    Write("noise", w =>
+    {
+        Array<float>(w, plain);
+        Array<float>(w, AbsMax(a, rows));
+        Array<float>(w, AbsMax(b, columns));
+        Array<float>(w, noisy);
+    });
+}
+
+// Per-row stream lengths: levels 256, 128, 64 and pruned rows; each level's K and b sequence, the merged CPU result.
+{
+    var g = new ScOptions().Resolve();
+    var qa = ScQuantizer.BipolarGrouped(Values(n * dims, 10), n, dims, 1, g);
+    var qb = ScQuantizer.BipolarGrouped(Values(m * dims, 11), m, dims, 1, g);
+    int[] streams = [256, 128, 64];
+    var rowLevel = new int[n];
+    for (var i = 0; i < n; i++)
+        rowLevel[i] = i % 4 == 3 ? -1 : i % 4;
+    var merged = new int[n * m];
+    Write("sc_mixed", w =>
+    {
+        w.Write(streams.Length);
+        Array<ushort>(w, qa.Boundary);
+        Array<sbyte>(w, qa.Sign);
+        Array<ushort>(w, qb.Boundary);
+        Array<sbyte>(w, qb.Sign);
+        Array<int>(w, rowLevel);
+        for (var level = 0; level < streams.Length; level++)
+        {
+            var lg = new ScOptions { Stream = streams[level] }.Resolve();
+            var sequences = ScSequences.Prepare(lg, dims);
+            var tables = new EnableTables(sequences, lg.G);
+            var full = EnableKernel.Accumulate(qa, qb, tables, signed: true);
+            for (var i = 0; i < n; i++)
+            {
+                if (rowLevel[i] == level)
+                    System.Array.Copy(full, i * m, merged, i * m, m);
+            }
+            w.Write(lg.L);
+            Array<ushort>(w, tables.K);
+            Array<ushort>(w, sequences.B);
+        }
+        Array<int>(w, merged);
+    });
+}
+Console.WriteLine($"wrote the SC, operation, fake-quantization, noise and mixed-precision cases to {folder}");
