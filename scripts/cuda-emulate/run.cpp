@@ -26,8 +26,31 @@ static int failures = 0;
 
 static void Report(const std::string& name, bool ok, const std::string& detail)
 {
-    std::printf("%-28s %s  %s\n", name.c_str(), ok ? "pass" : "FAIL", detail.c_str());
+    std::printf("%-32s %s  %s\n", name.c_str(), ok ? "pass" : "FAIL", detail.c_str());
     failures += ok ? 0 : 1;
+}
+
+// cuBLAS's column-major strided-batched GEMM: C[i + j*ldc] = alpha * sum_l op(A)[i, l] * op(B)[l, j], where op(X)[i, l]
+// is X[i + l*ld] (N) or X[l + i*ld] (T).
+static void CublasGemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, long long sA,
+                       const float* B, int ldb, long long sB, float* C, int ldc, long long sC, int batch)
+{
+    for (int b = 0; b < batch; b++)
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < m; i++)
+            {
+                double sum = 0;
+                for (int l = 0; l < k; l++)
+                    sum += (double)(ta ? A[b * sA + l + (long long)i * lda] : A[b * sA + i + (long long)l * lda]) *
+                           (tb ? B[b * sB + j + (long long)l * ldb] : B[b * sB + l + (long long)j * ldb]);
+                C[b * sC + i + (long long)j * ldc] = (float)(alpha * sum);
+            }
+}
+
+// CudaBlas.Gemm: a row-major product as the swapped column-major one.
+static void RowGemm(const float* a, const float* b, float* c, int m, int n, int k, bool ta, bool tb, int lda, int ldb, float alpha, int batch)
+{
+    CublasGemm(tb, ta, n, m, k, alpha, b, ldb, (long long)k * n, a, lda, (long long)m * k, c, n, (long long)m * n, batch);
 }
 
 static dim3 Elements(long long n) { return {(unsigned)std::max(1LL, std::min((n + 255) / 256, 32LL * 132)), 1, 1}; }
@@ -182,6 +205,33 @@ int main(int argc, char** argv)
     for (int part = 0; part < 3; part++)
         emu_launch(gather_heads, Elements(816), {256}, op.inputs[0].data(), op.actual.data() + part * 816, 3, 17, 8, part * 24, 816LL);
     Compare("split_heads", op, 0);
+    op = Load("matmul");
+    RowGemm(op.inputs[0].data(), op.inputs[1].data(), op.actual.data(), 37, 53, 70, false, false, 70, 53, 0.5f, 1);
+    emu_launch(add_bias_rows, Elements(37 * 53), {256}, op.actual.data(), op.inputs[2].data(), 53, 37LL * 53);
+    Compare("matmul + bias (host mapping)", op, 1e-5);
+    op = Load("matmul_transposed");
+    RowGemm(op.inputs[0].data(), op.inputs[1].data(), op.actual.data(), 37, 53, 70, true, true, 37, 70, 1.0f, 1);
+    Compare("matmul transposed", op, 1e-5);
+    op = Load("linear");
+    RowGemm(op.inputs[0].data(), op.inputs[1].data(), op.actual.data(), 66, 96, 72, false, true, 72, 72, 1.0f, 1);
+    emu_launch(add_bias_rows, Elements(66 * 96), {256}, op.actual.data(), op.inputs[2].data(), 96, 66LL * 96);
+    Compare("linear", op, 1e-5);
+    op = Load("batched_matmul");
+    RowGemm(op.inputs[0].data(), op.inputs[1].data(), op.actual.data(), 17, 19, 24, false, true, 24, 24, 0.2f, 6);
+    Compare("batched matmul", op, 1e-5);
+    {
+        op = Load("conv2d");
+        const int cin = 5, cout = 6, h = 9, w = 7, k = 3, depth = cin * k * k, plane = h * w;
+        std::vector<float> columns((size_t)depth * plane);
+        for (int image = 0; image < 2; image++)
+        {
+            emu_launch(im2col_same, Elements((long long)depth * plane), {256}, op.inputs[0].data() + image * cin * plane, columns.data(), h, w, k,
+                       (long long)depth * plane);
+            RowGemm(op.inputs[1].data(), columns.data(), op.actual.data() + image * cout * plane, cout, plane, depth, false, false, depth, plane, 1.0f, 1);
+        }
+        emu_launch(add_bias_channels, Elements(2 * cout * plane), {256}, op.actual.data(), op.inputs[2].data(), cout, (long long)plane, 2LL * cout * plane);
+        Compare("conv2d (im2col + gemm + bias)", op, 1e-5);
+    }
     {
         Reader r("fake_quant");
         auto x = r.Array<float>(); auto minmax = r.Array<float>(); auto grids = r.Array<float>(); auto expected = r.Array<float>();

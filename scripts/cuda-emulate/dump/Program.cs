@@ -125,6 +125,11 @@ Op("split_heads", [[2, 17, 72]], [3, 2, 3, 17, 8], (x, y) =>
     float[] all = [.. q.AsSpan<float>(), .. k.AsSpan<float>(), .. v.AsSpan<float>()];
     all.CopyTo(y.AsSpan<float>());
 });
+Op("matmul", [[37, 70], [70, 53], [53]], [37, 53], (x, y) => cpu.MatMul(x[0], x[1], y, bias: x[2], alpha: 0.5f));
+Op("matmul_transposed", [[70, 37], [53, 70]], [37, 53], (x, y) => cpu.MatMul(x[0], x[1], y, transposeA: true, transposeB: true));
+Op("linear", [[2, 33, 72], [96, 72], [96]], [2, 33, 96], (x, y) => cpu.Linear(x[0], x[1], x[2], y));
+Op("batched_matmul", [[2, 3, 17, 24], [2, 3, 19, 24]], [2, 3, 17, 19], (x, y) => cpu.BatchedMatMul(x[0], x[1], y, transposeB: true, alpha: 0.2f));
+Op("conv2d", [[2, 5, 9, 7], [6, 5, 3, 3], [6]], [2, 6, 9, 7], (x, y) => cpu.Conv2d(x[0], x[1], x[2], y));
 
 // Activation fake-quantization, int8 per token: input, per-group min/max, the host grids, the CPU output.
 {

@@ -17,9 +17,9 @@ public sealed class KernelCompilationTests
     /// <summary>(file, kernel) pairs launched by CudaBackend, CudaScProduct, CudaActivationQuantizer and CudaNoiseSurrogate.</summary>
     private static readonly (string File, string[] Kernels)[] Launched =
     [
-        ("elementwise.cu", ["gelu_tanh", "silu", "add_broadcast", "multiply_broadcast", "modulate", "gated_residual", "guidance", "add_bias_rows", "upsample_nearest2x"]),
+        ("elementwise.cu", ["gelu_tanh", "silu", "add_broadcast", "multiply_broadcast", "modulate", "gated_residual", "guidance", "add_bias_rows", "add_bias_channels", "upsample_nearest2x"]),
         ("rows.cu", ["softmax_rows", "layernorm_rows", "absmax_rows", "absmax_columns", "minmax_groups", "group_norm"]),
-        ("layout.cu", ["patchify", "unpatchify", "gather_heads", "merge_heads", "transpose_last_two", "embedding_lookup", "timestep_embedding"]),
+        ("layout.cu", ["patchify", "unpatchify", "gather_heads", "merge_heads", "transpose_last_two", "embedding_lookup", "timestep_embedding", "im2col_same"]),
         ("quant.cu", ["fake_quantize_groups"]),
         ("random.cu", ["philox_normal", "sc_noise_add"]),
         ("sc.cu", ["sc_k_lookup", "sc_pack_enable", "sc_pack_legacy", "sc_enable_product", "sc_bitstream_product"]),

@@ -4,8 +4,7 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Runtime.Backends.Cuda;
 
 /// <summary>Operations left on the CPU backend: with host-resident tensors they are memory moves (concat, split,
-/// copy, fill), run once per model (the positional table) or reduce a whole tensor to one number; Conv2d (the
-/// VAE decoder) has no device kernel yet.</summary>
+/// copy, fill), run once per model (the positional table) or reduce a whole tensor to one number.</summary>
 public sealed partial class CudaBackend
 {
     public void Concat(IReadOnlyList<Tensor> inputs, int axis, Tensor output) => Cpu.Concat(inputs, axis, output);
@@ -23,6 +22,4 @@ public sealed partial class CudaBackend
     public float Mean(Tensor input) => Cpu.Mean(input);
 
     public float Variance(Tensor input) => Cpu.Variance(input);
-
-    public void Conv2d(Tensor input, Tensor weight, Tensor? bias, Tensor output) => Cpu.Conv2d(input, weight, bias, output);
 }

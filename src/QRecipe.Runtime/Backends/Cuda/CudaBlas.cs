@@ -28,15 +28,21 @@ public sealed unsafe class CudaBlas : IDisposable
     /// <summary>C[b] = alpha·op(A[b])·op(B[b]) for b &lt; batch, row-major: A is [M, K] ([K, M] when transposed) with
     /// rows of <paramref name="lda"/>, B [K, N] ([N, K]) with rows of <paramref name="ldb"/>, C [M, N].</summary>
     public void Gemm(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, int m, int n, int k, bool transposeA, bool transposeB,
-        int lda, int ldb, float alpha = 1f, int batch = 1, GemmPrecision precision = GemmPrecision.Float32)
+        int lda, int ldb, float alpha = 1f, int batch = 1, GemmPrecision precision = GemmPrecision.Float32) =>
+        Gemm(a.Pointer, b.Pointer, c.Pointer, m, n, k, transposeA, transposeB, lda, ldb, alpha, batch, precision);
+
+    /// <summary><see cref="Gemm(DeviceBuffer, DeviceBuffer, DeviceBuffer, int, int, int, bool, bool, int, int, float, int, GemmPrecision)"/>
+    /// on device addresses inside larger buffers.</summary>
+    internal void Gemm(ulong a, ulong b, ulong c, int m, int n, int k, bool transposeA, bool transposeB,
+        int lda, int ldb, float alpha, int batch, GemmPrecision precision)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var beta = 0f;
         CublasApi.Check(api.GemmStridedBatchedEx(handle,
             transposeB ? CublasApi.OpT : CublasApi.OpN, transposeA ? CublasApi.OpT : CublasApi.OpN, n, m, k, &alpha,
-            b.Pointer, CublasApi.DataFloat32, ldb, (long)k * n,
-            a.Pointer, CublasApi.DataFloat32, lda, (long)m * k,
-            &beta, c.Pointer, CublasApi.DataFloat32, n, (long)m * n, batch, (int)precision, CublasApi.GemmDefault),
+            b, CublasApi.DataFloat32, ldb, (long)k * n,
+            a, CublasApi.DataFloat32, lda, (long)m * k,
+            &beta, c, CublasApi.DataFloat32, n, (long)m * n, batch, (int)precision, CublasApi.GemmDefault),
             $"cublasGemmStridedBatchedEx({m}x{n}x{k}, batch {batch}, {precision})");
     }
 

@@ -77,6 +77,12 @@ extern "C" __global__ void add_bias_rows(float* y, const float* bias, int column
     GRID_STRIDE(i, n) y[i] += bias[i % columns];
 }
 
+// y[n, c, p] += bias[c] for feature maps [N, C, plane] (convolution bias).
+extern "C" __global__ void add_bias_channels(float* y, const float* bias, int channels, long long plane, long long n)
+{
+    GRID_STRIDE(i, n) y[i] += bias[(i / plane) % channels];
+}
+
 // Nearest-neighbour 2x upsampling of planes [P, H, W] -> [P, 2H, 2W].
 extern "C" __global__ void upsample_nearest2x(const float* x, float* y, int height, int width, long long planes)
 {

@@ -93,3 +93,20 @@ extern "C" __global__ void timestep_embedding(const float* timesteps, float* out
         out[i] = k < half ? cosf(argument) : sinf(argument);
     }
 }
+
+// One image [C, H, W] -> columns [C*k*k, H*W] for a stride-1 "same" convolution (padding (k-1)/2, zeros outside):
+// row (c*k + ky)*k + kx matches the weight layout [Cout, Cin, k, k], so the convolution is weight . columns.
+extern "C" __global__ void im2col_same(const float* image, float* columns, int height, int width, int k, long long n)
+{
+    int pad = (k - 1) / 2;
+    long long plane = (long long)height * width;
+    GRID_STRIDE(i, n)
+    {
+        long long row = i / plane;
+        int position = (int)(i % plane);
+        int kx = (int)(row % k), ky = (int)((row / k) % k);
+        long long c = row / ((long long)k * k);
+        int y = position / width + ky - pad, x = position % width + kx - pad;
+        columns[i] = y >= 0 && y < height && x >= 0 && x < width ? image[(c * height + y) * width + x] : 0.0f;
+    }
+}

@@ -36,6 +36,8 @@ internal static class BackendCases
         yield return Op("timestep embedding", [[5]], [5, 257], (b, x, y) => b.TimestepEmbedding(x[0], y), 5e-4, scale: 999f);
         yield return Op("transpose last two", [[3, 17, 29]], [3, 29, 17], (b, x, y) => b.TransposeLastTwo(x[0], y), 0);
         yield return Op("upsample nearest 2x", [[2, 3, 5, 7]], [2, 3, 10, 14], (b, x, y) => b.UpsampleNearest2x(x[0], y), 0);
+        yield return Op("conv2d 3x3 + bias", [[2, 5, 9, 7], [6, 5, 3, 3], [6]], [2, 6, 9, 7], (b, x, y) => b.Conv2d(x[0], x[1], x[2], y), 1e-5);
+        yield return Op("conv2d 1x1", [[1, 8, 4, 6], [3, 8, 1, 1]], [1, 3, 4, 6], (b, x, y) => b.Conv2d(x[0], x[1], null, y), 1e-5);
         yield return Op("group norm", [[2, 32, 9, 7], [32], [32]], [2, 32, 9, 7], (b, x, y) => b.GroupNorm(x[0], 8, x[1], x[2], y), 1e-5);
         yield return Op("guidance", [[4, 8, 5, 5]], [2, 8, 5, 5], (b, x, y) => b.ClassifierFreeGuidance(x[0], 3, 4f, y), 1e-6);
         yield return Op("abs max per row", [[33, 300]], [33], (b, x, y) => b.AbsMaxPerRow(x[0], y), 0);
