@@ -35,5 +35,5 @@ internal static class CudaOptions
 
     public static void Describe(CudaDevice device, TextWriter output) =>
         output.WriteLine($"device {device.Name}, sm_{device.Architecture}, {device.Multiprocessors} SMs, {device.TotalMemory >> 20} MiB; " +
-                         $"NVRTC {device.NvrtcVersion}, kernels built for {device.Target}; {Environment.ProcessorCount} CPU threads");
+                         $"driver CUDA {device.DriverVersion}, NVRTC {device.NvrtcVersion}, kernels built for {device.Target}; {Environment.ProcessorCount} CPU threads");
 }

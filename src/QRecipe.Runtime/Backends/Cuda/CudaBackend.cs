@@ -9,8 +9,8 @@ namespace QRecipe.Runtime.Backends.Cuda;
 /// through our kernels (Kernels/*.cu). Tensors live in host memory, so each call uploads its operands, runs on the
 /// device and downloads the result: correct for any caller, fast only for compute-heavy calls; device-resident
 /// tensors are the next step (docs/cuda.md). Shape checks state the CPU backend's requirements; operations that only move host
-/// memory or run once per model (concat, split, copy, positional tables, whole-tensor statistics) and Conv2d run
-/// on <see cref="CpuBackend"/>. Not verified on a GPU yet: <c>qrecipe selftest --device cuda</c> checks every
+/// memory or run once per model (concat, split, copy, positional tables, whole-tensor statistics) run on
+/// <see cref="CpuBackend"/>. Not verified on a GPU yet: <c>qrecipe selftest --device cuda</c> checks every
 /// operation against the CPU backend.
 /// </summary>
 public sealed unsafe partial class CudaBackend : ITensorBackend, IDisposable

@@ -43,6 +43,9 @@ public sealed unsafe class CudaDevice : IDisposable
         Architecture = 10 * Attribute(device, CudaDriver.AttributeComputeCapabilityMajor) + Attribute(device, CudaDriver.AttributeComputeCapabilityMinor);
         Multiprocessors = Attribute(device, CudaDriver.AttributeMultiprocessorCount);
         MaxSharedMemoryPerBlock = Attribute(device, CudaDriver.AttributeMaxSharedMemoryPerBlockOptin);
+        int version;
+        driver.Check(driver.DriverGetVersion(&version), "cuDriverGetVersion");
+        DriverVersion = new Version(version / 1000, version % 1000 / 10);
         nuint memory;
         driver.Check(driver.DeviceTotalMem(&memory, device), "cuDeviceTotalMem");
         TotalMemory = (long)memory;
@@ -62,6 +65,9 @@ public sealed unsafe class CudaDevice : IDisposable
     public long TotalMemory { get; }
 
     public KernelTarget Target { get; }
+
+    /// <summary>The CUDA version the driver supports (cuDriverGetVersion), e.g. 12.4.</summary>
+    public Version DriverVersion { get; }
 
     public Version NvrtcVersion => compiler.Version;
 
@@ -135,6 +141,8 @@ public sealed unsafe class CudaDevice : IDisposable
     private void Launch(nint function, string name, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, int sharedBytes, void** arguments)
     {
         MakeCurrent();
+        if (sharedBytes > MaxSharedMemoryPerBlock)
+            throw new CudaException($"{name} needs {sharedBytes} bytes of shared memory per block; {Name} allows {MaxSharedMemoryPerBlock}");
         if (sharedBytes > 48 * 1024)
             driver.Check(driver.FuncSetAttribute(function, CudaDriver.FunctionAttributeMaxDynamicSharedSize, sharedBytes), $"cuFuncSetAttribute({name})");
         driver.Check(driver.LaunchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, (uint)sharedBytes, Stream, arguments, null),

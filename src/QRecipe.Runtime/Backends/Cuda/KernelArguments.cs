@@ -14,9 +14,6 @@ internal sealed class KernelArguments
 
     public KernelArguments Pointer(DeviceBuffer buffer) => Add(buffer.Pointer);
 
-    /// <summary>A device pointer that may be null (the kernel tests it).</summary>
-    public KernelArguments OptionalPointer(DeviceBuffer? buffer) => Add(buffer?.Pointer ?? 0);
-
     public KernelArguments Int(int value) => Add((uint)value);
 
     public KernelArguments Long(long value) => Add((ulong)value);

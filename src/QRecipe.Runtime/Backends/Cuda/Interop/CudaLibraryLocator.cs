@@ -32,8 +32,6 @@ public sealed class CudaLibraryLocator
     /// <summary>The locator over this machine's folders.</summary>
     public static CudaLibraryLocator Default { get; } = new(SearchFolders(Environment.GetEnvironmentVariable(PathVariable), "/"));
 
-    public IReadOnlyList<string> Folders => folders;
-
     /// <summary>The search folders under <paramref name="root"/> ("/" on a real machine; tests pass a fake tree).</summary>
     public static IReadOnlyList<string> SearchFolders(string? pathVariable, string root)
     {
