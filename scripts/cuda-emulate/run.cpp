@@ -63,6 +63,9 @@ static void ScCase(const std::string& name)
     auto bb = r.Array<unsigned short>(); auto sb = r.Array<signed char>(); auto vb = r.Array<short>();
     auto k = r.Array<unsigned short>(); auto seqA = r.Array<unsigned short>(); auto seqB = r.Array<unsigned short>();
     auto expected = r.Array<int>();
+    bool oneTable = r.Int() != 0;
+    auto table = r.Array<unsigned short>();
+    int width = r.Int();
     int words = (length + 31) / 32;
     std::vector<int> acc(n * m, 0);
     const dim3 tile{16, 16, 1};
@@ -80,6 +83,16 @@ static void ScCase(const std::string& name)
         for (int i = 1; i < n; i += 2) rows.push_back(i);
         emu_launch(sc_enable_product, {(unsigned)((m + 15) / 16), (unsigned)((rows.size() + 15) / 16), 1}, tile,
                    ka.data(), bits.data(), sb.data(), rows.data(), (int)rows.size(), acc.data(), m, dims, words, chunk);
+        if (oneTable)
+        {
+            // The shared-memory table kernel on the same call: 3 blocks looping over the output tiles.
+            std::vector<int> viaTable(n * m, 0);
+            emu_launch(sc_enable_table_product, {3}, tile, ka.data(), bb.data(), sb.data(), table.data(), (int)table.size(), width,
+                       rows.data(), (int)rows.size(), viaTable.data(), m, dims);
+            int wrong = 0;
+            for (int i = 0; i < n * m; i++) wrong += viaTable[i] != expected[i];
+            Report(name + " (table)", wrong == 0, std::to_string(n * m - wrong) + "/" + std::to_string(n * m) + " accumulators identical");
+        }
     }
     else
     {

@@ -71,6 +71,9 @@ foreach (var (name, options) in cases)
         Array<ushort>(w, sequences.A);
         Array<ushort>(w, sequences.B);
         Array<int>(w, acc);
+        w.Write(System.Array.TrueForAll(sequences.Masks, mask => mask == sequences.Masks[0]) ? 1 : 0);
+        Array<ushort>(w, tables.Slices(0, 1)[0]);
+        w.Write(tables.RowWidth);
     });
 }
 

@@ -22,7 +22,7 @@ public sealed class KernelCompilationTests
         ("layout.cu", ["patchify", "unpatchify", "gather_heads", "merge_heads", "transpose_last_two", "embedding_lookup", "timestep_embedding", "im2col_same"]),
         ("quant.cu", ["fake_quantize_groups"]),
         ("random.cu", ["philox_normal", "sc_noise_add"]),
-        ("sc.cu", ["sc_k_lookup", "sc_pack_enable", "sc_pack_legacy", "sc_enable_product", "sc_bitstream_product"]),
+        ("sc.cu", ["sc_k_lookup", "sc_pack_enable", "sc_pack_legacy", "sc_enable_product", "sc_enable_table_product", "sc_bitstream_product"]),
     ];
 
     public static TheoryData<string, int> Sources()

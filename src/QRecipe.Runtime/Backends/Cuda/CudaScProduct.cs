@@ -8,15 +8,20 @@ namespace QRecipe.Runtime.Backends.Cuda;
 /// The SC products on the device (Kernels/sc.cu), returning the exact integer accumulators that the CPU engine's
 /// <see cref="EnableKernel"/> and <see cref="BitstreamKernel"/> return for the same codes, so the engine's fp32
 /// decode (sc-kernels.md §4.3/§4.4) applies unchanged. Quantization and the (small, data-independent) K tables and
-/// sequences come from the CPU engine; the O(n·m·D·L) product runs here.
+/// sequences come from the CPU engine; the O(n·m·D·L) product runs here. Two inner loops: one read of the enable table
+/// in shared memory per product when every dimension shares one table that fits (the unscrambled full length, the
+/// default), else popcounts over b's packed streams.
 /// </summary>
-public sealed class CudaScProduct(CudaDevice device)
+/// <param name="device">The GPU.</param>
+/// <param name="allowTables">False forces the popcount loop (the self-test covers both).</param>
+public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
 {
     /// <summary>Device time of the last product's kernels (k lookup, packing, product), without host transfers.</summary>
     public float LastKernelMilliseconds { get; private set; }
 
     private const string Sc = "sc.cu";
     private const int Tile = 16;
+    private const int TableChunk = 64;
 
     /// <summary>acc[i·m + j] = Σ_d sign·C[d][K[d][ba]][bb] (§4.2), equal to <see cref="EnableKernel.Accumulate"/>.</summary>
     public int[] Enable(ScCodes a, ScCodes b, EnableTables tables) =>
@@ -57,21 +62,22 @@ public sealed class CudaScProduct(CudaDevice device)
             var tables = levels[level];
             if (tables.Sequences.Dims != dims)
                 throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, the operands {dims}", nameof(levels));
-            var length = tables.Sequences.Length;
-            var words = (length + 31) / 32;
+            // Everything is uploaded before the timer starts, so it measures the kernels only.
+            var shared = SharedTableBytes(tables);
+            var words = (tables.Sequences.Length + 31) / 32;
             using var k = device.Upload<ushort>(tables.K);
-            using var sequence = device.Upload<ushort>(tables.Sequences.B);
-            using var bits = device.Allocate<uint>((long)m * dims * words);
             using var index = device.Upload<int>(rows.ToArray());
+            using var table = shared is null ? null : device.Upload<ushort>(tables.Slices(0, 1)[0]);
+            using var sequence = shared is null ? device.Upload<ushort>(tables.Sequences.B) : null;
+            using var bits = shared is null ? device.Allocate<uint>((long)m * dims * words) : null;
             using var timer = device.StartTimer();
             device.LaunchElements(Sc, "sc_k_lookup", (long)n * dims, new KernelArguments()
                 .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)n * dims));
-            Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), m, dims, length, words);
-            var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
-            var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
-            device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows.Count + Tile - 1) / Tile), 1), (Tile, Tile, 1), shared,
-                new KernelArguments().Pointer(ka).Pointer(bits).Pointer(signB).Pointer(index).Int(rows.Count).Pointer(acc)
-                    .Int(m).Int(dims).Int(words).Int(chunk));
+            var operands = new KernelArguments().Pointer(ka);
+            if (table is not null)
+                TableProduct(operands, boundaryB, signB, table, tables, shared!.Value, index, rows.Count, acc, m, dims);
+            else
+                PopcountProduct(operands, boundaryB, signB, sequence!, bits!, tables.Sequences.Length, index, rows.Count, acc, m, dims);
             LastKernelMilliseconds += timer.Stop();
         }
 
@@ -84,33 +90,57 @@ public sealed class CudaScProduct(CudaDevice device)
         Check(a, b);
         var g = sequences.Geometry;
         int n = a.Rows, m = b.Rows, dims = a.Dims, length = sequences.Length, words = (length + 31) / 32;
-        var packed = new DeviceBuffer[2];
-        try
-        {
-            var operands = new[] { (Codes: a, Sequence: sequences.A), (Codes: b, Sequence: sequences.B) };
-            for (var o = 0; o < 2; o++)
-            {
-                var (codes, sequence) = operands[o];
-                using var values = device.Upload<short>(codes.Value);
-                using var rng = device.Upload<ushort>(sequence);
-                packed[o] = device.Allocate<uint>((long)codes.Rows * dims * words);
-                Pack("sc_pack_legacy", new KernelArguments().Pointer(values).Pointer(rng).Pointer(packed[o]), codes.Rows, dims, length, words,
-                    new KernelArguments().Int(xnor ? 1 : 0).Int(g.P).Int(g.QMax));
-            }
+        // Uploads first, so the timer measures packing and product only.
+        using var valuesA = device.Upload<short>(a.Value);
+        using var valuesB = device.Upload<short>(b.Value);
+        using var rngA = device.Upload<ushort>(sequences.A);
+        using var rngB = device.Upload<ushort>(sequences.B);
+        using var packedA = device.Allocate<uint>((long)n * dims * words);
+        using var packedB = device.Allocate<uint>((long)m * dims * words);
+        using var acc = device.Allocate<int>((long)n * m);
+        var legacy = new KernelArguments().Int(xnor ? 1 : 0).Int(g.P).Int(g.QMax);
+        using var timer = device.StartTimer();
+        Pack("sc_pack_legacy", new KernelArguments().Pointer(valuesA).Pointer(rngA).Pointer(packedA), n, dims, length, words, legacy);
+        Pack("sc_pack_legacy", new KernelArguments().Pointer(valuesB).Pointer(rngB).Pointer(packedB), m, dims, length, words, legacy);
+        device.Launch(Sc, "sc_bitstream_product", ((uint)((m + Tile - 1) / Tile), (uint)((n + Tile - 1) / Tile), 1), (Tile, Tile, 1), 0,
+            new KernelArguments().Pointer(packedA).Pointer(packedB).Pointer(acc).Int(n).Int(m).Int(dims * words)
+                .Int(xnor ? 1 : 0).Long((long)dims * length));
+        LastKernelMilliseconds = timer.Stop();
+        return acc.Download<int>(n * m);
+    }
 
-            using var acc = device.Allocate<int>((long)n * m);
-            using var timer = device.StartTimer();
-            device.Launch(Sc, "sc_bitstream_product", ((uint)((m + Tile - 1) / Tile), (uint)((n + Tile - 1) / Tile), 1), (Tile, Tile, 1), 0,
-                new KernelArguments().Pointer(packed[0]).Pointer(packed[1]).Pointer(acc).Int(n).Int(m).Int(dims * words)
-                    .Int(xnor ? 1 : 0).Long((long)dims * length));
-            LastKernelMilliseconds = timer.Stop();
-            return acc.Download<int>(n * m);
-        }
-        finally
-        {
-            foreach (var buffer in packed)
-                buffer?.Dispose();
-        }
+    /// <summary>One read of the shared-memory table per product; blocks loop over output tiles, as many blocks as fit
+    /// the multiprocessors at once.</summary>
+    private void TableProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer table, EnableTables tables,
+        int shared, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims)
+    {
+        var tiles = (long)((m + Tile - 1) / Tile) * ((rows + Tile - 1) / Tile);
+        var blocks = (uint)Math.Min(tiles, (long)device.Multiprocessors * Math.Max(1, device.MaxSharedMemoryPerBlock / shared));
+        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, 1), (Tile, Tile, 1), shared, operands.Pointer(boundaryB).Pointer(signB)
+            .Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims));
+    }
+
+    /// <summary>b's streams packed 32 cycles per word, then popcounts of their k-bit prefixes.</summary>
+    private void PopcountProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer sequence, DeviceBuffer bits,
+        int length, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims)
+    {
+        var words = (length + 31) / 32;
+        Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), m, dims, length, words);
+        var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
+        var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
+        device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows + Tile - 1) / Tile), 1), (Tile, Tile, 1), shared,
+            operands.Pointer(bits).Pointer(signB).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims).Int(words).Int(chunk));
+    }
+
+    /// <summary>Shared memory of the table kernel when this call can use it: one distinct mask (so one C table for
+    /// every dimension) and the table plus staging (64 dimensions of 16 rows and 16 columns) fit the device.</summary>
+    private int? SharedTableBytes(EnableTables tables)
+    {
+        var masks = tables.Sequences.Masks;
+        if (!allowTables || Array.Exists(masks, mask => mask != masks[0]))
+            return null;
+        var bytes = (tables.SliceSize + 1) / 2 * 2 * sizeof(ushort) + Tile * TableChunk * (sizeof(int) + sizeof(ushort) + 1);
+        return bytes <= device.MaxSharedMemoryPerBlock ? bytes : null;
     }
 
     /// <summary>Packs streams: one block column per dimension (its sequence prefix in shared memory), 64 row chunks.</summary>

@@ -116,6 +116,55 @@ extern "C" __global__ void __launch_bounds__(TILE * TILE) sc_enable_product(cons
         acc[(long long)(rowIndex ? rowIndex[listed] : listed) * m + j] = total;
 }
 
+// Table-based inner loop for calls whose dimensions all share one enable table (one XOR mask: the unscrambled full
+// length L = G = 2^p, the default): the table C[k][v] (rows of `width` entries, v = G read as k when width == G) sits in
+// shared memory for the whole block, and each product is one table read. Blocks loop over output tiles so the table
+// is loaded once per block. Staging as in sc_enable_product, b's boundaries instead of its streams.
+#define CHUNK 64
+extern "C" __global__ void __launch_bounds__(TILE * TILE) sc_enable_table_product(const int* ka, const unsigned short* boundaryB,
+    const signed char* signB, const unsigned short* table, int tableEntries, int width, const int* rowIndex, int rowCount, int* acc,
+    int m, int dims)
+{
+    extern __shared__ unsigned short sTable[];
+    int* sKa = (int*)(sTable + ((tableEntries + 1) & ~1));
+    unsigned short* sBoundary = (unsigned short*)(sKa + TILE * CHUNK);
+    signed char* sSign = (signed char*)(sBoundary + TILE * CHUNK);
+    int tx = threadIdx.x, ty = threadIdx.y, tid = ty * TILE + tx;
+    for (int e = tid; e < tableEntries; e += TILE * TILE)
+        sTable[e] = table[e];
+    int columnTiles = (m + TILE - 1) / TILE, rowTiles = (rowCount + TILE - 1) / TILE;
+    for (int t = blockIdx.x; t < columnTiles * rowTiles; t += gridDim.x)
+    {
+        int firstColumn = (t % columnTiles) * TILE, firstListed = (t / columnTiles) * TILE;
+        int total = 0;
+        for (int d0 = 0; d0 < dims; d0 += CHUNK)
+        {
+            int chunkWidth = min(CHUNK, dims - d0);
+            __syncthreads();
+            for (int e = tid; e < TILE * chunkWidth; e += TILE * TILE)
+            {
+                int r = e / chunkWidth, dd = e % chunkWidth, listed = firstListed + r, column = firstColumn + r;
+                int row = listed < rowCount ? (rowIndex ? rowIndex[listed] : listed) : -1;
+                sKa[r * CHUNK + dd] = row >= 0 ? ka[(long long)row * dims + d0 + dd] : 0;
+                sBoundary[r * CHUNK + dd] = column < m ? boundaryB[(long long)column * dims + d0 + dd] : (unsigned short)0;
+                sSign[r * CHUNK + dd] = column < m ? signB[(long long)column * dims + d0 + dd] : (signed char)0;
+            }
+            __syncthreads();
+            for (int dd = 0; dd < chunkWidth; dd++)
+            {
+                int k = sKa[ty * CHUNK + dd];
+                int magnitude = abs(k);
+                int v = sBoundary[tx * CHUNK + dd];
+                int count = v < width ? sTable[magnitude * width + v] : magnitude;
+                total += ((k < 0) != (sSign[tx * CHUNK + dd] < 0)) ? -count : count;
+            }
+        }
+        int listed = firstListed + ty, j = firstColumn + tx;
+        if (listed < rowCount && j < m)
+            acc[(long long)(rowIndex ? rowIndex[listed] : listed) * m + j] = total;
+    }
+}
+
 // Legacy product: count = sum over the row's packed words of popcount(a XOR b) (XNOR) or popcount(a AND b) (AND);
 // acc = dims*length - 2*count for XNOR (padding bits are 0 in both operands), count for AND.
 extern "C" __global__ void __launch_bounds__(TILE * TILE) sc_bitstream_product(const unsigned int* bitsA, const unsigned int* bitsB, int* acc,

@@ -11,7 +11,8 @@ internal static class ScCases
 {
     public static IEnumerable<SelfTestCase> All()
     {
-        yield return Enable("sc enable p8 L256 (full, unscrambled)", new ScOptions());
+        yield return Enable("sc enable p8 L256 (shared-memory table)", new ScOptions());
+        yield return Enable("sc enable p8 L256 (popcount)", new ScOptions(), allowTables: false);
         yield return Enable("sc enable p8 L128 bitrev", new ScOptions { Stream = 128 });
         yield return Enable("sc enable p8 L181 counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter });
         yield return Enable("sc enable p8 halve (G=L=128)", new ScOptions { Halve = true });
@@ -35,12 +36,12 @@ internal static class ScCases
             ScSequences.Prepare(g, d));
     }
 
-    private static SelfTestCase Enable(string name, ScOptions options) => new(name, context =>
+    private static SelfTestCase Enable(string name, ScOptions options, bool allowTables = true) => new(name, context =>
     {
         var (a, b, sequences) = Operands(options);
         var tables = new EnableTables(sequences, sequences.Geometry.G);
         var expected = EnableKernel.Accumulate(a, b, tables, signed: options.Mode == ScMode.Bipolar);
-        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Enable(a, b, tables));
+        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device, allowTables).Enable(a, b, tables));
     });
 
     /// <summary>Rows at L = 256, 128, 64 and pruned, interleaved; each row must equal the single-length product.</summary>
