@@ -27,6 +27,8 @@ public static class CliApp
         root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(ModelsCommand.Create(output));
         root.Subcommands.Add(ScMatmulCommand.Create(output, error));
+        root.Subcommands.Add(SelftestCommand.Create(output, error));
+        root.Subcommands.Add(BenchCommand.Create(output, error));
 
         // The built-in --version reads the entry assembly, which is the test host when tests run the CLI in-process.
         if (args is ["--version"])

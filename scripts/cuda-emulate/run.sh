@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the CUDA kernels under a CPU emulation of the CUDA execution model against the CPU engine (README.md).
+# Needs g++ (C++20) and the .NET SDK; no GPU. Usage: scripts/cuda-emulate/run.sh [work-folder]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+work=${1:-$(mktemp -d)}
+mkdir -p "$work"
+dotnet run --project "$here/dump" -- "$work"
+# Dynamic shared memory becomes a pointer into the emulator's buffer.
+for f in "$here"/../../src/QRecipe.Runtime/Backends/Cuda/Kernels/*.cu; do
+  echo "// $(basename "$f")"
+  sed -E 's/extern __shared__ ([a-z ]+) ([a-zA-Z]+)\[\];/\1* \2 = (\1*)emu_dynamic_shared;/' "$f"
+done > "$work/kernels.inc"
+g++ -std=c++20 -O2 -pthread -I"$here" -I"$work" -o "$work/run" "$here/run.cpp"
+"$work/run" "$work"

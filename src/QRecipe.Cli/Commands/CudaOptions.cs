@@ -1,0 +1,39 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using QRecipe.Runtime.Backends.Cuda;
+
+namespace QRecipe.Cli.Commands;
+
+/// <summary>The options shared by <c>selftest</c> and <c>bench</c>: the device kind (only cuda has device kernels to
+/// check) and the GPU ordinal; opening the device turns a missing library or GPU into one message and exit code 3.</summary>
+internal static class CudaOptions
+{
+    public static Option<string> Device()
+    {
+        var option = new Option<string>("--device") { Description = "Device to test: cuda", Required = true };
+        option.AcceptOnlyFromAmong("cuda");
+        return option;
+    }
+
+    public static Option<int> Gpu() => new("--gpu") { Description = "CUDA device ordinal (default 0)" };
+
+    /// <summary>The device, or null after writing what is missing to <paramref name="error"/>.</summary>
+    public static CudaDevice? Open(int ordinal, TextWriter error)
+    {
+        try
+        {
+            return CudaDevice.Open(ordinal);
+        }
+        catch (CudaUnavailableException e)
+        {
+            error.WriteLine("qrecipe: CUDA is not available: " + e.Message);
+            error.WriteLine("The CPU backend is unaffected; docs/cuda.md says how to run on a GPU machine.");
+            return null;
+        }
+    }
+
+    public static void Describe(CudaDevice device, TextWriter output) =>
+        output.WriteLine($"device {device.Name}, sm_{device.Architecture}, {device.Multiprocessors} SMs, {device.TotalMemory >> 20} MiB; " +
+                         $"driver CUDA {device.DriverVersion}, NVRTC {device.NvrtcVersion}, kernels built for {device.Target}; {Environment.ProcessorCount} CPU threads");
+}

@@ -1,0 +1,49 @@
+using System;
+using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Tensors;
+
+namespace QRecipe.Runtime.Backends.Cuda;
+
+/// <summary>Stride-1 "same" convolution as im2col (Kernels/layout.cu) and one cuBLAS GEMM per image:
+/// output[n] [Cout, H·W] = weight [Cout, Cin·k·k] · columns [Cin·k·k, H·W], then the channel bias.</summary>
+public sealed partial class CudaBackend
+{
+    public void Conv2d(Tensor input, Tensor weight, Tensor? bias, Tensor output)
+    {
+        const string op = nameof(Conv2d);
+        Float32(op, input, weight, output);
+        TensorChecks.Rank(op, input, 4);
+        TensorChecks.Rank(op, weight, 4);
+        int n = input.Shape[0], cin = input.Shape[1], h = input.Shape[2], w = input.Shape[3];
+        int cout = weight.Shape[0], k = weight.Shape[2];
+        ShapeMismatchException.ThrowUnless(weight.Shape[3] == k && k % 2 == 1 && weight.Shape[1] == cin, op, input.Shape, weight.Shape,
+            "weight must be [Cout, Cin, k, k] with k odd and Cin the input's axis 1");
+        var expected = new TensorShape(n, cout, h, w);
+        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, Cout, H, W]");
+        CheckBias(op, bias, cout);
+        if (input.Address == output.Address)
+            throw new ArgumentException($"{op}: the output must not be the input");
+        var plane = (long)h * w;
+        var depth = cin * k * k;
+        using var x = Upload(input);
+        using var kernel = Upload(weight);
+        using var columns = device.Allocate<float>(depth * plane);
+        using var y = device.Allocate<float>(output.ElementCount);
+        for (var image = 0; image < n; image++)
+        {
+            device.LaunchElements(Layout, "im2col_same", depth * plane, new KernelArguments()
+                .ULong(x.Pointer + (ulong)(image * cin * plane * sizeof(float))).Pointer(columns).Int(h).Int(w).Int(k).Long(depth * plane));
+            blas.Gemm(kernel.Pointer, columns.Pointer, y.Pointer + (ulong)(image * cout * plane * sizeof(float)), cout, (int)plane, depth,
+                false, false, depth, (int)plane, 1f, 1, Precision);
+        }
+
+        if (bias is not null)
+        {
+            using var b = Upload(bias);
+            device.LaunchElements(Elementwise, "add_bias_channels", output.ElementCount,
+                new KernelArguments().Pointer(y).Pointer(b).Int(cout).Long(plane).Long(output.ElementCount));
+        }
+
+        Download(y, output);
+    }
+}

@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using QRecipe.Runtime.Backends.Cuda.Interop;
+
+namespace QRecipe.Runtime.Backends.Cuda;
+
+/// <summary>
+/// One GPU through the driver API: its primary context, one stream, and the kernel modules compiled from
+/// <see cref="KernelSources"/> by NVRTC (through <see cref="KernelCache"/>) on first use. <see cref="Open"/> throws
+/// <see cref="CudaUnavailableException"/> saying exactly what is missing (driver library, device, NVRTC), so callers
+/// can fall back to the CPU backend.
+/// </summary>
+public sealed unsafe class CudaDevice : IDisposable
+{
+    private readonly CudaDriver driver;
+    private readonly int handle;
+    private readonly nint context;
+    private readonly Dictionary<string, nint> modules = new();
+    private readonly Dictionary<string, nint> functions = new();
+    private readonly NvrtcCompiler compiler;
+    private readonly KernelCache cache;
+    private bool disposed;
+
+    private CudaDevice(CudaDriver driver, int ordinal, NvrtcCompiler compiler, KernelCache cache)
+    {
+        this.driver = driver;
+        this.compiler = compiler;
+        this.cache = cache;
+        int device;
+        driver.Check(driver.DeviceGet(&device, ordinal), "cuDeviceGet");
+        nint ctx;
+        driver.Check(driver.DevicePrimaryCtxRetain(&ctx, device), "cuDevicePrimaryCtxRetain");
+        context = ctx;
+        handle = device;
+        MakeCurrent();
+        nint stream;
+        driver.Check(driver.StreamCreate(&stream, 0), "cuStreamCreate");
+        Stream = stream;
+        var name = stackalloc byte[256];
+        driver.Check(driver.DeviceGetName(name, 256, device), "cuDeviceGetName");
+        Name = Marshal.PtrToStringUTF8((nint)name) ?? "unknown";
+        Architecture = 10 * Attribute(device, CudaDriver.AttributeComputeCapabilityMajor) + Attribute(device, CudaDriver.AttributeComputeCapabilityMinor);
+        Multiprocessors = Attribute(device, CudaDriver.AttributeMultiprocessorCount);
+        MaxSharedMemoryPerBlock = Attribute(device, CudaDriver.AttributeMaxSharedMemoryPerBlockOptin);
+        int version;
+        driver.Check(driver.DriverGetVersion(&version), "cuDriverGetVersion");
+        DriverVersion = new Version(version / 1000, version % 1000 / 10);
+        nuint memory;
+        driver.Check(driver.DeviceTotalMem(&memory, device), "cuDeviceTotalMem");
+        TotalMemory = (long)memory;
+        Target = KernelTarget.For(Architecture, compiler.SupportedArchitectures)
+            ?? throw new CudaUnavailableException($"NVRTC {compiler.Version} cannot compile for {Name} (sm_{Architecture}); it knows sm_{string.Join(", sm_", compiler.SupportedArchitectures)}");
+    }
+
+    public string Name { get; }
+
+    /// <summary>Compute capability as 10·major + minor (80 for A100, 90 for H100/H200).</summary>
+    public int Architecture { get; }
+
+    public int Multiprocessors { get; }
+
+    public int MaxSharedMemoryPerBlock { get; }
+
+    public long TotalMemory { get; }
+
+    public KernelTarget Target { get; }
+
+    /// <summary>The CUDA version the driver supports (cuDriverGetVersion), e.g. 12.4.</summary>
+    public Version DriverVersion { get; }
+
+    public Version NvrtcVersion => compiler.Version;
+
+    internal nint Stream { get; }
+
+    internal CudaDriver Driver => driver;
+
+    /// <summary>Opens device <paramref name="ordinal"/>, or throws <see cref="CudaUnavailableException"/> naming what is missing.</summary>
+    public static CudaDevice Open(int ordinal = 0, CudaLibraryLocator? locator = null, KernelCache? cache = null)
+    {
+        locator ??= CudaLibraryLocator.Default;
+        var driver = new CudaDriver(locator.Load(CudaLibrary.Driver));
+        var init = driver.Init(0);
+        if (init == 100)
+            throw new CudaUnavailableException("the CUDA driver found no CUDA-capable device (cuInit: CUDA_ERROR_NO_DEVICE)");
+        driver.Check(init, "cuInit");
+        int count;
+        driver.Check(driver.DeviceGetCount(&count), "cuDeviceGetCount");
+        if (ordinal < 0 || ordinal >= count)
+            throw new CudaUnavailableException($"CUDA device {ordinal} does not exist: the driver reports {count} device(s)");
+        return new CudaDevice(driver, ordinal, NvrtcCompiler.Load(locator), cache ?? KernelCache.Default);
+    }
+
+    public DeviceBuffer Allocate<T>(long count) where T : unmanaged => new(this, Math.Max(1, count) * sizeof(T));
+
+    public DeviceBuffer Upload<T>(ReadOnlySpan<T> values) where T : unmanaged
+    {
+        var buffer = Allocate<T>(values.Length);
+        buffer.Upload(values);
+        return buffer;
+    }
+
+    /// <summary>The kernel <paramref name="name"/> of source <paramref name="file"/>, compiling and loading the module once.</summary>
+    internal nint Function(string file, string name)
+    {
+        var key = file + ":" + name;
+        if (functions.TryGetValue(key, out var function))
+            return function;
+        MakeCurrent();
+        if (!modules.TryGetValue(file, out var module))
+        {
+            var source = KernelSources.Read(file);
+            var image = cache.GetOrCompile(file, KernelCache.Key(source, Target, compiler.Version), () => compiler.Compile(file, source, Target));
+            fixed (byte* p = image)
+                driver.Check(driver.ModuleLoadData(&module, p), $"cuModuleLoadData({file}, {Target})");
+            modules[file] = module;
+        }
+
+        var nameBytes = System.Text.Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* n = nameBytes)
+            driver.Check(driver.ModuleGetFunction(&function, module, n), $"cuModuleGetFunction({file}: {name})");
+        functions[key] = function;
+        return function;
+    }
+
+    /// <summary>Launches <paramref name="name"/> of <paramref name="file"/> on the stream (asynchronously).</summary>
+    internal void Launch(string file, string name, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, int sharedBytes, KernelArguments arguments)
+    {
+        var function = Function(file, name);
+        arguments.With(pointers => Launch(function, name, grid, block, sharedBytes, pointers));
+    }
+
+    /// <summary>Launches a grid-stride kernel over <paramref name="elements"/> items: 256 threads per block, at most
+    /// 32 blocks per multiprocessor.</summary>
+    internal void LaunchElements(string file, string name, long elements, KernelArguments arguments)
+    {
+        var blocks = (uint)Math.Clamp((elements + 255) / 256, 1, 32L * Multiprocessors);
+        Launch(file, name, (blocks, 1, 1), (256, 1, 1), 0, arguments);
+    }
+
+    private void Launch(nint function, string name, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block, int sharedBytes, void** arguments)
+    {
+        MakeCurrent();
+        if (sharedBytes > MaxSharedMemoryPerBlock)
+            throw new CudaException($"{name} needs {sharedBytes} bytes of shared memory per block; {Name} allows {MaxSharedMemoryPerBlock}");
+        if (sharedBytes > 48 * 1024)
+            driver.Check(driver.FuncSetAttribute(function, CudaDriver.FunctionAttributeMaxDynamicSharedSize, sharedBytes), $"cuFuncSetAttribute({name})");
+        driver.Check(driver.LaunchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, (uint)sharedBytes, Stream, arguments, null),
+            $"cuLaunchKernel({name})");
+    }
+
+    /// <summary>Starts timing the work queued on this device's stream from now.</summary>
+    public DeviceTimer StartTimer() => new(this);
+
+    /// <summary>Makes this device's context current on the calling thread (the driver API is per thread).</summary>
+    internal void MakeCurrent() => driver.Check(driver.CtxSetCurrent(context), "cuCtxSetCurrent");
+
+    public void Synchronize() => driver.Check(driver.StreamSynchronize(Stream), "cuStreamSynchronize");
+
+    internal ulong Allocate(long bytes)
+    {
+        MakeCurrent();
+        ulong pointer;
+        var result = driver.MemAlloc(&pointer, (nuint)bytes);
+        if (result == 2)
+            throw new OutOfMemoryException($"cuMemAlloc: {bytes} bytes do not fit the free memory of {Name} ({TotalMemory >> 20} MiB total)");
+        driver.Check(result, "cuMemAlloc");
+        return pointer;
+    }
+
+    internal void Free(ulong pointer) => driver.MemFree(pointer);
+
+    internal void CopyToDevice(ulong destination, void* source, long bytes)
+    {
+        MakeCurrent();
+        driver.Check(driver.MemcpyHtoDAsync(destination, source, (nuint)bytes, Stream), "cuMemcpyHtoDAsync");
+        Synchronize();
+    }
+
+    internal void CopyToHost(void* destination, ulong source, long bytes)
+    {
+        MakeCurrent();
+        driver.Check(driver.MemcpyDtoHAsync(destination, source, (nuint)bytes, Stream), "cuMemcpyDtoHAsync");
+        Synchronize();
+    }
+
+    internal void Zero(ulong pointer, long bytes) => driver.Check(driver.MemsetD8Async(pointer, 0, (nuint)bytes, Stream), "cuMemsetD8Async");
+
+    public void Dispose()
+    {
+        if (disposed)
+            return;
+        disposed = true;
+        foreach (var module in modules.Values)
+            driver.ModuleUnload(module);
+        driver.StreamDestroy(Stream);
+        driver.DevicePrimaryCtxRelease(handle);
+    }
+
+    private int Attribute(int device, int attribute)
+    {
+        int value;
+        driver.Check(driver.DeviceGetAttribute(&value, attribute, device), "cuDeviceGetAttribute");
+        return value;
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Backends.Cuda;
+
+/// <summary>
+/// The SC products on the device (Kernels/sc.cu), returning the exact integer accumulators that the CPU engine's
+/// <see cref="EnableKernel"/> and <see cref="BitstreamKernel"/> return for the same codes, so the engine's fp32
+/// decode (sc-kernels.md §4.3/§4.4) applies unchanged. Quantization and the (small, data-independent) K tables and
+/// sequences come from the CPU engine; the O(n·m·D·L) product runs here. Two inner loops: one read of the enable table
+/// in shared memory per product when every dimension shares one table that fits (the unscrambled full length, the
+/// default), else popcounts over b's packed streams.
+/// </summary>
+/// <param name="device">The GPU.</param>
+/// <param name="allowTables">False forces the popcount loop (the self-test covers both).</param>
+public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
+{
+    /// <summary>Device time of the last product's kernels (k lookup, packing, product), without host transfers.</summary>
+    public float LastKernelMilliseconds { get; private set; }
+
+    private const string Sc = "sc.cu";
+    private const int Tile = 16;
+    private const int TableChunk = 64;
+
+    /// <summary>acc[i·m + j] = Σ_d sign·C[d][K[d][ba]][bb] (§4.2), equal to <see cref="EnableKernel.Accumulate"/>.</summary>
+    public int[] Enable(ScCodes a, ScCodes b, EnableTables tables) =>
+        Mixed(a, b, [tables], new int[a.Rows]);
+
+    /// <summary>
+    /// Per-row stream lengths (§5.2) in one pass over b: row i of a uses <paramref name="levels"/>[rowLevel[i]] (tables
+    /// built for that stream length); rowLevel −1 prunes the row (its outputs stay 0). Equal, row by row, to
+    /// <see cref="EnableKernel.Accumulate"/> with that row's tables. Per-head lengths are one call per head.
+    /// </summary>
+    public int[] Mixed(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
+    {
+        Check(a, b);
+        if (rowLevel.Length != a.Rows)
+            throw new ArgumentException($"{rowLevel.Length} row levels for {a.Rows} rows of a", nameof(rowLevel));
+        int n = a.Rows, m = b.Rows, dims = a.Dims;
+        using var boundaryA = device.Upload<ushort>(a.Boundary);
+        using var signA = device.Upload<sbyte>(a.Sign);
+        using var boundaryB = device.Upload<ushort>(b.Boundary);
+        using var signB = device.Upload<sbyte>(b.Sign);
+        using var acc = device.Allocate<int>((long)n * m);
+        acc.Clear();
+        using var ka = device.Allocate<int>((long)n * dims);
+        LastKernelMilliseconds = 0;
+        for (var level = 0; level < levels.Count; level++)
+        {
+            var rows = new List<int>();
+            for (var i = 0; i < n; i++)
+            {
+                if (rowLevel[i] == level)
+                    rows.Add(i);
+                else if (rowLevel[i] < -1 || rowLevel[i] >= levels.Count)
+                    throw new ArgumentOutOfRangeException(nameof(rowLevel), rowLevel[i], $"row {i}: level must be -1 (pruned) or below {levels.Count}");
+            }
+
+            if (rows.Count == 0)
+                continue;
+            var tables = levels[level];
+            if (tables.Sequences.Dims != dims)
+                throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, the operands {dims}", nameof(levels));
+            // Everything is uploaded before the timer starts, so it measures the kernels only.
+            var shared = SharedTableBytes(tables);
+            var words = (tables.Sequences.Length + 31) / 32;
+            using var k = device.Upload<ushort>(tables.K);
+            using var index = device.Upload<int>(rows.ToArray());
+            using var table = shared is null ? null : device.Upload<ushort>(tables.Slices(0, 1)[0]);
+            using var sequence = shared is null ? device.Upload<ushort>(tables.Sequences.B) : null;
+            using var bits = shared is null ? device.Allocate<uint>((long)m * dims * words) : null;
+            using var timer = device.StartTimer();
+            device.LaunchElements(Sc, "sc_k_lookup", (long)n * dims, new KernelArguments()
+                .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)n * dims));
+            var operands = new KernelArguments().Pointer(ka);
+            if (table is not null)
+                TableProduct(operands, boundaryB, signB, table, tables, shared!.Value, index, rows.Count, acc, m, dims);
+            else
+                PopcountProduct(operands, boundaryB, signB, sequence!, bits!, tables.Sequences.Length, index, rows.Count, acc, m, dims);
+            LastKernelMilliseconds += timer.Stop();
+        }
+
+        return acc.Download<int>(n * m);
+    }
+
+    /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>
+    public int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences, bool xnor)
+    {
+        Check(a, b);
+        var g = sequences.Geometry;
+        int n = a.Rows, m = b.Rows, dims = a.Dims, length = sequences.Length, words = (length + 31) / 32;
+        // Uploads first, so the timer measures packing and product only.
+        using var valuesA = device.Upload<short>(a.Value);
+        using var valuesB = device.Upload<short>(b.Value);
+        using var rngA = device.Upload<ushort>(sequences.A);
+        using var rngB = device.Upload<ushort>(sequences.B);
+        using var packedA = device.Allocate<uint>((long)n * dims * words);
+        using var packedB = device.Allocate<uint>((long)m * dims * words);
+        using var acc = device.Allocate<int>((long)n * m);
+        var legacy = new KernelArguments().Int(xnor ? 1 : 0).Int(g.P).Int(g.QMax);
+        using var timer = device.StartTimer();
+        Pack("sc_pack_legacy", new KernelArguments().Pointer(valuesA).Pointer(rngA).Pointer(packedA), n, dims, length, words, legacy);
+        Pack("sc_pack_legacy", new KernelArguments().Pointer(valuesB).Pointer(rngB).Pointer(packedB), m, dims, length, words, legacy);
+        device.Launch(Sc, "sc_bitstream_product", ((uint)((m + Tile - 1) / Tile), (uint)((n + Tile - 1) / Tile), 1), (Tile, Tile, 1), 0,
+            new KernelArguments().Pointer(packedA).Pointer(packedB).Pointer(acc).Int(n).Int(m).Int(dims * words)
+                .Int(xnor ? 1 : 0).Long((long)dims * length));
+        LastKernelMilliseconds = timer.Stop();
+        return acc.Download<int>(n * m);
+    }
+
+    /// <summary>One read of the shared-memory table per product; blocks loop over output tiles, as many blocks as fit
+    /// the multiprocessors at once.</summary>
+    private void TableProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer table, EnableTables tables,
+        int shared, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims)
+    {
+        var tiles = (long)((m + Tile - 1) / Tile) * ((rows + Tile - 1) / Tile);
+        var blocks = (uint)Math.Min(tiles, (long)device.Multiprocessors * Math.Max(1, device.MaxSharedMemoryPerBlock / shared));
+        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, 1), (Tile, Tile, 1), shared, operands.Pointer(boundaryB).Pointer(signB)
+            .Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims));
+    }
+
+    /// <summary>b's streams packed 32 cycles per word, then popcounts of their k-bit prefixes.</summary>
+    private void PopcountProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer sequence, DeviceBuffer bits,
+        int length, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims)
+    {
+        var words = (length + 31) / 32;
+        Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), m, dims, length, words);
+        var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
+        var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
+        device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows + Tile - 1) / Tile), 1), (Tile, Tile, 1), shared,
+            operands.Pointer(bits).Pointer(signB).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims).Int(words).Int(chunk));
+    }
+
+    /// <summary>Shared memory of the table kernel when this call can use it: one distinct mask (so one C table for
+    /// every dimension) and the table plus staging (64 dimensions of 16 rows and 16 columns) fit the device.</summary>
+    private int? SharedTableBytes(EnableTables tables)
+    {
+        var masks = tables.Sequences.Masks;
+        if (!allowTables || Array.Exists(masks, mask => mask != masks[0]))
+            return null;
+        var bytes = (tables.SliceSize + 1) / 2 * 2 * sizeof(ushort) + Tile * TableChunk * (sizeof(int) + sizeof(ushort) + 1);
+        return bytes <= device.MaxSharedMemoryPerBlock ? bytes : null;
+    }
+
+    /// <summary>Packs streams: one block column per dimension (its sequence prefix in shared memory), 64 row chunks.</summary>
+    private void Pack(string kernel, KernelArguments operands, int rows, int dims, int length, int words, KernelArguments? tail = null)
+    {
+        operands.Int(rows).Int(dims).Int(length).Int(words);
+        if (tail is not null)
+            operands.Append(tail);
+        var chunks = (uint)Math.Clamp(((long)rows * words + 255) / 256, 1, 64);
+        device.Launch(Sc, kernel, ((uint)dims, chunks, 1), (256, 1, 1), length * sizeof(ushort), operands);
+    }
+
+    private static void Check(ScCodes a, ScCodes b)
+    {
+        if (a.Dims != b.Dims)
+            throw new ArgumentException($"operands have {a.Dims} and {b.Dims} dimensions");
+    }
+}

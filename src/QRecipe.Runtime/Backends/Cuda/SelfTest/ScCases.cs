@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Backends.Cuda.SelfTest;
+
+/// <summary>The SC kernels against the CPU engine: integer accumulators must be identical (sc-kernels.md §4), the
+/// activation fake-quantization identical, the noise surrogate within FP32 GEMM rounding.</summary>
+internal static class ScCases
+{
+    public static IEnumerable<SelfTestCase> All()
+    {
+        yield return Enable("sc enable p8 L256 (shared-memory table)", new ScOptions());
+        yield return Enable("sc enable p8 L256 (popcount)", new ScOptions(), allowTables: false);
+        yield return Enable("sc enable p8 L128 bitrev", new ScOptions { Stream = 128 });
+        yield return Enable("sc enable p8 L181 counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter });
+        yield return Enable("sc enable p8 halve (G=L=128)", new ScOptions { Halve = true });
+        yield return Enable("sc enable unipolar p6 L48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar });
+        yield return new SelfTestCase("sc enable per-row stream lengths", Mixed);
+        yield return Legacy("sc legacy xnor p8 L256", new ScOptions { Kernel = ScKernel.Xnor });
+        yield return Legacy("sc legacy and p7 L100", new ScOptions { Precision = 7, Stream = 100, Mode = ScMode.Unipolar, Kernel = ScKernel.And });
+        yield return new SelfTestCase("activation fake-quant (int8 per token)", FakeQuant);
+        yield return new SelfTestCase("sc noise surrogate (per row)", Noise);
+    }
+
+    /// <summary>Operands quantized as the per-row path does (70 rows of a, 45 of b, D = 150: tails in every tile).</summary>
+    private static (ScCodes A, ScCodes B, ScSequences Sequences) Operands(ScOptions options, int n = 70, int m = 45, int d = 150)
+    {
+        var g = options.Resolve();
+        var a = SelfTestCase.Values(n * d, 10);
+        var b = SelfTestCase.Values(m * d, 11);
+        var unipolar = options.Mode == ScMode.Unipolar;
+        return (unipolar ? ScQuantizer.UnipolarGrouped(a, n, d, 1, g) : ScQuantizer.BipolarGrouped(a, n, d, 1, g),
+            unipolar ? ScQuantizer.UnipolarGrouped(b, m, d, 1, g) : ScQuantizer.BipolarGrouped(b, m, d, 1, g),
+            ScSequences.Prepare(g, d));
+    }
+
+    private static SelfTestCase Enable(string name, ScOptions options, bool allowTables = true) => new(name, context =>
+    {
+        var (a, b, sequences) = Operands(options);
+        var tables = new EnableTables(sequences, sequences.Geometry.G);
+        var expected = EnableKernel.Accumulate(a, b, tables, signed: options.Mode == ScMode.Bipolar);
+        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device, allowTables).Enable(a, b, tables));
+    });
+
+    /// <summary>Rows at L = 256, 128, 64 and pruned, interleaved; each row must equal the single-length product.</summary>
+    private static SelfTestResult Mixed(SelfTestContext context)
+    {
+        const string name = "sc enable per-row stream lengths";
+        int[] streams = [256, 128, 64];
+        var (a, b, _) = Operands(new ScOptions());
+        var levels = new List<EnableTables>();
+        var expected = new int[a.Rows * b.Rows];
+        var rowLevel = new int[a.Rows];
+        for (var i = 0; i < a.Rows; i++)
+            rowLevel[i] = i % 4 == 3 ? -1 : i % 4;
+        for (var level = 0; level < streams.Length; level++)
+        {
+            var sequences = ScSequences.Prepare(new ScOptions { Stream = streams[level] }.Resolve(), a.Dims);
+            levels.Add(new EnableTables(sequences, sequences.Geometry.G));
+            var full = EnableKernel.Accumulate(a, b, levels[level], signed: true);
+            for (var i = 0; i < a.Rows; i++)
+            {
+                if (rowLevel[i] == level)
+                    System.Array.Copy(full, i * b.Rows, expected, i * b.Rows, b.Rows);
+            }
+        }
+
+        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Mixed(a, b, levels, rowLevel));
+    }
+
+    private static SelfTestCase Legacy(string name, ScOptions options) => new(name, context =>
+    {
+        var (a, b, sequences) = Operands(options);
+        var g = sequences.Geometry;
+        var xnor = options.Kernel == ScKernel.Xnor;
+        var expected = BitstreamKernel.Accumulate(a, b, sequences, xnor, g.P, g.QMax);
+        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Bitstream(a, b, sequences, xnor));
+    });
+
+    private static SelfTestResult FakeQuant(SelfTestContext context)
+    {
+        const string name = "activation fake-quant (int8 per token)";
+        var setting = new ActivationQuant(8, Granularity.PerToken, 0, Symmetric: false, Static: false);
+        var expected = SelfTestCase.Values(37 * 1152, 12);
+        var actual = (float[])expected.Clone();
+        ActivationQuantizer.FakeQuantize(expected, 37, 1152, setting, null, "selftest");
+        new CudaActivationQuantizer(context.Device).FakeQuantize(actual, 37, 1152, setting, null, "selftest");
+        return SelfTestCase.Compare(name, expected, actual, 0);
+    }
+
+    private static SelfTestResult Noise(SelfTestContext context)
+    {
+        const string name = "sc noise surrogate (per row)";
+        var a = SelfTestCase.Values(33 * 72, 13);
+        var b = SelfTestCase.Values(40 * 72, 14);
+        var noise = new NoiseModel(0.15, 0.6);
+        var expected = ScNoiseSurrogate.Multiply(a, 33, b, 40, 72, 64, noise, perRow: true, ScMode.Bipolar, seed: 5);
+        var actual = new CudaNoiseSurrogate(context.Device, context.Blas).Multiply(a, 33, b, 40, 72, 64, noise, perRow: true, ScMode.Bipolar, seed: 5);
+        return SelfTestCase.Compare(name, expected, actual, 1e-5);
+    }
+}
