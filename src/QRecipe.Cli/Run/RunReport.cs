@@ -13,7 +13,7 @@ namespace QRecipe.Cli.Run;
 /// storage, SC budget and timings. Both carry the same numbers.</summary>
 internal static class RunReport
 {
-    public static string Json(RunResult result, string recipePath)
+    public static string Json(RunResult result, string recipePath, DecodedImages? images = null)
     {
         var plan = result.Plan;
         var m = plan.Model;
@@ -99,12 +99,13 @@ internal static class RunReport
             json.WriteNumber("full_length_stream_bit_macs", budget.FullLengthStreamMacs);
             json.WriteNumber("savings", budget.Savings);
             json.WriteEndObject();
+            images?.WriteJson(json);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    public static string Markdown(RunResult result, string recipePath)
+    public static string Markdown(RunResult result, string recipePath, DecodedImages? images = null)
     {
         var plan = result.Plan;
         var text = new StringBuilder();
@@ -142,6 +143,8 @@ internal static class RunReport
         Line($"## SC budget");
         Line($"");
         Line($"SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length.");
+        if (images is not null)
+            text.Append(images.Markdown());
         return text.ToString();
     }
 
