@@ -68,6 +68,8 @@ public sealed class RunVaeTests
         Assert.Contains("PSNR against the float run's images", File.ReadAllText(Path.Combine(results, "report.md")));
         Assert.Contains("VAE decoded 2 images of 32x32", output);
         Assert.Contains("PSNR vs float", output);
+        // Both runs' images, one progress line each.
+        Assert.Contains("VAE decoding 4/4", File.ReadAllText(Path.Combine(results, "log.txt")));
     }
 
     [Fact]

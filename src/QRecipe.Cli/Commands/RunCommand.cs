@@ -107,13 +107,11 @@ internal static class RunCommand
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial);
                 var view = new RunProgressView(output, log);
-                var result = view.Show(() => RecipeRunner.Run(plan, settings, CpuBackend.Instance, view, cancellation));
-                DecodedImages? images = null;
-                if (vae is not null)
+                var (result, images) = view.Show(() =>
                 {
-                    log.WriteLine($"decoding {result.Labels.Length} images with the VAE {vaePath}");
-                    images = DecodedImages.Decode(vae, vaePath!, result);
-                }
+                    var run = RecipeRunner.Run(plan, settings, CpuBackend.Instance, view, cancellation);
+                    return (run, vae is null ? null : DecodedImages.Decode(vae, vaePath!, run, view, cancellation));
+                });
                 WriteOutputs(result, folder, source, images);
                 Summary(result, folder, output, images);
                 log.WriteLine("done");

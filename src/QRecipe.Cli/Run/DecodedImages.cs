@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+using System.Threading;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Tensors;
 using QRecipe.Runtime.Vae;
@@ -13,23 +14,26 @@ namespace QRecipe.Cli.Run;
 /// under <c>--compare-fp</c>, and the PSNR of the recipe's images against the float run's (+∞ when identical).</summary>
 internal sealed record DecodedImages(string VaePath, int Width, int Height, byte[][] Rgb, byte[][]? FloatRgb, double? Psnr, double[]? SamplePsnr, TimeSpan DecodeTime)
 {
-    public static DecodedImages Decode(VaeDecoder decoder, string vaePath, RunResult result)
+    /// <summary>Decodes image by image, reporting phase "decode" after each and stopping between images when cancelled.</summary>
+    public static DecodedImages Decode(VaeDecoder decoder, string vaePath, RunResult result, IProgress<RunProgress>? progress, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var m = result.Plan.Model;
-        int n = result.Labels.Length, size = m.LatentSize * decoder.Config.UpscaleFactor;
+        int n = result.Labels.Length, size = m.LatentSize * decoder.Config.UpscaleFactor, latentValues = m.InChannels * m.LatentSize * m.LatentSize;
+        var total = result.FloatLatents is null ? n : 2 * n;
+        var done = 0;
+        using var image = Tensor.Empty(1, decoder.Config.OutChannels, size, size);
         byte[][] ToBytes(float[] latents)
         {
-            using var input = Tensor.From(latents, n, m.InChannels, m.LatentSize, m.LatentSize);
-            using var images = Tensor.Empty(n, decoder.Config.OutChannels, size, size);
-            decoder.Decode(input, images);
-            var values = images.AsSpan<float>();
-            var plane = 3 * size * size;
             var rgb = new byte[n][];
             for (var i = 0; i < n; i++)
             {
-                rgb[i] = new byte[plane];
-                VaeImages.ToRgb(values.Slice(i * plane, plane), size, size, rgb[i]);
+                cancellation.ThrowIfCancellationRequested();
+                using (var latent = Tensor.From(latents.AsSpan(i * latentValues, latentValues), 1, m.InChannels, m.LatentSize, m.LatentSize))
+                    decoder.Decode(latent, image);
+                rgb[i] = new byte[3 * size * size];
+                VaeImages.ToRgb(image.AsSpan<float>(), size, size, rgb[i]);
+                progress?.Report(new RunProgress("decode", ++done, total));
             }
             return rgb;
         }
