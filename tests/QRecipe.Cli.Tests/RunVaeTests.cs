@@ -5,6 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
 using QRecipe.Cli.Tests.Output;
+using QRecipe.Runtime.Vae;
 
 namespace QRecipe.Cli.Tests;
 
@@ -109,5 +110,29 @@ public sealed class RunVaeTests
         Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.Contains("16 channels do not split into 32 groups", error);
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "results")));
+
+        // A well-formed VAE for 3-channel latents (zero weights, 32 groups so no config.json is needed).
+        var threeChannel = Path.Combine(folder.Path, "three.safetensors");
+        WriteZeroVae(threeChannel, new VaeConfig(3, [32], 0, 32, 3, 0.18215f));
+        (code, _, error, _) = Run(folder, "weights int8", "--vae", threeChannel);
+        Assert.Equal(3, code);
+        Assert.Equal($"qrecipe: VAE {threeChannel} decodes 3-channel latents, but custom samples 4 channels", error.TrimEnd('\n'));
+    }
+
+    private static void WriteZeroVae(string path, VaeConfig config)
+    {
+        long offset = 0;
+        var entries = VaeKeys.Expected(config).Select(k =>
+        {
+            var bytes = 4L * k.Shape.Aggregate(1L, (p, d) => p * d);
+            var entry = $"\"{k.Name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", k.Shape)}],\"data_offsets\":[{offset},{offset + bytes}]}}";
+            offset += bytes;
+            return entry;
+        }).ToList();
+        var header = System.Text.Encoding.UTF8.GetBytes("{" + string.Join(",", entries) + "}");
+        using var stream = File.Create(path);
+        stream.Write(BitConverter.GetBytes((ulong)header.Length));
+        stream.Write(header);
+        stream.Write(new byte[offset]);
     }
 }

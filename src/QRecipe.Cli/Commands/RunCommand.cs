@@ -177,9 +177,12 @@ internal static class RunCommand
                 error.WriteLine("qrecipe: VAE " + e.Message);
                 return null;
             }
-            if (decoder.Config.LatentChannels == model.InChannels)
+            var problem = decoder.Config.LatentChannels != model.InChannels
+                ? $"decodes {decoder.Config.LatentChannels}-channel latents, but {model.Name} samples {model.InChannels} channels"
+                : decoder.Config.OutChannels != 3 ? $"makes {decoder.Config.OutChannels}-channel images, not RGB" : null;
+            if (problem is null)
                 return decoder;
-            error.WriteLine($"qrecipe: VAE {path} decodes {decoder.Config.LatentChannels}-channel latents, but {model.Name} samples {model.InChannels} channels");
+            error.WriteLine($"qrecipe: VAE {path} {problem}");
             decoder.Dispose();
             return null;
         }
