@@ -14,11 +14,12 @@ using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
+using QRecipe.Runtime.Vae;
 
 namespace QRecipe.Cli.Commands;
 
 /// <summary><c>qrecipe run RECIPE</c>: executes a recipe on a DiT and writes <c>results/NNN-recipe/</c> with the
-/// latents, a picture of them, report.json, report.md and log.txt.</summary>
+/// latents, a picture of them (the decoded images with <c>--vae</c>), report.json, report.md and log.txt.</summary>
 internal static class RunCommand
 {
     /// <summary>Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
@@ -38,22 +39,23 @@ internal static class RunCommand
         var outDir = new Option<string>("--out") { Description = "Folder the numbered result folders go in", DefaultValueFactory = _ => "results" };
         var compare = new Option<bool>("--compare-fp") { Description = "Also run every operator and the whole sampling in floating point and report the errors" };
         var noise = new Option<string?>("--noise") { Description = "Initial latents N x 4 x H x W (.npy) instead of the seeded generator" };
+        var vae = new Option<string?>("--vae") { Description = "Decode the final latents into samples.png with this VAE: a diffusers AutoencoderKL .safetensors (sd-vae-ft-ema/-mse)" };
         var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
         command.Arguments.Add(recipe);
-        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, outDir, compare, noise })
+        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, outDir, compare, noise, vae })
             command.Options.Add(option);
         // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
         command.SetAction((result, token) => Task.FromResult(new Invocation(output, error).Run(
             result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
             result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device),
-            result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), token)));
+            result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), result.GetValue(vae), token)));
         return command;
     }
 
     private sealed class Invocation(TextWriter output, TextWriter error)
     {
         public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int samples, int[]? classes, ulong? seed,
-            string device, string outRoot, bool compare, string? noisePath, CancellationToken cancellation)
+            string device, string outRoot, bool compare, string? noisePath, string? vaePath, CancellationToken cancellation)
         {
             if (device == "cuda")
             {
@@ -92,6 +94,10 @@ internal static class RunCommand
             float[]? initial = null;
             if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
                 return CliApp.UsageError;
+            // The VAE is checked before sampling, so a wrong file costs no sampling time.
+            using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model);
+            if (vaePath is not null && vae is null)
+                return CliApp.RuntimeFailure;
 
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
@@ -101,9 +107,13 @@ internal static class RunCommand
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial);
                 var view = new RunProgressView(output, log);
-                var result = view.Show(() => RecipeRunner.Run(plan, settings, CpuBackend.Instance, view, cancellation));
-                WriteOutputs(result, folder, source);
-                Summary(result, folder, output);
+                var (result, images) = view.Show(() =>
+                {
+                    var run = RecipeRunner.Run(plan, settings, CpuBackend.Instance, view, cancellation);
+                    return (run, vae is null ? null : DecodedImages.Decode(vae, vaePath!, run, view, cancellation));
+                });
+                WriteOutputs(result, folder, source, images);
+                Summary(result, folder, output, images);
                 log.WriteLine("done");
                 return 0;
             }
@@ -165,23 +175,60 @@ internal static class RunCommand
             }
         }
 
-        private static void WriteOutputs(RunResult result, string folder, string source)
+        private VaeDecoder? LoadVae(string path, ModelSpec model)
+        {
+            VaeDecoder decoder;
+            try
+            {
+                decoder = VaeDecoder.Load(path, CpuBackend.Instance);
+            }
+            catch (CheckpointException e)
+            {
+                error.WriteLine("qrecipe: VAE " + e.Message);
+                return null;
+            }
+            var problem = decoder.Config.LatentChannels != model.InChannels
+                ? $"decodes {decoder.Config.LatentChannels}-channel latents, but {model.Name} samples {model.InChannels} channels"
+                : decoder.Config.OutChannels != 3 ? $"makes {decoder.Config.OutChannels}-channel images, not RGB" : null;
+            if (problem is null)
+                return decoder;
+            error.WriteLine($"qrecipe: VAE {path} {problem}");
+            decoder.Dispose();
+            return null;
+        }
+
+        private static void WriteOutputs(RunResult result, string folder, string source, DecodedImages? images)
         {
             var m = result.Plan.Model;
             var n = result.Labels.Length;
             NpyFile.WriteSingles(Path.Combine(folder, "latents.npy"), result.Latents, n, m.InChannels, m.LatentSize, m.LatentSize);
             if (result.FloatLatents is { } reference)
                 NpyFile.WriteSingles(Path.Combine(folder, "latents_fp.npy"), reference, n, m.InChannels, m.LatentSize, m.LatentSize);
-            var zoom = Math.Max(1, 128 / m.LatentSize);
-            var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
-            RecipeFiles.WriteAtomically(Path.Combine(folder, "samples.png"), PngWriter.Encode(width, height, rgb));
-            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.json"), RunReport.Json(result, source));
-            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.md"), RunReport.Markdown(result, source));
+            if (images is null)
+            {
+                var zoom = Math.Max(1, 128 / m.LatentSize);
+                var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
+                RecipeFiles.WriteAtomically(Path.Combine(folder, "samples.png"), PngWriter.Encode(width, height, rgb));
+            }
+            else
+            {
+                WriteGrid(Path.Combine(folder, "samples.png"), images.Rgb, images);
+                if (images.FloatRgb is { } floatImages)
+                    WriteGrid(Path.Combine(folder, "samples_fp.png"), floatImages, images);
+            }
+            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.json"), RunReport.Json(result, source, images));
+            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.md"), RunReport.Markdown(result, source, images));
             if (result.ScDebug.Count > 0)
                 RecipeFiles.WriteAtomically(Path.Combine(folder, ScDebugCsv.FileName), ScDebugCsv.Format(result.ScDebug));
         }
 
-        private static void Summary(RunResult result, string folder, TextWriter output)
+        private static void WriteGrid(string path, byte[][] rgb, DecodedImages images)
+        {
+            var (width, height, grid) = ImageGrid.Compose(rgb, images.Width, images.Height);
+            RecipeFiles.WriteAtomically(path, PngWriter.Encode(width, height, grid));
+        }
+
+        private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images)
         {
             var t = result.Times;
             output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));
@@ -189,7 +236,10 @@ internal static class RunCommand
                 output.WriteLine(FormattableString.Invariant($"  final latents vs float: relative L2 error {error:0.0000e+0} (float run {t.FloatSampling.TotalSeconds:0.00} s)"));
             output.WriteLine(FormattableString.Invariant($"  plan: SC runs {result.Budget.ScFraction * 100:0.0}% of block MACs, {result.Budget.Savings * 100:0.0}% below full-length streams"));
             RunSummary.Write(result, output);
-            output.WriteLine($"  results in {folder}: samples.png, latents.npy{(result.FloatLatents is null ? string.Empty : ", latents_fp.npy")}, report.json, report.md, log.txt{(result.ScDebug.Count > 0 ? ", " + ScDebugCsv.FileName : string.Empty)}");
+            if (images is not null)
+                output.WriteLine(FormattableString.Invariant($"  VAE decoded {images.Rgb.Length} images of {images.Width}x{images.Height} in {images.DecodeTime.TotalSeconds:0.00} s")
+                    + (images.Psnr is { } psnr ? $"; PSNR vs float {DecodedImages.Db(psnr)}" : string.Empty));
+            output.WriteLine($"  results in {folder}: samples.png{(images?.FloatRgb is null ? string.Empty : ", samples_fp.png")}, latents.npy{(result.FloatLatents is null ? string.Empty : ", latents_fp.npy")}, report.json, report.md, log.txt{(result.ScDebug.Count > 0 ? ", " + ScDebugCsv.FileName : string.Empty)}");
         }
 
         private static string CheckpointName(ModelSpec model) =>

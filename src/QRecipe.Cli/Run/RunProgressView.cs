@@ -78,6 +78,7 @@ internal sealed class RunProgressView : IProgress<RunProgress>
         "quantize" => "quantizing weights",
         "sample" => "sampling",
         "float" => "float reference",
+        "decode" => "VAE decoding",
         _ => phase,
     };
 }

@@ -14,7 +14,7 @@ namespace QRecipe.Cli.Run;
 /// numbers.</summary>
 internal static class RunReport
 {
-    public static string Json(RunResult result, string recipePath)
+    public static string Json(RunResult result, string recipePath, DecodedImages? images = null)
     {
         var plan = result.Plan;
         var m = plan.Model;
@@ -126,12 +126,14 @@ internal static class RunReport
                     json.WriteNull("max_relative_l2");
                 json.WriteEndObject();
             }
+
+            images?.WriteJson(json);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    public static string Markdown(RunResult result, string recipePath)
+    public static string Markdown(RunResult result, string recipePath, DecodedImages? images = null)
     {
         var plan = result.Plan;
         var text = new StringBuilder();
@@ -189,6 +191,8 @@ internal static class RunReport
             Line($"");
             Line($"`{ScDebugCsv.FileName}`: {result.ScDebug.Count} (step, block, operator) records of SC against the float product of the same operands; the float product went downstream. Largest relative L2 error {worst.RelativeL2:0.000e+0} ({Operators.Name(worst.Operator)}, block {worst.Block}, step {worst.Step}).");
         }
+        if (images is not null)
+            text.Append(images.Markdown());
         return text.ToString();
     }
 

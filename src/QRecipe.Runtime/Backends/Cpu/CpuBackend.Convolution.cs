@@ -20,8 +20,8 @@ public sealed unsafe partial class CpuBackend
         int cout = weight.Shape[0], k = weight.Shape[2];
         var square = weight.Shape[3] == k && k % 2 == 1;
         ShapeMismatchException.ThrowUnless(square && weight.Shape[1] == cin, op, input.Shape, weight.Shape, "weight must be [Cout, Cin, k, k] with k odd and Cin the input's axis 1");
-        var expected = new TensorShape(n, cout, h, w);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, Cout, H, W]");
+        if (!Is(output, n, cout, h, w))
+            throw new ShapeMismatchException(op, new TensorShape(n, cout, h, w), output.Shape, "output must be [N, Cout, H, W]");
         CheckBias(op, bias, cout);
         if (input.Address == output.Address)
             throw new ArgumentException($"{op}: the output must not be the input");
@@ -41,8 +41,8 @@ public sealed unsafe partial class CpuBackend
         var channels = input.Shape[1];
         if (groups <= 0 || channels % groups != 0)
             throw new ArgumentException($"{op}: {channels} channels do not split into {groups} groups");
-        var affine = new TensorShape(channels);
-        ShapeMismatchException.ThrowUnless(weight.Shape.Equals(affine) && bias.Shape.Equals(affine), op, weight.Shape, bias.Shape, $"weight and bias must be [{channels}]");
+        if (weight.Rank != 1 || weight.Shape[0] != channels || bias.Rank != 1 || bias.Shape[0] != channels)
+            throw new ShapeMismatchException(op, weight.Shape, bias.Shape, $"weight and bias must be [{channels}]");
         var positions = (int)input.Shape.Product(2, input.Rank);
         Ops.GroupNorm.Normalize(input.Float32Pointer, weight.Float32Pointer, bias.Float32Pointer, output.Float32Pointer, input.Shape[0], channels, positions, groups, epsilon);
     }
@@ -53,8 +53,8 @@ public sealed unsafe partial class CpuBackend
         TensorChecks.Float32(op, input);
         TensorChecks.Float32(op, output);
         TensorChecks.Rank(op, input, 4);
-        var expected = new TensorShape(input.Shape[0], input.Shape[1], 2 * input.Shape[2], 2 * input.Shape[3]);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, C, 2H, 2W]");
+        if (!Is(output, input.Shape[0], input.Shape[1], 2 * input.Shape[2], 2 * input.Shape[3]))
+            throw new ShapeMismatchException(op, new TensorShape(input.Shape[0], input.Shape[1], 2 * input.Shape[2], 2 * input.Shape[3]), output.Shape, "output must be [N, C, 2H, 2W]");
         Upsampling.Nearest2x(input.Float32Pointer, output.Float32Pointer, (int)input.Shape.Product(0, 3), input.Shape[3]);
     }
 
@@ -66,10 +66,25 @@ public sealed unsafe partial class CpuBackend
         var r = input.Rank;
         if (r < 2)
             throw new ArgumentException($"{op}: input {input.Shape} needs at least two axes");
-        var expected = input.Shape.With(r - 2, input.Shape[r - 1]).With(r - 1, input.Shape[r - 2]);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be the input with its last two axes swapped");
+        if (output.Rank != r || !SameLeading(input, output, r - 2) || output.Shape[r - 2] != input.Shape[r - 1] || output.Shape[r - 1] != input.Shape[r - 2])
+            throw new ShapeMismatchException(op, input.Shape.With(r - 2, input.Shape[r - 1]).With(r - 1, input.Shape[r - 2]), output.Shape, "output must be the input with its last two axes swapped");
         if (input.Address == output.Address)
             throw new ArgumentException($"{op}: the output must not be the input");
         Transposition.LastTwo(input.Float32Pointer, output.Float32Pointer, (int)input.Shape.Product(0, r - 2), input.Shape[r - 2], input.Shape[r - 1]);
+    }
+
+    // Shape checks that allocate nothing unless they fail, so a warmed-up decode makes no garbage.
+    private static bool Is(Tensor tensor, int n, int c, int h, int w) =>
+        tensor.Rank == 4 && tensor.Shape[0] == n && tensor.Shape[1] == c && tensor.Shape[2] == h && tensor.Shape[3] == w;
+
+    private static bool SameLeading(Tensor first, Tensor second, int axes)
+    {
+        for (var axis = 0; axis < axes; axis++)
+        {
+            if (first.Shape[axis] != second.Shape[axis])
+                return false;
+        }
+
+        return true;
     }
 }

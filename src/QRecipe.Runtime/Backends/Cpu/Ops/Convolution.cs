@@ -33,23 +33,15 @@ internal static unsafe class Convolution
             var chunks = (int)Math.Max(1, ((long)depth * plane + LoweredBudget - 1) / LoweredBudget);
             // Whole multiples of 16 positions keep the GEMM's column tiles full.
             var chunk = Math.Min(plane, ((plane + chunks - 1) / chunks + 15) / 16 * 16);
-            using var lowered = Tensor.Empty((int)Math.Max(1, (long)depth * chunk));
-            var buffer = lowered.Float32Pointer;
-            for (var n = 0; n < images; n++)
+            // Rented straight from the pool, without a tensor handle, so a warmed-up call allocates nothing.
+            var block = NativeMemoryPool.Shared.Rent((nuint)Math.Max(1, (long)depth * chunk) * sizeof(float), out var capacity);
+            try
             {
-                var image = input + (nint)n * inChannels * plane;
-                var result = output + (nint)n * outChannels * plane;
-                for (var start = 0; start < plane; start += chunk)
-                {
-                    var length = Math.Min(chunk, plane - start);
-                    var lower = new LowerOperands
-                    {
-                        Image = image, Lowered = buffer, Height = height, Width = width, Kernel = kernel,
-                        Start = start, Length = length, Stride = chunk,
-                    };
-                    RangeParallel<LowerOperands>.For(depth, (long)depth * length, lower, &Lower);
-                    Multiply(weight, buffer, chunk, result + start, plane, outChannels, depth, length);
-                }
+                LowerAndMultiply(input, weight, output, (float*)block, images, inChannels, outChannels, height, width, kernel, chunk);
+            }
+            finally
+            {
+                NativeMemoryPool.Shared.Return(block, capacity);
             }
         }
 
@@ -57,6 +49,29 @@ internal static unsafe class Convolution
         {
             var add = new BiasOperands { Output = output, Bias = bias, Channels = outChannels, Plane = plane };
             RangeParallel<BiasOperands>.For(images * outChannels, (long)images * outChannels * plane, add, &AddBias);
+        }
+    }
+
+    /// <summary>Per image and chunk of positions: lower into <paramref name="buffer"/>, then one GEMM into the chunk's output columns.</summary>
+    private static void LowerAndMultiply(float* input, float* weight, float* output, float* buffer, int images, int inChannels, int outChannels, int height, int width, int kernel, int chunk)
+    {
+        var plane = height * width;
+        var depth = inChannels * kernel * kernel;
+        for (var n = 0; n < images; n++)
+        {
+            var image = input + (nint)n * inChannels * plane;
+            var result = output + (nint)n * outChannels * plane;
+            for (var start = 0; start < plane; start += chunk)
+            {
+                var length = Math.Min(chunk, plane - start);
+                var lower = new LowerOperands
+                {
+                    Image = image, Lowered = buffer, Height = height, Width = width, Kernel = kernel,
+                    Start = start, Length = length, Stride = chunk,
+                };
+                RangeParallel<LowerOperands>.For(depth, (long)depth * length, lower, &Lower);
+                Multiply(weight, buffer, chunk, result + start, plane, outChannels, depth, length);
+            }
         }
     }
 

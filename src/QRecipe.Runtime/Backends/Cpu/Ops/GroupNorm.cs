@@ -8,7 +8,8 @@ namespace QRecipe.Runtime.Backends.Cpu.Ops;
 /// GroupNorm over [N, C, P] (P positions): each (image, group) is one contiguous block of C/G·P values, normalised
 /// with its mean and biased variance, then scaled and shifted per channel. Blocks reach 260 000 values in a 256×256
 /// decode, so the sums are taken in float vectors over short runs and accumulated in double, and the variance is
-/// a second pass over the deviations (no cancellation).
+/// a second pass over the deviations (no cancellation). A run whose float sum overflows (|x| beyond ~1e19) is summed
+/// again in double, so huge activations are normalised rather than collapsing to the bias.
 /// </summary>
 internal static unsafe class GroupNorm
 {
@@ -83,10 +84,23 @@ internal static unsafe class GroupNorm
                 partial += squared ? v * v : v;
             }
 
-            total += partial;
+            // Float32 squares (or sums) overflow beyond |x| ~ 1e19; such a run is summed again in double.
+            total += float.IsFinite(partial) ? partial : SumInDouble(p, length, center, squared);
         }
 
         return squared ? total : total + (double)center * count;
+    }
+
+    private static double SumInDouble(float* x, int count, float center, bool squared)
+    {
+        double sum = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var v = (double)x[i] - center;
+            sum += squared ? v * v : v;
+        }
+
+        return sum;
     }
 
     private static void Affine(float* x, float* y, int count, float scale, float shift)

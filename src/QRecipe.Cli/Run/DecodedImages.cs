@@ -1,0 +1,88 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Tensors;
+using QRecipe.Runtime.Vae;
+
+namespace QRecipe.Cli.Run;
+
+/// <summary>The final latents of a run decoded by the VAE (<c>--vae</c>) into RGB bytes, those of the float run too
+/// under <c>--compare-fp</c>, and the PSNR of the recipe's images against the float run's (+∞ when identical).</summary>
+internal sealed record DecodedImages(string VaePath, int Width, int Height, byte[][] Rgb, byte[][]? FloatRgb, double? Psnr, double[]? SamplePsnr, TimeSpan DecodeTime)
+{
+    /// <summary>Decodes image by image, reporting phase "decode" after each and stopping between images when cancelled.</summary>
+    public static DecodedImages Decode(VaeDecoder decoder, string vaePath, RunResult result, IProgress<RunProgress>? progress, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var m = result.Plan.Model;
+        int n = result.Labels.Length, size = m.LatentSize * decoder.Config.UpscaleFactor, latentValues = m.InChannels * m.LatentSize * m.LatentSize;
+        var total = result.FloatLatents is null ? n : 2 * n;
+        var done = 0;
+        using var image = Tensor.Empty(1, decoder.Config.OutChannels, size, size);
+        byte[][] ToBytes(float[] latents)
+        {
+            var rgb = new byte[n][];
+            for (var i = 0; i < n; i++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using (var latent = Tensor.From(latents.AsSpan(i * latentValues, latentValues), 1, m.InChannels, m.LatentSize, m.LatentSize))
+                    decoder.Decode(latent, image);
+                rgb[i] = new byte[3 * size * size];
+                VaeImages.ToRgb(image.AsSpan<float>(), size, size, rgb[i]);
+                progress?.Report(new RunProgress("decode", ++done, total));
+            }
+            return rgb;
+        }
+        var recipe = ToBytes(result.Latents);
+        var reference = result.FloatLatents is { } floats ? ToBytes(floats) : null;
+        double? psnr = reference is null ? null : VaeImages.Psnr(reference.SelectMany(b => b).ToArray(), recipe.SelectMany(b => b).ToArray());
+        var perSample = reference?.Select((r, i) => VaeImages.Psnr(r, recipe[i])).ToArray();
+        return new DecodedImages(vaePath, size, size, recipe, reference, psnr, perSample, clock.Elapsed);
+    }
+
+    /// <summary>The "vae" object of report.json; JSON has no infinity, so identical images give psnr null and identical true.</summary>
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteStartObject("vae");
+        json.WriteString("file", VaePath);
+        json.WriteNumber("width", Width);
+        json.WriteNumber("height", Height);
+        json.WriteNumber("decode_s", DecodeTime.TotalSeconds);
+        if (Psnr is { } psnr)
+        {
+            Number(json, "psnr_db_vs_fp", psnr);
+            json.WriteBoolean("identical_to_fp", double.IsPositiveInfinity(psnr));
+            json.WriteStartArray("psnr_db_vs_fp_per_sample");
+            foreach (var value in SamplePsnr!)
+                Number(json, null, value);
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter json, string? name, double value)
+    {
+        if (name is not null)
+            json.WritePropertyName(name);
+        if (double.IsFinite(value))
+            json.WriteNumberValue(value);
+        else
+            json.WriteNullValue();
+    }
+
+    /// <summary>The section of report.md.</summary>
+    public string Markdown()
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"\n## Decoded images\n\nVAE `{VaePath}`: {Rgb.Length} images of {Width}x{Height} in {DecodeTime.TotalSeconds:0.000} s (samples.png");
+        if (Psnr is not { } psnr)
+            return text + ").\n";
+        return text + string.Create(CultureInfo.InvariantCulture,
+            $"; samples_fp.png from the float run). PSNR against the float run's images: **{Db(psnr)}** (per sample: {string.Join(", ", SamplePsnr!.Select(Db))}).\n");
+    }
+
+    public static string Db(double psnr) => double.IsPositiveInfinity(psnr) ? "∞ (identical)" : psnr.ToString("0.00", CultureInfo.InvariantCulture) + " dB";
+}

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using QRecipe.Runtime.Checkpoints;
+
+namespace QRecipe.Runtime.Vae;
+
+/// <summary>
+/// Reads the decoder half of a diffusers AutoencoderKL state dict: drops the encoder (encoder.*, quant_conv.*),
+/// renames the attention projections older diffusers releases saved (query → to_q …), takes the architecture from
+/// the diffusers config.json beside the file or, without one, from the tensor shapes (32 GroupNorm groups and the
+/// 0.18215 latent scale, as in every Stable Diffusion VAE), and checks every key and shape against it.
+/// </summary>
+public static partial class VaeLayout
+{
+    private const string ConfigFile = "config.json";
+
+    [GeneratedRegex(@"^decoder\.up_blocks\.(\d+)\.resnets\.(\d+)\.")]
+    private static partial Regex UpResnetKey();
+
+    /// <summary>The decoder tensors under current diffusers names.</summary>
+    public static StateDict ToDecoder(string file, StateDict tensors)
+    {
+        var kept = new List<CheckpointEntry>();
+        foreach (var entry in tensors)
+        {
+            if (entry.Name.StartsWith("encoder.", StringComparison.Ordinal) || entry.Name.StartsWith("quant_conv.", StringComparison.Ordinal))
+                continue;
+            kept.Add(Renamed(entry) is { } name ? entry.WithName(name) : entry);
+        }
+        return new StateDict(file, kept);
+    }
+
+    private static string? Renamed(CheckpointEntry entry)
+    {
+        if (!entry.Name.StartsWith(VaeKeys.Attention, StringComparison.Ordinal))
+            return null;
+        var rest = entry.Name[VaeKeys.Attention.Length..];
+        var dot = rest.LastIndexOf('.');
+        var index = dot < 0 ? -1 : Array.IndexOf(VaeKeys.DeprecatedAttentionProjections, rest[..dot]);
+        return index < 0 ? null : VaeKeys.Attention + VaeKeys.AttentionProjections[index] + rest[dot..];
+    }
+
+    /// <summary>The architecture: config.json beside <paramref name="file"/> when it describes an AutoencoderKL,
+    /// otherwise read off the shapes of <paramref name="decoder"/>.</summary>
+    public static VaeConfig Configuration(string file, StateDict decoder)
+    {
+        var inferred = Infer(file, decoder);
+        var json = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", ConfigFile);
+        var config = File.Exists(json) ? FromDiffusersConfig(json, inferred) : inferred;
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var hint = File.Exists(json) ? string.Empty : $" (without a {ConfigFile} beside the file, {config.NormGroups} GroupNorm groups are assumed)";
+            throw new CheckpointException(file, e.Message + hint);
+        }
+        return config;
+    }
+
+    private static VaeConfig Infer(string file, StateDict decoder)
+    {
+        int[] Shape(string name) => decoder.TryGetValue(name, out var entry) ? entry.Shape.ToArray()
+            : throw new CheckpointException(file, $"not an AutoencoderKL decoder in the diffusers layout: there is no '{name}'{LayoutHint(decoder)}");
+
+        var latent = Shape(VaeKeys.ConvIn + ".weight") is [_, var l, ..] ? l : 0;
+        var resnets = decoder.Select(e => UpResnetKey().Match(e.Name)).Where(m => m.Success)
+            .Select(m => (Block: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Index: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+        if (resnets.Count == 0)
+            throw new CheckpointException(file, $"not an AutoencoderKL decoder in the diffusers layout: there are no 'decoder.up_blocks.N.resnets.M' keys{LayoutHint(decoder)}");
+        var levels = resnets.Max(r => r.Block) + 1;
+        var perBlock = resnets.Where(r => r.Block == 0).Max(r => r.Index) + 1;
+        var channels = new int[levels];
+        for (var level = 0; level < levels; level++)
+            channels[level] = Shape(VaeKeys.UpResnet(levels - 1 - level, 0) + "conv1.weight")[0];
+        var outputs = Shape(VaeKeys.ConvOut + ".weight")[0];
+        return new VaeConfig(latent, channels, perBlock - 1, VaeConfig.SdVae.NormGroups, outputs, VaeConfig.SdVae.ScalingFactor);
+    }
+
+    private static string LayoutHint(StateDict tensors) =>
+        tensors.Any(t => t.Name.StartsWith("decoder.mid.", StringComparison.Ordinal) || t.Name.StartsWith("first_stage_model.", StringComparison.Ordinal))
+            ? " (this looks like the original CompVis/LDM layout; convert it to diffusers' AutoencoderKL)"
+            : string.Empty;
+
+    /// <summary>The fields of a diffusers AutoencoderKL config.json; fields it lacks keep the inferred values, and a
+    /// config.json of another class is ignored.</summary>
+    private static VaeConfig FromDiffusersConfig(string path, VaeConfig inferred)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("_class_name", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != "AutoencoderKL")
+                return inferred;
+            int Int(string name, int fallback) => root.TryGetProperty(name, out var v) ? v.GetInt32() : fallback;
+            var channels = root.TryGetProperty("block_out_channels", out var list)
+                ? list.EnumerateArray().Select(v => v.GetInt32()).ToArray()
+                : inferred.BlockOutChannels;
+            var scale = root.TryGetProperty("scaling_factor", out var s) ? s.GetSingle() : inferred.ScalingFactor;
+            return new VaeConfig(Int("latent_channels", inferred.LatentChannels), channels, Int("layers_per_block", inferred.LayersPerBlock),
+                Int("norm_num_groups", inferred.NormGroups), Int("out_channels", inferred.OutChannels), scale);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new CheckpointException(path, $"not a readable diffusers config: {e.Message}");
+        }
+    }
+
+    /// <summary>Every missing key, unexpected key and wrong shape of a decoder state dict.</summary>
+    public static ValidationReport Validate(StateDict decoder, VaeConfig config)
+    {
+        var expected = VaeKeys.Expected(config);
+        var names = new HashSet<string>(expected.Select(e => e.Name), StringComparer.Ordinal);
+        var missing = new List<(string, int[])>();
+        var mismatches = new List<ShapeMismatch>();
+        foreach (var (name, shape) in expected)
+        {
+            if (!decoder.TryGetValue(name, out var entry))
+                missing.Add((name, shape));
+            else if (!CheckpointEntry.SameShape(entry.Shape, shape))
+                mismatches.Add(new ShapeMismatch(name, shape, entry.Shape.ToArray()));
+        }
+        var unexpected = decoder.Where(t => !names.Contains(t.Name)).Select(t => (t.Name, t.Shape.ToArray())).ToList();
+        return new ValidationReport(missing, unexpected, mismatches);
+    }
+
+    /// <summary>One line: the count of each kind of problem and its first few keys.</summary>
+    public static string Summary(ValidationReport report)
+    {
+        static string Few<T>(IReadOnlyList<T> items, Func<T, string> text) =>
+            string.Join(", ", items.Take(3).Select(text)) + (items.Count > 3 ? $", … {items.Count - 3} more" : string.Empty);
+        var parts = new List<string>();
+        if (report.Missing.Count > 0)
+            parts.Add($"{report.Missing.Count} missing ({Few(report.Missing, m => $"{m.Name} {CheckpointEntry.FormatShape(m.Shape)}")})");
+        if (report.Unexpected.Count > 0)
+            parts.Add($"{report.Unexpected.Count} unexpected ({Few(report.Unexpected, u => $"{u.Name} {CheckpointEntry.FormatShape(u.Shape)}")})");
+        if (report.Mismatches.Count > 0)
+            parts.Add($"{report.Mismatches.Count} of the wrong shape ({Few(report.Mismatches, m => $"{m.Name}: expected {CheckpointEntry.FormatShape(m.Expected)}, found {CheckpointEntry.FormatShape(m.Found)}")})");
+        return string.Join("; ", parts);
+    }
+}
