@@ -6,7 +6,7 @@ namespace QRecipe.Benchmarks;
 
 /// <summary>Entry point: every benchmark class in this assembly, selected with BenchmarkDotNet's --filter;
 /// "peer-sgemm [seconds]", "peer-elementwise [seconds]" and "peer-fma" print the plain-text lines that
-/// bench/run-sgemm-comparison.sh reads.</summary>
+/// bench/run-sgemm-comparison.sh reads, "peer-dit [model[,model]] [seconds]" those of bench/run-dit-comparison.sh.</summary>
 public static class Program
 {
     public static void Main(string[] args)
@@ -20,6 +20,10 @@ public static class Program
                 break;
             case "peer-elementwise":
                 ElementwisePeerHarness.Run(Seconds());
+                break;
+            case "peer-dit":
+                DitPeerHarness.Run(args.Length > 1 ? args[1].Split(',') : ["dit-s/2"],
+                    args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 3.0);
                 break;
             case "peer-fma":
                 FmaPeakHarness.Run();

@@ -151,9 +151,8 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         if (setting.IsFloat)
             return input;
         var copy = Scratch(input.Shape, operand);
-        _backend.Copy(input, copy);
         var range = setting.Static ? _statistics?.Range(layer, operand) : null;
-        ActivationQuantizer.FakeQuantize(copy.AsSpan<float>(), rows, cols, setting, range, $"{layer} step {Step}");
+        ActivationQuantizer.FakeQuantize(input.AsSpan<float>(), copy.AsSpan<float>(), rows, cols, setting, range, $"{layer} step {Step}");
         return copy;
     }
 

@@ -10,20 +10,27 @@ namespace QRecipe.Runtime.Quantization;
 public static class ActivationQuantizer
 {
     /// <summary>Fake-quantizes x in place. <paramref name="layer"/> names layer and step in errors.</summary>
-    public static void FakeQuantize(Span<float> x, int rows, int cols, ActivationQuant setting, StaticRange? range, string layer)
+    public static void FakeQuantize(Span<float> x, int rows, int cols, ActivationQuant setting, StaticRange? range, string layer) =>
+        FakeQuantize(x, x, rows, cols, setting, range, layer);
+
+    /// <summary>destination = fake-quantized x (one pass over both, instead of a copy and an in-place pass; the two
+    /// may be the same memory).</summary>
+    public static void FakeQuantize(ReadOnlySpan<float> x, Span<float> destination, int rows, int cols, ActivationQuant setting, StaticRange? range,
+        string layer)
     {
         var groupLength = Validate(x.Length, rows, cols, setting, range, layer);
+        if (destination.Length != x.Length)
+            throw new QuantizationException(layer, $"destination of {destination.Length} values for {x.Length} activations");
         if (setting.Static)
         {
             if (!UniformKernels.MinMax(x, out _, out _)) QuantGuard.Finite(layer, "activation", x, cols);
-            UniformKernels.FakeQuantize(x, x, range!.Grid(setting.Bits, layer));
+            UniformKernels.FakeQuantize(x, destination, range!.Grid(setting.Bits, layer));
             return;
         }
-        for (var start = 0; start < x.Length; start += groupLength)
-        {
-            var group = x.Slice(start, groupLength);
-            UniformKernels.FakeQuantize(group, group, DynamicGrid(group, setting, layer, start, cols));
-        }
+        // Groups are independent, so they run on the CPU workers; a group holding a non-finite value is not written,
+        // so in place the first one in row-major order is still there to be reported.
+        if (!ParallelFakeQuant.Run(x, destination, groupLength, setting.Bits, setting.Symmetric))
+            QuantGuard.Finite(layer, "activation", x, cols);
     }
 
     /// <summary>The integer form (codes and per-group grids) of x.</summary>

@@ -11,11 +11,16 @@ public sealed record AlphaSearchResult(double Alpha, float[] Scales, double[] Al
 /// channel maxima and the quantized weight Q (ε = 1e-4), and the loss Σ_steps mean((X·Wᵀ − AQ(X/s_α)·(Q·diag s_α)ᵀ)²)
 /// over the calibration inputs given (DiTAS passes the first 50 steps); with low-rank factors the candidate adds
 /// (AQ(X/s_α)·(R·diag s_α)ᵀ)·Lᵀ. The bias cancels in the difference and is left out. The smallest loss wins; ties
-/// keep the smaller α. AQ is the plan's activation quantizer.</summary>
+/// keep the smaller α. AQ is the plan's activation quantizer.
+/// With <c>requantize</c> the candidate weight is instead what a runtime that quantizes the smoothed weight executes:
+/// quant(W·diag s_α − L·R·diag s_α) + L·R·diag s_α (without factors quant(W·diag s_α)). DiTAS's Q·diag(s) stays
+/// on DiTAS's column-wise grid (§D.3), but not on a per-row or per-group grid, so such a runtime must quantize the
+/// smoothed weight, and scoring Q·diag(s) would then score a weight that never runs.</summary>
 public static class DitasAlphaSearch
 {
     public static AlphaSearchResult Search(IReadOnlyList<float[]> stepInputs, float[] weight, float[] quantizedWeight,
-        int outFeatures, int inFeatures, ReadOnlySpan<float> activationMax, ActivationQuant activation, AlphaSearch grid, string layer, LowRankFactors? lowRank = null)
+        int outFeatures, int inFeatures, ReadOnlySpan<float> activationMax, ActivationQuant activation, AlphaSearch grid, string layer, LowRankFactors? lowRank = null,
+        WeightQuant? requantize = null)
     {
         if (stepInputs.Count == 0) throw new QuantizationException(layer, "alpha search requested but calibration produced no inputs");
         QuantGuard.Shape(layer, weight.Length, outFeatures, inFeatures);
@@ -34,13 +39,20 @@ public static class DitasAlphaSearch
         for (var k = 0; k < alphas.Length; k++)
         {
             var s = SmoothingScales.Compute(activationMax, quantizedWeight, outFeatures, inFeatures, alphas[k], SmoothingScales.DitasEpsilon, layer);
-            var smoothed = (float[])quantizedWeight.Clone();
-            SmoothFolding.ScaleColumns(smoothed, outFeatures, inFeatures, s);
-            float[]? right = null;
-            if (lowRank is not null)
+            float[] smoothed;
+            if (requantize is { } setting)
+                smoothed = Requantized(weight, outFeatures, inFeatures, s, setting, lowRank, layer);
+            else
             {
-                right = (float[])lowRank.Right.Clone();
-                SmoothFolding.ScaleColumns(right, lowRank.Rank, inFeatures, s);
+                smoothed = (float[])quantizedWeight.Clone();
+                SmoothFolding.ScaleColumns(smoothed, outFeatures, inFeatures, s);
+            }
+            var factors = requantize is null ? lowRank : null; // requantized candidates already hold L·R·diag(s)
+            float[]? right = null;
+            if (factors is not null)
+            {
+                right = (float[])factors.Right.Clone();
+                SmoothFolding.ScaleColumns(right, factors.Rank, inFeatures, s);
             }
             for (var t = 0; t < stepInputs.Count; t++)
             {
@@ -49,10 +61,10 @@ public static class DitasAlphaSearch
                 SmoothFolding.DivideColumns(x, rows, inFeatures, s);
                 if (!activation.IsFloat) ActivationQuantizer.FakeQuantize(x, rows, inFeatures, activation, null, $"{layer} step input {t}");
                 var y = DenseMath.MultiplyTransposed(x, rows, smoothed, outFeatures, inFeatures);
-                if (lowRank is not null)
+                if (factors is not null)
                 {
-                    var inner = DenseMath.MultiplyTransposed(x, rows, right!, lowRank.Rank, inFeatures);
-                    var correction = DenseMath.MultiplyTransposed(inner, rows, lowRank.Left, outFeatures, lowRank.Rank);
+                    var inner = DenseMath.MultiplyTransposed(x, rows, right!, factors.Rank, inFeatures);
+                    var correction = DenseMath.MultiplyTransposed(inner, rows, factors.Left, outFeatures, factors.Rank);
                     for (var i = 0; i < y.Length; i++) y[i] += correction[i];
                 }
                 losses[k] += MeanSquaredDifference(references[t], y);
@@ -64,6 +76,21 @@ public static class DitasAlphaSearch
             }
         }
         return new AlphaSearchResult(alphas[best], bestScales!, alphas, losses);
+    }
+
+    private static float[] Requantized(float[] weight, int outFeatures, int inFeatures, float[] s, WeightQuant setting, LowRankFactors? lowRank, string layer)
+    {
+        var target = (float[])weight.Clone();
+        SmoothFolding.ScaleColumns(target, outFeatures, inFeatures, s);
+        if (lowRank is null)
+            return WeightQuantizer.Quantize(target, outFeatures, inFeatures, setting, null, layer).Dequantized;
+        var right = (float[])lowRank.Right.Clone();
+        SmoothFolding.ScaleColumns(right, lowRank.Rank, inFeatures, s);
+        var correction = TruncatedSvd.Product(lowRank.Left, right, outFeatures, inFeatures, lowRank.Rank);
+        for (var i = 0; i < target.Length; i++) target[i] -= correction[i];
+        var candidate = WeightQuantizer.Quantize(target, outFeatures, inFeatures, setting, null, layer).Dequantized;
+        for (var i = 0; i < candidate.Length; i++) candidate[i] += correction[i];
+        return candidate;
     }
 
     /// <summary>From, From + Step, … up to To (inclusive, with 1e-9 slack for the decimal steps).</summary>

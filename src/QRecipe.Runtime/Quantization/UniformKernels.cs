@@ -14,6 +14,8 @@ internal static class UniformKernels
     /// <summary>Minimum and maximum of <paramref name="values"/>; false when any value is NaN or infinite.</summary>
     public static bool MinMax(ReadOnlySpan<float> values, out float min, out float max)
     {
+        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<float>.Count)
+            return MinMax512(values, out min, out max);
         var i = 0;
         var vmin = new Vector<float>(float.PositiveInfinity);
         var vmax = new Vector<float>(float.NegativeInfinity);
@@ -38,6 +40,38 @@ internal static class UniformKernels
             max = MathF.Max(max, vmax[l]);
         }
         for (; i < values.Length; i++)
+        {
+            var x = values[i];
+            finite &= float.IsFinite(x);
+            min = MathF.Min(min, x);
+            max = MathF.Max(max, x);
+        }
+        return finite;
+    }
+
+    /// <summary><see cref="MinMax"/> with 16 lanes: half the iterations of the 8-lane loop on the short rows (64 to 256
+    /// values) that per-token attention operands are made of.</summary>
+    private static bool MinMax512(ReadOnlySpan<float> values, out float min, out float max)
+    {
+        var vs = MemoryMarshal.Cast<float, Vector512<float>>(values);
+        var vmin = Vector512.Create(float.PositiveInfinity);
+        var vmax = Vector512.Create(float.NegativeInfinity);
+        var poison = Vector512<float>.Zero; // x − x is 0 for finite x and NaN for NaN/±Inf
+        foreach (var v in vs)
+        {
+            vmin = Vector512.Min(vmin, v);
+            vmax = Vector512.Max(vmax, v);
+            poison += v - v;
+        }
+        var finite = Vector512.EqualsAll(poison, Vector512<float>.Zero);
+        min = float.PositiveInfinity;
+        max = float.NegativeInfinity;
+        for (var l = 0; l < Vector512<float>.Count; l++)
+        {
+            min = MathF.Min(min, vmin[l]);
+            max = MathF.Max(max, vmax[l]);
+        }
+        for (var i = vs.Length * Vector512<float>.Count; i < values.Length; i++)
         {
             var x = values[i];
             finite &= float.IsFinite(x);

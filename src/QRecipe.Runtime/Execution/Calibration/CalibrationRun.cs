@@ -6,6 +6,7 @@ using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Smoothing;
+using QRecipe.Runtime.Quantization;
 
 namespace QRecipe.Runtime.Execution.Calibration;
 
@@ -32,11 +33,29 @@ public sealed class CalibrationRun
     {
         _plan = plan;
         _spec = plan.Calibration ?? throw new InvalidOperationException($"{plan.Name} needs calibration statistics but has no calibrate statement");
+        Validate(plan, _spec);
         _weights = weights;
         _backend = backend;
         _progress = progress;
         _cancellation = cancellation;
         _total = passes * Batches * plan.Steps;
+    }
+
+    /// <summary>A plan built by hand (not by the compiler, which refuses these) could ask for a run that observes
+    /// nothing; every quantizer that needs statistics would then fail later, one layer at a time.</summary>
+    private static void Validate(RecipePlan plan, CalibrationSpec spec)
+    {
+        string? problem = null;
+        if (spec.Samples < 1)
+            problem = $"calibrate samples {spec.Samples}: at least 1 sample is needed";
+        else if (spec.Batch < 1)
+            problem = $"calibrate batch {spec.Batch}: at least 1 sample per batch is needed";
+        else if (spec.Steps.Count == 0)
+            problem = $"calibrate selects no step of the {plan.Steps}";
+        else if (spec.Steps.Any(s => s < 0 || s >= plan.Steps))
+            problem = $"calibrate selects step {spec.Steps.First(s => s < 0 || s >= plan.Steps)}, outside 0..{plan.Steps - 1}";
+        if (problem is not null)
+            throw new QuantizationException(plan.Name, $"{problem}; static ranges, GPTQ and smoothing would get no calibration data");
     }
 
     private int Batches => (_spec.Samples + _spec.Batch - 1) / _spec.Batch;

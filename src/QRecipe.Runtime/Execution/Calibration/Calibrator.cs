@@ -20,6 +20,7 @@ public static class Calibrator
         var needs = new CalibrationNeeds(plan);
         if (!needs.Any)
             return (null, SmoothedWeights.None());
+        FiniteWeights.Check(weights);
         var passes = needs.AnySmoothing && needs.AnyRangeOrHessian ? 2 : 1;
         var run = new CalibrationRun(plan, weights, backend, passes, progress, cancellation);
         var statistics = new CalibrationStatistics();

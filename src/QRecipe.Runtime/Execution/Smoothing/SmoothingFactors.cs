@@ -11,7 +11,8 @@ namespace QRecipe.Runtime.Execution.Smoothing;
 /// temporal aggregate (§D.5a), w from the quantized weight Q (after low-rank compensation when the recipe asks for
 /// it), ε = 1e-4, α fixed or searched. Q here is a proxy of the layer's weight setting at the first calibrated step:
 /// gptq is scored with rtn on the same grid, because the Hessian of the smoothed input exists only once s is chosen;
-/// static activations are scored with a dynamic per-tensor asymmetric quantizer of the same bits, for the same reason.
+/// static activations are scored with a dynamic quantizer of the same bits, for the same reason. The search scores
+/// each α on quant(W·diag s) (with low-rank factors, on the residual), the weight the run will execute.
 /// </summary>
 public static class SmoothingFactors
 {
@@ -42,6 +43,8 @@ public static class SmoothingFactors
             return SmoothingScales.Compute(activationMax, quantized, outFeatures, inFeatures, smoothing.Alpha, SmoothingScales.DitasEpsilon, name);
         var activation = cell.Activations.Static ? cell.Activations with { Static = false } : cell.Activations;
         var inputs = statistics.SearchInputs[name].Steps;
-        return DitasAlphaSearch.Search(inputs, weight, quantized, outFeatures, inFeatures, activationMax, activation, grid, name, factors).Scales;
+        // The runtime quantizes the smoothed weight (QuantizedWeights), so each α is scored on that weight.
+        return DitasAlphaSearch.Search(inputs, weight, quantized, outFeatures, inFeatures, activationMax, activation, grid, name, factors,
+            proxy.IsFloat ? null : proxy).Scales;
     }
 }

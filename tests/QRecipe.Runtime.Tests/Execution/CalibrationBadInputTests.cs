@@ -1,0 +1,91 @@
+using System;
+using System.Linq;
+using QRecipe.Language;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Quantization;
+using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
+
+namespace QRecipe.Runtime.Tests.Execution;
+
+/// <summary>Bad input during calibration and quantized runs: an <see cref="QuantizationException"/> (an
+/// <see cref="ArgumentException"/>, which the CLI reports as a message) naming the layer, the step and the value.</summary>
+public sealed class CalibrationBadInputTests
+{
+    private static QuantizationException Fails(RecipePlan plan, Action<DitWeights>? corrupt = null)
+    {
+        using var weights = Weights(plan);
+        corrupt?.Invoke(weights);
+        var error = Assert.Throws<QuantizationException>(() => RecipeRunner.Run(plan, Settings(), weights, Backend));
+        Assert.IsAssignableFrom<ArgumentException>(error);
+        return error;
+    }
+
+    private static RecipePlan WithCalibration(RecipePlan plan, CalibrationSpec calibration) =>
+        new(plan.Name, plan.Description, plan.Model, plan.Sampler, calibration, plan.Palette, plan.Cells, plan.Smoothing);
+
+    [Fact]
+    public void A_group_size_that_does_not_divide_a_layer_names_the_layer()
+    {
+        Assert.Contains(RecipeCompiler.Compile($"recipe T\n{ModelLine}\nsampler ddim steps 4\nweights int4 group 24\n").Diagnostics, d => d.Id == "QR0401");
+        // A plan built by hand skips the compiler's check; the quantizer still refuses it.
+        var plan = Plan("weights int4 group 16");
+        var palette = plan.Palette.Select(s => s.Weights.Granularity == Granularity.Group ? s with { Weights = s.Weights with { GroupSize = 24 } } : s).ToArray();
+        var bad = new RecipePlan(plan.Name, plan.Description, plan.Model, plan.Sampler, plan.Calibration, new EquatableArray<OpSetting>(palette), plan.Cells, plan.Smoothing);
+        Assert.Equal("blocks.0.attn.qkv: group size 24 does not divide the 32 input columns", Fails(bad).Message);
+    }
+
+    [Theory]
+    [InlineData(0, 1, new[] { 0, 1 }, "calibrate samples 0: at least 1 sample is needed")]
+    [InlineData(2, 0, new[] { 0, 1 }, "calibrate batch 0: at least 1 sample per batch is needed")]
+    [InlineData(2, 1, new int[0], "calibrate selects no step of the 4")]
+    [InlineData(2, 1, new[] { 1, 4 }, "calibrate selects step 4, outside 0..3")]
+    public void Calibration_that_would_produce_no_data_is_refused(int samples, int batch, int[] steps, string expected)
+    {
+        foreach (var body in new[] { "weights int4 gptq", "activations int8 static", "smooth smoothquant alpha 0.5" })
+        {
+            var plan = WithCalibration(Plan($"{body}\ncalibrate samples 2"), new CalibrationSpec(samples, new EquatableArray<int>(steps), batch));
+            var error = Fails(plan);
+            Assert.Equal($"T: {expected}; static ranges, GPTQ and smoothing would get no calibration data", error.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    public void A_non_finite_weight_names_the_layer_and_position(float bad, string text)
+    {
+        void Corrupt(DitWeights w) => w.Blocks[1].Fc1.Weight.AsSpan<float>()[2 * 32 + 5] = bad;
+        Assert.Equal($"blocks.1.mlp.fc1: weight [2, 5] is {text}", Fails(Plan("weights int4\nactivations int8"), Corrupt).Message);
+        // Before calibration, so the error names the corrupt layer rather than the first layer its output reaches.
+        Assert.Equal($"blocks.1.mlp.fc1: weight [2, 5] is {text}", Fails(Plan("weights int4 gptq on qkv\ncalibrate samples 1"), Corrupt).Message);
+    }
+
+    [Fact]
+    public void A_non_finite_activation_names_the_layer_and_step()
+    {
+        // Finite parameters whose product overflows: fc1's channel 3 is float.MaxValue (GELU keeps it), fc2 multiplies
+        // it by 10, so block 0's output is infinite and block 1's qkv input (its LayerNorm) is NaN in every forward.
+        static void Corrupt(DitWeights w)
+        {
+            w.Blocks[0].Fc1.Bias.AsSpan<float>()[3] = float.MaxValue;
+            var fc2 = w.Blocks[0].Fc2.Weight.AsSpan<float>();
+            for (var i = 0; i < 32; i++)
+                fc2[i * 128 + 3] = 10f;
+        }
+        Assert.StartsWith("blocks.1.attn.qkv step 0: activation [0, 0] is NaN", Fails(Plan("weights int8\nactivations int8"), Corrupt).Message);
+        Assert.StartsWith("blocks.1.attn.qkv operand 0 step 0: calibration activation [0, 0] is NaN",
+            Fails(Plan("activations int8 static\ncalibrate samples 1"), Corrupt).Message);
+        // Observed only at step 2: by then the whole state is NaN and block 0's qkv is the first layer to see it.
+        Assert.StartsWith("blocks.0.attn.qkv step 2: calibration activation [0, 0] is NaN",
+            Fails(Plan("weights int8\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2"), Corrupt).Message);
+    }
+
+    [Fact]
+    public void A_non_finite_bias_is_refused_before_calibration()
+    {
+        static void Corrupt(DitWeights w) => w.Blocks[0].Fc1.Bias.AsSpan<float>()[3] = float.PositiveInfinity;
+        Assert.Equal("blocks.0.mlp.fc1: bias [0, 3] is Infinity", Fails(Plan("activations int8 static\ncalibrate samples 1"), Corrupt).Message);
+    }
+}
