@@ -31,9 +31,10 @@ public sealed class RecipePlan : IEquatable<RecipePlan>
             throw new ArgumentException($"expected {sampler.Steps * SlotsPerStep} cells, got {cells.Count}", nameof(cells));
         if (smoothing.Count != SlotsPerStep)
             throw new ArgumentException($"expected {SlotsPerStep} smoothing slots, got {smoothing.Count}", nameof(smoothing));
+        var paletteCount = (uint)palette.Count;
         for (var i = 0; i < cells.Count; i++)
         {
-            if ((uint)cells[i] >= (uint)palette.Count)
+            if ((uint)cells[i] >= paletteCount)
                 throw new ArgumentException($"cell refers to palette entry {cells[i]} of {palette.Count}", nameof(cells));
         }
     }

@@ -100,7 +100,7 @@ internal sealed class ClauseGrammar
     /// <summary>Clauses up to the end of the statement, after the given leading ones. Each position must hold a valid
     /// clause, so an error names every clause that could have stood there, plus the end of the line when the error is
     /// at the start of a clause.</summary>
-    public IResult<IReadOnlyList<ClauseSyntax>> List(IReadOnlyList<ClauseSyntax> leading, IInput input)
+    public IResult<IReadOnlyList<ClauseSyntax>> ClauseList(IReadOnlyList<ClauseSyntax> leading, IInput input)
     {
         var clauses = new List<ClauseSyntax>(leading.Count + 4);
         clauses.AddRange(leading);

@@ -55,7 +55,7 @@ internal static class StatementGrammar
             var first = head(word.Remainder);
             if (!first.WasSuccessful)
                 return Failure<StatementSyntax, IReadOnlyList<ClauseSyntax>>(first);
-            var all = clauses.List(first.Value, first.Remainder);
+            var all = clauses.ClauseList(first.Value, first.Remainder);
             return all.WasSuccessful
                 ? Result.Success(Build(kind, word.Value, all.Value, word.Value.Span.Start, all.Remainder), all.Remainder)
                 : Failure<StatementSyntax, IReadOnlyList<ClauseSyntax>>(all);
@@ -222,7 +222,7 @@ internal static class StatementGrammar
         var operators = SelectorGrammar.Operators(input);
         if (!operators.WasSuccessful)
             return Failure<StatementSyntax, OperatorsArgument>(operators);
-        var all = ScRuleClauses.List(new[] { Unnamed(operators.Value) }, operators.Remainder);
+        var all = ScRuleClauses.ClauseList(new[] { Unnamed(operators.Value) }, operators.Remainder);
         return all.WasSuccessful
             ? Result.Success(Build(StatementKind.ScRule, null, all.Value, operators.Value.Span.Start, all.Remainder), all.Remainder)
             : Failure<StatementSyntax, IReadOnlyList<ClauseSyntax>>(all);
