@@ -59,7 +59,11 @@ internal sealed class ClauseGrammar
     {
         if (_expected.Count == 0)
             _message = message;
-        _expected.AddRange(expected.Where(e => !_expected.Contains(e)));
+        foreach (var e in expected)
+        {
+            if (!_expected.Contains(e))
+                _expected.Add(e);
+        }
     }
 
     /// <summary>The clause at the input.</summary>

@@ -21,7 +21,7 @@ internal static class Lexemes
     public static bool IsHorizontalSpace(char c) => c is ' ' or '\t';
 
     /// <summary>Where a statement may end: end of line, <c>;</c>, a brace, a comment, or the end of the text.</summary>
-    public static bool IsStatementEnd(string text, int position) =>
+    private static bool IsStatementEnd(string text, int position) =>
         position >= text.Length
         || text[position] is '\n' or '\r' or ';' or '{' or '}'
         || text[position] == '/' && position + 1 < text.Length && text[position + 1] == '/';
