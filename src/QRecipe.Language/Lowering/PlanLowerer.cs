@@ -34,7 +34,23 @@ internal sealed class PlanLowerer
         _selected = new int[recipe.Rules.Count];
         _winning = new int[recipe.Rules.Count];
         (_streamSlotStart, _streamSlotCount, _streamSlotsPerStep) = LayOutStreamSlots();
-        _ruleSlots = recipe.Rules.Select(rule => Enumerable.Range(0, _slotsPerStep).Select(slot => InScope(rule.Scope, slot)).ToArray()).ToArray();
+        _ruleSlots = new bool[recipe.Rules.Count][];
+        for (var index = 0; index < recipe.Rules.Count; index++)
+            _ruleSlots[index] = SlotsOf(recipe.Rules[index].Scope);
+    }
+
+    /// <summary>The slots (block, operator) a scope covers; global operators belong to every block, so they are
+    /// covered when any block is.</summary>
+    private bool[] SlotsOf(Scope scope)
+    {
+        var anyBlock = Array.IndexOf(scope.Blocks, true) >= 0;
+        var slots = new bool[_slotsPerStep];
+        for (var slot = 0; slot < _slotsPerStep; slot++)
+        {
+            var block = BlockOf(slot);
+            slots[slot] = scope.Operators[(int)OperatorOf(slot)] && (block < 0 ? anyBlock : scope.Blocks[block]);
+        }
+        return slots;
     }
 
     /// <summary>The deciding rule of every slot of one step, per aspect (-1: none). Steps are lowered one at a time
@@ -48,6 +64,7 @@ internal sealed class PlanLowerer
             Activations = new int[slots];
             Mp = new int[slots];
             Streams = new int[streamSlots];
+            All = new[] { Weights, Activations, Mp, Streams };
         }
 
         public int[] Weights { get; }
@@ -58,7 +75,7 @@ internal sealed class PlanLowerer
 
         public int[] Streams { get; }
 
-        public IEnumerable<int[]> All => new[] { Weights, Activations, Mp, Streams };
+        public int[][] All { get; }
 
         public void Clear()
         {
@@ -69,14 +86,15 @@ internal sealed class PlanLowerer
             }
         }
 
-        public bool SameAs(StepOwners other) =>
-            Same(Weights, other.Weights) && Same(Activations, other.Activations) && Same(Mp, other.Mp) && Same(Streams, other.Streams);
-
-        private static bool Same(int[] a, int[] b)
+        /// <summary>Whether a slot of this step has the same deciding rules as a slot of the same operator (same
+        /// stream layout) in another step or block.</summary>
+        public bool SameOwners(int slot, StepOwners other, int otherSlot, int streamStart, int otherStreamStart, int streamCount)
         {
-            for (var i = 0; i < a.Length; i++)
+            if (Weights[slot] != other.Weights[otherSlot] || Activations[slot] != other.Activations[otherSlot] || Mp[slot] != other.Mp[otherSlot])
+                return false;
+            for (var i = 0; i < streamCount; i++)
             {
-                if (a[i] != b[i])
+                if (Streams[streamStart + i] != other.Streams[otherStreamStart + i])
                     return false;
             }
             return true;
@@ -111,13 +129,6 @@ internal sealed class PlanLowerer
 
     private int BlockOf(int slot) => slot < _model.Depth * Operators.PerBlockCount ? slot / Operators.PerBlockCount : -1;
 
-    /// <summary>Whether a slot (block, operator) lies in a scope; global operators belong to every block.</summary>
-    private bool InScope(Scope scope, int slot)
-    {
-        var block = BlockOf(slot);
-        return scope.Operators[(int)OperatorOf(slot)] && (block < 0 ? scope.Blocks.Contains(true) : scope.Blocks[block]);
-    }
-
     public (RecipePlan? Plan, IReadOnlyList<RuleReport> Reports) Lower()
     {
         var smoothing = ApplySmoothing();
@@ -126,39 +137,35 @@ internal sealed class PlanLowerer
         var previous = new StepOwners(_slotsPerStep, _streamSlotsPerStep);
         var palette = new Palette(this);
         var stepSelected = new int[_recipe.Rules.Count];
+        var stepWinning = new int[_recipe.Rules.Count];
         for (var step = 0; step < _recipe.Sampler.Steps; step++)
         {
             var offset = step * _slotsPerStep;
             // Most recipes change little from one step to the next. A step where the same rules apply as in the step
-            // before it has the same owners and cells; a step whose rules resolve to the same owners has the same cells.
+            // before it has the same owners, counts and cells; a step whose rules resolve to the same owners has the
+            // same cells.
             if (step > 0 && SameRulesApply(step - 1, step))
             {
-                foreach (var owners in previous.All)
-                    CountWinners(owners);
-                for (var i = 0; i < stepSelected.Length; i++)
-                    _selected[i] += stepSelected[i];
+                AddTo(_selected, stepSelected);
+                AddTo(_winning, stepWinning);
                 Array.Copy(cells, offset - _slotsPerStep, cells, offset, _slotsPerStep);
                 continue;
             }
             current.Clear();
             Array.Clear(stepSelected, 0, stepSelected.Length);
+            Array.Clear(stepWinning, 0, stepWinning.Length);
             for (var index = 0; index < _recipe.Rules.Count; index++)
             {
                 var rule = _recipe.Rules[index];
                 if (rule is not SmoothRule && rule.Scope.Steps[step])
                     Apply(index, rule, current, stepSelected);
             }
-            for (var i = 0; i < stepSelected.Length; i++)
-                _selected[i] += stepSelected[i];
             foreach (var owners in current.All)
-                CountWinners(owners);
-            if (step > 0 && current.SameAs(previous))
-                Array.Copy(cells, offset - _slotsPerStep, cells, offset, _slotsPerStep);
-            else
-            {
-                for (var slot = 0; slot < _slotsPerStep; slot++)
-                    cells[offset + slot] = palette.IndexOf(current, slot);
-            }
+                CountWinners(owners, stepWinning);
+            AddTo(_selected, stepSelected);
+            AddTo(_winning, stepWinning);
+            for (var slot = 0; slot < _slotsPerStep; slot++)
+                cells[offset + slot] = CellOf(current, previous, step, slot, cells, palette);
             (current, previous) = (previous, current);
         }
         var reports = Report();
@@ -169,6 +176,22 @@ internal sealed class PlanLowerer
         var plan = new RecipePlan(_recipe.Name, _recipe.Description, _model, _recipe.Sampler, _recipe.Calibration,
             new EquatableArray<OpSetting>(palette.Settings.ToArray()), new EquatableArray<int>(cells), new EquatableArray<SmoothSetting>(smoothing));
         return (plan, reports);
+    }
+
+    /// <summary>The palette index of a slot. A slot with the same deciding rules as the same operator in the block
+    /// before, or as itself in the step before, has the same setting: rules select runs of blocks and steps, so most
+    /// slots are settled by one comparison instead of a palette lookup.</summary>
+    private int CellOf(StepOwners current, StepOwners previous, int step, int slot, int[] cells, Palette palette)
+    {
+        var offset = step * _slotsPerStep;
+        var start = _streamSlotStart[slot];
+        var count = _streamSlotCount[slot];
+        var before = slot - Operators.PerBlockCount;
+        if (BlockOf(slot) > 0 && current.SameOwners(slot, current, before, start, _streamSlotStart[before], count))
+            return cells[offset + before];
+        if (step > 0 && current.SameOwners(slot, previous, slot, start, start, count))
+            return cells[offset - _slotsPerStep + slot];
+        return palette.IndexOf(current, slot);
     }
 
     private bool SameRulesApply(int a, int b)
@@ -184,7 +207,9 @@ internal sealed class PlanLowerer
     /// <summary>Smoothing is per (block, operator): the last smoothing rule over a slot decides it.</summary>
     private SmoothSetting[] ApplySmoothing()
     {
-        var owners = Enumerable.Repeat(-1, _slotsPerStep).ToArray();
+        var owners = new int[_slotsPerStep];
+        for (var slot = 0; slot < _slotsPerStep; slot++)
+            owners[slot] = -1;
         for (var index = 0; index < _recipe.Rules.Count; index++)
         {
             if (_recipe.Rules[index] is not SmoothRule)
@@ -198,17 +223,26 @@ internal sealed class PlanLowerer
                 }
             }
         }
-        CountWinners(owners);
-        return owners.Select(owner => owner < 0 ? SmoothSetting.None : ((SmoothRule)_recipe.Rules[owner]).Setting).ToArray();
+        CountWinners(owners, _winning);
+        var settings = new SmoothSetting[_slotsPerStep];
+        for (var slot = 0; slot < _slotsPerStep; slot++)
+            settings[slot] = owners[slot] < 0 ? SmoothSetting.None : ((SmoothRule)_recipe.Rules[owners[slot]]).Setting;
+        return settings;
     }
 
-    private void CountWinners(int[] owners)
+    private static void CountWinners(int[] owners, int[] winning)
     {
         foreach (var owner in owners)
         {
             if (owner >= 0)
-                _winning[owner]++;
+                winning[owner]++;
         }
+    }
+
+    private static void AddTo(int[] totals, int[] counts)
+    {
+        for (var i = 0; i < totals.Length; i++)
+            totals[i] += counts[i];
     }
 
     private void Apply(int index, BoundRule rule, StepOwners step, int[] selected)

@@ -31,10 +31,11 @@ public sealed class RecipePlan : IEquatable<RecipePlan>
             throw new ArgumentException($"expected {sampler.Steps * SlotsPerStep} cells, got {cells.Count}", nameof(cells));
         if (smoothing.Count != SlotsPerStep)
             throw new ArgumentException($"expected {SlotsPerStep} smoothing slots, got {smoothing.Count}", nameof(smoothing));
-        foreach (var index in cells)
+        var paletteCount = (uint)palette.Count;
+        for (var i = 0; i < cells.Count; i++)
         {
-            if ((uint)index >= (uint)palette.Count)
-                throw new ArgumentException($"cell refers to palette entry {index} of {palette.Count}", nameof(cells));
+            if ((uint)cells[i] >= paletteCount)
+                throw new ArgumentException($"cell refers to palette entry {cells[i]} of {palette.Count}", nameof(cells));
         }
     }
 

@@ -1,6 +1,5 @@
-using System.Collections.Generic;
+using System;
 using System.Globalization;
-using System.Linq;
 using System.Text;
 using QRecipe.Language.Text;
 using Sprache;
@@ -9,7 +8,9 @@ namespace QRecipe.Language.Syntax.Parsing;
 
 /// <summary>
 /// The tokens of the language as Sprache parsers. Statements are line-oriented, so every token skips spaces and
-/// tabs before it but never a newline. Failures carry the expected token names, which feed "did you mean".
+/// tabs before it but never a newline. Failures carry the expected token names, which feed "did you mean". The
+/// parsers work on offsets and allocate only the token, its remainder and the result: they run for every token of
+/// every recipe.
 /// </summary>
 internal static class Lexemes
 {
@@ -20,30 +21,40 @@ internal static class Lexemes
     public static bool IsHorizontalSpace(char c) => c is ' ' or '\t';
 
     /// <summary>Where a statement may end: end of line, <c>;</c>, a brace, a comment, or the end of the text.</summary>
-    public static bool IsStatementEnd(string text, int position) =>
+    private static bool IsStatementEnd(string text, int position) =>
         position >= text.Length
         || text[position] is '\n' or '\r' or ';' or '{' or '}'
         || text[position] == '/' && position + 1 < text.Length && text[position + 1] == '/';
 
-    public static TextInput SkipSpaces(IInput input)
+    /// <summary>Where the next token starts: the input's offset after spaces and tabs.</summary>
+    public static int TokenStart(IInput input)
     {
-        var text = (TextInput)input;
-        var position = text.Position;
-        while (position < text.Source.Length && IsHorizontalSpace(text.Source[position]))
+        var text = input.Source;
+        var position = input.Position;
+        while (position < text.Length && IsHorizontalSpace(text[position]))
             position++;
-        return position == text.Position ? text : new TextInput(text.Text, position);
+        return position;
     }
 
-    public static SourceSpan SpanOf(IInput start, IInput end) => ((TextInput)start).Text.Span(start.Position, end.Position);
+    /// <summary>Whether the statement ends at the input (after spaces); consumes nothing.</summary>
+    public static bool AtStatementEnd(IInput input) => IsStatementEnd(input.Source, TokenStart(input));
 
-    /// <summary>Where the next token starts (after spaces), consuming nothing: the start of a span.</summary>
-    public static readonly Parser<IInput> Here = input => Result.Success<IInput>(SkipSpaces(input), input);
+    public static TextInput InputAt(IInput input, int position) => new(((TextInput)input).Text, position);
 
-    /// <summary>The exact current position, consuming nothing: the end of a span.</summary>
-    public static readonly Parser<IInput> Mark = input => Result.Success(input, input);
+    public static SourceSpan SpanOf(IInput input, int start, int end) => ((TextInput)input).Text.Span(start, end);
 
-    /// <summary>The word at the input (after spaces). The result is kept on the input: a clause list tries many
-    /// alternatives at one position and each reads the same word first.</summary>
+    /// <summary>A failure of another parser, retyped so a sequence can pass it on unchanged.</summary>
+    public static IResult<T> Failure<T, TFrom>(IResult<TFrom> failure) =>
+        Result.Failure<T>(failure.Remainder, failure.Message, failure.Expectations);
+
+    private static readonly string[] AWord = { "a word" };
+    private static readonly string[] ANumber = { "a number" };
+    private static readonly string[] AString = { "a \"string\"" };
+    private static readonly string[] AClosingQuote = { "a closing '\"'" };
+    private static readonly string[] Dots = { "'..'" };
+
+    /// <summary>The word at the input (after spaces). The result is kept on the input: the parsers that may stand at
+    /// one position (an optional <c>except</c>, then the next clause) each read the same word first.</summary>
     public static readonly Parser<WordSyntax> Word = input =>
     {
         var text = (TextInput)input;
@@ -52,74 +63,45 @@ internal static class Lexemes
 
     private static IResult<WordSyntax> ReadWord(TextInput input)
     {
-        var start = SkipSpaces(input);
-        var text = start.Source;
-        var position = start.Position;
-        if (position >= text.Length || !IsWordStart(text[position]))
-            return Result.Failure<WordSyntax>(input, "expected a word", new[] { "a word" });
-        var end = position + 1;
+        var text = input.Source;
+        var start = TokenStart(input);
+        if (start >= text.Length || !IsWordStart(text[start]))
+            return Result.Failure<WordSyntax>(input, "expected a word", AWord);
+        var end = start + 1;
         while (end < text.Length && IsWordPart(text[end]))
             end++;
-        var after = new TextInput(start.Text, end);
-        return Result.Success(new WordSyntax(text.Substring(position, end - position), SpanOf(start, after)), after);
+        return Result.Success(new WordSyntax(text.Substring(start, end - start), SpanOf(input, start, end)), InputAt(input, end));
     }
 
     /// <summary>A specific keyword; fails naming it as expected, so the error lists the alternatives.</summary>
-    public static Parser<WordSyntax> Keyword(string keyword)
-    {
-        // Built once per parser, not per failure: failed alternatives are the common case in a clause list.
-        var message = $"expected '{keyword}'";
-        var expected = new[] { keyword };
-        return input =>
-        {
-            var word = Word(input);
-            if (word.WasSuccessful && word.Value.Text == keyword)
-                return word;
-            return Result.Failure<WordSyntax>(input, message, expected);
-        };
-    }
+    public static Parser<WordSyntax> Keyword(string keyword) => OneOf(keyword);
 
     /// <summary>Any one of the given keywords.</summary>
     public static Parser<WordSyntax> OneOf(params string[] keywords)
     {
-        var message = "expected one of " + string.Join(", ", keywords);
+        // Built once per parser, not per failure.
+        var message = keywords.Length == 1 ? $"expected '{keywords[0]}'" : "expected one of " + string.Join(", ", keywords);
         return input =>
         {
             var word = Word(input);
-            if (word.WasSuccessful && keywords.Contains(word.Value.Text))
+            if (word.WasSuccessful && Array.IndexOf(keywords, word.Value.Text) >= 0)
                 return word;
             return Result.Failure<WordSyntax>(input, message, keywords);
         };
     }
 
-    /// <summary>A word of the form <c>prefix</c> followed by digits, such as <c>int4</c>.</summary>
-    public static Parser<WordSyntax> PrefixedNumber(string prefix, string expectation)
-    {
-        var message = "expected " + expectation;
-        var expected = new[] { expectation };
-        return input =>
-        {
-            var word = Word(input);
-            if (word.WasSuccessful && word.Value.Text.Length > prefix.Length && word.Value.Text.StartsWith(prefix, System.StringComparison.Ordinal)
-                && word.Value.Text.Skip(prefix.Length).All(c => c is >= '0' and <= '9'))
-                return word;
-            return Result.Failure<WordSyntax>(input, message, expected);
-        };
-    }
-
     public static readonly Parser<NumberSyntax> Number = input =>
     {
-        var start = SkipSpaces(input);
-        var text = start.Source;
-        var position = start.Position;
-        var end = position;
+        var text = input.Source;
+        var start = TokenStart(input);
+        var end = start;
         if (end < text.Length && text[end] == '-')
             end++;
         var digitsStart = end;
         while (end < text.Length && text[end] is >= '0' and <= '9')
             end++;
         if (end == digitsStart)
-            return Result.Failure<NumberSyntax>(input, "expected a number", new[] { "a number" });
+            return Result.Failure<NumberSyntax>(input, "expected a number", ANumber);
         var isInteger = true;
         // A '.' starts a fraction only when a digit follows: "0..3" is a range, not 0. followed by .3
         if (end + 1 < text.Length && text[end] == '.' && text[end + 1] is >= '0' and <= '9')
@@ -129,26 +111,26 @@ internal static class Lexemes
             while (end < text.Length && text[end] is >= '0' and <= '9')
                 end++;
         }
-        var literal = text.Substring(position, end - position);
+        var literalEnd = end;
         var isPercent = end < text.Length && text[end] == '%';
         if (isPercent)
             end++;
         if (end < text.Length && IsWordStart(text[end]))
-            return Result.Failure<NumberSyntax>(input, "expected a number", new[] { "a number" });
+            return Result.Failure<NumberSyntax>(input, "expected a number", ANumber);
+        var written = text.Substring(start, end - start);
+        var literal = isPercent ? written.Substring(0, literalEnd - start) : written;
         var value = double.Parse(literal, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        var after = new TextInput(start.Text, end);
-        return Result.Success(new NumberSyntax(text.Substring(position, end - position), value, isInteger, isPercent, SpanOf(start, after)), after);
+        return Result.Success(new NumberSyntax(written, value, isInteger, isPercent, SpanOf(input, start, end)), InputAt(input, end));
     };
 
     public static readonly Parser<StringSyntax> String = input =>
     {
-        var start = SkipSpaces(input);
-        var text = start.Source;
-        var position = start.Position;
-        if (position >= text.Length || text[position] != '"')
-            return Result.Failure<StringSyntax>(input, "expected a string", new[] { "a \"string\"" });
+        var text = input.Source;
+        var start = TokenStart(input);
+        if (start >= text.Length || text[start] != '"')
+            return Result.Failure<StringSyntax>(input, "expected a string", AString);
         var value = new StringBuilder();
-        var end = position + 1;
+        var end = start + 1;
         while (end < text.Length && text[end] is not ('"' or '\n' or '\r'))
         {
             if (text[end] == '\\' && end + 1 < text.Length && text[end + 1] is '"' or '\\')
@@ -157,9 +139,8 @@ internal static class Lexemes
             end++;
         }
         if (end >= text.Length || text[end] != '"')
-            return Result.Failure<StringSyntax>(start, "unterminated string", new[] { "a closing '\"'" });
-        var after = new TextInput(start.Text, end + 1);
-        return Result.Success(new StringSyntax(value.ToString(), text.Substring(position, end + 1 - position), SpanOf(start, after)), after);
+            return Result.Failure<StringSyntax>(InputAt(input, start), "unterminated string", AClosingQuote);
+        return Result.Success(new StringSyntax(value.ToString(), text.Substring(start, end + 1 - start), SpanOf(input, start, end + 1)), InputAt(input, end + 1));
     };
 
     public static Parser<char> Symbol(char symbol)
@@ -168,34 +149,21 @@ internal static class Lexemes
         var expected = new[] { $"'{symbol}'" };
         return input =>
         {
-            var start = SkipSpaces(input);
-            if (!start.AtEnd && start.Current == symbol)
-                return Result.Success(symbol, start.Advance());
+            var start = TokenStart(input);
+            if (start < input.Source.Length && input.Source[start] == symbol)
+                return Result.Success(symbol, InputAt(input, start + 1));
             return Result.Failure<char>(input, message, expected);
         };
     }
 
-    public static readonly Parser<string> RangeDots = input =>
+    /// <summary>The <c>..</c> of a range; null where there is none (ranges are optional wherever they appear).</summary>
+    public static TextInput? RangeDots(IInput input)
     {
-        var start = SkipSpaces(input);
-        var text = start.Source;
-        if (start.Position + 1 < text.Length && text[start.Position] == '.' && text[start.Position + 1] == '.')
-            return Result.Success("..", new TextInput(start.Text, start.Position + 2));
-        return Result.Failure<string>(input, "expected '..'", new[] { "'..'" });
-    };
+        var start = TokenStart(input);
+        var text = input.Source;
+        return start + 1 < text.Length && text[start] == '.' && text[start + 1] == '.' ? InputAt(input, start + 2) : null;
+    }
 
-    /// <summary>Succeeds, consuming nothing, where a statement ends.</summary>
-    public static readonly Parser<IInput> StatementEnd = input =>
-    {
-        var start = SkipSpaces(input);
-        return IsStatementEnd(start.Source, start.Position)
-            ? Result.Success<IInput>(start, start)
-            : Result.Failure<IInput>(input, "expected the end of the statement", new[] { "end of line" });
-    };
-
-    /// <summary>Comma-separated items, at least one.</summary>
-    public static Parser<IReadOnlyList<T>> CommaList<T>(Parser<T> item) =>
-        from first in item
-        from rest in Symbol(',').Then(_ => item).XMany()
-        select (IReadOnlyList<T>)new[] { first }.Concat(rest).ToArray();
+    /// <summary>The failure of a range's <c>..</c>, for the one place a range is required.</summary>
+    public static IResult<T> ExpectedDots<T>(IInput input) => Result.Failure<T>(input, "expected '..'", Dots);
 }

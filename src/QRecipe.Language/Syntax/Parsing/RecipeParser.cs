@@ -100,7 +100,7 @@ public static class RecipeParser
                 return null;
             }
             var statement = result.Value;
-            position = Lexemes.SkipSpaces(result.Remainder).Position;
+            position = Lexemes.TokenStart(result.Remainder);
             var takesBody = statement.Kind is StatementKind.At or StatementKind.Sc;
             if (position < Text.Length && Text[position] == '{')
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Sprache;
@@ -6,9 +7,10 @@ using static QRecipe.Language.Syntax.Parsing.Lexemes;
 namespace QRecipe.Language.Syntax.Parsing;
 
 /// <summary>
-/// The grammar of each statement. A statement is a leading keyword and a list of clauses in any order, ending at the
-/// end of the line (or <c>;</c>, a comment, or the <c>{</c> of a body). Which clauses may repeat or combine is the
-/// binder's business; the grammar only knows each clause's shape, so its errors can list every clause allowed.
+/// The grammar of each statement. A statement is a leading keyword, a fixed head (a name, a method, operators) and a
+/// list of clauses in any order, ending at the end of the line (or <c>;</c>, a comment, or the <c>{</c> of a body).
+/// Which clauses may repeat or combine is the binder's business; the grammar only knows each clause's shape, so its
+/// errors can list every clause allowed.
 /// </summary>
 internal static class StatementGrammar
 {
@@ -23,116 +25,121 @@ internal static class StatementGrammar
 
     public static readonly string[] CustomModelParameters = { "depth", "hidden", "heads", "patch", "latent", "classes", "channels" };
 
-    private static Parser<ClauseSyntax> Flag(params string[] words) =>
-        from word in OneOf(words)
-        select new ClauseSyntax(word, System.Array.Empty<ArgumentSyntax>(), word.Span);
+    private static readonly Parser<IReadOnlyList<ClauseSyntax>> Nothing = input =>
+        Result.Success<IReadOnlyList<ClauseSyntax>>(Array.Empty<ClauseSyntax>(), input);
 
-    private static Parser<ClauseSyntax> With(string keyword, Parser<IEnumerable<ArgumentSyntax>> arguments) =>
-        from start in Here
-        from word in Keyword(keyword)
-        from args in arguments
-        from end in Mark
-        select new ClauseSyntax(word, args.ToArray(), SpanOf(start, end));
-
-    private static Parser<IEnumerable<ArgumentSyntax>> One(Parser<ArgumentSyntax> argument) => argument.Select(a => new[] { a });
-
-    private static readonly Parser<ArgumentSyntax> NumberArg = Number.Select(n => (ArgumentSyntax)new NumberArgument(n));
-
-    private static readonly Parser<ArgumentSyntax> SelectorArg = SelectorGrammar.Selector.Select(s => (ArgumentSyntax)new SelectorArgument(s));
-
-    private static readonly Parser<ArgumentSyntax> OperatorsArg = SelectorGrammar.Operators.Select(o => (ArgumentSyntax)o);
-
-    private static Parser<ArgumentSyntax> WordArg(params string[] words) => OneOf(words).Select(w => (ArgumentSyntax)new WordArgument(w));
-
-    private static Parser<ClauseSyntax> NumberClause(string keyword) => With(keyword, One(NumberArg));
-
-    private static Parser<ClauseSyntax> SelectorClause(string keyword) => With(keyword, One(SelectorArg));
-
-    private static readonly Parser<ClauseSyntax> OnClause = With("on", One(OperatorsArg));
-
-    private static Parser<ClauseSyntax> Unnamed(Parser<ArgumentSyntax> argument) =>
-        argument.Select(a => new ClauseSyntax(null, new[] { a }, a.Span));
-
-    private static Parser<ClauseSyntax> Choice(params Parser<ClauseSyntax>[] clauses) => clauses.Aggregate((a, b) => a.Or(b));
-
-    private static readonly Parser<ClauseSyntax> NoClause = input =>
-        Result.Failure<ClauseSyntax>(input, "no further clauses", System.Array.Empty<string>());
-
-    /// <summary>Clauses up to the end of the statement. Each position must hold a valid clause, so an error names every
-    /// clause that could have stood there, plus the end of the line.</summary>
-    private static Parser<IReadOnlyList<ClauseSyntax>> ClauseList(Parser<ClauseSyntax> clause) => input =>
+    /// <summary>A head of one word from a fixed set (<c>ddpm</c>).</summary>
+    private static Parser<IReadOnlyList<ClauseSyntax>> Method(params string[] words)
     {
-        var clauses = new List<ClauseSyntax>();
-        var current = input;
-        while (true)
+        var method = OneOf(words);
+        return input =>
         {
-            if (StatementEnd(current).WasSuccessful)
-                return Result.Success<IReadOnlyList<ClauseSyntax>>(clauses, current);
-            var next = clause(current);
-            if (!next.WasSuccessful)
-            {
-                var expectations = SkipSpaces(next.Remainder).Position == SkipSpaces(current).Position
-                    ? next.Expectations.Concat(new[] { "end of line" })
-                    : next.Expectations;
-                return Result.Failure<IReadOnlyList<ClauseSyntax>>(next.Remainder, next.Message, expectations);
-            }
-            clauses.Add(next.Value);
-            current = next.Remainder;
-        }
-    };
+            var word = method(input);
+            return word.WasSuccessful
+                ? Result.Success<IReadOnlyList<ClauseSyntax>>(new[] { new ClauseSyntax(word.Value, Array.Empty<ArgumentSyntax>(), word.Value.Span) }, word.Remainder)
+                : Failure<IReadOnlyList<ClauseSyntax>, WordSyntax>(word);
+        };
+    }
 
-    private static Parser<StatementSyntax> Statement(StatementKind kind, string keyword, Parser<IEnumerable<ClauseSyntax>> head, Parser<ClauseSyntax> clause) =>
-        from start in Here
-        from word in Keyword(keyword)
-        from first in head
-        from rest in ClauseList(clause)
-        from end in Mark
-        select Build(kind, word, first.Concat(rest).ToArray(), start, end);
+    /// <summary>A clause without keyword: its one argument.</summary>
+    private static ClauseSyntax Unnamed(ArgumentSyntax argument) => new(null, new[] { argument }, argument.Span);
 
-    private static StatementSyntax Build(StatementKind kind, WordSyntax? keyword, IReadOnlyList<ClauseSyntax> clauses, IInput start, IInput end)
+    private static Parser<StatementSyntax> Statement(StatementKind kind, string keyword, Parser<IReadOnlyList<ClauseSyntax>> head, ClauseGrammar clauses)
     {
-        var span = SpanOf(start, end);
+        var leading = Keyword(keyword);
+        return input =>
+        {
+            var word = leading(input);
+            if (!word.WasSuccessful)
+                return Failure<StatementSyntax, WordSyntax>(word);
+            var first = head(word.Remainder);
+            if (!first.WasSuccessful)
+                return Failure<StatementSyntax, IReadOnlyList<ClauseSyntax>>(first);
+            var all = clauses.ClauseList(first.Value, first.Remainder);
+            return all.WasSuccessful
+                ? Result.Success(Build(kind, word.Value, all.Value, word.Value.Span.Start, all.Remainder), all.Remainder)
+                : Failure<StatementSyntax, IReadOnlyList<ClauseSyntax>>(all);
+        };
+    }
+
+    private static StatementSyntax Build(StatementKind kind, WordSyntax? keyword, IReadOnlyList<ClauseSyntax> clauses, int start, IInput end)
+    {
+        var span = SpanOf(end, start, end.Position);
         return new StatementSyntax(kind, keyword, clauses, null, span, span);
     }
 
-    private static readonly Parser<IEnumerable<ClauseSyntax>> Nothing = input => Result.Success(Enumerable.Empty<ClauseSyntax>(), input);
-
+    /// <summary><c>recipe Name ["description"]</c>; no clauses follow.</summary>
     public static readonly Parser<StatementSyntax> Recipe = Statement(
         StatementKind.Recipe,
         "recipe",
-        from name in Unnamed(Word.Select(w => (ArgumentSyntax)new WordArgument(w)))
-        from description in Unnamed(String.Select(s => (ArgumentSyntax)new StringArgument(s))).Optional()
-        select new[] { name }.Concat(description.IsDefined ? new[] { description.Get() } : System.Array.Empty<ClauseSyntax>()),
-        NoClause);
+        input =>
+        {
+            var name = Word(input);
+            if (!name.WasSuccessful)
+                return Failure<IReadOnlyList<ClauseSyntax>, WordSyntax>(name);
+            var description = Lexemes.String(name.Remainder);
+            var nameClause = Unnamed(new WordArgument(name.Value));
+            return description.WasSuccessful
+                ? Result.Success<IReadOnlyList<ClauseSyntax>>(new[] { nameClause, Unnamed(new StringArgument(description.Value)) }, description.Remainder)
+                : Result.Success<IReadOnlyList<ClauseSyntax>>(new[] { nameClause }, name.Remainder);
+        },
+        new ClauseGrammar());
+
+    private static readonly ClauseGrammar CustomModelParameter = CustomModelParameters
+        .Aggregate(new ClauseGrammar(), (grammar, parameter) => grammar.With(parameter, ArgumentGrammar.Number));
+
+    private static readonly Parser<char> OpenBrace = Symbol('{');
+
+    private static readonly Parser<char> CloseBrace = Symbol('}');
+
+    private static readonly string[] CustomModelStarts = { "custom", "a word" };
+
+    /// <summary><c>custom { … }</c> or a model name. A <c>custom</c> whose body does not parse is taken as a name (the
+    /// binder reports the unknown model), as trying the body and then a name would.</summary>
+    private static readonly Parser<IReadOnlyList<ClauseSyntax>> ModelHead = input =>
+    {
+        var word = Word(input);
+        if (!word.WasSuccessful)
+            return Result.Failure<IReadOnlyList<ClauseSyntax>>(input, "expected 'custom'", CustomModelStarts);
+        if (word.Value.Text == "custom")
+        {
+            var body = CustomModelBody(word.Remainder);
+            if (body.WasSuccessful)
+            {
+                var clauses = new List<ClauseSyntax> { new(word.Value, Array.Empty<ArgumentSyntax>(), word.Value.Span) };
+                clauses.AddRange(body.Value);
+                return Result.Success<IReadOnlyList<ClauseSyntax>>(clauses, body.Remainder);
+            }
+        }
+        return Result.Success<IReadOnlyList<ClauseSyntax>>(new[] { Unnamed(new WordArgument(word.Value)) }, word.Remainder);
+    };
 
     /// <summary>The braces of <c>model custom { … }</c> may span lines; newlines and comments inside are spacing.</summary>
-    private static readonly Parser<IEnumerable<ClauseSyntax>> CustomModelBody = input =>
+    private static IResult<List<ClauseSyntax>> CustomModelBody(IInput input)
     {
         var clauses = new List<ClauseSyntax>();
-        var open = Symbol('{')(input);
+        var open = OpenBrace(input);
         if (!open.WasSuccessful)
-            return Result.Failure<IEnumerable<ClauseSyntax>>(open.Remainder, open.Message, open.Expectations);
+            return Failure<List<ClauseSyntax>, char>(open);
         var current = open.Remainder;
-        var parameter = Choice(CustomModelParameters.Select(NumberClause).ToArray());
         while (true)
         {
             current = SkipSpacing(current);
-            var close = Symbol('}')(current);
+            var close = CloseBrace(current);
             if (close.WasSuccessful)
-                return Result.Success<IEnumerable<ClauseSyntax>>(clauses, close.Remainder);
-            var next = parameter(current);
+                return Result.Success(clauses, close.Remainder);
+            var next = CustomModelParameter.Clause(current);
             if (!next.WasSuccessful)
-                return Result.Failure<IEnumerable<ClauseSyntax>>(next.Remainder, next.Message, next.Expectations.Concat(new[] { "'}'" }));
+                return Result.Failure<List<ClauseSyntax>>(next.Remainder, next.Message, next.Expectations.Concat(new[] { "'}'" }));
             clauses.Add(next.Value);
             current = next.Remainder;
         }
-    };
+    }
 
     private static IInput SkipSpacing(IInput input)
     {
-        var text = (TextInput)input;
-        var position = text.Position;
-        var source = text.Source;
+        var position = input.Position;
+        var source = input.Source;
         while (position < source.Length)
         {
             if (char.IsWhiteSpace(source[position]) || source[position] == ';')
@@ -145,105 +152,95 @@ internal static class StatementGrammar
             else
                 break;
         }
-        return new TextInput(text.Text, position);
+        return InputAt(input, position);
     }
 
     public static readonly Parser<StatementSyntax> Model = Statement(
-        StatementKind.Model,
-        "model",
-        (from custom in Flag("custom")
-         from body in CustomModelBody
-         select new[] { custom }.Concat(body))
-        .Or(Unnamed(Word.Select(w => (ArgumentSyntax)new WordArgument(w))).Select(c => new[] { c })),
-        NumberClause("image"));
+        StatementKind.Model, "model", ModelHead, new ClauseGrammar().With("image", ArgumentGrammar.Number));
 
     public static readonly Parser<StatementSyntax> Sampler = Statement(
         StatementKind.Sampler,
         "sampler",
-        Flag("ddpm", "ddim").Select(c => new[] { c }),
-        Choice(NumberClause("steps"), NumberClause("cfg"), NumberClause("seed"), NumberClause("eta")));
+        Method("ddpm", "ddim"),
+        new ClauseGrammar().With("steps", ArgumentGrammar.Number).With("cfg", ArgumentGrammar.Number)
+            .With("seed", ArgumentGrammar.Number).With("eta", ArgumentGrammar.Number));
 
     public static readonly Parser<StatementSyntax> Calibrate = Statement(
         StatementKind.Calibrate,
         "calibrate",
         Nothing,
-        Choice(NumberClause("samples"), SelectorClause("steps"), NumberClause("batch")));
+        new ClauseGrammar().With("samples", ArgumentGrammar.Number).With("steps", ArgumentGrammar.Selector).With("batch", ArgumentGrammar.Number));
 
-    private static readonly Parser<ClauseSyntax> QuantizerClause = Choice(
-        PrefixedNumber("int", "int2..int8").Select(w => new ClauseSyntax(w, System.Array.Empty<ArgumentSyntax>(), w.Span)),
-        Flag(QuantizerWords),
-        NumberClause("group"),
-        OnClause);
+    private static ClauseGrammar QuantizerClauses() => new ClauseGrammar()
+        .Numbered("int", "int2..int8")
+        .Flags(QuantizerWords)
+        .With("group", ArgumentGrammar.Number)
+        .With("on", ArgumentGrammar.Operators);
 
-    public static readonly Parser<StatementSyntax> Weights = Statement(StatementKind.Weights, "weights", Nothing, QuantizerClause);
+    public static readonly Parser<StatementSyntax> Weights = Statement(StatementKind.Weights, "weights", Nothing, QuantizerClauses());
 
-    public static readonly Parser<StatementSyntax> Activations = Statement(StatementKind.Activations, "activations", Nothing, QuantizerClause);
-
-    private static readonly Parser<IEnumerable<ArgumentSyntax>> AlphaArguments =
-        (from search in WordArg("search")
-         from start in Here
-         from lo in Number
-         from dots in RangeDots
-         from hi in Number
-         from end in Mark
-         from byWord in WordArg("by")
-         from step in NumberArg
-         select new[] { search, new IntervalArgument(lo, hi, SpanOf(start, end)), byWord, step })
-        .Or(One(NumberArg));
+    public static readonly Parser<StatementSyntax> Activations = Statement(StatementKind.Activations, "activations", Nothing, QuantizerClauses());
 
     public static readonly Parser<StatementSyntax> Smooth = Statement(
         StatementKind.Smooth,
         "smooth",
-        Flag("smoothquant", "ditas").Select(c => new[] { c }),
-        Choice(With("alpha", AlphaArguments), NumberClause("lowrank"), NumberClause("iterations"), OnClause));
-
-    private static readonly Parser<IEnumerable<ArgumentSyntax>> NoiseArguments =
-        (from word in WordArg("local", "global")
-         from value in NumberArg
-         select new[] { word, value }).Many().Select(pairs => pairs.SelectMany(p => p));
+        Method("smoothquant", "ditas"),
+        new ClauseGrammar().With("alpha", ArgumentGrammar.Alpha).With("lowrank", ArgumentGrammar.Number)
+            .With("iterations", ArgumentGrammar.Number).With("on", ArgumentGrammar.Operators));
 
     public static readonly Parser<StatementSyntax> Sc = Statement(
         StatementKind.Sc,
         "sc",
         Nothing,
-        Choice(
-            Flag("off", "halve", "debug"),
-            With("precision", One(NumberArg.Or(WordArg("auto")))),
-            With("kernel", One(WordArg("enable", "xnor", "and"))),
-            With("scramble", One(WordArg("bitrev", "counter", "off", "random"))),
-            NumberClause("seed"),
-            NumberClause("chunk"),
-            With("noise", NoiseArguments)));
+        new ClauseGrammar()
+            .Flags("off", "halve", "debug")
+            .With("precision", ArgumentGrammar.NumberOr("auto"))
+            .With("kernel", ArgumentGrammar.Word("enable", "xnor", "and"))
+            .With("scramble", ArgumentGrammar.Word("bitrev", "counter", "off", "random"))
+            .With("seed", ArgumentGrammar.Number)
+            .With("chunk", ArgumentGrammar.Number)
+            .With("noise", ArgumentGrammar.Noise));
 
     public static readonly Parser<StatementSyntax> At = Statement(
         StatementKind.At,
         "at",
         Nothing,
-        Choice(SelectorClause("blocks"), SelectorClause("steps"), OnClause));
+        new ClauseGrammar().With("blocks", ArgumentGrammar.Selector).With("steps", ArgumentGrammar.Selector).With("on", ArgumentGrammar.Operators));
 
-    private static readonly Parser<ClauseSyntax> RuleScope = Choice(SelectorClause("blocks"), SelectorClause("steps"), SelectorClause("heads"));
+    /// <summary>Where a rule applies inside an <c>sc</c> section.</summary>
+    private static ClauseGrammar RuleScope() => new ClauseGrammar()
+        .With("blocks", ArgumentGrammar.Selector).With("steps", ArgumentGrammar.Selector).With("heads", ArgumentGrammar.Selector);
 
-    private static readonly Parser<ClauseSyntax> Groups = With(
-        "groups",
-        from selector in SelectorArg
-        from of in WordArg("of")
-        from count in NumberArg
-        select new[] { selector, of, count });
+    private static readonly ClauseGrammar ScRuleClauses = RuleScope()
+        .With("groups", ArgumentGrammar.Groups)
+        .With("stream", ArgumentGrammar.Number)
+        .Flags("off");
 
-    public static readonly Parser<StatementSyntax> ScRule =
-        from start in Here
-        from ops in Unnamed(OperatorsArg)
-        from rest in ClauseList(Choice(RuleScope, Groups, NumberClause("stream"), Flag("off")))
-        from end in Mark
-        select Build(StatementKind.ScRule, null, new[] { ops }.Concat(rest).ToArray(), start, end);
+    /// <summary>An SC rule starts with its operators rather than a keyword.</summary>
+    public static readonly Parser<StatementSyntax> ScRule = input =>
+    {
+        var operators = SelectorGrammar.Operators(input);
+        if (!operators.WasSuccessful)
+            return Failure<StatementSyntax, OperatorsArgument>(operators);
+        var all = ScRuleClauses.ClauseList(new[] { Unnamed(operators.Value) }, operators.Remainder);
+        return all.WasSuccessful
+            ? Result.Success(Build(StatementKind.ScRule, null, all.Value, operators.Value.Span.Start, all.Remainder), all.Remainder)
+            : Failure<StatementSyntax, IReadOnlyList<ClauseSyntax>>(all);
+    };
 
-    private static Parser<ClauseSyntax> NumberListClause(string keyword) => With(keyword, NumberArg.AtLeastOnce());
+    private static readonly Parser<IReadOnlyList<ClauseSyntax>> MixedPrecisionHead = input =>
+    {
+        var operators = SelectorGrammar.Operators(input);
+        return operators.WasSuccessful
+            ? Result.Success<IReadOnlyList<ClauseSyntax>>(new[] { Unnamed(operators.Value) }, operators.Remainder)
+            : Failure<IReadOnlyList<ClauseSyntax>, OperatorsArgument>(operators);
+    };
 
     public static readonly Parser<StatementSyntax> MixedPrecision = Statement(
         StatementKind.MixedPrecision,
         "mp",
-        Unnamed(OperatorsArg).Select(c => new[] { c }),
-        Choice(RuleScope, NumberListClause("levels"), NumberListClause("fractions")));
+        MixedPrecisionHead,
+        RuleScope().With("levels", ArgumentGrammar.Numbers).With("fractions", ArgumentGrammar.Numbers));
 
     public static Parser<StatementSyntax>? ForKeyword(string keyword) => keyword switch
     {
