@@ -8,10 +8,11 @@ One model per process gives a clean peak; bench/run-dit-comparison.sh does that.
 import math
 import resource
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
+
+from torch_matmul import median_seconds
 
 MODELS = {"dit-s/2": (12, 384, 6), "dit-b/2": (12, 768, 12), "dit-l/2": (24, 1024, 16), "dit-xl/2": (28, 1152, 16)}
 BATCH, LATENT, PATCH, IN_CH, OUT_CH, CLASSES, FREQ = 2, 32, 2, 4, 8, 1000, 256
@@ -75,17 +76,6 @@ class Dit:
         out = lin(self.modulate(F.layer_norm(tokens, (d,), eps=1e-6), shift, scale), self.final)
         return out.reshape(n, g, g, PATCH, PATCH, OUT_CH).permute(0, 5, 1, 3, 2, 4).reshape(n, OUT_CH, LATENT, LATENT)
 
-
-def median_seconds(fn, budget):
-    fn()
-    samples = []
-    start = time.perf_counter()
-    while len(samples) < 3 or (time.perf_counter() - start < budget and len(samples) < 1000):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    samples.sort()
-    return samples[len(samples) // 2]
 
 
 def main():

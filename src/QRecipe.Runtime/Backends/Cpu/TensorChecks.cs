@@ -62,4 +62,45 @@ internal static class TensorChecks
             throw new ArgumentOutOfRangeException(nameof(axis), $"{operation}: axis {axis} is outside tensor {tensor.Shape}");
         return resolved;
     }
+
+    /// <summary>A row-wise operation: float32 input and output of the same shape.</summary>
+    public static void RowWise(string op, Tensor input, Tensor output)
+    {
+        Float32(op, input);
+        Float32(op, output);
+        SameShape(op, input, output);
+    }
+
+    /// <summary>An elementwise operation whose second operand equals the first's shape or its trailing axes.</summary>
+    public static void Broadcastable(string op, Tensor a, Tensor b, Tensor output)
+    {
+        RowWise(op, a, output);
+        Float32(op, b);
+        ShapeMismatchException.ThrowUnless(IsSuffix(a.Shape, b.Shape) && b.ElementCount > 0 || a.ElementCount == 0, op, a.Shape, b.Shape,
+            "the second shape must equal the first or its trailing axes");
+    }
+
+    /// <summary>x [N, T, D] conditioned by a per-sample [N, D] (adaLN modulation, gates); returns (N, T, D).</summary>
+    public static (int Samples, int Tokens, int Width) Conditioned(string op, Tensor x, Tensor perSample, Tensor output)
+    {
+        RowWise(op, x, output);
+        Float32(op, perSample);
+        ShapeMismatchException.ThrowUnless(x.Rank == 3 && perSample.Rank == 2 && x.Shape[0] == perSample.Shape[0] && x.Shape[2] == perSample.Shape[1],
+            op, x.Shape, perSample.Shape, "expected x [N, T, D] and a per-sample [N, D]");
+        return (x.Shape[0], x.Shape[1], x.Shape[2]);
+    }
+
+    /// <summary>Patchify: latent [N, C, H, W] with H and W divisible by p, output [N, H/p·W/p, C·p·p]; returns (N, C, H, W).</summary>
+    public static (int N, int C, int H, int W) Patchify(string op, Tensor latent, int patchSize, Tensor output)
+    {
+        Float32(op, latent);
+        Float32(op, output);
+        Rank(op, latent, 4);
+        int n = latent.Shape[0], c = latent.Shape[1], h = latent.Shape[2], w = latent.Shape[3];
+        if (patchSize <= 0 || h % patchSize != 0 || w % patchSize != 0)
+            throw new ArgumentException($"{op}: latent {latent.Shape} is not divisible into {patchSize}×{patchSize} patches");
+        var expected = new TensorShape(n, h / patchSize * (w / patchSize), c * patchSize * patchSize);
+        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, T, C·p·p]");
+        return (n, c, h, w);
+    }
 }

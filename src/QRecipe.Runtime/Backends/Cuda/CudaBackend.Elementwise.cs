@@ -8,50 +8,50 @@ public sealed partial class CudaBackend
 {
     public void Softmax(Tensor input, Tensor output)
     {
-        RowWise(nameof(Softmax), input, output);
+        TensorChecks.RowWise(nameof(Softmax), input, output);
         RowKernel("softmax_rows", input, output, new KernelArguments().Int(input.Shape.Last));
     }
 
     public void LayerNorm(Tensor input, Tensor output, float epsilon = 1e-6f)
     {
-        RowWise(nameof(LayerNorm), input, output);
+        TensorChecks.RowWise(nameof(LayerNorm), input, output);
         RowKernel("layernorm_rows", input, output, new KernelArguments().Int(input.Shape.Last).Float(epsilon));
     }
 
     public void Gelu(Tensor input, Tensor output)
     {
-        RowWise(nameof(Gelu), input, output);
+        TensorChecks.RowWise(nameof(Gelu), input, output);
         Map(Elementwise, "gelu_tanh", [input], output, new KernelArguments().Long(input.ElementCount));
     }
 
     public void Silu(Tensor input, Tensor output)
     {
-        RowWise(nameof(Silu), input, output);
+        TensorChecks.RowWise(nameof(Silu), input, output);
         Map(Elementwise, "silu", [input], output, new KernelArguments().Long(input.ElementCount));
     }
 
     public void Add(Tensor a, Tensor b, Tensor output)
     {
-        Broadcastable(nameof(Add), a, b, output);
+        TensorChecks.Broadcastable(nameof(Add), a, b, output);
         Map(Elementwise, "add_broadcast", [a, b], output, new KernelArguments().Long(a.ElementCount).Long(b.ElementCount));
     }
 
     public void Multiply(Tensor a, Tensor b, Tensor output)
     {
-        Broadcastable(nameof(Multiply), a, b, output);
+        TensorChecks.Broadcastable(nameof(Multiply), a, b, output);
         Map(Elementwise, "multiply_broadcast", [a, b], output, new KernelArguments().Long(a.ElementCount).Long(b.ElementCount));
     }
 
     public void Modulate(Tensor x, Tensor shift, Tensor scale, Tensor output)
     {
-        Conditioned(nameof(Modulate), x, shift, output);
+        TensorChecks.Conditioned(nameof(Modulate), x, shift, output);
         TensorChecks.SameShape(nameof(Modulate), shift, scale);
         Map(Elementwise, "modulate", [x, shift, scale], output, new KernelArguments().Int(x.Shape[1]).Int(x.Shape[2]).Long(x.ElementCount));
     }
 
     public void GatedResidual(Tensor x, Tensor gate, Tensor y, Tensor output)
     {
-        Conditioned(nameof(GatedResidual), x, gate, output);
+        TensorChecks.Conditioned(nameof(GatedResidual), x, gate, output);
         TensorChecks.SameShape(nameof(GatedResidual), x, y);
         Map(Elementwise, "gated_residual", [x, gate, y], output, new KernelArguments().Int(x.Shape[1]).Int(x.Shape[2]).Long(x.ElementCount));
     }
@@ -90,25 +90,6 @@ public sealed partial class CudaBackend
         Download(y, output);
     }
 
-    private static void RowWise(string op, Tensor input, Tensor output)
-    {
-        Float32(op, input, output);
-        TensorChecks.SameShape(op, input, output);
-    }
 
-    private static void Broadcastable(string op, Tensor a, Tensor b, Tensor output)
-    {
-        RowWise(op, a, output);
-        TensorChecks.Float32(op, b);
-        ShapeMismatchException.ThrowUnless(TensorChecks.IsSuffix(a.Shape, b.Shape) && b.ElementCount > 0 || a.ElementCount == 0, op, a.Shape, b.Shape,
-            "the second shape must equal the first or its trailing axes");
-    }
 
-    private static void Conditioned(string op, Tensor x, Tensor perSample, Tensor output)
-    {
-        RowWise(op, x, output);
-        TensorChecks.Float32(op, perSample);
-        ShapeMismatchException.ThrowUnless(x.Rank == 3 && perSample.Rank == 2 && x.Shape[0] == perSample.Shape[0] && x.Shape[2] == perSample.Shape[1],
-            op, x.Shape, perSample.Shape, "expected x [N, T, D] and a per-sample [N, D]");
-    }
 }

@@ -41,13 +41,7 @@ public sealed partial class CudaBackend
     public void Patchify(Tensor latent, int patchSize, Tensor output)
     {
         const string op = nameof(Patchify);
-        Float32(op, latent, output);
-        TensorChecks.Rank(op, latent, 4);
-        int n = latent.Shape[0], c = latent.Shape[1], h = latent.Shape[2], w = latent.Shape[3];
-        if (patchSize <= 0 || h % patchSize != 0 || w % patchSize != 0)
-            throw new ArgumentException($"{op}: latent {latent.Shape} is not divisible into {patchSize}×{patchSize} patches");
-        var expected = new TensorShape(n, h / patchSize * (w / patchSize), c * patchSize * patchSize);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, T, C·p·p]");
+        var (_, c, h, w) = TensorChecks.Patchify(op, latent, patchSize, output);
         Map(Layout, "patchify", [latent], output, new KernelArguments().Int(c).Int(h).Int(w).Int(patchSize).Long(output.ElementCount));
     }
 
