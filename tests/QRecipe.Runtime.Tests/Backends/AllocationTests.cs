@@ -8,8 +8,9 @@ namespace QRecipe.Runtime.Tests.Backends;
 /// <summary>
 /// A warmed-up SGEMM, batched attention product and row operation allocate no managed memory on any thread (the worker
 /// pool hands out reusable jobs; packing buffers are per-thread native memory). Measured on the calling thread and
-/// every worker (<see cref="CpuBackend.AllocatedManagedBytes"/>), so other tests running meanwhile do not count.
+/// every worker (<see cref="CpuBackend.AllocatedManagedBytes"/>); the workers are shared, so the test runs alone.
 /// </summary>
+[Collection(SharedWorkersCollection.Name)]
 public sealed class AllocationTests
 {
     [Fact]

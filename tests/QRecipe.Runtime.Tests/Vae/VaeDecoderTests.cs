@@ -11,6 +11,7 @@ namespace QRecipe.Runtime.Tests.Vae;
 /// images 20×24). Bound: relative L2 error 1e-5 for float32 (measured 5.5e-7: 29 convolutions of depth
 /// ≤ 288 and one attention, each a few ulp).
 /// </summary>
+[Collection(SharedWorkersCollection.Name)]
 public sealed class VaeDecoderTests
 {
     private static readonly CpuBackend Backend = CpuBackend.Instance;
