@@ -55,6 +55,19 @@ public class PhiloxTests
             Assert.Equal((float)rng.NextNormal(), filled[i]);
     }
 
+    [Theory]
+    [InlineData(0L, 4096)]
+    [InlineData(12345L, 1001)]
+    [InlineData(3L, 1)]
+    public void NormalsAtAreTheSameElementsOfTheFill(long first, int count)
+    {
+        var filled = new float[first + count];
+        PhiloxRandom.FillNormal(filled, seed: 77, stream: 9, mean: 0.5f, std: 2f);
+        var piece = new float[count];
+        PhiloxRandom.NormalsAt(77, 9, first, piece, 0.5f, 2f);
+        Assert.Equal(filled.AsSpan((int)first).ToArray(), piece);
+    }
+
     [Fact]
     public void NormalMomentsMatchStandardNormal()
     {
