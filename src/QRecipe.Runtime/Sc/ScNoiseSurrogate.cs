@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
 using QRecipe.Runtime.Backends.Cpu.Parallel;
@@ -22,11 +23,13 @@ public static class ScNoiseSurrogate
 
     /// <summary>max |x| of each row of x (rows × d). Computed once for a static weight, it serves both scalings: the
     /// per-tensor scale is its maximum.</summary>
-    public static float[] RowScales(ReadOnlySpan<float> x, int rows, int d)
+    public static unsafe float[] RowScales(ReadOnlySpan<float> x, int rows, int d)
     {
+        if (x.Length != (long)rows * d)
+            throw new ArgumentException($"operand has {x.Length} elements, expected {rows}×{d} = {(long)rows * d}", nameof(x));
         var result = new float[rows];
-        for (var r = 0; r < rows; r++)
-            result[r] = AbsMax(x.Slice(r * d, d));
+        fixed (float* px = x, pr = result)
+            RangeParallel<ScaleRows>.For(rows, (long)rows * d, new ScaleRows { X = px, Result = pr, D = d }, &RowScaleRows);
         return result;
     }
 
@@ -34,19 +37,20 @@ public static class ScNoiseSurrogate
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, int stream, NoiseModel noise,
         bool perRow, ScMode mode, ulong seed, ulong streamId = 0)
     {
-        ScInput.Validate(a, b, 1, n, m, d, default);
-        return stream <= 0 ? new float[n * m] : Noisy(a, n, b, RowScales(b, m, d), m, d, stream, noise, perRow, mode, seed, streamId);
+        CheckShapes(a, n, b, m, d);
+        return Noisy(a, n, b, RowScales(b, m, d), m, d, stream, noise, perRow, mode, seed, streamId);
     }
 
     /// <summary>As <see cref="Multiply(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, int, NoiseModel, bool, ScMode, ulong, ulong)"/>
-    /// with b's <see cref="RowScales"/> given, for a weight that stays fixed over many calls (the same result).</summary>
+    /// with b's <see cref="RowScales"/> given, for a weight that stays fixed over many calls (the same result). A finite
+    /// row scale stands for a finite row (the abs-max propagates NaN and ∞), so b itself is not scanned again.</summary>
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
         NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId = 0)
     {
-        ScInput.Validate(a, b, 1, n, m, d, default);
+        CheckShapes(a, n, b, m, d);
         if (bRowScales.Length != m)
             throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
-        return stream <= 0 ? new float[n * m] : Noisy(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, streamId);
+        return Noisy(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, streamId);
     }
 
     /// <summary>3-D (per-head) product, batch×n×m: one abs-max per slice and the local coefficient; slice s draws its
@@ -73,13 +77,42 @@ public static class ScNoiseSurrogate
     private static float[] Noisy(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
         NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId)
     {
+        var aRowScales = RowScales(a, n, d);
+        RequireFinite(a, aRowScales, d, nameof(a));
+        RequireFinite(b, bRowScales, d, nameof(b));
         var output = new float[n * m];
+        if (stream <= 0)
+            return output;
         Product(a, n, b, m, d, output);
         if (perRow)
-            AddNoise(output, n, m, d, stream, noise.Local, RowScales(a, n, d), bRowScales, mode, seed, streamId);
+            AddNoise(output, n, m, d, stream, noise.Local, aRowScales, bRowScales, mode, seed, streamId);
         else
-            AddNoise(output, n, m, d, stream, noise.Global, [AbsMax(a)], [Max(bRowScales)], mode, seed, streamId);
+            AddNoise(output, n, m, d, stream, noise.Global, [Max(aRowScales)], [Max(bRowScales)], mode, seed, streamId);
         return output;
+    }
+
+    /// <summary>The shape checks of <see cref="ScInput.Validate"/>; finiteness is checked on the row scales.</summary>
+    private static void CheckShapes(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d)
+    {
+        if (n < 1 || m < 1 || d < 1)
+            throw new ArgumentOutOfRangeException(nameof(d), $"SC matmul dimensions must be positive (n {n}, m {m}, d {d})");
+        if (a.Length != (long)n * d)
+            throw new ArgumentException($"operand a has {a.Length} elements, expected {n}×{d} = {(long)n * d}", nameof(a));
+        if (b.Length != (long)m * d)
+            throw new ArgumentException($"operand b has {b.Length} elements, expected {m}×{d} = {(long)m * d}", nameof(b));
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> x, ReadOnlySpan<float> rowScales, int d, string name)
+    {
+        for (var r = 0; r < rowScales.Length; r++)
+        {
+            if (float.IsFinite(rowScales[r]))
+                continue;
+            var i = r * d;
+            while (i < (r + 1) * d - 1 && float.IsFinite(x[i]))
+                i++;
+            throw new ArgumentException($"operand {name} has a non-finite value {x[i]} at flat index {i}; SC quantization needs finite inputs", name);
+        }
     }
 
     private static unsafe void Product(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, Span<float> output)
@@ -129,7 +162,8 @@ public static class ScNoiseSurrogate
             {
                 var count = Math.Min(chunk, job.M - j0);
                 PhiloxRandom.NormalsAt(job.Seed, job.Stream, (long)i * job.M + j0, new Span<float>(normals, count));
-                for (var k = 0; k < count; k++)
+                var k = job.Bipolar ? AddBipolar(job, aScale, row + j0, normals, j0, count) : 0;
+                for (; k < count; k++)
                 {
                     var j = j0 + k;
                     var scales = aScale * job.BScale[job.PerRowB ? j : 0];
@@ -142,11 +176,50 @@ public static class ScNoiseSurrogate
         }
     }
 
+    /// <summary>The bipolar update of <see cref="AddNoiseRows"/> on whole vectors, the same double operations in the
+    /// same order (widen, multiply, add, round to float); returns how many outputs it did.</summary>
+    private static unsafe int AddBipolar(in NoiseRows job, double aScale, float* output, float* normals, int j0, int count)
+    {
+        var k = 0;
+        if (!Vector.IsHardwareAccelerated)
+            return k;
+        var baseSigma = new Vector<double>(job.BaseSigma);
+        var a = new Vector<double>(aScale);
+        var tensorB = new Vector<double>(job.BScale[0]);
+        for (; k + Vector<float>.Count <= count; k += Vector<float>.Count)
+        {
+            var normal = Vector.Load(normals + k);
+            var previous = Vector.Load(output + k);
+            var b = job.PerRowB ? Vector.Load(job.BScale + j0 + k) : default;
+            var (bLow, bHigh) = job.PerRowB ? (Vector.WidenLower(b), Vector.WidenUpper(b)) : (tensorB, tensorB);
+            var sigmaLow = baseSigma * (a * bLow);
+            var sigmaHigh = baseSigma * (a * bHigh);
+            var low = Vector.WidenLower(previous) + sigmaLow * Vector.WidenLower(normal);
+            var high = Vector.WidenUpper(previous) + sigmaHigh * Vector.WidenUpper(normal);
+            Vector.Store(Vector.Narrow(low, high), output + k);
+        }
+
+        return k;
+    }
+
+    private static unsafe void RowScaleRows(in ScaleRows job, int firstRow, int endRow)
+    {
+        for (var r = firstRow; r < endRow; r++)
+            job.Result[r] = AbsMax(new ReadOnlySpan<float>(job.X + (long)r * job.D, job.D));
+    }
+
+    /// <summary>max |x| (0 for all zeros), as the scalar Math.Max(max, |v|) over finite values gives it.</summary>
     private static float AbsMax(ReadOnlySpan<float> x)
     {
+        var i = 0;
+        var lanes = Vector<float>.Zero;
+        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+            lanes = Vector.Max(lanes, Vector.Abs(new Vector<float>(x.Slice(i))));
         var max = 0f;
-        foreach (var v in x)
-            max = Math.Max(max, Math.Abs(v));
+        for (var k = 0; k < Vector<float>.Count; k++)
+            max = Math.Max(max, lanes[k]);
+        for (; i < x.Length; i++)
+            max = Math.Max(max, Math.Abs(x[i]));
         return max;
     }
 
@@ -156,6 +229,13 @@ public static class ScNoiseSurrogate
         foreach (var v in x)
             max = Math.Max(max, v);
         return max;
+    }
+
+    private unsafe struct ScaleRows
+    {
+        public float* X;
+        public float* Result;
+        public int D;
     }
 
     private unsafe struct NoiseRows

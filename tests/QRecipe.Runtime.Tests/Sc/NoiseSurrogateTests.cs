@@ -116,6 +116,22 @@ public class NoiseSurrogateTests
         Assert.Equal(noisy, prepared);
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.NegativeInfinity)]
+    public void NonFiniteOperandsAreRejectedWithTheirIndex(float bad)
+    {
+        var a = Normal(4 * D, 1);
+        var b = Normal(8 * D, 2);
+        var scales = ScNoiseSurrogate.RowScales(b, 8, D);
+        b[3 * D + 5] = bad;
+        var whole = Assert.Throws<ArgumentException>(() => ScNoiseSurrogate.Multiply(a, 4, b, 8, D, L, Noise, perRow: true, ScMode.Bipolar, 1));
+        Assert.Contains($"operand b has a non-finite value {bad} at flat index {3 * D + 5}", whole.Message);
+        a[D] = bad;
+        var prepared = Assert.Throws<ArgumentException>(() => ScNoiseSurrogate.Multiply(a, 4, b, scales, 8, D, L, Noise, perRow: false, ScMode.Bipolar, 1));
+        Assert.Contains($"operand a has a non-finite value {bad} at flat index {D}", prepared.Message);
+    }
+
     [Fact]
     public void PerHeadSlicesUseTheirOwnScales()
     {
