@@ -54,6 +54,13 @@ public class ScBenchmarks
     public float[] LinearSurrogate() => ScNoiseSurrogate.Multiply(x, Tokens, w, Mlp, Hidden, 256,
         new QRecipe.Language.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Language.Plan.ScMode.Bipolar, seed: 1);
 
+    private float[]? weightScales;
+
+    /// <summary>The surrogate with the weight prepared once (its row scales), as the runner calls it.</summary>
+    [Benchmark]
+    public float[] LinearSurrogatePrepared() => ScNoiseSurrogate.Multiply(x, Tokens, w, weightScales ??= ScNoiseSurrogate.RowScales(w, Mlp, Hidden),
+        Mlp, Hidden, 256, new QRecipe.Language.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Language.Plan.ScMode.Bipolar, seed: 1);
+
     [Benchmark]
     public float[] AttentionFp32()
     {

@@ -71,7 +71,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             return;
         }
         var operand = cell.Sc.Noise is null ? input : Quantized(input, cell.Activations, rows, cols, site.Name, 0);
-        var product = _sc.Linear(cell.Sc, Step, site, operand.AsSpan<float>(), rows, weight.AsSpan<float>(), weights.OutFeatures, cols);
+        var product = _sc.Linear(cell.Sc, Step, site, operand.AsSpan<float>(), rows, weight, weights.OutFeatures, cols);
         if (cell.Sc.Debug)
         {
             _backend.Linear(input, weight, null, output);

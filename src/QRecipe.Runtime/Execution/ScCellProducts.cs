@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution;
 
@@ -26,6 +28,7 @@ internal sealed class ScCellProducts
     private readonly RecipePlan _plan;
     private readonly ulong _seed;
     private readonly ScComputeLedger _ledger = new();
+    private readonly Dictionary<Tensor, float[]> _weightScales = new(ReferenceEqualityComparer.Instance);
 
     public ScCellProducts(RecipePlan plan, ulong seed)
     {
@@ -36,8 +39,9 @@ internal sealed class ScCellProducts
     public ScComputeReport Compute() => _ledger.Report();
 
     /// <summary>x (rows × cols) times wᵀ (w: outFeatures × cols), per-row scales.</summary>
-    public float[] Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> w, int outFeatures, int cols)
+    public float[] Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, Tensor weight, int outFeatures, int cols)
     {
+        var w = weight.AsSpan<float>();
         var rowStreams = Enumerable.Repeat(sc.Stream, rows).ToArray();
         if (sc.MixedPrecision is { } mp)
             Cap(rowStreams, Levels(mp, ScMetrics.MaxAbs(x, rows, cols)));
@@ -45,7 +49,8 @@ internal sealed class ScCellProducts
         var columnStreams = sc.GroupStreams.IsEmpty ? null : Enumerable.Range(0, outFeatures).Select(j => sc.GroupStreams[j / groupSize]).ToArray();
         Book(sc, site.Operator, rowStreams, columnStreams, outFeatures, cols);
         if (sc.Noise is { } noise)
-            return ScSurrogateProducts.Multiply(x, rows, w, outFeatures, cols, rowStreams, columnStreams, noise, sc.Mode, _seed, StreamBase(step, site));
+            return ScSurrogateProducts.Multiply(x, rows, w, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams, columnStreams, noise,
+                sc.Mode, _seed, StreamBase(step, site));
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
         if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
             return ScMatmul.Multiply(x, rows, w, outFeatures, cols, options);
@@ -88,6 +93,14 @@ internal sealed class ScCellProducts
                 .Output.CopyTo(output, s * n * m);
         }
         return output;
+    }
+
+    /// <summary>The surrogate's per-row abs-max of a weight, once per weight tensor (weights are static during a run).</summary>
+    private float[] WeightScales(Tensor weight, int outFeatures, int cols)
+    {
+        if (!_weightScales.TryGetValue(weight, out var scales))
+            _weightScales[weight] = scales = ScNoiseSurrogate.RowScales(weight.AsSpan<float>(), outFeatures, cols);
+        return scales;
     }
 
     private static int[] Levels(MixedPrecision mp, float[] metric) =>

@@ -16,14 +16,16 @@ internal static class ScSurrogateProducts
 {
     /// <summary>2-D product with per-row scales (linear layers): a row stream per row of a and, with output-row
     /// groups, a column stream per row of b (null when uniform). Sub-call k = row level × column level, in order
-    /// of first appearance.</summary>
-    public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, int[] rowStreams, int[]? columnStreams,
-        NoiseModel noise, ScMode mode, ulong seed, ulong streamBase)
+    /// of first appearance. <paramref name="bRowScales"/>: b's <see cref="ScNoiseSurrogate.RowScales"/>, computed once
+    /// per weight.</summary>
+    public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, float[] bRowScales, int m, int d, int[] rowStreams,
+        int[]? columnStreams, NoiseModel noise, ScMode mode, ulong seed, ulong streamBase)
     {
         var rowLevels = rowStreams.Distinct().ToArray();
         var columnLevels = columnStreams?.Distinct().ToArray() ?? [int.MaxValue];
         if (rowLevels.Length == 1 && columnLevels.Length == 1)
-            return ScNoiseSurrogate.Multiply(a, n, b, m, d, Math.Min(rowLevels[0], columnLevels[0]), noise, perRow: true, mode, seed, streamBase);
+            return ScNoiseSurrogate.Multiply(a, n, b, bRowScales, m, d, Math.Min(rowLevels[0], columnLevels[0]), noise, perRow: true, mode, seed,
+                streamBase);
         var output = new float[n * m];
         var call = 0UL;
         foreach (var rowLevel in rowLevels)
@@ -36,8 +38,8 @@ internal static class ScSurrogateProducts
                 var id = streamBase + call++;
                 if (stream <= 0)
                     continue;
-                var part = ScNoiseSurrogate.Multiply(Gather(a, d, rows), rows.Length, Gather(b, d, columns), columns.Length, d, stream, noise,
-                    perRow: true, mode, seed, id);
+                var part = ScNoiseSurrogate.Multiply(Gather(a, d, rows), rows.Length, Gather(b, d, columns), Gather(bRowScales, 1, columns),
+                    columns.Length, d, stream, noise, perRow: true, mode, seed, id);
                 for (var r = 0; r < rows.Length; r++)
                 {
                     for (var c = 0; c < columns.Length; c++)

@@ -112,17 +112,33 @@ public sealed class PhiloxRandom
                 var ptr = (nint)basePtr;
                 Parallel.For(0, (length + chunk - 1) / chunk, c =>
                 {
-                    var dst = new Span<float>((float*)ptr, length);
-                    var end = Math.Min(length, (c + 1) * chunk);
-                    for (var i = c * chunk; i < end; i += 2)
-                    {
-                        var (z0, z1) = BoxMuller(BlockAt(seed, stream, (ulong)i / 2));
-                        dst[i] = (float)(mean + std * z0);
-                        if (i + 1 < end)
-                            dst[i + 1] = (float)(mean + std * z1);
-                    }
+                    var start = c * chunk;
+                    var part = new Span<float>((float*)ptr + start, Math.Min(chunk, length - start));
+                    NormalsAt(seed, stream, start, part, mean, std);
                 });
             }
+        }
+    }
+
+    /// <summary>Normals <paramref name="first"/> .. first + length − 1 of the stream as <see cref="FillNormal"/> writes
+    /// them, on the calling thread: a piece of the fill for callers that split the work themselves. With AVX-512, 16 at a
+    /// time by <see cref="PhiloxNormals512"/> (the same floats).</summary>
+    public static void NormalsAt(ulong seed, ulong stream, long first, Span<float> destination, float mean = 0f, float std = 1f)
+    {
+        var k = 0;
+        if ((first & 1) == 1 && destination.Length > 0)
+            destination[k++] = (float)(mean + std * BoxMuller(BlockAt(seed, stream, (ulong)first / 2)).Z1);
+        if (PhiloxNormals512.IsSupported)
+        {
+            for (; k + 16 <= destination.Length; k += 16)
+                PhiloxNormals512.Sixteen(seed, stream, (ulong)(first + k) / 2, mean, std, destination.Slice(k, 16));
+        }
+        for (; k < destination.Length; k += 2)
+        {
+            var (z0, z1) = BoxMuller(BlockAt(seed, stream, (ulong)(first + k) / 2));
+            destination[k] = (float)(mean + std * z0);
+            if (k + 1 < destination.Length)
+                destination[k + 1] = (float)(mean + std * z1);
         }
     }
 

@@ -1,7 +1,8 @@
 using System;
-using System.Threading.Tasks;
+using System.Numerics;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
+using QRecipe.Runtime.Backends.Cpu.Parallel;
 using QRecipe.Runtime.Randomness;
 
 namespace QRecipe.Runtime.Sc;
@@ -12,6 +13,7 @@ namespace QRecipe.Runtime.Sc;
 /// qmax): per row for per-row scaling, per slice for 3-D (per-head) operands, per tensor otherwise. Unipolar:
 /// σ² = max(0, (a·bᵀ)·a_scale·b_scale / L² · c). c = 0 gives the plain product; L ≤ 0 (pruned) gives zeros.
 /// ε is reproducible: output i of the call uses normal i of Philox stream (seed, stream), see <see cref="PhiloxRandom"/>.
+/// The noise is drawn and added row by row on all workers, straight into the product (no noise buffer).
 /// </summary>
 public static class ScNoiseSurrogate
 {
@@ -19,19 +21,36 @@ public static class ScNoiseSurrogate
     public static double Sigma(int d, int stream, double c, double aScale, double bScale) =>
         Math.Sqrt((double)d / ((double)stream * stream) * c) * aScale * bScale;
 
+    /// <summary>max |x| of each row of x (rows × d). Computed once for a static weight, it serves both scalings: the
+    /// per-tensor scale is its maximum.</summary>
+    public static unsafe float[] RowScales(ReadOnlySpan<float> x, int rows, int d)
+    {
+        if (x.Length != (long)rows * d)
+            throw new ArgumentException($"operand has {x.Length} elements, expected {rows}×{d} = {(long)rows * d}", nameof(x));
+        var result = new float[rows];
+        fixed (float* px = x, pr = result)
+            RangeParallel<ScaleRows>.For(rows, (long)rows * d, new ScaleRows { X = px, Result = pr, D = d }, &RowScaleRows);
+        return result;
+    }
+
     /// <summary>2-D product; <paramref name="perRow"/> selects per-row abs-max scales and the local coefficient.</summary>
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, int stream, NoiseModel noise,
         bool perRow, ScMode mode, ulong seed, ulong streamId = 0)
     {
-        ScInput.Validate(a, b, 1, n, m, d, default);
-        var output = new float[n * m];
-        if (stream <= 0)
-            return output;
-        Product(a, n, b, m, d, output);
-        var aScale = AbsMax(a, n, d, perRow);
-        var bScale = AbsMax(b, m, d, perRow);
-        AddNoise(output, n, m, d, stream, perRow ? noise.Local : noise.Global, aScale, bScale, mode, seed, streamId);
-        return output;
+        CheckShapes(a, n, b, m, d);
+        return Noisy(a, n, b, RowScales(b, m, d), m, d, stream, noise, perRow, mode, seed, streamId);
+    }
+
+    /// <summary>As <see cref="Multiply(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, int, NoiseModel, bool, ScMode, ulong, ulong)"/>
+    /// with b's <see cref="RowScales"/> given, for a weight that stays fixed over many calls (the same result). A finite
+    /// row scale stands for a finite row (the abs-max propagates NaN and ∞), so b itself is not scanned again.</summary>
+    public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
+        NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId = 0)
+    {
+        CheckShapes(a, n, b, m, d);
+        if (bRowScales.Length != m)
+            throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
+        return Noisy(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, streamId);
     }
 
     /// <summary>3-D (per-head) product, batch×n×m: one abs-max per slice and the local coefficient; slice s draws its
@@ -48,17 +67,55 @@ public static class ScNoiseSurrogate
             var slice = output.AsSpan(s * n * m, n * m);
             var sa = a.Slice(s * n * d, n * d);
             var sb = b.Slice(s * m * d, m * d);
-            var result = new float[n * m];
-            Product(sa, n, sb, m, d, result);
-            AddNoise(result, n, m, d, stream, noise.Local, AbsMax(sa, n, d, false), AbsMax(sb, m, d, false), mode, seed,
-                streamId + (ulong)s);
-            result.CopyTo(slice);
+            Product(sa, n, sb, m, d, slice);
+            AddNoise(slice, n, m, d, stream, noise.Local, [AbsMax(sa)], [AbsMax(sb)], mode, seed, streamId + (ulong)s);
         }
 
         return output;
     }
 
-    private static unsafe void Product(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, float[] output)
+    private static float[] Noisy(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
+        NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId)
+    {
+        var aRowScales = RowScales(a, n, d);
+        RequireFinite(a, aRowScales, d, nameof(a));
+        RequireFinite(b, bRowScales, d, nameof(b));
+        var output = new float[n * m];
+        if (stream <= 0)
+            return output;
+        Product(a, n, b, m, d, output);
+        if (perRow)
+            AddNoise(output, n, m, d, stream, noise.Local, aRowScales, bRowScales, mode, seed, streamId);
+        else
+            AddNoise(output, n, m, d, stream, noise.Global, [Max(aRowScales)], [Max(bRowScales)], mode, seed, streamId);
+        return output;
+    }
+
+    /// <summary>The shape checks of <see cref="ScInput.Validate"/>; finiteness is checked on the row scales.</summary>
+    private static void CheckShapes(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d)
+    {
+        if (n < 1 || m < 1 || d < 1)
+            throw new ArgumentOutOfRangeException(nameof(d), $"SC matmul dimensions must be positive (n {n}, m {m}, d {d})");
+        if (a.Length != (long)n * d)
+            throw new ArgumentException($"operand a has {a.Length} elements, expected {n}×{d} = {(long)n * d}", nameof(a));
+        if (b.Length != (long)m * d)
+            throw new ArgumentException($"operand b has {b.Length} elements, expected {m}×{d} = {(long)m * d}", nameof(b));
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> x, ReadOnlySpan<float> rowScales, int d, string name)
+    {
+        for (var r = 0; r < rowScales.Length; r++)
+        {
+            if (float.IsFinite(rowScales[r]))
+                continue;
+            var i = r * d;
+            while (i < (r + 1) * d - 1 && float.IsFinite(x[i]))
+                i++;
+            throw new ArgumentException($"operand {name} has a non-finite value {x[i]} at flat index {i}; SC quantization needs finite inputs", name);
+        }
+    }
+
+    private static unsafe void Product(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, Span<float> output)
     {
         fixed (float* pa = a, pb = b, pc = output)
         {
@@ -67,41 +124,132 @@ public static class ScNoiseSurrogate
         }
     }
 
-    private static void AddNoise(float[] output, int n, int m, int d, int stream, double c, float[] aScale, float[] bScale,
-        ScMode mode, ulong seed, ulong streamId)
+    private static unsafe void AddNoise(Span<float> output, int n, int m, int d, int stream, double c, ReadOnlySpan<float> aScale,
+        ReadOnlySpan<float> bScale, ScMode mode, ulong seed, ulong streamId)
     {
         if (c == 0)
             return;
-        var noise = new float[n * m];
-        PhiloxRandom.FillNormal(noise, seed, streamId);
-        var baseSigma = Math.Sqrt(d * c) / stream;
-        var varianceFactor = c / ((double)stream * stream);
-        Parallel.For(0, n, i =>
+        fixed (float* po = output, pa = aScale, pb = bScale)
         {
-            for (var j = 0; j < m; j++)
+            var job = new NoiseRows
             {
-                var scales = (double)aScale[aScale.Length == 1 ? 0 : i] * bScale[bScale.Length == 1 ? 0 : j];
-                var index = i * m + j;
-                var sigma = mode == ScMode.Bipolar
-                    ? baseSigma * scales
-                    : Math.Sqrt(Math.Max(0, output[index] * scales * varianceFactor));
-                output[index] = (float)(output[index] + sigma * noise[index]);
-            }
-        });
+                Output = po,
+                AScale = pa,
+                BScale = pb,
+                PerRowA = aScale.Length != 1,
+                PerRowB = bScale.Length != 1,
+                M = m,
+                BaseSigma = Math.Sqrt(d * c) / stream,
+                VarianceFactor = c / ((double)stream * stream),
+                Bipolar = mode == ScMode.Bipolar,
+                Seed = seed,
+                Stream = streamId,
+            };
+            RangeParallel<NoiseRows>.For(n, (long)n * m * 16, job, &AddNoiseRows);
+        }
     }
 
-    /// <summary>max |x| per row, or over the whole operand (one entry).</summary>
-    private static float[] AbsMax(ReadOnlySpan<float> x, int rows, int d, bool perRow)
+    /// <summary>Output i·m + j += σ[i,j] · (float)normal(i·m + j), in double as the scalar formula reads.</summary>
+    private static unsafe void AddNoiseRows(in NoiseRows job, int firstRow, int endRow)
     {
-        var result = new float[perRow ? rows : 1];
-        for (var r = 0; r < rows; r++)
+        const int chunk = 512;
+        var normals = stackalloc float[chunk];
+        for (var i = firstRow; i < endRow; i++)
         {
-            var max = 0f;
-            foreach (var v in x.Slice(r * d, d))
-                max = Math.Max(max, Math.Abs(v));
-            result[perRow ? r : 0] = Math.Max(result[perRow ? r : 0], max);
+            var aScale = (double)job.AScale[job.PerRowA ? i : 0];
+            var row = job.Output + (long)i * job.M;
+            for (var j0 = 0; j0 < job.M; j0 += chunk)
+            {
+                var count = Math.Min(chunk, job.M - j0);
+                PhiloxRandom.NormalsAt(job.Seed, job.Stream, (long)i * job.M + j0, new Span<float>(normals, count));
+                var k = job.Bipolar ? AddBipolar(job, aScale, row + j0, normals, j0, count) : 0;
+                for (; k < count; k++)
+                {
+                    var j = j0 + k;
+                    var scales = aScale * job.BScale[job.PerRowB ? j : 0];
+                    var sigma = job.Bipolar
+                        ? job.BaseSigma * scales
+                        : Math.Sqrt(Math.Max(0, row[j] * scales * job.VarianceFactor));
+                    row[j] = (float)(row[j] + sigma * normals[k]);
+                }
+            }
+        }
+    }
+
+    /// <summary>The bipolar update of <see cref="AddNoiseRows"/> on whole vectors, the same double operations in the
+    /// same order (widen, multiply, add, round to float); returns how many outputs it did.</summary>
+    private static unsafe int AddBipolar(in NoiseRows job, double aScale, float* output, float* normals, int j0, int count)
+    {
+        var k = 0;
+        if (!Vector.IsHardwareAccelerated)
+            return k;
+        var baseSigma = new Vector<double>(job.BaseSigma);
+        var a = new Vector<double>(aScale);
+        var tensorB = new Vector<double>(job.BScale[0]);
+        for (; k + Vector<float>.Count <= count; k += Vector<float>.Count)
+        {
+            var normal = Vector.Load(normals + k);
+            var previous = Vector.Load(output + k);
+            var b = job.PerRowB ? Vector.Load(job.BScale + j0 + k) : default;
+            var (bLow, bHigh) = job.PerRowB ? (Vector.WidenLower(b), Vector.WidenUpper(b)) : (tensorB, tensorB);
+            var sigmaLow = baseSigma * (a * bLow);
+            var sigmaHigh = baseSigma * (a * bHigh);
+            var low = Vector.WidenLower(previous) + sigmaLow * Vector.WidenLower(normal);
+            var high = Vector.WidenUpper(previous) + sigmaHigh * Vector.WidenUpper(normal);
+            Vector.Store(Vector.Narrow(low, high), output + k);
         }
 
-        return result;
+        return k;
+    }
+
+    private static unsafe void RowScaleRows(in ScaleRows job, int firstRow, int endRow)
+    {
+        for (var r = firstRow; r < endRow; r++)
+            job.Result[r] = AbsMax(new ReadOnlySpan<float>(job.X + (long)r * job.D, job.D));
+    }
+
+    /// <summary>max |x| (0 for all zeros), as the scalar Math.Max(max, |v|) over finite values gives it.</summary>
+    private static float AbsMax(ReadOnlySpan<float> x)
+    {
+        var i = 0;
+        var lanes = Vector<float>.Zero;
+        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+            lanes = Vector.Max(lanes, Vector.Abs(new Vector<float>(x.Slice(i))));
+        var max = 0f;
+        for (var k = 0; k < Vector<float>.Count; k++)
+            max = Math.Max(max, lanes[k]);
+        for (; i < x.Length; i++)
+            max = Math.Max(max, Math.Abs(x[i]));
+        return max;
+    }
+
+    private static float Max(ReadOnlySpan<float> x)
+    {
+        var max = 0f;
+        foreach (var v in x)
+            max = Math.Max(max, v);
+        return max;
+    }
+
+    private unsafe struct ScaleRows
+    {
+        public float* X;
+        public float* Result;
+        public int D;
+    }
+
+    private unsafe struct NoiseRows
+    {
+        public float* Output;
+        public float* AScale;
+        public float* BScale;
+        public bool PerRowA;
+        public bool PerRowB;
+        public int M;
+        public double BaseSigma;
+        public double VarianceFactor;
+        public bool Bipolar;
+        public ulong Seed;
+        public ulong Stream;
     }
 }

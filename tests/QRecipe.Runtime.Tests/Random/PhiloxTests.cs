@@ -55,6 +55,38 @@ public class PhiloxTests
             Assert.Equal((float)rng.NextNormal(), filled[i]);
     }
 
+    /// <summary>The AVX-512 path (where present) against the scalar Box–Muller, bit for bit, over 2^22 normals of
+    /// several streams, with a mean and std that make the float rounding of mean + std·z matter.</summary>
+    [Theory]
+    [InlineData(1UL, 0UL, 0f, 1f)]
+    [InlineData(0xDEADBEEFCAFEUL, (1UL << 63) | 12345, 0f, 1f)]
+    [InlineData(3UL, 5UL, 0.25f, 3f)]
+    public void FillNormalMatchesTheScalarBoxMullerExactly(ulong seed, ulong stream, float mean, float std)
+    {
+        var filled = new float[1 << 22];
+        PhiloxRandom.FillNormal(filled, seed, stream, mean, std);
+        var rng = new PhiloxRandom(seed, stream);
+        for (var i = 0; i < filled.Length; i++)
+        {
+            var expected = (float)(mean + std * rng.NextNormal());
+            if (expected != filled[i] || BitConverter.SingleToInt32Bits(expected) != BitConverter.SingleToInt32Bits(filled[i]))
+                Assert.Fail($"normal {i}: scalar {expected:R}, filled {filled[i]:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0L, 4096)]
+    [InlineData(12345L, 1001)]
+    [InlineData(3L, 1)]
+    public void NormalsAtAreTheSameElementsOfTheFill(long first, int count)
+    {
+        var filled = new float[first + count];
+        PhiloxRandom.FillNormal(filled, seed: 77, stream: 9, mean: 0.5f, std: 2f);
+        var piece = new float[count];
+        PhiloxRandom.NormalsAt(77, 9, first, piece, 0.5f, 2f);
+        Assert.Equal(filled.AsSpan((int)first).ToArray(), piece);
+    }
+
     [Fact]
     public void NormalMomentsMatchStandardNormal()
     {

@@ -83,6 +83,55 @@ public class NoiseSurrogateTests
         Assert.InRange(sumSquares / count, 1 - 0.04, 1 + 0.04);
     }
 
+    [Theory]
+    [InlineData(true, ScMode.Bipolar, 128)]
+    [InlineData(false, ScMode.Bipolar, 77)]
+    [InlineData(true, ScMode.Unipolar, 77)]
+    public void NoiseIsSigmaTimesTheFilledNormalsAndPreparedScalesGiveTheSameResult(bool perRow, ScMode mode, int m)
+    {
+        var offset = mode == ScMode.Unipolar ? 4f : 0f;
+        var a = Normal(N * D, 7, offset);
+        var b = Normal(m * D, 8, offset);
+        var plain = ScNoiseSurrogate.Multiply(a, N, b, m, D, L, Exact, perRow, mode, 5, 11);
+        var noisy = ScNoiseSurrogate.Multiply(a, N, b, m, D, L, Noise, perRow, mode, 5, 11);
+        var normals = new float[N * m];
+        PhiloxRandom.FillNormal(normals, 5, 11);
+        var c = perRow ? Noise.Local : Noise.Global;
+        var rowMax = Enumerable.Range(0, N).Select(i => a.Skip(i * D).Take(D).Max(Math.Abs)).ToArray();
+        var colMax = Enumerable.Range(0, m).Select(j => b.Skip(j * D).Take(D).Max(Math.Abs)).ToArray();
+        for (var i = 0; i < N; i++)
+        {
+            for (var j = 0; j < m; j++)
+            {
+                var scales = (double)(perRow ? rowMax[i] : rowMax.Max()) * (perRow ? colMax[j] : colMax.Max());
+                var index = i * m + j;
+                var sigma = mode == ScMode.Bipolar
+                    ? Math.Sqrt(D * c) / L * scales
+                    : Math.Sqrt(Math.Max(0, plain[index] * scales * (c / ((double)L * L))));
+                Assert.Equal((float)(plain[index] + sigma * normals[index]), noisy[index]);
+            }
+        }
+
+        var prepared = ScNoiseSurrogate.Multiply(a, N, b, ScNoiseSurrogate.RowScales(b, m, D), m, D, L, Noise, perRow, mode, 5, 11);
+        Assert.Equal(noisy, prepared);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.NegativeInfinity)]
+    public void NonFiniteOperandsAreRejectedWithTheirIndex(float bad)
+    {
+        var a = Normal(4 * D, 1);
+        var b = Normal(8 * D, 2);
+        var scales = ScNoiseSurrogate.RowScales(b, 8, D);
+        b[3 * D + 5] = bad;
+        var whole = Assert.Throws<ArgumentException>(() => ScNoiseSurrogate.Multiply(a, 4, b, 8, D, L, Noise, perRow: true, ScMode.Bipolar, 1));
+        Assert.Contains($"operand b has a non-finite value {bad} at flat index {3 * D + 5}", whole.Message);
+        a[D] = bad;
+        var prepared = Assert.Throws<ArgumentException>(() => ScNoiseSurrogate.Multiply(a, 4, b, scales, 8, D, L, Noise, perRow: false, ScMode.Bipolar, 1));
+        Assert.Contains($"operand a has a non-finite value {bad} at flat index {D}", prepared.Message);
+    }
+
     [Fact]
     public void PerHeadSlicesUseTheirOwnScales()
     {
