@@ -18,7 +18,7 @@ internal static class EnableRowTableKernel
     private const int Lanes = 32;
 
     /// <summary>Bounds one block of U tables to 512 KiB so it stays in L2.</summary>
-    private const int TableEntriesPerBlock = 1 << 18;
+    private const int TableEntriesPerBlock = 1 << 17;
 
     public static unsafe int[] Accumulate(ScCodes a, ScCodes b, EnableTables tables, bool signed, ushort[] kA)
     {
@@ -49,7 +49,7 @@ internal static class EnableRowTableKernel
                     var count = Math.Min(blockDims, dims - d0);
                     BuildTables(tablePtr, block * Lanes, n, d0, count, dims, levels, signed, a.Sign, kA,
                         positions, multiplicity, tables.Grid);
-                    AddColumns(tablePtr, entries * Lanes, indexPtr + (long)d0 * m, m, count, j0, j1, sumPtr);
+                    AddColumns(tablePtr, entries * Lanes, indexPtr + d0, dims, count, j0, j1, sumPtr);
                 }
             }
 
@@ -68,7 +68,7 @@ internal static class EnableRowTableKernel
     }
 
     /// <summary>
-    /// b's distinct boundaries ascending, and its table index per (d, m), d-major: the rank of its boundary, in the
+    /// b's distinct boundaries ascending, and its table index per (m, d): the rank of its boundary, in the
     /// negated half when b is negative. The levels are those the quantizers produce (ToBoundary of 0..qmax); codes with
     /// any other boundary fall back to every boundary 0..G.
     /// </summary>
@@ -107,36 +107,36 @@ internal static class EnableRowTableKernel
         return levels.ToArray();
     }
 
-    /// <summary>Writes the d-major table indices; false when a boundary is not among the levels.</summary>
-    private static bool Fill(ushort[] index, ScCodes b, ushort[] levels, bool signed)
+    /// <summary>Writes the table indices (b's layout, m × d); false when a boundary is not among the levels.</summary>
+    private static unsafe bool Fill(ushort[] index, ScCodes b, ushort[] levels, bool signed)
     {
-        int m = b.Rows, dims = b.Dims;
-        var rank = new int[levels[^1] + 1];
+        var rank = new int[ushort.MaxValue + 1];
         Array.Fill(rank, -1);
         for (var r = 0; r < levels.Length; r++)
             rank[levels[r]] = r;
-        var negativeOffset = levels.Length;
-        var complete = true;
-        Parallel.For(0, (m + Lanes - 1) / Lanes, mb =>
+        var negativeOffset = signed ? levels.Length : 0;
+        var missing = 0;
+        const int Chunk = 1 << 16;
+        var length = index.Length;
+        Parallel.For(0, (length + Chunk - 1) / Chunk, c =>
         {
-            for (var j = mb * Lanes; j < Math.Min(m, (mb + 1) * Lanes); j++)
+            var bad = 0;
+            fixed (int* rankPtr = rank)
+            fixed (ushort* boundary = b.Boundary, output = index)
+            fixed (sbyte* sign = b.Sign)
             {
-                for (var d = 0; d < dims; d++)
+                for (long i = (long)c * Chunk, end = Math.Min(length, i + Chunk); i < end; i++)
                 {
-                    var i = j * dims + d;
-                    var boundary = b.Boundary[i];
-                    var r = boundary < rank.Length ? rank[boundary] : -1;
-                    if (r < 0)
-                    {
-                        complete = false;
-                        return;
-                    }
-
-                    index[d * m + j] = (ushort)(r + (signed && b.Sign[i] < 0 ? negativeOffset : 0));
+                    var r = rankPtr[boundary[i]];
+                    bad |= r;
+                    output[i] = (ushort)(r + (sign[i] < 0 ? negativeOffset : 0));
                 }
             }
+
+            if (bad < 0)
+                System.Threading.Interlocked.Exchange(ref missing, 1);
         });
-        return complete;
+        return missing == 0;
     }
 
     /// <summary>
@@ -187,27 +187,30 @@ internal static class EnableRowTableKernel
     }
 
     /// <summary>Columns [j0, j1) of one dimension block, eight at a time with their 16-bit sums in registers, then
-    /// widened into the int32 sums (column-major, 32 lanes each).</summary>
-    private static unsafe void AddColumns(short* table, int tableStride, ushort* index, int m, int count, int j0, int j1,
-        int* sums)
+    /// widened into the int32 sums (column-major, 32 lanes each). <paramref name="index"/> points at column 0's first
+    /// dimension of the block; columns are <paramref name="dims"/> apart.</summary>
+    private static unsafe void AddColumns(short* table, int tableStride, ushort* index, int dims, int count, int j0,
+        int j1, int* sums)
     {
         var j = j0;
         for (; j + 8 <= j1; j += 8)
         {
             Vector512<short> s0 = default, s1 = default, s2 = default, s3 = default;
             Vector512<short> s4 = default, s5 = default, s6 = default, s7 = default;
+            var i0 = index + (long)j * dims;
+            ushort* i1 = i0 + dims, i2 = i0 + 2 * dims, i3 = i0 + 3 * dims;
+            ushort* i4 = i0 + 4 * dims, i5 = i0 + 5 * dims, i6 = i0 + 6 * dims, i7 = i0 + 7 * dims;
             for (var t = 0; t < count; t++)
             {
                 var u = table + (long)t * tableStride;
-                var i = index + (long)t * m + j;
-                s0 += Vector512.Load(u + i[0] * Lanes);
-                s1 += Vector512.Load(u + i[1] * Lanes);
-                s2 += Vector512.Load(u + i[2] * Lanes);
-                s3 += Vector512.Load(u + i[3] * Lanes);
-                s4 += Vector512.Load(u + i[4] * Lanes);
-                s5 += Vector512.Load(u + i[5] * Lanes);
-                s6 += Vector512.Load(u + i[6] * Lanes);
-                s7 += Vector512.Load(u + i[7] * Lanes);
+                s0 += Vector512.Load(u + i0[t] * Lanes);
+                s1 += Vector512.Load(u + i1[t] * Lanes);
+                s2 += Vector512.Load(u + i2[t] * Lanes);
+                s3 += Vector512.Load(u + i3[t] * Lanes);
+                s4 += Vector512.Load(u + i4[t] * Lanes);
+                s5 += Vector512.Load(u + i5[t] * Lanes);
+                s6 += Vector512.Load(u + i6[t] * Lanes);
+                s7 += Vector512.Load(u + i7[t] * Lanes);
             }
 
             var output = sums + (long)(j - j0) * Lanes;
@@ -224,8 +227,9 @@ internal static class EnableRowTableKernel
         for (; j < j1; j++)
         {
             var s = Vector512<short>.Zero;
+            var i = index + (long)j * dims;
             for (var t = 0; t < count; t++)
-                s += Vector512.Load(table + (long)t * tableStride + index[(long)t * m + j] * Lanes);
+                s += Vector512.Load(table + (long)t * tableStride + i[t] * Lanes);
             Widen(sums + (long)(j - j0) * Lanes, s);
         }
     }
