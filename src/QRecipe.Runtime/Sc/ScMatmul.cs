@@ -106,11 +106,16 @@ public static class ScMatmul
     {
         var output = new float[n * m];
         var factor = g.DecodeFactor;
-        Parallel.For(0, n, i =>
+        // Tasks of at least 64 Ki outputs: small slices (attention heads) decode on one thread.
+        var rowsPerTask = Math.Max(1, (1 << 16) / Math.Max(1, m));
+        Parallel.For(0, (n + rowsPerTask - 1) / rowsPerTask, task =>
         {
-            var row = output.AsSpan(i * m, m);
-            foreach (var partial in partials)
-                DecodeRow(partial, i, row, factor);
+            for (var i = task * rowsPerTask; i < Math.Min(n, (task + 1) * rowsPerTask); i++)
+            {
+                var row = output.AsSpan(i * m, m);
+                foreach (var partial in partials)
+                    DecodeRow(partial, i, row, factor);
+            }
         });
         return output;
     }
