@@ -64,11 +64,12 @@ internal static class EnableRowTableKernel
             ArrayPool<short>.Shared.Return(table);
         });
 
+        ArrayPool<ushort>.Shared.Return(bIndex);
         return acc;
     }
 
     /// <summary>
-    /// b's distinct boundaries ascending, and its table index per (m, d): the rank of its boundary, in the
+    /// b's distinct boundaries ascending, and its table index per (m, d) in a pooled array: the rank of its boundary, in the
     /// negated half when b is negative. The levels are those the quantizers produce (ToBoundary of 0..qmax); codes with
     /// any other boundary fall back to every boundary 0..G.
     /// </summary>
@@ -79,7 +80,7 @@ internal static class EnableRowTableKernel
         for (var v = 0; v <= g.QMax; v++)
             quantized[v] = ScCodes.ToBoundary(v, g.G, g.QMax);
         var levels = ComputeLevels(quantized, g.G);
-        var index = GC.AllocateUninitializedArray<ushort>(b.Rows * b.Dims);
+        var index = ArrayPool<ushort>.Shared.Rent(b.Rows * b.Dims);
         if (!Fill(index, b, levels, signed))
         {
             var all = new ushort[g.G + 1];
@@ -117,7 +118,7 @@ internal static class EnableRowTableKernel
         var negativeOffset = signed ? levels.Length : 0;
         var missing = 0;
         const int Chunk = 1 << 16;
-        var length = index.Length;
+        var length = b.Rows * b.Dims;
         Parallel.For(0, (length + Chunk - 1) / Chunk, c =>
         {
             var bad = 0;
