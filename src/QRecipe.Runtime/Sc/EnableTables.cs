@@ -25,6 +25,7 @@ public sealed class EnableTables
     {
         Sequences = sequences;
         Grid = grid;
+        positions = new Lazy<(ushort[], int)>(BuildPositions);
         RowWidth = (grid + 63) / 64 * 64;
         K = new ushort[sequences.Dims * (grid + 1)];
         var length = sequences.Length;
@@ -84,7 +85,11 @@ public sealed class EnableTables
     /// below k ≤ L). The multiplicity is the most cycles any value takes (1 on the full grid, where a prefix of the
     /// Sobol sequence is duplicate-free; more where a rescaled grid merges values).
     /// </summary>
-    public (ushort[] Positions, int Multiplicity) Positions()
+    public (ushort[] Positions, int Multiplicity) Positions() => positions.Value;
+
+    private readonly Lazy<(ushort[], int)> positions;
+
+    private (ushort[] Positions, int Multiplicity) BuildPositions()
     {
         var (length, dims, grid) = (Sequences.Length, Sequences.Dims, Grid);
         var count = new int[grid];

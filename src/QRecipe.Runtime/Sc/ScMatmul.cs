@@ -45,7 +45,7 @@ public static class ScMatmul
         var chunked = options.Chunk > 0 && d > options.Chunk;
         var tableDims = chunked ? options.Chunk : d;
         var unipolar = options.Mode == ScMode.Unipolar;
-        var product = new ScProduct(g, options.Kernel, !unipolar, ScSequences.Prepare(g, tableDims));
+        var product = ScProduct.For(g, options.Kernel, !unipolar, tableDims);
         var partials = new List<ScPartial>();
         if (chunked)
         {
