@@ -25,6 +25,7 @@ public sealed class EnableTables
     {
         Sequences = sequences;
         Grid = grid;
+        positions = new Lazy<(ushort[], int)>(BuildPositions);
         RowWidth = (grid + 63) / 64 * 64;
         K = new ushort[sequences.Dims * (grid + 1)];
         var length = sequences.Length;
@@ -76,6 +77,43 @@ public sealed class EnableTables
         for (var d = d0; d < d0 + count; d++)
             slices[d - d0] = local[Sequences.Masks[d]];
         return slices;
+    }
+
+    /// <summary>
+    /// The cycles at which b's stream takes each value, so C[k][v+1] − C[k][v] = #{j : P[d][v][j] &lt; k}: entry
+    /// [(d·G + v)·multiplicity + j] is the j-th cycle t &lt; L with rb[d,t] = v, or <see cref="ushort.MaxValue"/> (never
+    /// below k ≤ L). The multiplicity is the most cycles any value takes (1 on the full grid, where a prefix of the
+    /// Sobol sequence is duplicate-free; more where a rescaled grid merges values).
+    /// </summary>
+    public (ushort[] Positions, int Multiplicity) Positions() => positions.Value;
+
+    private readonly Lazy<(ushort[], int)> positions;
+
+    private (ushort[] Positions, int Multiplicity) BuildPositions()
+    {
+        var (length, dims, grid) = (Sequences.Length, Sequences.Dims, Grid);
+        var count = new int[grid];
+        var multiplicity = 1;
+        for (var d = 0; d < dims; d++)
+        {
+            Array.Clear(count);
+            for (var t = 0; t < length; t++)
+                multiplicity = Math.Max(multiplicity, ++count[Sequences.B[d * length + t]]);
+        }
+
+        var positions = new ushort[dims * grid * multiplicity];
+        Array.Fill(positions, ushort.MaxValue);
+        for (var d = 0; d < dims; d++)
+        {
+            Array.Clear(count);
+            for (var t = 0; t < length; t++)
+            {
+                var v = Sequences.B[d * length + t];
+                positions[(d * grid + v) * multiplicity + count[v]++] = (ushort)t;
+            }
+        }
+
+        return (positions, multiplicity);
     }
 
     /// <summary>Row k+1 = row k + [v &gt; rb[d,k]].</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Sc;
@@ -44,7 +45,7 @@ public static class ScMatmul
         var chunked = options.Chunk > 0 && d > options.Chunk;
         var tableDims = chunked ? options.Chunk : d;
         var unipolar = options.Mode == ScMode.Unipolar;
-        var product = new ScProduct(g, options.Kernel, !unipolar, ScSequences.Prepare(g, tableDims));
+        var product = ScProduct.For(g, options.Kernel, !unipolar, tableDims);
         var partials = new List<ScPartial>();
         if (chunked)
         {
@@ -100,32 +101,47 @@ public static class ScMatmul
         return partials;
     }
 
-    /// <summary>Final fp32 multiplies of §4.3/§4.4, partials summed in order (chunks, §4.5).</summary>
+    /// <summary>Final fp32 multiplies of §4.3/§4.4, partials summed in order (chunks, §4.5); rows in parallel.</summary>
     internal static float[] Decode(IReadOnlyList<ScPartial> partials, int n, int m, int d, in ScGeometry g)
     {
         var output = new float[n * m];
         var factor = g.DecodeFactor;
-        foreach (var partial in partials)
+        // Tasks of at least 64 Ki outputs: small slices (attention heads) decode on one thread.
+        var rowsPerTask = Math.Max(1, (1 << 16) / Math.Max(1, m));
+        Parallel.For(0, (n + rowsPerTask - 1) / rowsPerTask, task =>
         {
-            var (acc, qa, qb) = (partial.Acc, partial.A, partial.B);
-            var dims = qa.Dims;
-            for (var i = 0; i < n; i++)
+            for (var i = task * rowsPerTask; i < Math.Min(n, (task + 1) * rowsPerTask); i++)
             {
-                for (var j = 0; j < m; j++)
-                {
-                    var raw = (float)acc[i * m + j] * factor;
-                    if (qa.ZeroPoint is { } zpA && qb.ZeroPoint is { } zpB)
-                        raw += -zpB[j] * qa.RowSum![i] - zpA[i] * qb.RowSum![j] + dims * zpA[i] * zpB[j];
-                    output[i * m + j] += partial.Decode == ScDecode.HeadScale
-                        ? acc[i * m + j] * (factor * (float)(qa.Scale[i] * qb.Scale[j]))
-                        : raw * (partial.Decode == ScDecode.TensorScales
-                            ? (float)(qa.Scale[i] * qb.Scale[j])
-                            : (float)qa.Scale[i] * (float)qb.Scale[j]);
-                }
+                var row = output.AsSpan(i * m, m);
+                foreach (var partial in partials)
+                    DecodeRow(partial, i, row, factor);
             }
+        });
+        return output;
+    }
+
+    private static void DecodeRow(ScPartial partial, int i, Span<float> output, float factor)
+    {
+        var (qa, qb) = (partial.A, partial.B);
+        var m = output.Length;
+        var acc = partial.Acc.AsSpan(i * m, m);
+        if (partial.Decode == ScDecode.HeadScale)
+        {
+            for (var j = 0; j < m; j++)
+                output[j] += acc[j] * (factor * (float)(qa.Scale[i] * qb.Scale[j]));
+            return;
         }
 
-        return output;
+        var tensor = partial.Decode == ScDecode.TensorScales;
+        var scaleA = (float)qa.Scale[i];
+        var zeroPoints = qa.ZeroPoint is { } zpA && qb.ZeroPoint is { } zpB ? (zpA, zpB) : default;
+        for (var j = 0; j < m; j++)
+        {
+            var raw = (float)acc[j] * factor;
+            if (zeroPoints.zpA is { } za)
+                raw += -zeroPoints.zpB[j] * qa.RowSum![i] - za[i] * qb.RowSum![j] + qa.Dims * za[i] * zeroPoints.zpB[j];
+            output[j] += raw * (tensor ? (float)(qa.Scale[i] * qb.Scale[j]) : scaleA * (float)qb.Scale[j]);
+        }
     }
 
     private static float[] Columns(ReadOnlySpan<float> x, int rows, int d, int c0, int width)

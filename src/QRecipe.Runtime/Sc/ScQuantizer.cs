@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 
 namespace QRecipe.Runtime.Sc;
 
@@ -137,10 +138,36 @@ public static class ScQuantizer
 
     private sealed record BoundaryCache(int Grid, int QMax, ushort[] Values);
 
+    /// <summary>max(|min|, |max|) = max |x|, NaN if any x is NaN (as Math.Min/Max propagate it).</summary>
     private static float AbsMax(ReadOnlySpan<float> x)
     {
-        var (min, max) = MinMax(x);
-        return Math.Max(Math.Abs(min), Math.Abs(max));
+        if (!Vector512.IsHardwareAccelerated || x.Length < Vector512<float>.Count)
+        {
+            var (min, max) = MinMax(x);
+            return Math.Max(Math.Abs(min), Math.Abs(max));
+        }
+
+        var best = Vector512<float>.Zero;
+        var nan = Vector512<float>.Zero;
+        var i = 0;
+        for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+        {
+            var v = Vector512.Abs(Vector512.Create(x[i..]));
+            best = Vector512.MaxNative(best, v);
+            nan |= ~Vector512.Equals(v, v);
+        }
+
+        var result = 0f;
+        for (var lane = 0; lane < Vector512<float>.Count; lane++)
+            result = Math.Max(result, best[lane]);
+        for (; i < x.Length; i++)
+        {
+            result = Math.Max(result, Math.Abs(x[i]));
+            if (float.IsNaN(x[i]))
+                return float.NaN;
+        }
+
+        return nan == Vector512<float>.Zero ? result : float.NaN;
     }
 
     private static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
