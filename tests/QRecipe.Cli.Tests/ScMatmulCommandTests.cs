@@ -85,4 +85,42 @@ public sealed class ScMatmulCommandTests
         Assert.Equal(2, code);
         Assert.Contains("got a (2, 4) and b (3, 3)", error);
     }
+
+    /// <summary>--noise-model runs the §10.2 surrogate: the library's surrogate bit for bit; with c = 0 the noise
+    /// seed cannot matter (the plain quantized product); with c &gt; 0 the seed decides the noise and the error grows.</summary>
+    [Fact]
+    public void Noise_model_runs_the_surrogate_with_its_coefficient_and_seed()
+    {
+        using var folder = new TempFolder();
+        var a = Values(8 * 64, 3);
+        var b = Values(6 * 64, 4);
+        NpyFile.WriteSingles(folder.File("a.npy"), a, 8, 64);
+        NpyFile.WriteSingles(folder.File("b.npy"), b, 6, 64);
+        float[] Run(string correction, string seed, string name)
+        {
+            var (code, output, error) = CliRunner.Run("sc", "matmul", "--a", folder.File("a.npy"), "--b", folder.File("b.npy"),
+                "--noise-model", "--correction", correction, "--noise-seed", seed, "--stream", "64", "--out", folder.File(name));
+            Assert.True(code == 0, error);
+            Assert.Contains($"noise surrogate c {correction}, seed {seed}", output);
+            return NpyFile.Read(folder.File(name)).ToSingles();
+        }
+
+        var plain = Run("0", "1", "plain1.npy");
+        Assert.Equal(plain, Run("0", "2", "plain2.npy"));
+        var noisy = Run("0.15", "1", "noisy1.npy");
+        Assert.Equal(noisy, Run("0.15", "1", "noisy1b.npy"));
+        Assert.NotEqual(noisy, Run("0.15", "2", "noisy2.npy"));
+        Assert.Equal(ScNoiseSurrogate.Multiply(a, 8, b, 6, 64, 64, new QRecipe.Language.Plan.NoiseModel(0.15, 0.15), perRow: true,
+            QRecipe.Language.Plan.ScMode.Bipolar, seed: 1), noisy);
+        double Distance(float[] x) => x.Zip(plain, (p, q) => Math.Pow(p - q, 2)).Sum();
+        Assert.True(Distance(noisy) > 0);
+    }
+
+    [Fact]
+    public void Correction_without_the_noise_model_is_a_usage_error()
+    {
+        var (code, _, error) = CliRunner.Run("sc", "matmul", "--a", "a.npy", "--b", "b.npy", "--correction", "0.1");
+        Assert.Equal(2, code);
+        Assert.Contains("--correction needs --noise-model", error);
+    }
 }

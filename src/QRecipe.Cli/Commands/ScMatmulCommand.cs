@@ -30,8 +30,14 @@ internal static class ScMatmulCommand
         var groupA = new Option<int>("--group-a") { Description = "Rows of a sharing one scale", DefaultValueFactory = _ => 1 };
         var groupB = new Option<int>("--group-b") { Description = "Rows of b sharing one scale", DefaultValueFactory = _ => 1 };
         var outFile = new Option<string?>("--out") { Description = "Write the SC product here (.npy float32)" };
+        var noiseModel = new Option<bool>("--noise-model") { Description = "The Gaussian noise surrogate (sc-kernels.md §10.2) instead of the exact SC product" };
+        var correction = new Option<double?>("--correction")
+        {
+            Description = $"Surrogate coefficient c (default {NoiseModel.DefaultLocal} per-row/per-head, {NoiseModel.DefaultGlobal} per-tensor; 0 = plain quantized product)",
+        };
+        var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seed of the surrogate's Philox noise" };
         var matmul = new Command("matmul", "One bit-exact SC product of two .npy operands, with its error against the exact product");
-        foreach (var option in new Option[] { a, b, granularity, mode, kernel, precision, stream, grid, halve, scramble, scrambleSeed, chunk, groupA, groupB, outFile })
+        foreach (var option in new Option[] { a, b, granularity, mode, kernel, precision, stream, grid, halve, scramble, scrambleSeed, chunk, groupA, groupB, noiseModel, correction, noiseSeed, outFile })
             matmul.Options.Add(option);
         matmul.SetAction(result =>
         {
@@ -50,7 +56,13 @@ internal static class ScMatmulCommand
                 GroupA = result.GetValue(groupA),
                 GroupB = result.GetValue(groupB),
             };
-            return Run(result.GetRequiredValue(a), result.GetRequiredValue(b), options, result.GetValue(outFile), output, error);
+            var surrogate = result.GetValue(noiseModel) ? new Surrogate(result.GetValue(correction), result.GetValue(noiseSeed)) : null;
+            if (surrogate is null && result.GetValue(correction) is not null)
+            {
+                error.WriteLine("qrecipe: sc matmul: --correction needs --noise-model");
+                return CliApp.UsageError;
+            }
+            return Run(result.GetRequiredValue(a), result.GetRequiredValue(b), options, surrogate, result.GetValue(outFile), output, error);
         });
         var sc = new Command("sc", "Stochastic-computing tools for operand studies");
         sc.Subcommands.Add(matmul);
@@ -64,7 +76,10 @@ internal static class ScMatmulCommand
         return option;
     }
 
-    private static int Run(string aPath, string bPath, ScOptions options, string? outFile, TextWriter output, TextWriter error)
+    /// <summary>The noise surrogate's settings: c (null: the default of the scale scope) and the noise seed.</summary>
+    private sealed record Surrogate(double? Correction, ulong Seed);
+
+    private static int Run(string aPath, string bPath, ScOptions options, Surrogate? surrogate, string? outFile, TextWriter output, TextWriter error)
     {
         NpyArray a, b;
         try
@@ -89,7 +104,9 @@ internal static class ScMatmulCommand
         {
             var fa = a.ToSingles();
             var fb = b.ToSingles();
-            product = threeD ? ScMatmul.MultiplyBatched(fa, fb, batch, n, m, d, options) : ScMatmul.Multiply(fa, n, fb, m, d, options);
+            product = surrogate is null
+                ? threeD ? ScMatmul.MultiplyBatched(fa, fb, batch, n, m, d, options) : ScMatmul.Multiply(fa, n, fb, m, d, options)
+                : SurrogateProduct(fa, fb, batch, n, m, d, threeD, options, surrogate);
         }
         catch (ArgumentException e)
         {
@@ -107,7 +124,8 @@ internal static class ScMatmulCommand
             productNorm += p * p;
         }
         var geometry = options.Resolve();
-        output.WriteLine(FormattableString.Invariant($"sc matmul {(threeD ? $"{batch} x " : string.Empty)}{n} x {d} · ({m} x {d})ᵀ, p {geometry.P}, L {geometry.L}, grid {geometry.G}, {options.Mode.ToString().ToLowerInvariant()}, {options.Kernel.ToString().ToLowerInvariant()} kernel"));
+        var method = surrogate is null ? $"{options.Kernel.ToString().ToLowerInvariant()} kernel" : $"noise surrogate c {Coefficient(options, surrogate)}, seed {surrogate.Seed}";
+        output.WriteLine(FormattableString.Invariant($"sc matmul {(threeD ? $"{batch} x " : string.Empty)}{n} x {d} · ({m} x {d})ᵀ, p {geometry.P}, L {geometry.L}, grid {geometry.G}, {options.Mode.ToString().ToLowerInvariant()}, {method}"));
         output.WriteLine(FormattableString.Invariant($"relative error {Math.Sqrt(difference / Math.Max(norm, double.Epsilon)):0.000000e+0}"));
         output.WriteLine(FormattableString.Invariant($"mse {difference / exact.Length:0.000000e+0}"));
         output.WriteLine(FormattableString.Invariant($"cosine {dot / Math.Sqrt(Math.Max(norm * productNorm, double.Epsilon)):0.00000000}"));
@@ -118,6 +136,27 @@ internal static class ScMatmulCommand
         }
         return 0;
     }
+
+    /// <summary>The surrogate at the options' stream length and scale scope: per-head for 3-D operands, per-row or
+    /// per-tensor for 2-D ones (row groups, chunks and the kernel do not apply to it).</summary>
+    private static float[] SurrogateProduct(float[] a, float[] b, int batch, int n, int m, int d, bool threeD, ScOptions options, Surrogate surrogate)
+    {
+        var c = Coefficient(options, surrogate);
+        var noise = new NoiseModel(c, c);
+        var stream = options.Resolve().L;
+        if (threeD)
+        {
+            if (options.Granularity != ScGranularity.PerHead)
+                throw new ArgumentException("the noise surrogate of 3-D operands is per head; pass --granularity per-head");
+            return ScNoiseSurrogate.MultiplyBatched(a, b, batch, n, m, d, stream, noise, options.Mode, surrogate.Seed);
+        }
+        if (options.Granularity == ScGranularity.PerHead)
+            throw new ArgumentException("per-head granularity needs 3-D operands (H x N x D)");
+        return ScNoiseSurrogate.Multiply(a, n, b, m, d, stream, noise, options.Granularity == ScGranularity.PerRow, options.Mode, surrogate.Seed);
+    }
+
+    private static double Coefficient(ScOptions options, Surrogate surrogate) =>
+        surrogate.Correction ?? (options.Granularity == ScGranularity.PerTensor ? NoiseModel.DefaultGlobal : NoiseModel.DefaultLocal);
 
     /// <summary>a·bᵀ per slice in float64.</summary>
     private static double[] ExactProduct(double[] a, double[] b, int batch, int n, int m, int d)
