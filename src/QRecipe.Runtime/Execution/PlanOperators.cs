@@ -115,8 +115,8 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             ? (probabilities, v)
             : (Quantized(probabilities, cell.Activations, slices * tokens, tokens, site.Name, 0), Quantized(v, cell.Activations, slices * tokens, headDim, site.Name, 1));
         // SC multiplies a·bᵀ with both operands along the reduction axis: b is vᵀ per slice.
-        var transposed = Scratch(new TensorShape(slices, headDim, tokens), 2);
-        Transpose(b.AsSpan<float>(), transposed.AsSpan<float>(), slices, tokens, headDim);
+        var transposed = Scratch(new TensorShape(v.Shape[0], v.Shape[1], headDim, tokens), 2);
+        _backend.TransposeLastTwo(b, transposed);
         var product = _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), transposed.AsSpan<float>(), slices, v.Shape[1], tokens, headDim, tokens);
         product.CopyTo(output.AsSpan<float>());
         if (cell.Sc.Debug)
@@ -176,20 +176,6 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     {
         for (var i = 0; i < product.Length; i++)
             output[i] = product[i] * scale;
-    }
-
-    private static void Transpose(ReadOnlySpan<float> source, Span<float> target, int slices, int rows, int cols)
-    {
-        for (var s = 0; s < slices; s++)
-        {
-            var from = source.Slice(s * rows * cols, rows * cols);
-            var to = target.Slice(s * rows * cols, rows * cols);
-            for (var r = 0; r < rows; r++)
-            {
-                for (var c = 0; c < cols; c++)
-                    to[c * rows + r] = from[r * cols + c];
-            }
-        }
     }
 
     public void Dispose()
