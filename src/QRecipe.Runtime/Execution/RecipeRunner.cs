@@ -46,8 +46,7 @@ public static class RecipeRunner
         var model = plan.Model;
         if (settings.Samples < 1)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Samples, "at least one sample");
-        var labels = settings.Labels ?? ClassLabels.Draw(settings.Samples, settings.Seed, model.NumClasses);
-        if (labels.Length != settings.Samples)
+        if (settings.Labels is { } labels && labels.Length != settings.Samples)
             throw new ArgumentException($"{labels.Length} class labels for {settings.Samples} samples", nameof(settings));
         var stateLength = settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
         if (settings.InitialNoise is { } given && given.Length != stateLength)
