@@ -16,48 +16,53 @@ extern "C" __global__ void sc_k_lookup(const unsigned short* boundary, const sig
     }
 }
 
-// bits[(r*dims + d)*words + w], bit t%32 of word t/32 = (sequence[d, t] < boundary[r, d]) for t < length; padding 0.
-// Block (d, row chunk): the dimension's sequence prefix sits in shared memory.
+// Both packing kernels: block (d, row chunk) stages dimension d's sequence prefix in shared memory, then
+// bits[(r*dims + d)*words + w] holds, in bit t%32 of word t/32, whether sequence[d, t] < threshold(r) for t < length
+// (padding 0).
+__device__ void stage_prefix(const unsigned short* sequence, unsigned short* prefix, int d, int length)
+{
+    for (int t = threadIdx.x; t < length; t += blockDim.x)
+        prefix[t] = sequence[(long long)d * length + t];
+    __syncthreads();
+}
+
+__device__ unsigned int pack_word(const unsigned short* prefix, int w, int length, long long threshold)
+{
+    unsigned int word = 0;
+    int end = min(32, length - 32 * w);
+    for (int b = 0; b < end; b++)
+        word |= (unsigned int)(prefix[32 * w + b] < threshold) << b;
+    return word;
+}
+
+// Enable streams: the threshold is the row's boundary.
 extern "C" __global__ void sc_pack_enable(const unsigned short* boundary, const unsigned short* sequence, unsigned int* bits,
                                           int rows, int dims, int length, int words)
 {
     extern __shared__ unsigned short prefix[];
     int d = blockIdx.x;
-    for (int t = threadIdx.x; t < length; t += blockDim.x)
-        prefix[t] = sequence[(long long)d * length + t];
-    __syncthreads();
+    stage_prefix(sequence, prefix, d, length);
     for (long long i = (long long)blockIdx.y * blockDim.x + threadIdx.x; i < (long long)rows * words; i += (long long)gridDim.y * blockDim.x)
     {
         int r = (int)(i / words), w = (int)(i % words);
-        unsigned int v = boundary[(long long)r * dims + d];
-        unsigned int word = 0;
-        int end = min(32, length - 32 * w);
-        for (int b = 0; b < end; b++)
-            word |= (unsigned int)(prefix[32 * w + b] < v) << b;
-        bits[((long long)r * dims + d) * words + w] = word;
+        bits[((long long)r * dims + d) * words + w] = pack_word(prefix, w, length, boundary[(long long)r * dims + d]);
     }
 }
 
-// Legacy bitstream packing (§4.6): bit t = sequence[d, t] < threshold(value) on the full 2^p grid, with
-// XNOR threshold floor(((value + qmax) 2^p + qmax) / (2 qmax)) and AND threshold floor((2 value 2^p + qmax) / (2 qmax)).
+// Legacy bitstream packing (§4.6) on the full 2^p grid, with XNOR threshold floor(((value + qmax) 2^p + qmax) / (2 qmax))
+// and AND threshold floor((2 value 2^p + qmax) / (2 qmax)).
 extern "C" __global__ void sc_pack_legacy(const short* value, const unsigned short* sequence, unsigned int* bits,
                                           int rows, int dims, int length, int words, int xnor, int p, int qmax)
 {
     extern __shared__ unsigned short prefix[];
     int d = blockIdx.x;
-    for (int t = threadIdx.x; t < length; t += blockDim.x)
-        prefix[t] = sequence[(long long)d * length + t];
-    __syncthreads();
+    stage_prefix(sequence, prefix, d, length);
     for (long long i = (long long)blockIdx.y * blockDim.x + threadIdx.x; i < (long long)rows * words; i += (long long)gridDim.y * blockDim.x)
     {
         int r = (int)(i / words), w = (int)(i % words);
         long long x = value[(long long)r * dims + d];
         long long threshold = xnor ? (((x + qmax) << p) + qmax) / (2LL * qmax) : (2LL * x * (1LL << p) + qmax) / (2LL * qmax);
-        unsigned int word = 0;
-        int end = min(32, length - 32 * w);
-        for (int b = 0; b < end; b++)
-            word |= (unsigned int)(prefix[32 * w + b] < threshold) << b;
-        bits[((long long)r * dims + d) * words + w] = word;
+        bits[((long long)r * dims + d) * words + w] = pack_word(prefix, w, length, threshold);
     }
 }
 
