@@ -10,12 +10,14 @@ with `/usr/bin/python3 make_dit_reference.py`; the two outputs are committed so 
 
 Sampling noise is part of the reference (the runtime's generator is Philox, torch's is not), so the runtime replays it.
 """
-import json
 import math
 import os
-import struct
+import sys
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_files import write_safetensors  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -221,21 +223,6 @@ def ddim(w, spec, x, y, cfg):  # §B.8 with eta 0
         x = x0 * torch.sqrt(s["ab_prev"][k]) + torch.sqrt(1 - s["ab_prev"][k]) * eps
     return x
 
-
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for name, value in tensors.items():
-        data = value.to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(value.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
 
 
 def main():

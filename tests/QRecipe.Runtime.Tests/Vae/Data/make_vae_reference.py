@@ -15,9 +15,12 @@ bytes = clamp(127.5·x + 128, 0, 255) truncated), without diffusers. Run once in
 import json
 import math
 import os
-import struct
+import sys
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_files import write_safetensors  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -129,21 +132,6 @@ def to_bytes(images):  # spec B.9, on the float32 values the runtime would see
     x = images.to(torch.float32)
     return torch.clamp(127.5 * x + 128.0, 0, 255).to(torch.uint8).to(torch.float64)
 
-
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for name, value in tensors.items():
-        data = value.to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(value.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
 
 
 def main():
