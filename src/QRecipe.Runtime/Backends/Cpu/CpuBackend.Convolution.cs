@@ -22,7 +22,7 @@ public sealed unsafe partial class CpuBackend
         ShapeMismatchException.ThrowUnless(square && weight.Shape[1] == cin, op, input.Shape, weight.Shape, "weight must be [Cout, Cin, k, k] with k odd and Cin the input's axis 1");
         if (!Is(output, n, cout, h, w))
             throw new ShapeMismatchException(op, new TensorShape(n, cout, h, w), output.Shape, "output must be [N, Cout, H, W]");
-        CheckBias(op, bias, cout);
+        TensorChecks.Bias(op, bias, cout);
         if (input.Address == output.Address)
             throw new ArgumentException($"{op}: the output must not be the input");
         Convolution.Conv2d(input.Float32Pointer, weight.Float32Pointer, bias is null ? null : bias.Float32Pointer, output.Float32Pointer, n, cin, cout, h, w, k);

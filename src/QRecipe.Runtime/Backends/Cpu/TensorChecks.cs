@@ -103,4 +103,67 @@ internal static class TensorChecks
         ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, T, C·p·p]");
         return (n, c, h, w);
     }
+
+    /// <summary>MatMul: 2-D float32 a, b and output, op(a) [M, K] · op(b) [K, N] = output [M, N], bias [N] or null.</summary>
+    public static (int M, int N, int K) MatMul(string op, Tensor a, Tensor b, Tensor output, Tensor? bias, bool transposeA, bool transposeB)
+    {
+        Float32(op, a);
+        Float32(op, b);
+        Float32(op, output);
+        Rank(op, a, 2);
+        Rank(op, b, 2);
+        Rank(op, output, 2);
+        int m = transposeA ? a.Shape[1] : a.Shape[0], k = transposeA ? a.Shape[0] : a.Shape[1];
+        int kb = transposeB ? b.Shape[1] : b.Shape[0], n = transposeB ? b.Shape[0] : b.Shape[1];
+        if (k != kb)
+            throw new ShapeMismatchException(op, a.Shape, b.Shape, $"inner dimensions {k} and {kb} must agree");
+        if (output.Shape[0] != m || output.Shape[1] != n)
+            throw new ShapeMismatchException(op, new TensorShape(m, n), output.Shape, "output must be [M, N]");
+        Bias(op, bias, n);
+        return (m, n, k);
+    }
+
+    /// <summary>Linear: input [..., K] · weightᵀ (weight [N, K]) = output [..., N], bias [N] or null; M is the input's rows.</summary>
+    public static (int M, int N, int K) Linear(string op, Tensor input, Tensor weight, Tensor? bias, Tensor output)
+    {
+        Float32(op, input);
+        Float32(op, weight);
+        Float32(op, output);
+        Rank(op, weight, 2);
+        ShapeMismatchException.ThrowUnless(input.Shape.Last == weight.Shape[1], op, input.Shape, weight.Shape, "input's last axis must equal the weight's in-features (axis 1)");
+        if (!SameExceptLast(input, output) || output.Shape.Last != weight.Shape[0])
+            throw new ShapeMismatchException(op, input.Shape.With(input.Rank - 1, weight.Shape[0]), output.Shape, "output must be the input's shape with out-features last");
+        Bias(op, bias, weight.Shape[0]);
+        return ((int)input.Shape.Rows, weight.Shape[0], weight.Shape[1]);
+    }
+
+    /// <summary>BatchedMatMul: a [..., M, K] · b [..., K, N] (or bᵀ with b [..., N, K]) = output [..., M, N], equal
+    /// leading axes; Batch is their product.</summary>
+    public static (int Batch, int M, int N, int K) BatchedMatMul(string op, Tensor a, Tensor b, Tensor output, bool transposeB)
+    {
+        Float32(op, a);
+        Float32(op, b);
+        Float32(op, output);
+        ShapeMismatchException.ThrowUnless(a.Rank >= 2 && a.Rank == b.Rank && a.Rank == output.Rank, op, a.Shape, b.Shape, "ranks must be equal and at least 2");
+        var r = a.Rank;
+        for (var axis = 0; axis < r - 2; axis++)
+            Dimension(op, a, axis, b, axis);
+        int m = a.Shape[r - 2], k = a.Shape[r - 1];
+        int kb = transposeB ? b.Shape[r - 1] : b.Shape[r - 2], n = transposeB ? b.Shape[r - 2] : b.Shape[r - 1];
+        if (k != kb)
+            throw new ShapeMismatchException(op, a.Shape, b.Shape, $"inner dimensions {k} and {kb} must agree");
+        if (!SameExceptLast(a, output) || output.Shape.Last != n)
+            throw new ShapeMismatchException(op, a.Shape.With(r - 1, n), output.Shape, "output must be [..., M, N]");
+        return ((int)a.Shape.Product(0, r - 2), m, n, k);
+    }
+
+    /// <summary>A bias [N] or none.</summary>
+    public static void Bias(string op, Tensor? bias, int n)
+    {
+        if (bias is null)
+            return;
+        Float32(op, bias);
+        if (bias.Rank != 1 || bias.Shape[0] != n)
+            throw new ShapeMismatchException(op, bias.Shape, new TensorShape(n), "bias must be [N]");
+    }
 }

@@ -20,7 +20,7 @@ public sealed partial class CudaBackend
             "weight must be [Cout, Cin, k, k] with k odd and Cin the input's axis 1");
         var expected = new TensorShape(n, cout, h, w);
         ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, Cout, H, W]");
-        CheckBias(op, bias, cout);
+        TensorChecks.Bias(op, bias, cout);
         if (input.Address == output.Address)
             throw new ArgumentException($"{op}: the output must not be the input");
         var plane = (long)h * w;
