@@ -166,4 +166,18 @@ internal static class TensorChecks
         if (bias.Rank != 1 || bias.Shape[0] != n)
             throw new ShapeMismatchException(op, bias.Shape, new TensorShape(n), "bias must be [N]");
     }
+
+    /// <summary>Unpatchify: tokens [N, H/p·W/p, p·p·C] into output [N, C, H, W] with H and W divisible by p; returns (N, C, H, W).</summary>
+    public static (int N, int C, int H, int W) Unpatchify(string op, Tensor tokens, int patchSize, Tensor output)
+    {
+        Float32(op, tokens);
+        Float32(op, output);
+        Rank(op, tokens, 3);
+        Rank(op, output, 4);
+        int n = output.Shape[0], c = output.Shape[1], h = output.Shape[2], w = output.Shape[3];
+        var valid = patchSize > 0 && h % patchSize == 0 && w % patchSize == 0
+            && tokens.Shape.Equals(new TensorShape(n, h / patchSize * (w / patchSize), patchSize * patchSize * c));
+        ShapeMismatchException.ThrowUnless(valid, op, tokens.Shape, output.Shape, $"tokens must be [N, (H/{patchSize})·(W/{patchSize}), {patchSize}·{patchSize}·C] for an output [N, C, H, W]");
+        return (n, c, h, w);
+    }
 }

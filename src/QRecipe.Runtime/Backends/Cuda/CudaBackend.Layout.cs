@@ -47,14 +47,7 @@ public sealed partial class CudaBackend
 
     public void Unpatchify(Tensor tokens, int patchSize, Tensor output)
     {
-        const string op = nameof(Unpatchify);
-        Float32(op, tokens, output);
-        TensorChecks.Rank(op, tokens, 3);
-        TensorChecks.Rank(op, output, 4);
-        int n = output.Shape[0], c = output.Shape[1], h = output.Shape[2], w = output.Shape[3];
-        var valid = patchSize > 0 && h % patchSize == 0 && w % patchSize == 0
-            && tokens.Shape.Equals(new TensorShape(n, h / patchSize * (w / patchSize), patchSize * patchSize * c));
-        ShapeMismatchException.ThrowUnless(valid, op, tokens.Shape, output.Shape, $"tokens must be [N, (H/{patchSize})·(W/{patchSize}), {patchSize}·{patchSize}·C] for an output [N, C, H, W]");
+        var (_, c, h, w) = TensorChecks.Unpatchify(nameof(Unpatchify), tokens, patchSize, output);
         Map(Layout, "unpatchify", [tokens], output, new KernelArguments().Int(c).Int(h / patchSize).Int(w / patchSize).Int(patchSize).Long(output.ElementCount));
     }
 
