@@ -29,6 +29,7 @@ internal sealed class ScCellProducts
     private readonly ulong _seed;
     private readonly ScComputeLedger _ledger = new();
     private readonly Dictionary<Tensor, float[]> _weightScales = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Tensor, ScPreparedOperand> _preparedWeights = new(ReferenceEqualityComparer.Instance);
 
     public ScCellProducts(RecipePlan plan, ulong seed)
     {
@@ -53,7 +54,7 @@ internal sealed class ScCellProducts
                 sc.Mode, _seed, StreamBase(step, site));
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
         if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
-            return ScMatmul.Multiply(x, rows, w, outFeatures, cols, options);
+            return ScMatmul.Multiply(x, rows, PreparedWeight(weight, outFeatures, cols, options), options);
         return ScMixedPrecision.Multiply(x, rows, w, outFeatures, cols, options, rowStreams, sc.GroupStreams.ToArray(), groupSize).Output;
     }
 
@@ -101,6 +102,15 @@ internal sealed class ScCellProducts
         if (!_weightScales.TryGetValue(weight, out var scales))
             _weightScales[weight] = scales = ScNoiseSurrogate.RowScales(weight.AsSpan<float>(), outFeatures, cols);
         return scales;
+    }
+
+    /// <summary>The weight's SC codes and row-table entries, once per weight tensor and quantization (every stream
+    /// length shares them); a cell that quantizes the weight differently replaces them.</summary>
+    private ScPreparedOperand PreparedWeight(Tensor weight, int outFeatures, int cols, ScOptions options)
+    {
+        if (!_preparedWeights.TryGetValue(weight, out var prepared) || !prepared.Fits(options))
+            _preparedWeights[weight] = prepared = ScPreparedOperand.Prepare(weight.AsSpan<float>(), outFeatures, cols, options);
+        return prepared;
     }
 
     private static int[] Levels(MixedPrecision mp, float[] metric) =>

@@ -24,8 +24,16 @@ public static class EnableKernel
     /// <summary>Forces one path (tests cover every path).</summary>
     internal static EnablePath? ForcePath { get; set; }
 
-    public static int[] Accumulate(ScCodes a, ScCodes b, EnableTables tables, bool signed)
+    public static int[] Accumulate(ScCodes a, ScCodes b, EnableTables tables, bool signed) =>
+        Accumulate(a, new ScPreparedPart(b, tables.Sequences.Geometry, signed), tables);
+
+    /// <summary>b's row-table entries are built on first use and kept with b (<see cref="ScPreparedOperand"/>).</summary>
+    internal static int[] Accumulate(ScCodes a, ScPreparedPart b, EnableTables tables)
     {
+        var path = ForcePath ?? Choose(b.Codes.Rows, tables.Sequences.Length, tables.Grid);
+        if (path == EnablePath.RowTables && !ForceScalar && Vector512.IsHardwareAccelerated && tables.Sequences.Length <= short.MaxValue)
+            return EnableRowTableKernel.Accumulate(a, b.Columns, tables);
+
         int n = a.Rows, dims = a.Dims, grid = tables.Grid;
         var kA = new ushort[n * dims];
         for (var i = 0; i < n; i++)
@@ -34,14 +42,11 @@ public static class EnableKernel
                 kA[i * dims + d] = tables.K[d * (grid + 1) + a.Boundary[i * dims + d]];
         }
 
-        var path = ForcePath ?? Choose(b.Rows, grid);
-        var rowTablesPossible = !ForceScalar && Vector512.IsHardwareAccelerated && tables.Sequences.Length <= short.MaxValue;
-        return path == EnablePath.RowTables && rowTablesPossible
-            ? EnableRowTableKernel.Accumulate(a, b, tables, signed, kA)
-            : EnableLookupKernel.Accumulate(a, b, tables, signed, kA);
+        return EnableLookupKernel.Accumulate(a, b.Codes, tables, b.Signed, kA);
     }
 
-    /// <summary>Row tables cost about N·D·(G+1)/2 cycles to build plus one cycle per 32 outputs and dimension;
-    /// lookups about 8 cycles per 32 outputs and dimension. Row tables win once m exceeds about 2.3·(G+1).</summary>
-    private static EnablePath Choose(int m, int grid) => m * 7L > 16L * (grid + 1) ? EnablePath.RowTables : EnablePath.Lookup;
+    /// <summary>Per 32 rows and dimension, row tables cost about L compares and 2·(qmax + 1) stores to build, then one
+    /// cycle per column; lookups about 12 cycles per 32 columns. Row tables win once m exceeds about 48 at p = 8.</summary>
+    private static EnablePath Choose(int m, int length, int grid) =>
+        length + grid + m > 12L * ((m + 31) / 32) * 32 ? EnablePath.Lookup : EnablePath.RowTables;
 }

@@ -6,28 +6,28 @@ using System.Threading.Tasks;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// Enable-product accumulators for wide b (linear layers). Rows of a go in blocks of 32 lanes. For a block and a
-/// dimension d, U_d[r] = sign_a[n,d]·C[d][K[d][ba[n,d]]][level r] over the 32 lanes, one entry per distinct boundary
-/// ("level") of b (qmax + 1 of them, not G + 1: b's boundaries are quantized magnitudes), followed by its negation
-/// for negative b. Every output column m is then Σ_d U_d[index of bb[m,d]]: one 32-lane vector load and add per
-/// (m, d). Eight columns' sums stay in registers across a block of dimensions whose tables fit in L2; they are 16-bit
-/// for at most 32767 / L dimensions and widened into int32, so the result is exact.
+/// Enable-product accumulators for wide b (linear layers, attention). Rows of a go in blocks of 32 lanes. For a block
+/// and a dimension d, U_d[r] = sign_a[n,d]·C[d][K[d][ba[n,d]]][level r] over the 32 lanes, one entry per level of b
+/// (<see cref="RowTableColumns"/>), followed by its negation for negative b. Every output column m is then
+/// Σ_d U_d[entry of (m, d)]: one 32-lane vector load and add per (m, d).
+/// <para>Memory order is what makes it fast: the tables of a pass of a few dimensions fit in L1 together, and the
+/// columns' 16-bit sums stream through once per pass (sequential, prefetched), so every table read hits L1. The 16-bit
+/// sums cover at most 32767 / L dimensions before they are widened into int32, so the result is exact.</para>
 /// </summary>
 internal static class EnableRowTableKernel
 {
     private const int Lanes = 32;
 
-    /// <summary>Bounds one block of U tables to 512 KiB so it stays in L2.</summary>
-    private const int TableEntriesPerBlock = 1 << 17;
+    /// <summary>Table bytes of one pass: with the streamed sums it stays in a 48 KiB L1.</summary>
+    private const int PassTableBytes = 32 * 1024;
 
-    public static unsafe int[] Accumulate(ScCodes a, ScCodes b, EnableTables tables, bool signed, ushort[] kA)
+    public static unsafe int[] Accumulate(ScCodes a, RowTableColumns b, EnableTables tables)
     {
-        int n = a.Rows, m = b.Rows, dims = a.Dims;
-        var (levels, bIndex) = Index(b, tables, signed);
-        var entries = signed ? 2 * levels.Length : levels.Length;
-        var blockDims = Math.Max(1, Math.Min(Math.Min(dims, short.MaxValue / tables.Sequences.Length),
-            TableEntriesPerBlock / (entries * Lanes)));
-        var (positions, multiplicity) = tables.Positions();
+        int n = a.Rows, m = b.Columns, dims = a.Dims;
+        var entries = b.Entries;
+        var flushDims = Math.Max(1, short.MaxValue / tables.Sequences.Length);
+        var perPass = Math.Max(1, PassTableBytes / (entries * Lanes * sizeof(short)));
+        var (cycles, below) = tables.StreamOrder();
 
         // Tasks are (row block, column range): enough of them for every core even when n is one block.
         var rowBlocks = (n + Lanes - 1) / Lanes;
@@ -37,19 +37,34 @@ internal static class EnableRowTableKernel
         {
             var (block, split) = (task / splits, task % splits);
             var (j0, j1) = ((int)((long)m * split / splits), (int)((long)m * (split + 1) / splits));
-            var table = ArrayPool<short>.Shared.Rent(blockDims * entries * Lanes);
-            var sums = ArrayPool<int>.Shared.Rent((j1 - j0) * Lanes);
-            Array.Clear(sums, 0, (j1 - j0) * Lanes);
-            fixed (short* tablePtr = table)
+            var width = j1 - j0;
+            var table = ArrayPool<short>.Shared.Rent(perPass * entries * Lanes);
+            var sums16 = ArrayPool<short>.Shared.Rent(width * Lanes);
+            var sums = ArrayPool<int>.Shared.Rent(width * Lanes);
+            var lanes = new RowLanes(a, tables, block * Lanes);
+            fixed (short* tablePtr = table, sum16Ptr = sums16)
             fixed (int* sumPtr = sums)
-            fixed (ushort* indexPtr = bIndex)
+            fixed (ushort* indexPtr = b.Index, cyclePtr = cycles, levelPtr = b.Levels)
+            fixed (int* belowPtr = below)
             {
-                for (var d0 = 0; d0 < dims; d0 += blockDims)
+                for (var d0 = 0; d0 < dims; d0 += flushDims)
                 {
-                    var count = Math.Min(blockDims, dims - d0);
-                    BuildTables(tablePtr, block * Lanes, n, d0, count, dims, levels, signed, a.Sign, kA,
-                        positions, multiplicity, tables.Grid);
-                    AddColumns(tablePtr, entries * Lanes, indexPtr + d0, dims, count, j0, j1, sumPtr);
+                    var end = Math.Min(dims, d0 + flushDims);
+                    new Span<short>(sum16Ptr, width * Lanes).Clear();
+                    for (var d = d0; d < end; d += perPass)
+                    {
+                        var count = Math.Min(perPass, end - d);
+                        for (var t = 0; t < count; t++)
+                        {
+                            var (k, negative) = lanes.At(d + t);
+                            BuildTable(tablePtr + t * entries * Lanes, k, negative, b.Signed, levelPtr, b.Levels.Length,
+                                cyclePtr + (long)(d + t) * tables.Sequences.Length, belowPtr + (long)(d + t) * (tables.Grid + 1));
+                        }
+
+                        AddPass(sum16Ptr, tablePtr, entries * Lanes, indexPtr + (long)d * m, m, count, j0, j1);
+                    }
+
+                    Widen(sumPtr, sum16Ptr, width * Lanes, first: d0 == 0);
                 }
             }
 
@@ -61,184 +76,96 @@ internal static class EnableRowTableKernel
             }
 
             ArrayPool<int>.Shared.Return(sums);
+            ArrayPool<short>.Shared.Return(sums16);
             ArrayPool<short>.Shared.Return(table);
         });
 
-        ArrayPool<ushort>.Shared.Return(bIndex);
         return acc;
     }
 
-    /// <summary>
-    /// b's distinct boundaries ascending, and its table index per (m, d) in a pooled array: the rank of its boundary, in the
-    /// negated half when b is negative. The levels are those the quantizers produce (ToBoundary of 0..qmax); codes with
-    /// any other boundary fall back to every boundary 0..G.
-    /// </summary>
-    private static (ushort[] Levels, ushort[] Index) Index(ScCodes b, EnableTables tables, bool signed)
+    /// <summary>The 32 rows of a block at one dimension: k = K[d][ba] (0 where a is 0 or beyond n) and a's sign as a
+    /// 0 / −1 mask.</summary>
+    private readonly struct RowLanes(ScCodes a, EnableTables tables, int firstRow)
     {
-        var g = tables.Sequences.Geometry;
-        var quantized = new ushort[g.QMax + 1];
-        for (var v = 0; v <= g.QMax; v++)
-            quantized[v] = ScCodes.ToBoundary(v, g.G, g.QMax);
-        var levels = ComputeLevels(quantized, g.G);
-        var index = ArrayPool<ushort>.Shared.Rent(b.Rows * b.Dims);
-        if (!Fill(index, b, levels, signed))
+        public (Vector512<ushort> K, Vector512<short> Negative) At(int d)
         {
-            var all = new ushort[g.G + 1];
-            for (var v = 0; v <= g.G; v++)
-                all[v] = (ushort)v;
-            levels = all;
-            Fill(index, b, levels, signed);
-        }
-
-        return (levels, index);
-    }
-
-    private static ushort[] ComputeLevels(ushort[] boundaries, int grid)
-    {
-        var present = new bool[grid + 1];
-        foreach (var v in boundaries)
-            present[v] = true;
-        var levels = new System.Collections.Generic.List<ushort>();
-        for (var v = 0; v <= grid; v++)
-        {
-            if (present[v])
-                levels.Add((ushort)v);
-        }
-
-        return levels.ToArray();
-    }
-
-    /// <summary>Writes the table indices (b's layout, m × d); false when a boundary is not among the levels.</summary>
-    private static unsafe bool Fill(ushort[] index, ScCodes b, ushort[] levels, bool signed)
-    {
-        var rank = new int[ushort.MaxValue + 1];
-        Array.Fill(rank, -1);
-        for (var r = 0; r < levels.Length; r++)
-            rank[levels[r]] = r;
-        var negativeOffset = signed ? levels.Length : 0;
-        var missing = 0;
-        const int Chunk = 1 << 16;
-        var length = b.Rows * b.Dims;
-        Parallel.For(0, (length + Chunk - 1) / Chunk, c =>
-        {
-            var bad = 0;
-            fixed (int* rankPtr = rank)
-            fixed (ushort* boundary = b.Boundary, output = index)
-            fixed (sbyte* sign = b.Sign)
+            Span<ushort> k = stackalloc ushort[Lanes];
+            Span<short> negative = stackalloc short[Lanes];
+            var rows = Math.Min(Lanes, a.Rows - firstRow);
+            var kRow = tables.K.AsSpan(d * (tables.Grid + 1));
+            for (var lane = 0; lane < rows; lane++)
             {
-                for (long i = (long)c * Chunk, end = Math.Min(length, i + Chunk); i < end; i++)
-                {
-                    var r = rankPtr[boundary[i]];
-                    bad |= r;
-                    output[i] = (ushort)(r + (sign[i] < 0 ? negativeOffset : 0));
-                }
+                var i = (firstRow + lane) * a.Dims + d;
+                var sign = a.Sign[i];
+                k[lane] = sign == 0 ? (ushort)0 : kRow[a.Boundary[i]];
+                negative[lane] = (short)(sign < 0 ? -1 : 0);
             }
 
-            if (bad < 0)
-                System.Threading.Interlocked.Exchange(ref missing, 1);
-        });
-        return missing == 0;
+            k[rows..].Clear();
+            negative[rows..].Clear();
+            return (Vector512.Create<ushort>(k), Vector512.Create<short>(negative));
+        }
     }
 
     /// <summary>
-    /// U_d over the 32 lanes, one vector per level: the lanes' counts C[k][v] grow by one at every v that b's stream
-    /// takes at a cycle below the lane's k (<see cref="EnableTables.Positions"/>), so a table costs a compare and a
-    /// subtract per (v, occurrence) instead of 32 scalar stores per level. Lanes with sign 0 or beyond n get k = 0.
+    /// U_d over the 32 lanes: walking b's stream in order of value (<see cref="EnableTables.StreamOrder"/>), a lane's
+    /// count C[k][v] grows by one for every cycle below its k, so a table costs one compare and subtract per cycle (L)
+    /// and one store per entry.
     /// </summary>
-    private static unsafe void BuildTables(short* table, int firstRow, int n, int d0, int count, int dims,
-        ushort[] levels, bool signed, sbyte[] signA, ushort[] kA, ushort[] positions, int multiplicity, int grid)
+    private static unsafe void BuildTable(short* u, Vector512<ushort> k, Vector512<short> negative, bool signed,
+        ushort* levels, int levelCount, ushort* cycles, int* below)
     {
-        var kLanes = stackalloc ushort[Lanes];
-        var negativeLanes = stackalloc short[Lanes];
-        var entries = signed ? 2 * levels.Length : levels.Length;
-        fixed (ushort* positionPtr = positions)
+        var counts = Vector512<short>.Zero;
+        var i = 0;
+        for (var r = 0; r < levelCount; r++)
         {
-            for (var t = 0; t < count; t++)
-            {
-                var d = d0 + t;
-                for (var lane = 0; lane < Lanes; lane++)
-                {
-                    var row = firstRow + lane;
-                    var sign = row < n ? signA[row * dims + d] : 0;
-                    kLanes[lane] = sign == 0 ? (ushort)0 : kA[row * dims + d];
-                    negativeLanes[lane] = (short)(sign < 0 ? -1 : 0);
-                }
-
-                var k = Vector512.Load(kLanes);
-                var negative = Vector512.Load(negativeLanes);
-                var u = table + (long)t * entries * Lanes;
-                var at = positionPtr + (long)d * grid * multiplicity;
-                var counts = Vector512<short>.Zero;
-                var v = 0;
-                for (var r = 0; r < levels.Length; r++)
-                {
-                    for (; v < levels[r]; v++)
-                    {
-                        for (var j = 0; j < multiplicity; j++)
-                            counts -= Vector512.LessThan(Vector512.Create(at[v * multiplicity + j]), k).AsInt16();
-                    }
-
-                    var signedCounts = (counts ^ negative) - negative;
-                    signedCounts.Store(u + r * Lanes);
-                    if (signed)
-                        (-signedCounts).Store(u + (levels.Length + r) * Lanes);
-                }
-            }
+            for (var end = below[levels[r]]; i < end; i++)
+                counts -= Vector512.LessThan(Vector512.Create(cycles[i]), k).AsInt16();
+            var signedCounts = (counts ^ negative) - negative;
+            signedCounts.Store(u + r * Lanes);
+            if (signed)
+                (-signedCounts).Store(u + (levelCount + r) * Lanes);
         }
     }
 
-    /// <summary>Columns [j0, j1) of one dimension block, eight at a time with their 16-bit sums in registers, then
-    /// widened into the int32 sums (column-major, 32 lanes each). <paramref name="index"/> points at column 0's first
-    /// dimension of the block; columns are <paramref name="dims"/> apart.</summary>
-    private static unsafe void AddColumns(short* table, int tableStride, ushort* index, int dims, int count, int j0,
-        int j1, int* sums)
+    /// <summary>Adds <paramref name="count"/> dimensions' tables into the 16-bit sums of columns [j0, j1), two
+    /// dimensions per sweep of the sums. <paramref name="index"/> is the first dimension's row of entries.</summary>
+    private static unsafe void AddPass(short* sums, short* tables, int tableStride, ushort* index, int m, int count,
+        int j0, int j1)
     {
-        var j = j0;
-        for (; j + 8 <= j1; j += 8)
+        var t = 0;
+        for (; t + 2 <= count; t += 2)
         {
-            Vector512<short> s0 = default, s1 = default, s2 = default, s3 = default;
-            Vector512<short> s4 = default, s5 = default, s6 = default, s7 = default;
-            var i0 = index + (long)j * dims;
-            ushort* i1 = i0 + dims, i2 = i0 + 2 * dims, i3 = i0 + 3 * dims;
-            ushort* i4 = i0 + 4 * dims, i5 = i0 + 5 * dims, i6 = i0 + 6 * dims, i7 = i0 + 7 * dims;
-            for (var t = 0; t < count; t++)
-            {
-                var u = table + (long)t * tableStride;
-                s0 += Vector512.Load(u + i0[t] * Lanes);
-                s1 += Vector512.Load(u + i1[t] * Lanes);
-                s2 += Vector512.Load(u + i2[t] * Lanes);
-                s3 += Vector512.Load(u + i3[t] * Lanes);
-                s4 += Vector512.Load(u + i4[t] * Lanes);
-                s5 += Vector512.Load(u + i5[t] * Lanes);
-                s6 += Vector512.Load(u + i6[t] * Lanes);
-                s7 += Vector512.Load(u + i7[t] * Lanes);
-            }
-
-            var output = sums + (long)(j - j0) * Lanes;
-            Widen(output, s0);
-            Widen(output + Lanes, s1);
-            Widen(output + 2 * Lanes, s2);
-            Widen(output + 3 * Lanes, s3);
-            Widen(output + 4 * Lanes, s4);
-            Widen(output + 5 * Lanes, s5);
-            Widen(output + 6 * Lanes, s6);
-            Widen(output + 7 * Lanes, s7);
+            short* u0 = tables + (long)t * tableStride, u1 = u0 + tableStride;
+            ushort* i0 = index + (long)t * m, i1 = i0 + m;
+            var s = sums;
+            for (var j = j0; j < j1; j++, s += Lanes)
+                (Vector512.Load(s) + Vector512.Load(u0 + i0[j] * Lanes) + Vector512.Load(u1 + i1[j] * Lanes)).Store(s);
         }
 
-        for (; j < j1; j++)
+        if (t < count)
         {
-            var s = Vector512<short>.Zero;
-            var i = index + (long)j * dims;
-            for (var t = 0; t < count; t++)
-                s += Vector512.Load(table + (long)t * tableStride + i[t] * Lanes);
-            Widen(sums + (long)(j - j0) * Lanes, s);
+            var u0 = tables + (long)t * tableStride;
+            var i0 = index + (long)t * m;
+            var s = sums;
+            for (var j = j0; j < j1; j++, s += Lanes)
+                (Vector512.Load(s) + Vector512.Load(u0 + i0[j] * Lanes)).Store(s);
         }
     }
 
-    private static unsafe void Widen(int* output, Vector512<short> sum)
+    private static unsafe void Widen(int* sums, short* sums16, int count, bool first)
     {
-        var (low, high) = Vector512.Widen(sum);
-        (Vector512.Load(output) + low).Store(output);
-        (Vector512.Load(output + 16) + high).Store(output + 16);
+        for (var i = 0; i < count; i += Lanes)
+        {
+            var (low, high) = Vector512.Widen(Vector512.Load(sums16 + i));
+            if (!first)
+            {
+                low += Vector512.Load(sums + i);
+                high += Vector512.Load(sums + i + 16);
+            }
+
+            low.Store(sums + i);
+            high.Store(sums + i + 16);
+        }
     }
 }

@@ -25,7 +25,7 @@ public sealed class EnableTables
     {
         Sequences = sequences;
         Grid = grid;
-        positions = new Lazy<(ushort[], int)>(BuildPositions);
+        streamOrder = new Lazy<(ushort[], int[])>(BuildStreamOrder);
         RowWidth = (grid + 63) / 64 * 64;
         K = new ushort[sequences.Dims * (grid + 1)];
         var length = sequences.Length;
@@ -80,40 +80,35 @@ public sealed class EnableTables
     }
 
     /// <summary>
-    /// The cycles at which b's stream takes each value, so C[k][v+1] − C[k][v] = #{j : P[d][v][j] &lt; k}: entry
-    /// [(d·G + v)·multiplicity + j] is the j-th cycle t &lt; L with rb[d,t] = v, or <see cref="ushort.MaxValue"/> (never
-    /// below k ≤ L). The multiplicity is the most cycles any value takes (1 on the full grid, where a prefix of the
-    /// Sobol sequence is duplicate-free; more where a rescaled grid merges values).
+    /// b's stream of each dimension ordered by value: <c>Cycles[d·L + i]</c> is the i-th cycle t &lt; L in order of
+    /// (rb[d,t], t), and <c>Below[d·(G + 1) + v]</c> = #{t &lt; L : rb[d,t] &lt; v}. So C[k][v] = #{i &lt; Below[d][v] :
+    /// Cycles[d·L + i] &lt; k}, and a table over ascending v costs one compare per cycle, L in all, whatever the grid.
     /// </summary>
-    public (ushort[] Positions, int Multiplicity) Positions() => positions.Value;
+    public (ushort[] Cycles, int[] Below) StreamOrder() => streamOrder.Value;
 
-    private readonly Lazy<(ushort[], int)> positions;
+    private readonly Lazy<(ushort[], int[])> streamOrder;
 
-    private (ushort[] Positions, int Multiplicity) BuildPositions()
+    private (ushort[] Cycles, int[] Below) BuildStreamOrder()
     {
         var (length, dims, grid) = (Sequences.Length, Sequences.Dims, Grid);
-        var count = new int[grid];
-        var multiplicity = 1;
+        var cycles = new ushort[dims * length];
+        var below = new int[dims * (grid + 1)];
+        var next = new int[grid + 1];
         for (var d = 0; d < dims; d++)
         {
-            Array.Clear(count);
+            var counts = below.AsSpan(d * (grid + 1), grid + 1);
             for (var t = 0; t < length; t++)
-                multiplicity = Math.Max(multiplicity, ++count[Sequences.B[d * length + t]]);
+                counts[Sequences.B[d * length + t]]++;
+            // Counts per value become the number of cycles below each value (an exclusive prefix sum).
+            var sum = 0;
+            for (var v = 0; v <= grid; v++)
+                (counts[v], sum) = (sum, sum + counts[v]);
+            counts.CopyTo(next);
+            for (var t = 0; t < length; t++)
+                cycles[d * length + next[Sequences.B[d * length + t]]++] = (ushort)t;
         }
 
-        var positions = new ushort[dims * grid * multiplicity];
-        Array.Fill(positions, ushort.MaxValue);
-        for (var d = 0; d < dims; d++)
-        {
-            Array.Clear(count);
-            for (var t = 0; t < length; t++)
-            {
-                var v = Sequences.B[d * length + t];
-                positions[(d * grid + v) * multiplicity + count[v]++] = (ushort)t;
-            }
-        }
-
-        return (positions, multiplicity);
+        return (cycles, below);
     }
 
     /// <summary>Row k+1 = row k + [v &gt; rb[d,k]].</summary>

@@ -16,6 +16,21 @@ internal static class ScInput
             throw new ArgumentException($"operand b has {b.Length} elements, expected {batch}×{m}×{d} = {(long)batch * m * d}", nameof(b));
         RequireFinite(a, nameof(a));
         RequireFinite(b, nameof(b));
+        ValidateSmoothScales(smoothScales, d);
+    }
+
+    /// <summary>One 2-D operand on its own (a prepared b, or the a of a call with a prepared b).</summary>
+    public static void ValidateOperand(ReadOnlySpan<float> x, int rows, int d, string name)
+    {
+        if (rows < 1 || d < 1)
+            throw new ArgumentOutOfRangeException(nameof(d), $"SC matmul dimensions must be positive (operand {name}: {rows} rows, d {d})");
+        if (x.Length != (long)rows * d)
+            throw new ArgumentException($"operand {name} has {x.Length} elements, expected {rows}×{d} = {(long)rows * d}", name);
+        RequireFinite(x, name);
+    }
+
+    private static void ValidateSmoothScales(ReadOnlySpan<float> smoothScales, int d)
+    {
         if (smoothScales.IsEmpty)
             return;
         if (smoothScales.Length != d)

@@ -16,6 +16,18 @@ public static class ScMatmul
         ReadOnlySpan<float> smoothScales = default) =>
         Decode(Partials(a, b, 1, n, m, d, options, smoothScales, threeD: false), n, m, d, options.Resolve());
 
+    /// <summary>2-D product, shape n×m, with b prepared once (<see cref="ScPreparedOperand"/>); equal to
+    /// <see cref="Multiply(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, ScOptions, ReadOnlySpan{float})"/> on
+    /// the same b.</summary>
+    public static float[] Multiply(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options)
+    {
+        if (!b.Fits(options))
+            throw new ArgumentException($"operand b was prepared for SC options that quantize it differently ({b.Options}) than this call's ({options})",
+                nameof(options));
+        ScInput.ValidateOperand(a, n, b.Dims, nameof(a));
+        return Decode(Partials2D(a, n, b, options), n, b.Rows, b.Dims, options.Resolve());
+    }
+
     /// <summary>3-D product, shape batch×n×m (per_head, per_tensor with one global range, per_row per slice).</summary>
     public static float[] MultiplyBatched(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
         ScOptions options, ReadOnlySpan<float> smoothScales = default)
@@ -42,24 +54,12 @@ public static class ScMatmul
         if (options.Chunk > 0 && threeD)
             throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
 
-        var chunked = options.Chunk > 0 && d > options.Chunk;
-        var tableDims = chunked ? options.Chunk : d;
+        if (!threeD)
+            return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options);
+
         var unipolar = options.Mode == ScMode.Unipolar;
-        var product = ScProduct.For(g, options.Kernel, !unipolar, tableDims);
+        var product = ScProduct.For(g, options.Kernel, !unipolar, d);
         var partials = new List<ScPartial>();
-        if (chunked)
-        {
-            for (var c0 = 0; c0 < d; c0 += options.Chunk)
-            {
-                var width = Math.Min(options.Chunk, d - c0);
-                var qa = ScQuantizer.BipolarFusedFp32(Columns(sa, n, d, c0, width), n, width, perRow: true, g);
-                var qb = ScQuantizer.BipolarFusedFp32(Columns(sb, m, d, c0, width), m, width, perRow: true, g);
-                partials.Add(product.Run(qa, qb, ScDecode.RowScales));
-            }
-
-            return partials;
-        }
-
         if (options.Granularity == ScGranularity.PerTensor)
         {
             // One range over all slices (§13 item 4), then one kernel call per slice.
@@ -96,6 +96,37 @@ public static class ScMatmul
                 var qb = unipolar ? ScQuantizer.UnipolarGrouped(sliceB, m, d, options.GroupB, g) : ScQuantizer.BipolarGrouped(sliceB, m, d, options.GroupB, g);
                 partials.Add(product.Run(qa, qb, ScDecode.RowScales));
             }
+        }
+
+        return partials;
+    }
+
+    /// <summary>a's side of a 2-D call against b's codes, quantized the same way (per chunk, per tensor, per row group).</summary>
+    private static List<ScPartial> Partials2D(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options)
+    {
+        var g = options.Resolve();
+        var d = b.Dims;
+        var unipolar = options.Mode == ScMode.Unipolar;
+        var product = ScProduct.For(g, options.Kernel, !unipolar, b.Parts[0].Codes.Dims);
+        var partials = new List<ScPartial>();
+        if (b.Parts.Count > 1)
+        {
+            for (int c = 0, c0 = 0; c < b.Parts.Count; c0 += b.Parts[c].Codes.Dims, c++)
+            {
+                var width = b.Parts[c].Codes.Dims;
+                var qa = ScQuantizer.BipolarFusedFp32(Columns(a, n, d, c0, width), n, width, perRow: true, g);
+                partials.Add(product.Run(qa, b.Parts[c], ScDecode.RowScales));
+            }
+        }
+        else if (options.Granularity == ScGranularity.PerTensor)
+        {
+            var qa = unipolar ? ScQuantizer.UnipolarPerTensor(a, n, d, g) : ScQuantizer.BipolarPerTensor(a, n, d, g);
+            partials.Add(product.Run(qa, b.Parts[0], ScDecode.TensorScales));
+        }
+        else
+        {
+            var qa = unipolar ? ScQuantizer.UnipolarGrouped(a, n, d, options.GroupA, g) : ScQuantizer.BipolarGrouped(a, n, d, options.GroupA, g);
+            partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales));
         }
 
         return partials;
@@ -144,7 +175,7 @@ public static class ScMatmul
         }
     }
 
-    private static float[] Columns(ReadOnlySpan<float> x, int rows, int d, int c0, int width)
+    internal static float[] Columns(ReadOnlySpan<float> x, int rows, int d, int c0, int width)
     {
         var result = new float[rows * width];
         for (var r = 0; r < rows; r++)

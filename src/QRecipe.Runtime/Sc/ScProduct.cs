@@ -21,11 +21,13 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
 
     private readonly EnableTables? tables = kernel == ScKernel.Enable ? new EnableTables(sequences, geometry.G) : null;
 
-    public ScPartial Run(ScCodes a, ScCodes b, ScDecode decode)
+    public ScPartial Run(ScCodes a, ScCodes b, ScDecode decode) => Run(a, new ScPreparedPart(b, geometry, bipolar), decode);
+
+    public ScPartial Run(ScCodes a, ScPreparedPart b, ScDecode decode)
     {
         var acc = tables is not null
-            ? EnableKernel.Accumulate(a, b, tables, signed: bipolar)
-            : BitstreamKernel.Accumulate(a, b, sequences, kernel == ScKernel.Xnor, geometry.P, geometry.QMax);
-        return new ScPartial(acc, a, b, decode);
+            ? EnableKernel.Accumulate(a, b, tables)
+            : BitstreamKernel.Accumulate(a, b.Codes, sequences, kernel == ScKernel.Xnor, geometry.P, geometry.QMax);
+        return new ScPartial(acc, a, b.Codes, decode);
     }
 }

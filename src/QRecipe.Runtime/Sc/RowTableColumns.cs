@@ -1,0 +1,107 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>
+/// b's side of the row-table product (<see cref="EnableRowTableKernel"/>): its distinct boundaries ("levels",
+/// ascending) and, per (dimension, column), the table entry the column reads: the rank of its boundary among the
+/// levels, in the negated half when b is negative. It depends on b and the geometry only, so a static operand (a
+/// layer's weight) is prepared once and reused by every call.
+/// </summary>
+public sealed class RowTableColumns
+{
+    private RowTableColumns(ScCodes codes, ushort[] levels, ushort[] index, bool signed)
+    {
+        Codes = codes;
+        Levels = levels;
+        Index = index;
+        Signed = signed;
+    }
+
+    /// <summary>The operand the index was built from (its scales decode the product).</summary>
+    public ScCodes Codes { get; }
+    public ushort[] Levels { get; }
+    /// <summary>Entry per (d, column), d-major: <c>Index[d · Columns + j]</c>.</summary>
+    public ushort[] Index { get; }
+    public bool Signed { get; }
+    public int Columns => Codes.Rows;
+    public int Dims => Codes.Dims;
+    /// <summary>Table entries per dimension: the levels, and their negations when signed.</summary>
+    public int Entries => Signed ? 2 * Levels.Length : Levels.Length;
+
+    /// <summary>The levels are those the quantizers produce (ToBoundary of 0..qmax); codes with any other boundary
+    /// fall back to every boundary 0..G.</summary>
+    public static RowTableColumns Prepare(ScCodes b, in ScGeometry g, bool signed)
+    {
+        var index = GC.AllocateUninitializedArray<ushort>(b.Rows * b.Dims);
+        var levels = Distinct(ScQuantizer.BoundaryTable(g), g.G);
+        if (!Fill(index, b, levels, signed, g.G))
+        {
+            levels = new ushort[g.G + 1];
+            for (var v = 0; v <= g.G; v++)
+                levels[v] = (ushort)v;
+            Fill(index, b, levels, signed, g.G);
+        }
+
+        return new RowTableColumns(b, levels, index, signed);
+    }
+
+    private static ushort[] Distinct(ushort[] boundaries, int grid)
+    {
+        var present = new bool[grid + 1];
+        var count = 0;
+        foreach (var v in boundaries)
+        {
+            count += present[v] ? 0 : 1;
+            present[v] = true;
+        }
+
+        var levels = new ushort[count];
+        for (int v = 0, r = 0; v <= grid; v++)
+        {
+            if (present[v])
+                levels[r++] = (ushort)v;
+        }
+
+        return levels;
+    }
+
+    /// <summary>Writes the entries, 64 columns per task; false when a boundary is not among the levels.</summary>
+    private static unsafe bool Fill(ushort[] index, ScCodes b, ushort[] levels, bool signed, int grid)
+    {
+        var rank = new int[grid + 1];
+        Array.Fill(rank, -1);
+        for (var r = 0; r < levels.Length; r++)
+            rank[levels[r]] = r;
+        var negativeOffset = signed ? levels.Length : 0;
+        var (m, dims) = (b.Rows, b.Dims);
+        var missing = 0;
+        const int Columns = 64;
+        Parallel.For(0, (m + Columns - 1) / Columns, task =>
+        {
+            var bad = 0;
+            var (j0, j1) = (task * Columns, Math.Min(m, (task + 1) * Columns));
+            fixed (int* rankPtr = rank)
+            fixed (ushort* boundary = b.Boundary, output = index)
+            fixed (sbyte* sign = b.Sign)
+            {
+                for (var d = 0; d < dims; d++)
+                {
+                    for (var j = j0; j < j1; j++)
+                    {
+                        var source = (long)j * dims + d;
+                        var r = rankPtr[boundary[source]];
+                        bad |= r;
+                        output[(long)d * m + j] = (ushort)(r + (sign[source] < 0 ? negativeOffset : 0));
+                    }
+                }
+            }
+
+            if (bad < 0)
+                Interlocked.Exchange(ref missing, 1);
+        });
+        return missing == 0;
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+
+namespace QRecipe.Runtime.Sc;
+
+/// <summary>
+/// The right operand b (m × d) of 2-D SC products, quantized for one set of options once. b's codes depend on b and
+/// the options alone (sc-kernels.md §2), so a layer's weight is prepared when a plan is bound and every call then
+/// quantizes only a. Chunked options (§5.3) keep one part per chunk.
+/// </summary>
+public sealed class ScPreparedOperand
+{
+    private ScPreparedOperand(ScOptions options, int rows, int dims, IReadOnlyList<ScPreparedPart> parts)
+    {
+        Options = options;
+        Rows = rows;
+        Dims = dims;
+        Parts = parts;
+    }
+
+    /// <summary>The options b was quantized for; calls may differ in what does not change b's codes (stream length,
+    /// scramble, a's row groups, kernel), see <see cref="Fits"/>.</summary>
+    public ScOptions Options { get; }
+    public int Rows { get; }
+    public int Dims { get; }
+    internal IReadOnlyList<ScPreparedPart> Parts { get; }
+
+    /// <summary>Whether a call with these options quantizes b to the same codes: same p, grid, halving, mode,
+    /// granularity, chunk and b row groups. The stream length is free, so one preparation serves every length.</summary>
+    public bool Fits(ScOptions options) => Key(options) == Key(Options);
+
+    private static (int, int, int, ScMode, ScGranularity, int, int) Key(ScOptions o)
+    {
+        var g = o.Resolve();
+        return (g.P, g.G, g.QMax, o.Mode, o.Granularity, o.Chunk, o.GroupB);
+    }
+
+    /// <summary>Quantizes b and, for the enable kernel, builds its row-table entries now (<see cref="RowTableColumns"/>).</summary>
+    public static ScPreparedOperand Prepare(ReadOnlySpan<float> b, int m, int d, ScOptions options)
+    {
+        ScInput.ValidateOperand(b, m, d, nameof(b));
+        var prepared = Quantize(b, m, d, options);
+        if (options.Kernel == ScKernel.Enable)
+        {
+            foreach (var part in prepared.Parts)
+                part.PrepareColumns();
+        }
+
+        return prepared;
+    }
+
+    /// <summary>b's codes as a 2-D call quantizes them: per chunk (fused fp32 per row), per tensor, or per row group.</summary>
+    internal static ScPreparedOperand Quantize(ReadOnlySpan<float> b, int m, int d, ScOptions options)
+    {
+        if (options.Granularity == ScGranularity.PerHead)
+            throw new ArgumentException("per_head granularity needs 3-D operands (§1)", nameof(options));
+        var g = options.Resolve();
+        var unipolar = options.Mode == ScMode.Unipolar;
+        var parts = new List<ScPreparedPart>();
+        if (options.Chunk > 0 && d > options.Chunk)
+        {
+            for (var c0 = 0; c0 < d; c0 += options.Chunk)
+            {
+                var width = Math.Min(options.Chunk, d - c0);
+                parts.Add(new ScPreparedPart(ScQuantizer.BipolarFusedFp32(ScMatmul.Columns(b, m, d, c0, width), m, width, perRow: true, g), g, signed: true));
+            }
+        }
+        else if (options.Granularity == ScGranularity.PerTensor)
+        {
+            parts.Add(new ScPreparedPart(unipolar ? ScQuantizer.UnipolarPerTensor(b, m, d, g) : ScQuantizer.BipolarPerTensor(b, m, d, g), g, !unipolar));
+        }
+        else
+        {
+            parts.Add(new ScPreparedPart(unipolar ? ScQuantizer.UnipolarGrouped(b, m, d, options.GroupB, g) : ScQuantizer.BipolarGrouped(b, m, d, options.GroupB, g), g, !unipolar));
+        }
+
+        return new ScPreparedOperand(options, m, d, parts);
+    }
+}
+
+/// <summary>One kernel call's b: its codes and, built on first use (or by <see cref="ScPreparedOperand.Prepare"/>),
+/// its row-table entries.</summary>
+internal sealed class ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed)
+{
+    private readonly Lazy<RowTableColumns> columns = new(() => RowTableColumns.Prepare(codes, geometry, signed));
+
+    public ScCodes Codes => codes;
+    public bool Signed => signed;
+    public RowTableColumns Columns => columns.Value;
+
+    public void PrepareColumns() => _ = columns.Value;
+}

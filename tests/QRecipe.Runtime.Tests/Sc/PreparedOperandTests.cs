@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Tests.Sc;
+
+/// <summary>A prepared b (a layer's weight quantized once) gives the same fp32 output, bit for bit, as quantizing b in
+/// the call, for every 2-D path and at every stream length it is reused for.</summary>
+public class PreparedOperandTests
+{
+    private const int N = 37, M = 70, D = 45;
+
+    public static IEnumerable<object[]> Options()
+    {
+        yield return [new ScOptions()];
+        yield return [new ScOptions { Stream = 64, Scramble = ScScramble.Random, ScrambleSeed = 3 }];
+        yield return [new ScOptions { Mode = ScMode.Unipolar, Stream = 100 }];
+        yield return [new ScOptions { Granularity = ScGranularity.PerTensor, Precision = 6 }];
+        yield return [new ScOptions { Granularity = ScGranularity.PerTensor, Mode = ScMode.Unipolar }];
+        yield return [new ScOptions { Chunk = 16, Stream = 128 }];
+        yield return [new ScOptions { GroupA = 5, GroupB = 8, Halve = true }];
+        yield return [new ScOptions { Precision = 5, Grid = 29 }];
+        yield return [new ScOptions { Kernel = ScKernel.Xnor, Precision = 6 }];
+        yield return [new ScOptions { Kernel = ScKernel.And, Mode = ScMode.Unipolar, Precision = 6, Stream = 40 }];
+    }
+
+    [Theory]
+    [MemberData(nameof(Options))]
+    public void PreparedEqualsUnprepared(ScOptions options)
+    {
+        var (a, b) = (Operand(N * D, 1), Operand(M * D, 2));
+        var prepared = ScPreparedOperand.Prepare(b, M, D, options);
+        Assert.Equal(ScMatmul.Multiply(a, N, b, M, D, options), ScMatmul.Multiply(a, N, prepared, options));
+    }
+
+    [Fact]
+    public void OnePreparationServesEveryStreamLength()
+    {
+        var (a, b) = (Operand(N * D, 3), Operand(M * D, 4));
+        var prepared = ScPreparedOperand.Prepare(b, M, D, new ScOptions { Stream = 256 });
+        foreach (var stream in new[] { 256, 181, 64, 1 })
+        {
+            var options = new ScOptions { Stream = stream };
+            Assert.True(prepared.Fits(options));
+            Assert.Equal(ScMatmul.Multiply(a, N, b, M, D, options), ScMatmul.Multiply(a, N, prepared, options));
+        }
+    }
+
+    [Fact]
+    public void OptionsThatQuantizeBDifferentlyAreRefused()
+    {
+        var b = Operand(M * D, 5);
+        var prepared = ScPreparedOperand.Prepare(b, M, D, new ScOptions());
+        foreach (var other in new[]
+                 {
+                     new ScOptions { Precision = 7 }, new ScOptions { Mode = ScMode.Unipolar }, new ScOptions { GroupB = 2 },
+                     new ScOptions { Granularity = ScGranularity.PerTensor }, new ScOptions { Chunk = 16 }, new ScOptions { Grid = 128 },
+                 })
+        {
+            Assert.False(prepared.Fits(other));
+            var error = Assert.Throws<ArgumentException>(() => ScMatmul.Multiply(Operand(N * D, 6), N, prepared, other));
+            Assert.Contains("prepared for SC options that quantize it differently", error.Message);
+        }
+    }
+
+    [Fact]
+    public void BadOperandsAreRefusedWithTheirName()
+    {
+        var b = Operand(M * D, 7);
+        b[17] = float.NaN;
+        Assert.Contains("operand b has a non-finite value NaN at flat index 17",
+            Assert.Throws<ArgumentException>(() => ScPreparedOperand.Prepare(b, M, D, new ScOptions())).Message);
+        var prepared = ScPreparedOperand.Prepare(Operand(M * D, 8), M, D, new ScOptions());
+        Assert.Contains("operand a has 10 elements, expected 37×45",
+            Assert.Throws<ArgumentException>(() => ScMatmul.Multiply(new float[10], N, prepared, new ScOptions())).Message);
+        Assert.Contains("per_head granularity needs 3-D operands",
+            Assert.Throws<ArgumentException>(() => ScPreparedOperand.Prepare(Operand(M * D, 9), M, D, new ScOptions { Granularity = ScGranularity.PerHead })).Message);
+    }
+
+    private static float[] Operand(int count, ulong seed)
+    {
+        var values = new float[count];
+        PhiloxRandom.FillNormal(values, seed);
+        values[count / 3] = 0;
+        return values;
+    }
+}
