@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Runtime.Intrinsics;
+using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Sc;
 
@@ -28,12 +30,30 @@ public static class EnableKernel
         Accumulate(a, new ScPreparedPart(b, tables.Sequences.Geometry, signed), tables);
 
     /// <summary>b's row-table entries are built on first use and kept with b (<see cref="ScPreparedOperand"/>).</summary>
-    internal static int[] Accumulate(ScCodes a, ScPreparedPart b, EnableTables tables)
-    {
-        var path = ForcePath ?? Choose(b.Codes.Rows, tables.Sequences.Length, tables.Grid);
-        if (path == EnablePath.RowTables && !ForceScalar && Vector512.IsHardwareAccelerated && tables.Sequences.Length <= short.MaxValue)
-            return EnableRowTableKernel.Accumulate(a, b.Columns, tables);
+    internal static int[] Accumulate(ScCodes a, ScPreparedPart b, EnableTables tables) => AccumulateSlices([a], [b], tables, pooled: false).Acc[0];
 
+    /// <summary>Several independent products on the same tables (attention heads), run as one parallel job. With
+    /// <paramref name="pooled"/> the row-table path rents its accumulators (<see cref="ScPartial.Pooled"/>).</summary>
+    internal static (int[][] Acc, bool Pooled) AccumulateSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables,
+        bool pooled)
+    {
+        var path = ForcePath ?? Choose(b[0].Codes.Rows, tables.Sequences.Length, tables.Grid);
+        if (path == EnablePath.RowTables && !ForceScalar && Vector512.IsHardwareAccelerated && tables.Sequences.Length <= short.MaxValue)
+        {
+            var columns = new RowTableColumns[b.Count];
+            Parallel.For(0, b.Count, s => columns[s] = b[s].Columns);
+            return (EnableRowTableKernel.AccumulateSlices(a, columns, tables, pooled), pooled);
+        }
+
+        var acc = new int[a.Count][];
+        for (var s = 0; s < a.Count; s++)
+            acc[s] = EnableLookupKernel.Accumulate(a[s], b[s].Codes, tables, b[s].Signed, KOf(a[s], tables));
+        return (acc, false);
+    }
+
+    /// <summary>K[d][ba[n,d]] per element of a: the row of C each (n, d) reads.</summary>
+    private static ushort[] KOf(ScCodes a, EnableTables tables)
+    {
         int n = a.Rows, dims = a.Dims, grid = tables.Grid;
         var kA = new ushort[n * dims];
         for (var i = 0; i < n; i++)
@@ -42,7 +62,7 @@ public static class EnableKernel
                 kA[i * dims + d] = tables.K[d * (grid + 1) + a.Boundary[i * dims + d]];
         }
 
-        return EnableLookupKernel.Accumulate(a, b.Codes, tables, b.Signed, kA);
+        return kA;
     }
 
     /// <summary>Per 32 rows and dimension, row tables cost about L compares and 2·(qmax + 1) stores to build, then one

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
 
@@ -10,100 +11,128 @@ namespace QRecipe.Runtime.Sc;
 /// and a dimension d, U_d[r] = sign_a[n,d]·C[d][K[d][ba[n,d]]][level r] over the 32 lanes, one entry per level of b
 /// (<see cref="RowTableColumns"/>), followed by its negation for negative b. Every output column m is then
 /// Σ_d U_d[entry of (m, d)]: one 32-lane vector load and add per (m, d).
-/// <para>Memory order is what makes it fast: the tables of a pass of a few dimensions fit in L1 together, and the
-/// columns' 16-bit sums stream through once per pass (sequential, prefetched), so every table read hits L1. The 16-bit
-/// sums cover at most 32767 / L dimensions before they are widened into int32, so the result is exact.</para>
+/// <para>Memory order is what makes it fast: the tables of a pass of four dimensions stay close (L1/L2), and the
+/// columns' 16-bit sums stream through once per pass (sequential, prefetched). The 16-bit sums cover at most
+/// 32767 / L dimensions before they are widened into int32, so the result is exact.</para>
 /// </summary>
 internal static class EnableRowTableKernel
 {
     private const int Lanes = 32;
 
-    /// <summary>Table bytes of one pass: with the streamed sums it stays in a 48 KiB L1.</summary>
-    private const int PassTableBytes = 32 * 1024;
+    /// <summary>Table bytes of one pass (4 dimensions at p = 8 bipolar): each sweep of the columns' sums then adds
+    /// four tables, and the tables stay in L1/L2. Measured on DiT-XL/2 shapes, 2 and 8 dimensions per sweep are slower.</summary>
+    private const int PassTableBytes = 64 * 1024;
 
-    public static unsafe int[] Accumulate(ScCodes a, RowTableColumns b, EnableTables tables)
+    public static int[] Accumulate(ScCodes a, RowTableColumns b, EnableTables tables) => AccumulateSlices([a], [b], tables, pooled: false)[0];
+
+    /// <summary>The accumulators of several independent products (attention heads) on the same tables, with one
+    /// parallel loop over all their (slice, row block, column range) tasks. Pooled: rented arrays of at least n·m.</summary>
+    public static int[][] AccumulateSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<RowTableColumns> b, EnableTables tables, bool pooled)
+    {
+        var tasks = new List<(int Slice, int Block, int J0, int J1)>();
+        var blocks = 0;
+        for (var s = 0; s < a.Count; s++)
+            blocks += (a[s].Rows + Lanes - 1) / Lanes;
+        var acc = new int[a.Count][];
+        for (var s = 0; s < a.Count; s++)
+        {
+            // Enough tasks for every core even when there is one row block: columns are split then.
+            var m = b[s].Columns;
+            var splits = Math.Clamp(2 * Environment.ProcessorCount / blocks, 1, Math.Max(1, m / 64));
+            for (var block = 0; block < (a[s].Rows + Lanes - 1) / Lanes; block++)
+            {
+                for (var split = 0; split < splits; split++)
+                    tasks.Add((s, block, (int)((long)m * split / splits), (int)((long)m * (split + 1) / splits)));
+            }
+
+            acc[s] = pooled ? ArrayPool<int>.Shared.Rent(a[s].Rows * m) : GC.AllocateUninitializedArray<int>(a[s].Rows * m);
+        }
+
+        Parallel.For(0, tasks.Count, t =>
+        {
+            var (s, block, j0, j1) = tasks[t];
+            Run(a[s], b[s], tables, acc[s], block, j0, j1);
+        });
+        return acc;
+    }
+
+    /// <summary>Rows [32·block, 32·block + 32) of a against columns [j0, j1) of b, into acc (row-major n × m).</summary>
+    private static unsafe void Run(ScCodes a, RowTableColumns b, EnableTables tables, int[] acc, int block, int j0, int j1)
     {
         int n = a.Rows, m = b.Columns, dims = a.Dims;
         var entries = b.Entries;
-        var flushDims = Math.Max(1, short.MaxValue / tables.Sequences.Length);
+        var length = tables.Sequences.Length;
+        var flushDims = Math.Max(1, short.MaxValue / length);
         var perPass = Math.Max(1, PassTableBytes / (entries * Lanes * sizeof(short)));
         var (cycles, below) = tables.StreamOrder();
-
-        // Tasks are (row block, column range): enough of them for every core even when n is one block.
-        var rowBlocks = (n + Lanes - 1) / Lanes;
-        var splits = Math.Clamp(2 * Environment.ProcessorCount / rowBlocks, 1, Math.Max(1, m / 64));
-        var acc = GC.AllocateUninitializedArray<int>(n * m);
-        Parallel.For(0, rowBlocks * splits, task =>
+        var width = j1 - j0;
+        // One pooled buffer, its three parts aligned to cache lines: a 64-byte vector that straddles two lines costs
+        // both, and managed arrays are only 16-byte aligned.
+        var (tableLength, sum16Length) = (perPass * entries * Lanes, width * Lanes);
+        var scratch = ArrayPool<short>.Shared.Rent(tableLength + sum16Length + 2 * width * Lanes + 2 * dims * Lanes + 32);
+        fixed (short* scratchPtr = scratch)
+        fixed (ushort* indexPtr = b.Index, cyclePtr = cycles, levelPtr = b.Levels)
+        fixed (int* belowPtr = below)
         {
-            var (block, split) = (task / splits, task % splits);
-            var (j0, j1) = ((int)((long)m * split / splits), (int)((long)m * (split + 1) / splits));
-            var width = j1 - j0;
-            var table = ArrayPool<short>.Shared.Rent(perPass * entries * Lanes);
-            var sums16 = ArrayPool<short>.Shared.Rent(width * Lanes);
-            var sums = ArrayPool<int>.Shared.Rent(width * Lanes);
-            var lanes = new RowLanes(a, tables, block * Lanes);
-            fixed (short* tablePtr = table, sum16Ptr = sums16)
-            fixed (int* sumPtr = sums)
-            fixed (ushort* indexPtr = b.Index, cyclePtr = cycles, levelPtr = b.Levels)
-            fixed (int* belowPtr = below)
+            var tablePtr = (short*)(((nint)scratchPtr + 63) & ~(nint)63);
+            var sum16Ptr = tablePtr + tableLength;
+            var sumPtr = (int*)(sum16Ptr + sum16Length);
+            var kPtr = (ushort*)(sumPtr + width * Lanes);
+            var negativePtr = (short*)(kPtr + dims * Lanes);
+            Lanes32(a, tables, block * Lanes, kPtr, negativePtr);
+            for (var d0 = 0; d0 < dims; d0 += flushDims)
             {
-                for (var d0 = 0; d0 < dims; d0 += flushDims)
+                var end = Math.Min(dims, d0 + flushDims);
+                new Span<short>(sum16Ptr, width * Lanes).Clear();
+                for (var d = d0; d < end; d += perPass)
                 {
-                    var end = Math.Min(dims, d0 + flushDims);
-                    new Span<short>(sum16Ptr, width * Lanes).Clear();
-                    for (var d = d0; d < end; d += perPass)
+                    var count = Math.Min(perPass, end - d);
+                    for (var t = 0; t < count; t++)
                     {
-                        var count = Math.Min(perPass, end - d);
-                        for (var t = 0; t < count; t++)
-                        {
-                            var (k, negative) = lanes.At(d + t);
-                            BuildTable(tablePtr + t * entries * Lanes, k, negative, b.Signed, levelPtr, b.Levels.Length,
-                                cyclePtr + (long)(d + t) * tables.Sequences.Length, belowPtr + (long)(d + t) * (tables.Grid + 1));
-                        }
-
-                        AddPass(sum16Ptr, tablePtr, entries * Lanes, indexPtr + (long)d * m, m, count, j0, j1);
+                        BuildTable(tablePtr + t * entries * Lanes, Vector512.Load(kPtr + (d + t) * Lanes),
+                            Vector512.Load(negativePtr + (d + t) * Lanes), b.Signed, levelPtr, b.Levels.Length,
+                            cyclePtr + (long)(d + t) * length, belowPtr + (long)(d + t) * (tables.Grid + 1));
                     }
 
-                    Widen(sumPtr, sum16Ptr, width * Lanes, first: d0 == 0);
+                    AddPass(sum16Ptr, tablePtr, entries * Lanes, indexPtr + (long)d * m, m, count, j0, j1);
                 }
+
+                Widen(sumPtr, sum16Ptr, width * Lanes, first: d0 == 0);
             }
 
             for (var lane = 0; lane < Lanes && block * Lanes + lane < n; lane++)
             {
                 var output = acc.AsSpan((block * Lanes + lane) * m);
                 for (var j = j0; j < j1; j++)
-                    output[j] = sums[(j - j0) * Lanes + lane];
+                    output[j] = sumPtr[(j - j0) * Lanes + lane];
             }
+        }
 
-            ArrayPool<int>.Shared.Return(sums);
-            ArrayPool<short>.Shared.Return(sums16);
-            ArrayPool<short>.Shared.Return(table);
-        });
-
-        return acc;
+        ArrayPool<short>.Shared.Return(scratch);
     }
 
-    /// <summary>The 32 rows of a block at one dimension: k = K[d][ba] (0 where a is 0 or beyond n) and a's sign as a
-    /// 0 / −1 mask.</summary>
-    private readonly struct RowLanes(ScCodes a, EnableTables tables, int firstRow)
+    /// <summary>The 32 rows of a block for every dimension, d-major: k = K[d][ba] (0 where a is 0 or beyond n) and
+    /// a's sign as a 0 / −1 mask, so a table build loads both as vectors.</summary>
+    private static unsafe void Lanes32(ScCodes a, EnableTables tables, int firstRow, ushort* k, short* negative)
     {
-        public (Vector512<ushort> K, Vector512<short> Negative) At(int d)
+        var dims = a.Dims;
+        var rows = Math.Min(Lanes, a.Rows - firstRow);
+        new Span<ushort>(k, dims * Lanes).Clear();
+        new Span<short>(negative, dims * Lanes).Clear();
+        var stride = tables.Grid + 1;
+        fixed (ushort* kTable = tables.K, boundary = a.Boundary)
+        fixed (sbyte* sign = a.Sign)
         {
-            Span<ushort> k = stackalloc ushort[Lanes];
-            Span<short> negative = stackalloc short[Lanes];
-            var rows = Math.Min(Lanes, a.Rows - firstRow);
-            var kRow = tables.K.AsSpan(d * (tables.Grid + 1));
             for (var lane = 0; lane < rows; lane++)
             {
-                var i = (firstRow + lane) * a.Dims + d;
-                var sign = a.Sign[i];
-                k[lane] = sign == 0 ? (ushort)0 : kRow[a.Boundary[i]];
-                negative[lane] = (short)(sign < 0 ? -1 : 0);
+                var row = (long)(firstRow + lane) * dims;
+                for (var d = 0; d < dims; d++)
+                {
+                    var sa = sign[row + d];
+                    k[d * Lanes + lane] = sa == 0 ? (ushort)0 : kTable[d * stride + boundary[row + d]];
+                    negative[d * Lanes + lane] = (short)(sa >> 7);
+                }
             }
-
-            k[rows..].Clear();
-            negative[rows..].Clear();
-            return (Vector512.Create<ushort>(k), Vector512.Create<short>(negative));
         }
     }
 
@@ -128,12 +157,24 @@ internal static class EnableRowTableKernel
         }
     }
 
-    /// <summary>Adds <paramref name="count"/> dimensions' tables into the 16-bit sums of columns [j0, j1), two
-    /// dimensions per sweep of the sums. <paramref name="index"/> is the first dimension's row of entries.</summary>
+    /// <summary>Adds <paramref name="count"/> dimensions' tables into the 16-bit sums of columns [j0, j1), four
+    /// dimensions per sweep of the sums (then two, then one). <paramref name="index"/> is the first dimension's row of entries.</summary>
     private static unsafe void AddPass(short* sums, short* tables, int tableStride, ushort* index, int m, int count,
         int j0, int j1)
     {
         var t = 0;
+        for (; t + 4 <= count; t += 4)
+        {
+            short* u0 = tables + (long)t * tableStride, u1 = u0 + tableStride, u2 = u1 + tableStride, u3 = u2 + tableStride;
+            ushort* i0 = index + (long)t * m, i1 = i0 + m, i2 = i1 + m, i3 = i2 + m;
+            var s = sums;
+            for (var j = j0; j < j1; j++, s += Lanes)
+            {
+                var sum = Vector512.Load(s) + Vector512.Load(u0 + i0[j] * Lanes) + Vector512.Load(u1 + i1[j] * Lanes);
+                (sum + Vector512.Load(u2 + i2[j] * Lanes) + Vector512.Load(u3 + i3[j] * Lanes)).Store(s);
+            }
+        }
+
         for (; t + 2 <= count; t += 2)
         {
             short* u0 = tables + (long)t * tableStride, u1 = u0 + tableStride;

@@ -68,7 +68,7 @@ public sealed class RowTableColumns
         return levels;
     }
 
-    /// <summary>Writes the entries, 64 columns per task; false when a boundary is not among the levels.</summary>
+    /// <summary>Writes the entries, 16 dimensions per task. False when a boundary is not among the levels.</summary>
     private static unsafe bool Fill(ushort[] index, ScCodes b, ushort[] levels, bool signed, int grid)
     {
         var rank = new int[grid + 1];
@@ -78,30 +78,42 @@ public sealed class RowTableColumns
         var negativeOffset = signed ? levels.Length : 0;
         var (m, dims) = (b.Rows, b.Dims);
         var missing = 0;
-        const int Columns = 64;
-        Parallel.For(0, (m + Columns - 1) / Columns, task =>
+        fixed (int* rankPtr = rank)
+        fixed (ushort* boundary = b.Boundary, output = index)
+        fixed (sbyte* sign = b.Sign)
         {
-            var bad = 0;
-            var (j0, j1) = (task * Columns, Math.Min(m, (task + 1) * Columns));
-            fixed (int* rankPtr = rank)
-            fixed (ushort* boundary = b.Boundary, output = index)
-            fixed (sbyte* sign = b.Sign)
+            var (rankAt, boundaryAt, outputAt, signAt) = ((nint)rankPtr, (nint)boundary, (nint)output, (nint)sign);
+            Parallel.For(0, (dims + DimsPerTask - 1) / DimsPerTask, task =>
             {
-                for (var d = 0; d < dims; d++)
-                {
-                    for (var j = j0; j < j1; j++)
-                    {
-                        var source = (long)j * dims + d;
-                        var r = rankPtr[boundary[source]];
-                        bad |= r;
-                        output[(long)d * m + j] = (ushort)(r + (sign[source] < 0 ? negativeOffset : 0));
-                    }
-                }
-            }
+                if (!FillDimensions((int*)rankAt, (ushort*)boundaryAt, (sbyte*)signAt, (ushort*)outputAt, negativeOffset, m, dims,
+                        task * DimsPerTask, Math.Min(dims, (task + 1) * DimsPerTask)))
+                    Interlocked.Exchange(ref missing, 1);
+            });
+        }
 
-            if (bad < 0)
-                Interlocked.Exchange(ref missing, 1);
-        });
         return missing == 0;
+    }
+
+    private const int DimsPerTask = 16;
+
+    /// <summary>Rows [d0, d1) of the entries, each written front to back while the columns' codes are read with a
+    /// constant stride (a static method, so the JIT keeps the pointers in registers).</summary>
+    private static unsafe bool FillDimensions(int* rank, ushort* boundary, sbyte* sign, ushort* output, int negativeOffset,
+        int m, int dims, int d0, int d1)
+    {
+        var bad = 0;
+        for (var d = d0; d < d1; d++)
+        {
+            var target = output + (long)d * m;
+            for (var j = 0; j < m; j++)
+            {
+                var source = (long)j * dims + d;
+                var r = rank[boundary[source]];
+                bad |= r;
+                target[j] = (ushort)(r + (sign[source] < 0 ? negativeOffset : 0));
+            }
+        }
+
+        return bad >= 0;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
 using QRecipe.Language.Plan;
 
@@ -14,7 +15,7 @@ public static class ScMatmul
     /// <summary>2-D product, shape n×m.</summary>
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, ScOptions options,
         ReadOnlySpan<float> smoothScales = default) =>
-        Decode(Partials(a, b, 1, n, m, d, options, smoothScales, threeD: false), n, m, d, options.Resolve());
+        Decode(Partials(a, b, 1, n, m, d, options, smoothScales, threeD: false), n, m, options.Resolve());
 
     /// <summary>2-D product, shape n×m, with b prepared once (<see cref="ScPreparedOperand"/>); equal to
     /// <see cref="Multiply(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, ScOptions, ReadOnlySpan{float})"/> on
@@ -25,7 +26,7 @@ public static class ScMatmul
             throw new ArgumentException($"operand b was prepared for SC options that quantize it differently ({b.Options}) than this call's ({options})",
                 nameof(options));
         ScInput.ValidateOperand(a, n, b.Dims, nameof(a));
-        return Decode(Partials2D(a, n, b, options), n, b.Rows, b.Dims, options.Resolve());
+        return Decode(Partials2D(a, n, b, options), n, b.Rows, options.Resolve());
     }
 
     /// <summary>3-D product, shape batch×n×m (per_head, per_tensor with one global range, per_row per slice).</summary>
@@ -33,10 +34,8 @@ public static class ScMatmul
         ScOptions options, ReadOnlySpan<float> smoothScales = default)
     {
         var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
-        var geometry = options.Resolve();
         var output = new float[batch * n * m];
-        for (var s = 0; s < batch; s++)
-            Decode([partials[s]], n, m, d, geometry).CopyTo(output, s * n * m);
+        DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
         return output;
     }
 
@@ -59,18 +58,19 @@ public static class ScMatmul
 
         var unipolar = options.Mode == ScMode.Unipolar;
         var product = ScProduct.For(g, options.Kernel, !unipolar, d);
-        var partials = new List<ScPartial>();
         if (options.Granularity == ScGranularity.PerTensor)
         {
             // One range over all slices (§13 item 4), then one kernel call per slice.
-            var qa = unipolar ? ScQuantizer.UnipolarPerTensor(sa, batch * n, d, g) : ScQuantizer.BipolarPerTensor(sa, batch * n, d, g);
-            var qb = unipolar ? ScQuantizer.UnipolarPerTensor(sb, batch * m, d, g) : ScQuantizer.BipolarPerTensor(sb, batch * m, d, g);
+            var ta = unipolar ? ScQuantizer.UnipolarPerTensor(sa, batch * n, d, g) : ScQuantizer.BipolarPerTensor(sa, batch * n, d, g);
+            var tb = unipolar ? ScQuantizer.UnipolarPerTensor(sb, batch * m, d, g) : ScQuantizer.BipolarPerTensor(sb, batch * m, d, g);
+            var slicesA = new ScCodes[batch];
+            var slicesB = new ScCodes[batch];
             for (var s = 0; s < batch; s++)
-                partials.Add(product.Run(qa.Slice(s * n, n), qb.Slice(s * m, m), ScDecode.TensorScales));
-            return partials;
+                (slicesA[s], slicesB[s]) = (ta.Slice(s * n, n), tb.Slice(s * m, m));
+            return product.RunSlices(slicesA, slicesB, ScDecode.TensorScales);
         }
 
-        if (threeD && options.Granularity == ScGranularity.PerRow && !unipolar)
+        if (options.Granularity == ScGranularity.PerRow && !unipolar)
         {
             foreach (var (group, rows) in new[] { (options.GroupA, n), (options.GroupB, m) })
             {
@@ -80,25 +80,25 @@ public static class ScMatmul
             }
         }
 
-        for (var s = 0; s < batch; s++)
-        {
-            var sliceA = sa.Slice(s * n * d, n * d);
-            var sliceB = sb.Slice(s * m * d, m * d);
-            if (options.Granularity == ScGranularity.PerHead)
-            {
-                var qa = ScQuantizer.BipolarFusedFp32(sliceA, n, d, perRow: false, g);
-                var qb = ScQuantizer.BipolarFusedFp32(sliceB, m, d, perRow: false, g);
-                partials.Add(product.Run(qa, qb, ScDecode.HeadScale));
-            }
-            else
-            {
-                var qa = unipolar ? ScQuantizer.UnipolarGrouped(sliceA, n, d, options.GroupA, g) : ScQuantizer.BipolarGrouped(sliceA, n, d, options.GroupA, g);
-                var qb = unipolar ? ScQuantizer.UnipolarGrouped(sliceB, m, d, options.GroupB, g) : ScQuantizer.BipolarGrouped(sliceB, m, d, options.GroupB, g);
-                partials.Add(product.Run(qa, qb, ScDecode.RowScales));
-            }
-        }
+        var perHead = options.Granularity == ScGranularity.PerHead;
+        var (qa, qb) = (new ScCodes[batch], new ScCodes[batch]);
+        ForEachSlice(sa, batch, n * d, (x, s) => qa[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, n, d, perRow: false, g)
+            : unipolar ? ScQuantizer.UnipolarGrouped(x, n, d, options.GroupA, g) : ScQuantizer.BipolarGrouped(x, n, d, options.GroupA, g));
+        ForEachSlice(sb, batch, m * d, (x, s) => qb[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, m, d, perRow: false, g)
+            : unipolar ? ScQuantizer.UnipolarGrouped(x, m, d, options.GroupB, g) : ScQuantizer.BipolarGrouped(x, m, d, options.GroupB, g));
+        return product.RunSlices(qa, qb, perHead ? ScDecode.HeadScale : ScDecode.RowScales);
+    }
 
-        return partials;
+    private delegate void SliceBody(ReadOnlySpan<float> slice, int index);
+
+    /// <summary>Runs a body on each slice of a batch in parallel (heads are independent).</summary>
+    private static unsafe void ForEachSlice(ReadOnlySpan<float> x, int batch, int sliceLength, SliceBody body)
+    {
+        fixed (float* pointer = x)
+        {
+            var address = (nint)pointer;
+            Parallel.For(0, batch, s => body(new ReadOnlySpan<float>((float*)address + (long)s * sliceLength, sliceLength), s));
+        }
     }
 
     /// <summary>a's side of a 2-D call against b's codes, quantized the same way (per chunk, per tensor, per row group).</summary>
@@ -132,30 +132,84 @@ public static class ScMatmul
         return partials;
     }
 
-    /// <summary>Final fp32 multiplies of §4.3/§4.4, partials summed in order (chunks, §4.5); rows in parallel.</summary>
-    internal static float[] Decode(IReadOnlyList<ScPartial> partials, int n, int m, int d, in ScGeometry g)
+    /// <summary>Final fp32 multiplies of §4.3/§4.4 of a 2-D call, partials summed in order (chunks, §4.5).</summary>
+    internal static float[] Decode(IReadOnlyList<ScPartial> partials, int n, int m, in ScGeometry g)
     {
         var output = new float[n * m];
-        var factor = g.DecodeFactor;
-        // Tasks of at least 64 Ki outputs: small slices (attention heads) decode on one thread.
-        var rowsPerTask = Math.Max(1, (1 << 16) / Math.Max(1, m));
-        Parallel.For(0, (n + rowsPerTask - 1) / rowsPerTask, task =>
-        {
-            for (var i = task * rowsPerTask; i < Math.Min(n, (task + 1) * rowsPerTask); i++)
-            {
-                var row = output.AsSpan(i * m, m);
-                foreach (var partial in partials)
-                    DecodeRow(partial, i, row, factor);
-            }
-        });
+        DecodeInto(partials, perSlice: false, n, m, g, output);
         return output;
     }
 
-    private static void DecodeRow(ScPartial partial, int i, Span<float> output, float factor)
+    /// <summary>Decodes every row in parallel: all partials into one n×m output, or partial s into slice s.</summary>
+    private static void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, float[] output)
+    {
+        var factor = g.DecodeFactor;
+        var columnScales = new float[partials.Count][];
+        for (var p = 0; p < partials.Count; p++)
+            columnScales[p] = ColumnScales(partials[p], factor);
+        var rowsPerTask = Math.Max(1, (1 << 13) / m);
+        var chunks = (n + rowsPerTask - 1) / rowsPerTask;
+        var slices = perSlice ? partials.Count : 1;
+        Parallel.For(0, slices * chunks, task =>
+        {
+            var (slice, chunk) = (task / chunks, task % chunks);
+            for (var i = chunk * rowsPerTask; i < Math.Min(n, (chunk + 1) * rowsPerTask); i++)
+            {
+                var row = output.AsSpan((slice * n + i) * m, m);
+                if (perSlice)
+                    DecodeRow(partials[slice], columnScales[slice], i, row, factor);
+                else
+                {
+                    for (var p = 0; p < partials.Count; p++)
+                        DecodeRow(partials[p], columnScales[p], i, row, factor);
+                }
+            }
+        });
+        foreach (var partial in partials)
+        {
+            if (partial.Pooled)
+                System.Buffers.ArrayPool<int>.Shared.Return(partial.Acc);
+        }
+    }
+
+    /// <summary>b's fp32 scales for the vector decode: fp32(sb) for per-row scales; fp32(qmax²/L)·fp32(sq·sk) for a
+    /// head (one scale for all of a's rows). Empty where the decode stays scalar (zero points, double scales).</summary>
+    private static float[] ColumnScales(ScPartial partial, float factor)
+    {
+        var (qa, qb) = (partial.A, partial.B);
+        if (partial.Decode == ScDecode.RowScales && qa.ZeroPoint is null)
+        {
+            var scales = new float[qb.Rows];
+            for (var j = 0; j < scales.Length; j++)
+                scales[j] = (float)qb.Scale[j];
+            return scales;
+        }
+
+        if (partial.Decode == ScDecode.HeadScale && Array.TrueForAll(qa.Scale, v => v == qa.Scale[0]))
+        {
+            var scales = new float[qb.Rows];
+            for (var j = 0; j < scales.Length; j++)
+                scales[j] = factor * (float)(qa.Scale[0] * qb.Scale[j]);
+            return scales;
+        }
+
+        return [];
+    }
+
+    private static void DecodeRow(ScPartial partial, float[] columnScales, int i, Span<float> output, float factor)
     {
         var (qa, qb) = (partial.A, partial.B);
         var m = output.Length;
         var acc = partial.Acc.AsSpan(i * m, m);
+        if (columnScales.Length > 0)
+        {
+            if (partial.Decode == ScDecode.HeadScale)
+                AddScaled(acc, 1f, columnScales, output);
+            else
+                AddRowScaled(acc, factor, (float)qa.Scale[i], columnScales, output);
+            return;
+        }
+
         if (partial.Decode == ScDecode.HeadScale)
         {
             for (var j = 0; j < m; j++)
@@ -173,6 +227,42 @@ public static class ScMatmul
                 raw += -zeroPoints.zpB[j] * qa.RowSum![i] - za[i] * qb.RowSum![j] + qa.Dims * za[i] * zeroPoints.zpB[j];
             output[j] += raw * (tensor ? (float)(qa.Scale[i] * qb.Scale[j]) : scaleA * (float)qb.Scale[j]);
         }
+    }
+
+    /// <summary>output[j] += fp32(acc[j])·factor·scale[j], in that order (no fused multiply-add, as the scalar form).</summary>
+    private static void AddScaled(ReadOnlySpan<int> acc, float factor, ReadOnlySpan<float> scale, Span<float> output)
+    {
+        var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var f = Vector512.Create(factor);
+            for (; j + 16 <= output.Length; j += 16)
+            {
+                var raw = Vector512.ConvertToSingle(Vector512.Create(acc[j..])) * f;
+                (Vector512.Create(output[j..]) + raw * Vector512.Create(scale[j..])).CopyTo(output[j..]);
+            }
+        }
+
+        for (; j < output.Length; j++)
+            output[j] += (float)acc[j] * factor * scale[j];
+    }
+
+    /// <summary>output[j] += (fp32(acc[j])·factor)·(scaleA·scale[j]) (§4.3 per-row order).</summary>
+    private static void AddRowScaled(ReadOnlySpan<int> acc, float factor, float scaleA, ReadOnlySpan<float> scale, Span<float> output)
+    {
+        var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var (f, sa) = (Vector512.Create(factor), Vector512.Create(scaleA));
+            for (; j + 16 <= output.Length; j += 16)
+            {
+                var raw = Vector512.ConvertToSingle(Vector512.Create(acc[j..])) * f;
+                (Vector512.Create(output[j..]) + raw * (sa * Vector512.Create(scale[j..]))).CopyTo(output[j..]);
+            }
+        }
+
+        for (; j < output.Length; j++)
+            output[j] += (float)acc[j] * factor * (scaleA * scale[j]);
     }
 
     internal static float[] Columns(ReadOnlySpan<float> x, int rows, int d, int c0, int width)

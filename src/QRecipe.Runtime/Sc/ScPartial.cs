@@ -13,5 +13,6 @@ internal enum ScDecode
 }
 
 /// <summary>The exact integer accumulators of one kernel call together with the codes that scale them; a chunked
-/// product (§4.5) has one partial per chunk, summed in chunk order.</summary>
-internal sealed record ScPartial(int[] Acc, ScCodes A, ScCodes B, ScDecode Decode);
+/// product (§4.5) has one partial per chunk, summed in chunk order. <paramref name="Pooled"/>: Acc was rented from the
+/// shared array pool (it may be longer than n·m) and goes back once decoded.</summary>
+internal sealed record ScPartial(int[] Acc, ScCodes A, ScCodes B, ScDecode Decode, bool Pooled = false);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Sc;
@@ -23,11 +24,31 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
 
     public ScPartial Run(ScCodes a, ScCodes b, ScDecode decode) => Run(a, new ScPreparedPart(b, geometry, bipolar), decode);
 
+    /// <summary>Independent products on the same tables (per-head attention), as one parallel job for the enable kernel.</summary>
+    public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScCodes> b, ScDecode decode)
+    {
+        var partials = new List<ScPartial>(a.Count);
+        if (tables is null)
+        {
+            for (var s = 0; s < a.Count; s++)
+                partials.Add(Run(a[s], b[s], decode));
+            return partials;
+        }
+
+        var parts = new ScPreparedPart[b.Count];
+        for (var s = 0; s < b.Count; s++)
+            parts[s] = new ScPreparedPart(b[s], geometry, bipolar);
+        var (acc, pooled) = EnableKernel.AccumulateSlices(a, parts, tables, pooled: true);
+        for (var s = 0; s < a.Count; s++)
+            partials.Add(new ScPartial(acc[s], a[s], b[s], decode, pooled));
+        return partials;
+    }
+
     public ScPartial Run(ScCodes a, ScPreparedPart b, ScDecode decode)
     {
-        var acc = tables is not null
-            ? EnableKernel.Accumulate(a, b, tables)
-            : BitstreamKernel.Accumulate(a, b.Codes, sequences, kernel == ScKernel.Xnor, geometry.P, geometry.QMax);
-        return new ScPartial(acc, a, b.Codes, decode);
+        if (tables is null)
+            return new ScPartial(BitstreamKernel.Accumulate(a, b.Codes, sequences, kernel == ScKernel.Xnor, geometry.P, geometry.QMax), a, b.Codes, decode);
+        var (acc, pooled) = EnableKernel.AccumulateSlices([a], [b], tables, pooled: true);
+        return new ScPartial(acc[0], a, b.Codes, decode, pooled);
     }
 }

@@ -107,7 +107,7 @@ public class ScVectorTests
         Assert.Equal([8, 0, 3, 5], partial.B.Boundary.Select(v => (int)v));
         Assert.Equal([7L, 7L], partial.B.RowSum!);
         Assert.Equal([3f, 3f], partial.A.ZeroPoint!);
-        Assert.Equal([0, 5, 5, 6], partial.Acc);
+        Assert.Equal([0, 5, 5, 6], partial.Acc[..4]); // a pooled accumulator may be longer than n·m
         Assert.Equal([-24f, 6.625f, 0.625f, 6.75f], ScMatmul.Multiply(a, 2, b, 2, 2, options));
         Assert.Equal([-24f, 6.625f, 0.625f, 6.75f], ScMatmul.Multiply(a, 2, b, 2, 2, options with { Granularity = ScGranularity.PerTensor }));
     }
