@@ -134,6 +134,21 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void Head_layouts_refuse_mismatched_shapes_and_types()
+    {
+        using var qkv = Tensor.Empty(2, 5, 20);
+        using var q = Tensor.Empty(2, 2, 5, 4);
+        using var ints = Tensor.Empty(new TensorShape(2, 2, 5, 4), DataType.Int32);
+        var split = Assert.Throws<ShapeMismatchException>(() => Backend.SplitHeads(qkv, q, q, q));
+        Assert.Equal("SplitHeads: shapes [2, 5, 20] and [2, 2, 5, 4] do not match (qkv must be [N, T, 3·H·hd] for heads [N, H, T, hd])", split.Message);
+        var type = Assert.Throws<ArgumentException>(() => Backend.SplitHeads(qkv, q, q, ints));
+        Assert.Equal("SplitHeads: tensor [2, 2, 5, 4] is int32, expected float32", type.Message);
+        using var merged = Tensor.Empty(2, 5, 9);
+        var merge = Assert.Throws<ShapeMismatchException>(() => Backend.MergeHeads(q, merged));
+        Assert.Equal("MergeHeads: shapes [2, 2, 5, 4] and [2, 5, 9] do not match (merged must be [N, T, H·hd] for heads [N, H, T, hd])", merge.Message);
+    }
+
+    [Fact]
     public void Copy_fill_and_embedding_lookup()
     {
         using var ids = Tensor.From(new[] { 2, 0, 2 }, 3);
@@ -173,5 +188,9 @@ public sealed class LayoutTests
             var expected = c < 2 ? uncond + 4 * (cond - uncond) : cond;
             Assert.Equal(expected, o[(n * 3 + c) * 4 + i], 5);
         }
+
+        using var fewerChannels = Tensor.Empty(2, 2, 2, 2);
+        var error = Assert.Throws<ShapeMismatchException>(() => Backend.ClassifierFreeGuidance(combined, 2, 4f, fewerChannels));
+        Assert.Equal("ClassifierFreeGuidance: shapes [4, 3, 2, 2] and [2, 2, 2, 2] do not match (combined must be [2N, C, ...] for an output [N, C, ...])", error.Message);
     }
 }

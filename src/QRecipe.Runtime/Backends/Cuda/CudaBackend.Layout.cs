@@ -10,13 +10,7 @@ public sealed partial class CudaBackend
 {
     public void SplitHeads(Tensor qkv, Tensor q, Tensor k, Tensor v)
     {
-        const string op = nameof(SplitHeads);
-        Float32(op, qkv, q, k, v);
-        TensorChecks.Rank(op, q, 4);
-        TensorChecks.SameShape(op, q, k);
-        TensorChecks.SameShape(op, q, v);
-        int n = q.Shape[0], heads = q.Shape[1], t = q.Shape[2], hd = q.Shape[3];
-        ShapeMismatchException.ThrowUnless(qkv.Shape.Equals(new TensorShape(n, t, 3 * heads * hd)), op, qkv.Shape, q.Shape, "qkv must be [N, T, 3·H·hd] for heads [N, H, T, hd]");
+        var (_, heads, t, hd) = TensorChecks.SplitHeads(nameof(SplitHeads), qkv, q, k, v);
         using var source = Upload(qkv);
         using var part = device.Allocate<float>(q.ElementCount);
         var index = 0;
@@ -30,11 +24,7 @@ public sealed partial class CudaBackend
 
     public void MergeHeads(Tensor heads, Tensor merged)
     {
-        const string op = nameof(MergeHeads);
-        Float32(op, heads, merged);
-        TensorChecks.Rank(op, heads, 4);
-        int n = heads.Shape[0], h = heads.Shape[1], t = heads.Shape[2], hd = heads.Shape[3];
-        ShapeMismatchException.ThrowUnless(merged.Shape.Equals(new TensorShape(n, t, h * hd)), op, heads.Shape, merged.Shape, "merged must be [N, T, H·hd] for heads [N, H, T, hd]");
+        var (_, h, t, hd) = TensorChecks.MergeHeads(nameof(MergeHeads), heads, merged);
         Map(Layout, "merge_heads", [heads], merged, new KernelArguments().Int(h).Int(t).Int(hd).Long(merged.ElementCount));
     }
 
@@ -119,13 +109,8 @@ public sealed partial class CudaBackend
 
     public void ClassifierFreeGuidance(Tensor combined, int guidedChannels, float scale, Tensor output)
     {
-        const string op = nameof(ClassifierFreeGuidance);
-        Float32(op, combined, output);
-        var valid = combined.Rank >= 2 && output.Rank == combined.Rank && combined.Shape[0] == 2 * output.Shape[0]
-            && combined.Shape.Product(1, combined.Rank) == output.Shape.Product(1, output.Rank) && combined.Shape[1] == output.Shape[1];
-        ShapeMismatchException.ThrowUnless(valid, op, combined.Shape, output.Shape, "combined must be [2N, C, ...] for an output [N, C, ...]");
-        Map(Elementwise, "guidance", [combined], output, new KernelArguments().Int(output.Shape[0]).Int(output.Shape[1])
-            .Int((int)output.Shape.Product(2, output.Rank)).Int(guidedChannels).Float(scale));
+        var (samples, channels, positions) = TensorChecks.ClassifierFreeGuidance(nameof(ClassifierFreeGuidance), combined, output);
+        Map(Elementwise, "guidance", [combined], output, new KernelArguments().Int(samples).Int(channels).Int(positions).Int(guidedChannels).Float(scale));
     }
 
     public void AbsMaxPerRow(Tensor input, Tensor output)
