@@ -149,6 +149,23 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void Embedding_lookup_refuses_bad_ids_and_shapes_before_writing()
+    {
+        using var table = TestData.Uniform(9, 1f, 3, 5);
+        using var ids = Tensor.From(new[] { 0, -1 }, 2);
+        using var output = Tensor.Zeros(new TensorShape(2, 5));
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => Backend.EmbeddingLookup(table, ids, output));
+        Assert.Equal("EmbeddingLookup: id -1 at position 1 is outside the table's 3 rows (Parameter 'ids')", range.Message);
+        Assert.All(output.ToArray<float>(), x => Assert.Equal(0f, x));
+        using var floats = Tensor.Empty(2);
+        var type = Assert.Throws<ArgumentException>(() => Backend.EmbeddingLookup(table, floats, output));
+        Assert.Equal("EmbeddingLookup: ids [2] are float32, expected int32", type.Message);
+        using var narrow = Tensor.Empty(2, 4);
+        var shape = Assert.Throws<ShapeMismatchException>(() => Backend.EmbeddingLookup(table, ids, narrow));
+        Assert.Equal("EmbeddingLookup: shapes [2, 5] and [2, 4] do not match (output must be ids' shape plus the table width)", shape.Message);
+    }
+
+    [Fact]
     public void Copy_fill_and_embedding_lookup()
     {
         using var ids = Tensor.From(new[] { 2, 0, 2 }, 3);

@@ -43,30 +43,15 @@ public sealed partial class CudaBackend
 
     public void TimestepEmbedding(Tensor timesteps, Tensor output, float maxPeriod = 10000f)
     {
-        const string op = nameof(TimestepEmbedding);
-        Float32(op, timesteps, output);
-        var valid = timesteps.Rank == 1 && output.Rank == 2 && output.Shape[0] == timesteps.Shape[0];
-        ShapeMismatchException.ThrowUnless(valid, op, timesteps.Shape, output.Shape, "expected timesteps [N] and output [N, F]");
+        var (_, width) = TensorChecks.TimestepEmbedding(nameof(TimestepEmbedding), timesteps, output);
         Map(Layout, "timestep_embedding", [timesteps], output,
-            new KernelArguments().Int(output.Shape[1]).Float((float)-Math.Log(maxPeriod)).Long(output.ElementCount));
+            new KernelArguments().Int(width).Float((float)-Math.Log(maxPeriod)).Long(output.ElementCount));
     }
 
     public void EmbeddingLookup(Tensor table, Tensor ids, Tensor output)
     {
-        const string op = nameof(EmbeddingLookup);
-        Float32(op, table, output);
-        TensorChecks.Rank(op, table, 2);
-        if (ids.DataType != DataType.Int32)
-            throw new ArgumentException($"{op}: ids {ids.Shape} are {ids.DataType.Name()}, expected int32");
-        var expected = new TensorShape([.. ids.Shape.ToArray(), table.Shape[1]]);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be ids' shape plus the table width");
-        foreach (var id in ids.AsSpan<int>())
-        {
-            if ((uint)id >= (uint)table.Shape[0])
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"{op}: id {id} is outside the table's {table.Shape[0]} rows");
-        }
-
-        Map(Layout, "embedding_lookup", [table, ids], output, new KernelArguments().Int(table.Shape[1]).Long(output.ElementCount));
+        var (_, width, _) = TensorChecks.EmbeddingLookup(nameof(EmbeddingLookup), table, ids, output);
+        Map(Layout, "embedding_lookup", [table, ids], output, new KernelArguments().Int(width).Long(output.ElementCount));
     }
 
     public void TransposeLastTwo(Tensor input, Tensor output)
