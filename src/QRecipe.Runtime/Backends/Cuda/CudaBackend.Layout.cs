@@ -56,39 +56,25 @@ public sealed partial class CudaBackend
 
     public void TransposeLastTwo(Tensor input, Tensor output)
     {
-        const string op = nameof(TransposeLastTwo);
-        Float32(op, input, output);
-        var r = input.Rank;
-        ShapeMismatchException.ThrowUnless(r >= 2 && output.Shape.Equals(input.Shape.With(r - 2, input.Shape[r - 1]).With(r - 1, input.Shape[r - 2])),
-            op, input.Shape, output.Shape, "output must be the input with its last two axes swapped");
-        Map(Layout, "transpose_last_two", [input], output, new KernelArguments().Int(input.Shape[r - 2]).Int(input.Shape[r - 1]).Long(output.ElementCount));
+        var (_, rows, columns) = TensorChecks.TransposeLastTwo(nameof(TransposeLastTwo), input, output);
+        Map(Layout, "transpose_last_two", [input], output, new KernelArguments().Int(rows).Int(columns).Long(output.ElementCount));
     }
 
     public void UpsampleNearest2x(Tensor input, Tensor output)
     {
-        const string op = nameof(UpsampleNearest2x);
-        Float32(op, input, output);
-        TensorChecks.Rank(op, input, 4);
-        int h = input.Shape[2], w = input.Shape[3];
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(input.Shape.With(2, 2 * h).With(3, 2 * w)), op, input.Shape, output.Shape, "output must be [N, C, 2H, 2W]");
-        Map(Elementwise, "upsample_nearest2x", [input], output, new KernelArguments().Int(h).Int(w).Long(input.Shape.Product(0, 2)));
+        var (planes, h, w) = TensorChecks.UpsampleNearest2x(nameof(UpsampleNearest2x), input, output);
+        Map(Elementwise, "upsample_nearest2x", [input], output, new KernelArguments().Int(h).Int(w).Long(planes));
     }
 
     public void GroupNorm(Tensor input, int groups, Tensor weight, Tensor bias, Tensor output, float epsilon = 1e-6f)
     {
-        const string op = nameof(GroupNorm);
-        Float32(op, input, weight, bias, output);
-        TensorChecks.SameShape(op, input, output);
-        var channels = input.Rank >= 2 ? input.Shape[1] : 0;
-        if (groups <= 0 || channels % groups != 0)
-            throw new ArgumentException($"{op}: {channels} channels of {input.Shape} do not split into {groups} groups");
-        ShapeMismatchException.ThrowUnless(weight.Shape.Equals(new TensorShape(channels)) && bias.Shape.Equals(weight.Shape), op, weight.Shape, bias.Shape, "weight and bias must be [C]");
+        var (n, channels, positions) = TensorChecks.GroupNorm(nameof(GroupNorm), input, groups, weight, bias, output);
         using var x = Upload(input);
         using var w = Upload(weight);
         using var b = Upload(bias);
         using var y = device.Allocate<float>(output.ElementCount);
-        device.Launch(Rows, "group_norm", ((uint)(input.Shape[0] * groups), 1, 1), (256, 1, 1), 0, new KernelArguments()
-            .Pointer(x).Pointer(w).Pointer(b).Pointer(y).Int(channels).Int((int)input.Shape.Product(2, input.Rank)).Int(groups).Float(epsilon));
+        device.Launch(Rows, "group_norm", ((uint)(n * groups), 1, 1), (256, 1, 1), 0, new KernelArguments()
+            .Pointer(x).Pointer(w).Pointer(b).Pointer(y).Int(channels).Int(positions).Int(groups).Float(epsilon));
         Download(y, output);
     }
 
