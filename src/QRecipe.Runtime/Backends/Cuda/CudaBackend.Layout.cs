@@ -86,20 +86,17 @@ public sealed partial class CudaBackend
 
     public void AbsMaxPerRow(Tensor input, Tensor output)
     {
-        Float32(nameof(AbsMaxPerRow), input, output);
-        ShapeMismatchException.ThrowUnless(output.ElementCount == input.Shape.Rows && output.Rank == 1, nameof(AbsMaxPerRow), input.Shape, output.Shape, "output must be [rows]");
-        RowKernel("absmax_rows", input, output, new KernelArguments().Int(input.Shape.Last));
+        var (_, columns) = TensorChecks.AbsMaxPerRow(nameof(AbsMaxPerRow), input, output);
+        RowKernel("absmax_rows", input, output, new KernelArguments().Int(columns));
     }
 
     public void AbsMaxPerColumn(Tensor input, Tensor output)
     {
-        Float32(nameof(AbsMaxPerColumn), input, output);
-        var columns = input.Shape.Last;
-        ShapeMismatchException.ThrowUnless(output.ElementCount == columns && output.Rank == 1, nameof(AbsMaxPerColumn), input.Shape, output.Shape, "output must be [columns]");
+        var (rows, columns) = TensorChecks.AbsMaxPerColumn(nameof(AbsMaxPerColumn), input, output);
         using var x = Upload(input);
         using var y = device.Allocate<float>(columns);
         device.Launch(Rows, "absmax_columns", ((uint)((columns + 255) / 256), 1, 1), (256, 1, 1), 0,
-            new KernelArguments().Pointer(x).Pointer(y).Int((int)input.Shape.Rows).Int(columns));
+            new KernelArguments().Pointer(x).Pointer(y).Int(rows).Int(columns));
         Download(y, output);
     }
 
