@@ -43,4 +43,57 @@ public sealed class AllocationTests
         var allocated = CpuBackend.AllocatedManagedBytes() - before;
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void Warmed_up_layout_image_and_reduction_calls_allocate_no_managed_bytes()
+    {
+        var backend = CpuBackend.Instance;
+        using var qkv = TestData.Uniform(5, 1f, 2, 16, 3 * 4 * 8);
+        using var q = Tensor.Empty(2, 4, 16, 8);
+        using var k = Tensor.Empty(2, 4, 16, 8);
+        using var v = Tensor.Empty(2, 4, 16, 8);
+        using var merged = Tensor.Empty(2, 16, 32);
+        using var perRow = Tensor.Empty(32);
+        using var perColumn = Tensor.Empty(32);
+        using var timesteps = Tensor.From(new[] { 1f, 500f }, 2);
+        using var features = Tensor.Empty(2, 32);
+        using var table = TestData.Uniform(6, 1f, 4, 32);
+        using var labels = Tensor.From(new[] { 3, 0 }, 2);
+        using var labelRows = Tensor.Empty(2, 32);
+        using var latent = TestData.Uniform(7, 1f, 2, 4, 8, 8);
+        using var patches = Tensor.Empty(2, 16, 16);
+        using var image = Tensor.Empty(2, 4, 8, 8);
+        using var weight = TestData.Uniform(8, 1f, 4, 4, 3, 3);
+        using var affine = TestData.Uniform(9, 1f, 4);
+        using var convolved = Tensor.Empty(2, 4, 8, 8);
+        using var upsampled = Tensor.Empty(2, 4, 16, 16);
+        using var tokens = Tensor.Empty(2, 4, 64);
+        using var transposed = Tensor.Empty(2, 64, 4);
+        using var guided = Tensor.Empty(1, 4, 8, 8);
+
+        void Step()
+        {
+            backend.SplitHeads(qkv, q, k, v);
+            backend.MergeHeads(q, merged);
+            backend.AbsMaxPerRow(merged, perRow);
+            backend.AbsMaxPerColumn(merged, perColumn);
+            backend.TimestepEmbedding(timesteps, features);
+            backend.EmbeddingLookup(table, labels, labelRows);
+            backend.Patchify(latent, 2, patches);
+            backend.Unpatchify(patches, 2, image);
+            backend.Conv2d(image, weight, affine, convolved);
+            backend.GroupNorm(convolved, 2, affine, affine, convolved);
+            backend.UpsampleNearest2x(convolved, upsampled);
+            backend.TransposeLastTwo(tokens, transposed);
+            backend.ClassifierFreeGuidance(convolved, 3, 4f, guided);
+        }
+
+        for (var i = 0; i < 3; i++)
+            Step();
+        var before = CpuBackend.AllocatedManagedBytes();
+        for (var i = 0; i < 5; i++)
+            Step();
+        var allocated = CpuBackend.AllocatedManagedBytes() - before;
+        Assert.Equal(0, allocated);
+    }
 }
