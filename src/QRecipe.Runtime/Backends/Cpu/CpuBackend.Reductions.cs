@@ -9,13 +9,13 @@ public sealed unsafe partial class CpuBackend
 {
     public void AbsMaxPerRow(Tensor input, Tensor output)
     {
-        var (rows, columns) = TensorChecks.AbsMaxPerRow(nameof(AbsMaxPerRow), input, output);
+        var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerRow), input, output, perRow: true);
         Reductions.AbsMaxPerRow(input.Float32Pointer, rows, columns, output.Float32Pointer);
     }
 
     public void AbsMaxPerColumn(Tensor input, Tensor output)
     {
-        var (rows, columns) = TensorChecks.AbsMaxPerColumn(nameof(AbsMaxPerColumn), input, output);
+        var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerColumn), input, output, perRow: false);
         Reductions.AbsMaxPerColumn(input.Float32Pointer, rows, columns, output.Float32Pointer);
     }
 

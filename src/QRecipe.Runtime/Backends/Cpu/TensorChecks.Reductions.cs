@@ -2,29 +2,18 @@ using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Backends.Cpu;
 
-/// <summary>Checks of the per-row and per-column reductions; the input is a matrix of its leading axes flattened into rows.</summary>
+/// <summary>Checks of the per-row and per-column reductions.</summary>
 internal static partial class TensorChecks
 {
-    /// <summary>AbsMaxPerRow: input [..., C] into output [rows]; returns (rows, C).</summary>
-    public static (int Rows, int Columns) AbsMaxPerRow(string op, Tensor input, Tensor output)
-    {
-        var (rows, columns) = Matrix(op, input, output);
-        ShapeMismatchException.ThrowUnless(output.ElementCount == rows && output.Rank == 1, op, input.Shape, output.Shape, "output must be [rows]");
-        return (rows, columns);
-    }
-
-    /// <summary>AbsMaxPerColumn: input [..., C] into output [C]; returns (rows, C).</summary>
-    public static (int Rows, int Columns) AbsMaxPerColumn(string op, Tensor input, Tensor output)
-    {
-        var (rows, columns) = Matrix(op, input, output);
-        ShapeMismatchException.ThrowUnless(output.ElementCount == columns && output.Rank == 1, op, input.Shape, output.Shape, "output must be [columns]");
-        return (rows, columns);
-    }
-
-    private static (int Rows, int Columns) Matrix(string op, Tensor input, Tensor output)
+    /// <summary>AbsMaxPerRow / AbsMaxPerColumn: float32 input [..., C] seen as a matrix of its leading axes flattened
+    /// into rows, output [rows] or [C]; returns (rows, C).</summary>
+    public static (int Rows, int Columns) AbsMaxPer(string op, Tensor input, Tensor output, bool perRow)
     {
         Float32(op, input);
         Float32(op, output);
-        return ((int)input.Shape.Rows, input.Shape.Last);
+        int rows = (int)input.Shape.Rows, columns = input.Shape.Last;
+        if (output.Rank != 1 || output.ElementCount != (perRow ? rows : columns))
+            throw new ShapeMismatchException(op, input.Shape, output.Shape, perRow ? "output must be [rows]" : "output must be [columns]");
+        return (rows, columns);
     }
 }

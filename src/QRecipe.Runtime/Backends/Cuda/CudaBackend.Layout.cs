@@ -86,13 +86,13 @@ public sealed partial class CudaBackend
 
     public void AbsMaxPerRow(Tensor input, Tensor output)
     {
-        var (_, columns) = TensorChecks.AbsMaxPerRow(nameof(AbsMaxPerRow), input, output);
+        var (_, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerRow), input, output, perRow: true);
         RowKernel("absmax_rows", input, output, new KernelArguments().Int(columns));
     }
 
     public void AbsMaxPerColumn(Tensor input, Tensor output)
     {
-        var (rows, columns) = TensorChecks.AbsMaxPerColumn(nameof(AbsMaxPerColumn), input, output);
+        var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerColumn), input, output, perRow: false);
         using var x = Upload(input);
         using var y = device.Allocate<float>(columns);
         device.Launch(Rows, "absmax_columns", ((uint)((columns + 255) / 256), 1, 1), (256, 1, 1), 0,
