@@ -85,7 +85,7 @@ public sealed class ConvolutionTests
         var biasError = Assert.Throws<ShapeMismatchException>(() => Backend.Conv2d(x, good, bias, y));
         Assert.Contains("[3] and [2]", biasError.Message);
         var inPlace = Assert.Throws<ArgumentException>(() => Backend.Conv2d(y, pointwise, null, y));
-        Assert.Contains("must not be the input", inPlace.Message);
+        Assert.Equal("Conv2d: the output must not be the input", inPlace.Message);
     }
 
     /// <summary>The convolution and, per output, Σ|w·x| + |b| (the scale its rounding error is measured against).</summary>

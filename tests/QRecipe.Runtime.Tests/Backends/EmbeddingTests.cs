@@ -64,6 +64,15 @@ public sealed class EmbeddingTests
         Assert.Equal(Math.Cos(1.0324972150009859e-4), pos.AsSpan<float>()[2 * 1152 + 576 + 288 + 287], 7);
     }
 
+    [Fact]
+    public void Timestep_embedding_refuses_a_row_count_other_than_the_timesteps()
+    {
+        using var t = Tensor.Empty(3);
+        using var emb = Tensor.Empty(2, 8);
+        var error = Assert.Throws<ShapeMismatchException>(() => CpuBackend.Instance.TimestepEmbedding(t, emb));
+        Assert.Equal("TimestepEmbedding: shapes [3] and [2, 8] do not match (expected timesteps [N] and output [N, F])", error.Message);
+    }
+
     private static float[] Values(JsonElement entry) => entry.GetProperty("values").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
 
     private static void AssertNear(float[] expected, float[] actual, double[] tolerance, string what)

@@ -73,6 +73,9 @@ public sealed class GroupNormTests
         Assert.Contains("must be [6]", weight.Message);
         var groups = Assert.Throws<ArgumentException>(() => Backend.GroupNorm(x, 4, affine, affine, x));
         Assert.Equal("GroupNorm: 6 channels do not split into 4 groups", groups.Message);
+        using var vector = Tensor.Empty(6);
+        var rank = Assert.Throws<ArgumentException>(() => Backend.GroupNorm(vector, 3, affine, affine, vector));
+        Assert.Equal("GroupNorm: input [6] must be [N, C, ...]", rank.Message);
     }
 
     private static double[] Reference(double[] x, double[] gamma, double[] beta, int[] shape, int groups, double epsilon)

@@ -72,8 +72,9 @@ public sealed class ImageLayoutTests
         Assert.Equal("TransposeLastTwo: shapes [1, 2, 4, 3] and [1, 2, 3, 4] do not match (output must be the input with its last two axes swapped)", transpose.Message);
         using var square = Tensor.Empty(2, 5, 5);
         var inPlace = Assert.Throws<ArgumentException>(() => Backend.TransposeLastTwo(square, square));
-        Assert.Contains("must not be the input", inPlace.Message);
+        Assert.Equal("TransposeLastTwo: the output must not be the input", inPlace.Message);
         using var vector = Tensor.Empty(4);
-        Assert.Throws<ArgumentException>(() => Backend.TransposeLastTwo(vector, vector));
+        var rank = Assert.Throws<ArgumentException>(() => Backend.TransposeLastTwo(vector, vector));
+        Assert.Equal("TransposeLastTwo: input [4] needs at least two axes", rank.Message);
     }
 }

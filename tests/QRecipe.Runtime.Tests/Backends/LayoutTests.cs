@@ -134,6 +134,38 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void Head_layouts_refuse_mismatched_shapes_and_types()
+    {
+        using var qkv = Tensor.Empty(2, 5, 20);
+        using var q = Tensor.Empty(2, 2, 5, 4);
+        using var ints = Tensor.Empty(new TensorShape(2, 2, 5, 4), DataType.Int32);
+        var split = Assert.Throws<ShapeMismatchException>(() => Backend.SplitHeads(qkv, q, q, q));
+        Assert.Equal("SplitHeads: shapes [2, 5, 20] and [2, 2, 5, 4] do not match (qkv must be [N, T, 3·H·hd] for heads [N, H, T, hd])", split.Message);
+        var type = Assert.Throws<ArgumentException>(() => Backend.SplitHeads(qkv, q, q, ints));
+        Assert.Equal("SplitHeads: tensor [2, 2, 5, 4] is int32, expected float32", type.Message);
+        using var merged = Tensor.Empty(2, 5, 9);
+        var merge = Assert.Throws<ShapeMismatchException>(() => Backend.MergeHeads(q, merged));
+        Assert.Equal("MergeHeads: shapes [2, 2, 5, 4] and [2, 5, 9] do not match (merged must be [N, T, H·hd] for heads [N, H, T, hd])", merge.Message);
+    }
+
+    [Fact]
+    public void Embedding_lookup_refuses_bad_ids_and_shapes_before_writing()
+    {
+        using var table = TestData.Uniform(9, 1f, 3, 5);
+        using var ids = Tensor.From(new[] { 0, -1 }, 2);
+        using var output = Tensor.Zeros(new TensorShape(2, 5));
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => Backend.EmbeddingLookup(table, ids, output));
+        Assert.Equal("EmbeddingLookup: id -1 at position 1 is outside the table's 3 rows (Parameter 'ids')", range.Message);
+        Assert.All(output.ToArray<float>(), x => Assert.Equal(0f, x));
+        using var floats = Tensor.Empty(2);
+        var type = Assert.Throws<ArgumentException>(() => Backend.EmbeddingLookup(table, floats, output));
+        Assert.Equal("EmbeddingLookup: ids [2] are float32, expected int32", type.Message);
+        using var narrow = Tensor.Empty(2, 4);
+        var shape = Assert.Throws<ShapeMismatchException>(() => Backend.EmbeddingLookup(table, ids, narrow));
+        Assert.Equal("EmbeddingLookup: shapes [2, 5] and [2, 4] do not match (output must be ids' shape plus the table width)", shape.Message);
+    }
+
+    [Fact]
     public void Copy_fill_and_embedding_lookup()
     {
         using var ids = Tensor.From(new[] { 2, 0, 2 }, 3);
@@ -173,5 +205,9 @@ public sealed class LayoutTests
             var expected = c < 2 ? uncond + 4 * (cond - uncond) : cond;
             Assert.Equal(expected, o[(n * 3 + c) * 4 + i], 5);
         }
+
+        using var fewerChannels = Tensor.Empty(2, 2, 2, 2);
+        var error = Assert.Throws<ShapeMismatchException>(() => Backend.ClassifierFreeGuidance(combined, 2, 4f, fewerChannels));
+        Assert.Equal("ClassifierFreeGuidance: shapes [4, 3, 2, 2] and [2, 2, 2, 2] do not match (combined must be [2N, C, ...] for an output [N, C, ...])", error.Message);
     }
 }

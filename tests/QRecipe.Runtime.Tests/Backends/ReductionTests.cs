@@ -30,6 +30,18 @@ public sealed class ReductionTests
         Assert.Equal(v.Max(Math.Abs), CpuBackend.Instance.AbsMax(x));
     }
 
+    [Fact]
+    public void Abs_max_outputs_of_the_wrong_length_are_refused()
+    {
+        using var x = Tensor.Empty(3, 4);
+        using var four = Tensor.Empty(4);
+        using var three = Tensor.Empty(3);
+        var perRow = Assert.Throws<ShapeMismatchException>(() => CpuBackend.Instance.AbsMaxPerRow(x, four));
+        Assert.Equal("AbsMaxPerRow: shapes [3, 4] and [4] do not match (output must be [rows])", perRow.Message);
+        var perColumn = Assert.Throws<ShapeMismatchException>(() => CpuBackend.Instance.AbsMaxPerColumn(x, three));
+        Assert.Equal("AbsMaxPerColumn: shapes [3, 4] and [3] do not match (output must be [columns])", perColumn.Message);
+    }
+
     [Theory]
     [InlineData(0f)]
     [InlineData(1000f)]

@@ -55,8 +55,4 @@ public sealed unsafe partial class CpuBackend
         TensorChecks.SameShape(nameof(GatedResidual), x, y);
         AdaptiveLayerNorm.GatedResidual(x.Float32Pointer, gate.Float32Pointer, y.Float32Pointer, output.Float32Pointer, samples, tokens, width);
     }
-
-
-
-    /// <summary>Checks x [N, T, D] against a per-sample row [N, D]; returns (N, T, D).</summary>
 }

@@ -36,25 +36,14 @@ public sealed unsafe partial class CpuBackend
 
     public void TimestepEmbedding(Tensor timesteps, Tensor output, float maxPeriod = 10000f)
     {
-        const string op = nameof(TimestepEmbedding);
-        TensorChecks.Float32(op, timesteps);
-        TensorChecks.Float32(op, output);
-        var valid = timesteps.Rank == 1 && output.Rank == 2 && output.Shape[0] == timesteps.Shape[0];
-        ShapeMismatchException.ThrowUnless(valid, op, timesteps.Shape, output.Shape, "expected timesteps [N] and output [N, F]");
-        Embeddings.Timestep(timesteps.Float32Pointer, output.Float32Pointer, timesteps.Shape[0], output.Shape[1], maxPeriod);
+        var (count, width) = TensorChecks.TimestepEmbedding(nameof(TimestepEmbedding), timesteps, output);
+        Embeddings.Timestep(timesteps.Float32Pointer, output.Float32Pointer, count, width, maxPeriod);
     }
 
     public void EmbeddingLookup(Tensor table, Tensor ids, Tensor output)
     {
-        const string op = nameof(EmbeddingLookup);
-        TensorChecks.Float32(op, table);
-        TensorChecks.Float32(op, output);
-        TensorChecks.Rank(op, table, 2);
-        if (ids.DataType != DataType.Int32)
-            throw new ArgumentException($"{op}: ids {ids.Shape} are {ids.DataType.Name()}, expected int32");
-        var expected = new TensorShape([.. ids.Shape.ToArray(), table.Shape[1]]);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be ids' shape plus the table width");
-        Embeddings.Lookup(table.Float32Pointer, table.Shape[0], table.Shape[1], (int*)ids.Address, (int)ids.ElementCount, output.Float32Pointer);
+        var (_, width, count) = TensorChecks.EmbeddingLookup(nameof(EmbeddingLookup), table, ids, output);
+        Embeddings.Lookup(table.Float32Pointer, width, (int*)ids.Address, count, output.Float32Pointer);
     }
 
     /// <summary>Viewed around the axis each tensor is [outer, size·inner]; the parts' sizes must add up to the whole's.</summary>

@@ -9,15 +9,13 @@ public sealed unsafe partial class CpuBackend
 {
     public void AbsMaxPerRow(Tensor input, Tensor output)
     {
-        var (rows, columns) = Matrix(nameof(AbsMaxPerRow), input, output);
-        ShapeMismatchException.ThrowUnless(output.ElementCount == rows && output.Rank == 1, nameof(AbsMaxPerRow), input.Shape, output.Shape, "output must be [rows]");
+        var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerRow), input, output, perRow: true);
         Reductions.AbsMaxPerRow(input.Float32Pointer, rows, columns, output.Float32Pointer);
     }
 
     public void AbsMaxPerColumn(Tensor input, Tensor output)
     {
-        var (rows, columns) = Matrix(nameof(AbsMaxPerColumn), input, output);
-        ShapeMismatchException.ThrowUnless(output.ElementCount == columns && output.Rank == 1, nameof(AbsMaxPerColumn), input.Shape, output.Shape, "output must be [columns]");
+        var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerColumn), input, output, perRow: false);
         Reductions.AbsMaxPerColumn(input.Float32Pointer, rows, columns, output.Float32Pointer);
     }
 
@@ -43,13 +41,5 @@ public sealed unsafe partial class CpuBackend
         if (input.ElementCount == 0)
             throw new System.ArgumentException($"{op}: tensor {input.Shape} is empty");
         return Reductions.MeanAndVariance(input.Float32Pointer, input.ElementCount, input.Shape.Last);
-    }
-
-    /// <summary>The input as a matrix: leading axes flattened into rows.</summary>
-    private static (int Rows, int Columns) Matrix(string op, Tensor input, Tensor output)
-    {
-        TensorChecks.Float32(op, input);
-        TensorChecks.Float32(op, output);
-        return ((int)input.Shape.Rows, input.Shape.Last);
     }
 }

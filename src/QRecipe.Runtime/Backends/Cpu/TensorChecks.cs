@@ -4,7 +4,7 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Runtime.Backends.Cpu;
 
 /// <summary>Argument checks shared by the backend operations; failures name the operation and the shapes.</summary>
-internal static class TensorChecks
+internal static partial class TensorChecks
 {
     public static void Float32(string operation, Tensor tensor)
     {
@@ -28,11 +28,12 @@ internal static class TensorChecks
     }
 
     /// <summary>Equal ranks and equal sizes on every axis but the last (checked without allocating a shape).</summary>
-    public static bool SameExceptLast(Tensor first, Tensor second)
+    public static bool SameExceptLast(Tensor first, Tensor second) => first.Rank == second.Rank && SameLeading(first, second, first.Rank - 1);
+
+    /// <summary>Equal sizes on the first <paramref name="axes"/> axes, which both tensors must have.</summary>
+    public static bool SameLeading(Tensor first, Tensor second, int axes)
     {
-        if (first.Rank != second.Rank)
-            return false;
-        for (var axis = 0; axis < first.Rank - 1; axis++)
+        for (var axis = 0; axis < axes; axis++)
         {
             if (first.Shape[axis] != second.Shape[axis])
                 return false;
@@ -40,6 +41,13 @@ internal static class TensorChecks
 
         return true;
     }
+
+    // Shape tests that allocate nothing (a TensorShape to compare against would), so warmed-up operations make no garbage.
+    public static bool HasShape(Tensor tensor, int d0, int d1, int d2) =>
+        tensor.Rank == 3 && tensor.Shape[0] == d0 && tensor.Shape[1] == d1 && tensor.Shape[2] == d2;
+
+    public static bool HasShape(Tensor tensor, int d0, int d1, int d2, int d3) =>
+        tensor.Rank == 4 && tensor.Shape[0] == d0 && tensor.Shape[1] == d1 && tensor.Shape[2] == d2 && tensor.Shape[3] == d3;
 
     /// <summary>Whether <paramref name="suffix"/>'s shape equals the trailing axes of <paramref name="shape"/>.</summary>
     public static bool IsSuffix(TensorShape shape, TensorShape suffix)
@@ -99,8 +107,9 @@ internal static class TensorChecks
         int n = latent.Shape[0], c = latent.Shape[1], h = latent.Shape[2], w = latent.Shape[3];
         if (patchSize <= 0 || h % patchSize != 0 || w % patchSize != 0)
             throw new ArgumentException($"{op}: latent {latent.Shape} is not divisible into {patchSize}×{patchSize} patches");
-        var expected = new TensorShape(n, h / patchSize * (w / patchSize), c * patchSize * patchSize);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, T, C·p·p]");
+        int tokens = h / patchSize * (w / patchSize), width = c * patchSize * patchSize;
+        if (!HasShape(output, n, tokens, width))
+            throw new ShapeMismatchException(op, new TensorShape(n, tokens, width), output.Shape, "output must be [N, T, C·p·p]");
         return (n, c, h, w);
     }
 
@@ -176,8 +185,9 @@ internal static class TensorChecks
         Rank(op, output, 4);
         int n = output.Shape[0], c = output.Shape[1], h = output.Shape[2], w = output.Shape[3];
         var valid = patchSize > 0 && h % patchSize == 0 && w % patchSize == 0
-            && tokens.Shape.Equals(new TensorShape(n, h / patchSize * (w / patchSize), patchSize * patchSize * c));
-        ShapeMismatchException.ThrowUnless(valid, op, tokens.Shape, output.Shape, $"tokens must be [N, (H/{patchSize})·(W/{patchSize}), {patchSize}·{patchSize}·C] for an output [N, C, H, W]");
+            && HasShape(tokens, n, h / patchSize * (w / patchSize), patchSize * patchSize * c);
+        if (!valid)
+            throw new ShapeMismatchException(op, tokens.Shape, output.Shape, $"tokens must be [N, (H/{patchSize})·(W/{patchSize}), {patchSize}·{patchSize}·C] for an output [N, C, H, W]");
         return (n, c, h, w);
     }
 }

@@ -1,4 +1,3 @@
-using System;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Tensors;
 
@@ -10,19 +9,7 @@ public sealed partial class CudaBackend
 {
     public void Conv2d(Tensor input, Tensor weight, Tensor? bias, Tensor output)
     {
-        const string op = nameof(Conv2d);
-        Float32(op, input, weight, output);
-        TensorChecks.Rank(op, input, 4);
-        TensorChecks.Rank(op, weight, 4);
-        int n = input.Shape[0], cin = input.Shape[1], h = input.Shape[2], w = input.Shape[3];
-        int cout = weight.Shape[0], k = weight.Shape[2];
-        ShapeMismatchException.ThrowUnless(weight.Shape[3] == k && k % 2 == 1 && weight.Shape[1] == cin, op, input.Shape, weight.Shape,
-            "weight must be [Cout, Cin, k, k] with k odd and Cin the input's axis 1");
-        var expected = new TensorShape(n, cout, h, w);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be [N, Cout, H, W]");
-        TensorChecks.Bias(op, bias, cout);
-        if (input.Address == output.Address)
-            throw new ArgumentException($"{op}: the output must not be the input");
+        var (n, cin, cout, h, w, k) = TensorChecks.Conv2d(nameof(Conv2d), input, weight, bias, output);
         var plane = (long)h * w;
         var depth = cin * k * k;
         using var x = Upload(input);

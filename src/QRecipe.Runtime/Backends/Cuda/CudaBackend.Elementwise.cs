@@ -89,7 +89,4 @@ public sealed partial class CudaBackend
         device.Launch(Rows, kernel, ((uint)rows, 1, 1), (256, 1, 1), 0, new KernelArguments().Pointer(x).Pointer(y).Append(tail));
         Download(y, output);
     }
-
-
-
 }

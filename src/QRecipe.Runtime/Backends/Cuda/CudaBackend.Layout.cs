@@ -10,13 +10,7 @@ public sealed partial class CudaBackend
 {
     public void SplitHeads(Tensor qkv, Tensor q, Tensor k, Tensor v)
     {
-        const string op = nameof(SplitHeads);
-        Float32(op, qkv, q, k, v);
-        TensorChecks.Rank(op, q, 4);
-        TensorChecks.SameShape(op, q, k);
-        TensorChecks.SameShape(op, q, v);
-        int n = q.Shape[0], heads = q.Shape[1], t = q.Shape[2], hd = q.Shape[3];
-        ShapeMismatchException.ThrowUnless(qkv.Shape.Equals(new TensorShape(n, t, 3 * heads * hd)), op, qkv.Shape, q.Shape, "qkv must be [N, T, 3·H·hd] for heads [N, H, T, hd]");
+        var (_, heads, t, hd) = TensorChecks.SplitHeads(nameof(SplitHeads), qkv, q, k, v);
         using var source = Upload(qkv);
         using var part = device.Allocate<float>(q.ElementCount);
         var index = 0;
@@ -30,11 +24,7 @@ public sealed partial class CudaBackend
 
     public void MergeHeads(Tensor heads, Tensor merged)
     {
-        const string op = nameof(MergeHeads);
-        Float32(op, heads, merged);
-        TensorChecks.Rank(op, heads, 4);
-        int n = heads.Shape[0], h = heads.Shape[1], t = heads.Shape[2], hd = heads.Shape[3];
-        ShapeMismatchException.ThrowUnless(merged.Shape.Equals(new TensorShape(n, t, h * hd)), op, heads.Shape, merged.Shape, "merged must be [N, T, H·hd] for heads [N, H, T, hd]");
+        var (_, h, t, hd) = TensorChecks.MergeHeads(nameof(MergeHeads), heads, merged);
         Map(Layout, "merge_heads", [heads], merged, new KernelArguments().Int(h).Int(t).Int(hd).Long(merged.ElementCount));
     }
 
@@ -53,97 +43,60 @@ public sealed partial class CudaBackend
 
     public void TimestepEmbedding(Tensor timesteps, Tensor output, float maxPeriod = 10000f)
     {
-        const string op = nameof(TimestepEmbedding);
-        Float32(op, timesteps, output);
-        var valid = timesteps.Rank == 1 && output.Rank == 2 && output.Shape[0] == timesteps.Shape[0];
-        ShapeMismatchException.ThrowUnless(valid, op, timesteps.Shape, output.Shape, "expected timesteps [N] and output [N, F]");
+        var (_, width) = TensorChecks.TimestepEmbedding(nameof(TimestepEmbedding), timesteps, output);
         Map(Layout, "timestep_embedding", [timesteps], output,
-            new KernelArguments().Int(output.Shape[1]).Float((float)-Math.Log(maxPeriod)).Long(output.ElementCount));
+            new KernelArguments().Int(width).Float((float)-Math.Log(maxPeriod)).Long(output.ElementCount));
     }
 
     public void EmbeddingLookup(Tensor table, Tensor ids, Tensor output)
     {
-        const string op = nameof(EmbeddingLookup);
-        Float32(op, table, output);
-        TensorChecks.Rank(op, table, 2);
-        if (ids.DataType != DataType.Int32)
-            throw new ArgumentException($"{op}: ids {ids.Shape} are {ids.DataType.Name()}, expected int32");
-        var expected = new TensorShape([.. ids.Shape.ToArray(), table.Shape[1]]);
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(expected), op, expected, output.Shape, "output must be ids' shape plus the table width");
-        foreach (var id in ids.AsSpan<int>())
-        {
-            if ((uint)id >= (uint)table.Shape[0])
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"{op}: id {id} is outside the table's {table.Shape[0]} rows");
-        }
-
-        Map(Layout, "embedding_lookup", [table, ids], output, new KernelArguments().Int(table.Shape[1]).Long(output.ElementCount));
+        var (_, width, _) = TensorChecks.EmbeddingLookup(nameof(EmbeddingLookup), table, ids, output);
+        Map(Layout, "embedding_lookup", [table, ids], output, new KernelArguments().Int(width).Long(output.ElementCount));
     }
 
     public void TransposeLastTwo(Tensor input, Tensor output)
     {
-        const string op = nameof(TransposeLastTwo);
-        Float32(op, input, output);
-        var r = input.Rank;
-        ShapeMismatchException.ThrowUnless(r >= 2 && output.Shape.Equals(input.Shape.With(r - 2, input.Shape[r - 1]).With(r - 1, input.Shape[r - 2])),
-            op, input.Shape, output.Shape, "output must be the input with its last two axes swapped");
-        Map(Layout, "transpose_last_two", [input], output, new KernelArguments().Int(input.Shape[r - 2]).Int(input.Shape[r - 1]).Long(output.ElementCount));
+        var (_, rows, columns) = TensorChecks.TransposeLastTwo(nameof(TransposeLastTwo), input, output);
+        Map(Layout, "transpose_last_two", [input], output, new KernelArguments().Int(rows).Int(columns).Long(output.ElementCount));
     }
 
     public void UpsampleNearest2x(Tensor input, Tensor output)
     {
-        const string op = nameof(UpsampleNearest2x);
-        Float32(op, input, output);
-        TensorChecks.Rank(op, input, 4);
-        int h = input.Shape[2], w = input.Shape[3];
-        ShapeMismatchException.ThrowUnless(output.Shape.Equals(input.Shape.With(2, 2 * h).With(3, 2 * w)), op, input.Shape, output.Shape, "output must be [N, C, 2H, 2W]");
-        Map(Elementwise, "upsample_nearest2x", [input], output, new KernelArguments().Int(h).Int(w).Long(input.Shape.Product(0, 2)));
+        var (planes, h, w) = TensorChecks.UpsampleNearest2x(nameof(UpsampleNearest2x), input, output);
+        Map(Elementwise, "upsample_nearest2x", [input], output, new KernelArguments().Int(h).Int(w).Long(planes));
     }
 
     public void GroupNorm(Tensor input, int groups, Tensor weight, Tensor bias, Tensor output, float epsilon = 1e-6f)
     {
-        const string op = nameof(GroupNorm);
-        Float32(op, input, weight, bias, output);
-        TensorChecks.SameShape(op, input, output);
-        var channels = input.Rank >= 2 ? input.Shape[1] : 0;
-        if (groups <= 0 || channels % groups != 0)
-            throw new ArgumentException($"{op}: {channels} channels of {input.Shape} do not split into {groups} groups");
-        ShapeMismatchException.ThrowUnless(weight.Shape.Equals(new TensorShape(channels)) && bias.Shape.Equals(weight.Shape), op, weight.Shape, bias.Shape, "weight and bias must be [C]");
+        var (n, channels, positions) = TensorChecks.GroupNorm(nameof(GroupNorm), input, groups, weight, bias, output);
         using var x = Upload(input);
         using var w = Upload(weight);
         using var b = Upload(bias);
         using var y = device.Allocate<float>(output.ElementCount);
-        device.Launch(Rows, "group_norm", ((uint)(input.Shape[0] * groups), 1, 1), (256, 1, 1), 0, new KernelArguments()
-            .Pointer(x).Pointer(w).Pointer(b).Pointer(y).Int(channels).Int((int)input.Shape.Product(2, input.Rank)).Int(groups).Float(epsilon));
+        device.Launch(Rows, "group_norm", ((uint)(n * groups), 1, 1), (256, 1, 1), 0, new KernelArguments()
+            .Pointer(x).Pointer(w).Pointer(b).Pointer(y).Int(channels).Int(positions).Int(groups).Float(epsilon));
         Download(y, output);
     }
 
     public void ClassifierFreeGuidance(Tensor combined, int guidedChannels, float scale, Tensor output)
     {
-        const string op = nameof(ClassifierFreeGuidance);
-        Float32(op, combined, output);
-        var valid = combined.Rank >= 2 && output.Rank == combined.Rank && combined.Shape[0] == 2 * output.Shape[0]
-            && combined.Shape.Product(1, combined.Rank) == output.Shape.Product(1, output.Rank) && combined.Shape[1] == output.Shape[1];
-        ShapeMismatchException.ThrowUnless(valid, op, combined.Shape, output.Shape, "combined must be [2N, C, ...] for an output [N, C, ...]");
-        Map(Elementwise, "guidance", [combined], output, new KernelArguments().Int(output.Shape[0]).Int(output.Shape[1])
-            .Int((int)output.Shape.Product(2, output.Rank)).Int(guidedChannels).Float(scale));
+        var (samples, channels, positions) = TensorChecks.ClassifierFreeGuidance(nameof(ClassifierFreeGuidance), combined, output);
+        Map(Elementwise, "guidance", [combined], output, new KernelArguments().Int(samples).Int(channels).Int(positions).Int(guidedChannels).Float(scale));
     }
 
     public void AbsMaxPerRow(Tensor input, Tensor output)
     {
-        Float32(nameof(AbsMaxPerRow), input, output);
-        ShapeMismatchException.ThrowUnless(output.ElementCount == input.Shape.Rows && output.Rank == 1, nameof(AbsMaxPerRow), input.Shape, output.Shape, "output must be [rows]");
-        RowKernel("absmax_rows", input, output, new KernelArguments().Int(input.Shape.Last));
+        var (_, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerRow), input, output, perRow: true);
+        RowKernel("absmax_rows", input, output, new KernelArguments().Int(columns));
     }
 
     public void AbsMaxPerColumn(Tensor input, Tensor output)
     {
-        Float32(nameof(AbsMaxPerColumn), input, output);
-        var columns = input.Shape.Last;
-        ShapeMismatchException.ThrowUnless(output.ElementCount == columns && output.Rank == 1, nameof(AbsMaxPerColumn), input.Shape, output.Shape, "output must be [columns]");
+        var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerColumn), input, output, perRow: false);
         using var x = Upload(input);
         using var y = device.Allocate<float>(columns);
         device.Launch(Rows, "absmax_columns", ((uint)((columns + 255) / 256), 1, 1), (256, 1, 1), 0,
-            new KernelArguments().Pointer(x).Pointer(y).Int((int)input.Shape.Rows).Int(columns));
+            new KernelArguments().Pointer(x).Pointer(y).Int(rows).Int(columns));
         Download(y, output);
     }
 

@@ -71,12 +71,6 @@ public sealed unsafe partial class CudaBackend : ITensorBackend, IDisposable
     }
 
 
-    private static void Float32(string op, params Tensor[] tensors)
-    {
-        foreach (var tensor in tensors)
-            TensorChecks.Float32(op, tensor);
-    }
-
     private DeviceBuffer Upload(Tensor tensor)
     {
         var buffer = new DeviceBuffer(device, Math.Max(1, tensor.ElementCount * tensor.DataType.SizeInBytes()));
