@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
+using QRecipe.Runtime.Backends.Cpu.Gemm;
 
 namespace QRecipe.Runtime.Sc;
 
@@ -100,15 +101,38 @@ internal static class EnableRowTableKernel
                 Widen(sumPtr, sum16Ptr, width * Lanes, first: d0 == 0);
             }
 
-            for (var lane = 0; lane < Lanes && block * Lanes + lane < n; lane++)
-            {
-                var output = acc.AsSpan((block * Lanes + lane) * m);
-                for (var j = j0; j < j1; j++)
-                    output[j] = sumPtr[(j - j0) * Lanes + lane];
-            }
+            fixed (int* accPtr = acc)
+                WriteRows(sumPtr, accPtr + (long)block * Lanes * m + j0, Math.Min(Lanes, n - block * Lanes), width, m);
         }
 
         ArrayPool<short>.Shared.Return(scratch);
+    }
+
+    /// <summary>acc[lane·m + j] = sums[j·32 + lane] for the block's rows: 8×8 transposes in registers where whole
+    /// tiles fit, scalar copies at the edges.</summary>
+    private static unsafe void WriteRows(int* sums, int* acc, int rows, int width, int m)
+    {
+        var lane = 0;
+        if (Transpose8x8.IsSupported)
+        {
+            for (; lane + 8 <= rows; lane += 8)
+            {
+                var j = 0;
+                for (; j + 8 <= width; j += 8)
+                    Transpose8x8.Run((float*)(sums + j * Lanes + lane), Lanes, (float*)(acc + (long)lane * m + j), m);
+                for (; j < width; j++)
+                {
+                    for (var r = lane; r < lane + 8; r++)
+                        acc[(long)r * m + j] = sums[j * Lanes + r];
+                }
+            }
+        }
+
+        for (; lane < rows; lane++)
+        {
+            for (var j = 0; j < width; j++)
+                acc[(long)lane * m + j] = sums[j * Lanes + lane];
+        }
     }
 
     /// <summary>The 32 rows of a block for every dimension, d-major: k = K[d][ba] (0 where a is 0 or beyond n) and
@@ -129,7 +153,7 @@ internal static class EnableRowTableKernel
                 for (var d = 0; d < dims; d++)
                 {
                     var sa = sign[row + d];
-                    k[d * Lanes + lane] = sa == 0 ? (ushort)0 : kTable[d * stride + boundary[row + d]];
+                    k[d * Lanes + lane] = (ushort)(kTable[d * stride + boundary[row + d]] * (sa * sa)); // 0 where a is 0, branch-free
                     negative[d * Lanes + lane] = (short)(sa >> 7);
                 }
             }

@@ -32,10 +32,10 @@ public sealed class RowTableColumns
     public int Entries => Signed ? 2 * Levels.Length : Levels.Length;
 
     /// <summary>The levels are those the quantizers produce (ToBoundary of 0..qmax); codes with any other boundary
-    /// fall back to every boundary 0..G.</summary>
-    public static RowTableColumns Prepare(ScCodes b, in ScGeometry g, bool signed)
+    /// fall back to every boundary 0..G. <paramref name="reuse"/>: an entry array of the right length to overwrite.</summary>
+    public static RowTableColumns Prepare(ScCodes b, in ScGeometry g, bool signed, ushort[]? reuse = null)
     {
-        var index = GC.AllocateUninitializedArray<ushort>(b.Rows * b.Dims);
+        var index = reuse?.Length == b.Rows * b.Dims ? reuse : GC.AllocateUninitializedArray<ushort>(b.Rows * b.Dims);
         var levels = Distinct(ScQuantizer.BoundaryTable(g), g.G);
         if (!Fill(index, b, levels, signed, g.G))
         {
@@ -97,7 +97,8 @@ public sealed class RowTableColumns
     private const int DimsPerTask = 16;
 
     /// <summary>Rows [d0, d1) of the entries, each written front to back while the columns' codes are read with a
-    /// constant stride (a static method, so the JIT keeps the pointers in registers).</summary>
+    /// constant stride. Not inlined into the parallel lambda, where the JIT kept spilling the pointers.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static unsafe bool FillDimensions(int* rank, ushort* boundary, sbyte* sign, ushort* output, int negativeOffset,
         int m, int dims, int d0, int d1)
     {
@@ -110,7 +111,7 @@ public sealed class RowTableColumns
                 var source = (long)j * dims + d;
                 var r = rank[boundary[source]];
                 bad |= r;
-                target[j] = (ushort)(r + (sign[source] < 0 ? negativeOffset : 0));
+                target[j] = (ushort)(r + (negativeOffset & (sign[source] >> 7))); // branch-free: signs are random
             }
         }
 

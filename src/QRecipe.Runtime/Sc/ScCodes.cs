@@ -25,6 +25,16 @@ public sealed class ScCodes
         }
     }
 
+    /// <summary><paramref name="previous"/> when it has this shape and kind (its row sums zeroed: unipolar quantizers
+    /// add into them), else a new operand. Every quantizer writes every other element.</summary>
+    internal static ScCodes Reuse(ScCodes? previous, int rows, int dims, bool unipolar)
+    {
+        if (previous is null || previous.Rows != rows || previous.Dims != dims || (previous.ZeroPoint is not null) != unipolar)
+            return new ScCodes(rows, dims, unipolar);
+        previous.RowSum?.AsSpan().Clear();
+        return previous;
+    }
+
     public int Rows { get; }
     public int Dims { get; }
     public ushort[] Boundary { get; }

@@ -22,21 +22,46 @@ public static class ScMatmul
     /// the same b.</summary>
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options)
     {
+        var output = new float[n * b.Rows];
+        MultiplyInto(a, n, b, options, output);
+        return output;
+    }
+
+    /// <summary>As <see cref="Multiply(ReadOnlySpan{float}, int, ScPreparedOperand, ScOptions)"/>, into n×m
+    /// <paramref name="output"/> (overwritten), so a caller that reuses its buffer allocates nothing of that size.</summary>
+    public static void MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, Span<float> output)
+    {
         if (!b.Fits(options))
             throw new ArgumentException($"operand b was prepared for SC options that quantize it differently ({b.Options}) than this call's ({options})",
                 nameof(options));
         ScInput.ValidateOperand(a, n, b.Dims, nameof(a));
-        return Decode(Partials2D(a, n, b, options), n, b.Rows, options.Resolve());
+        RequireOutput(output, (long)n * b.Rows);
+        DecodeInto(Partials2D(a, n, b, options), perSlice: false, n, b.Rows, options.Resolve(), output);
     }
 
     /// <summary>3-D product, shape batch×n×m (per_head, per_tensor with one global range, per_row per slice).</summary>
     public static float[] MultiplyBatched(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
         ScOptions options, ReadOnlySpan<float> smoothScales = default)
     {
-        var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
         var output = new float[batch * n * m];
-        DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
+        MultiplyBatchedInto(a, b, batch, n, m, d, options, output, smoothScales);
         return output;
+    }
+
+    /// <summary>As <see cref="MultiplyBatched(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, int, ScOptions, ReadOnlySpan{float})"/>,
+    /// into batch×n×m <paramref name="output"/> (overwritten).</summary>
+    public static void MultiplyBatchedInto(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
+        ScOptions options, Span<float> output, ReadOnlySpan<float> smoothScales = default)
+    {
+        var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
+        RequireOutput(output, (long)batch * n * m);
+        DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
+    }
+
+    private static void RequireOutput(Span<float> output, long elements)
+    {
+        if (output.Length != elements)
+            throw new ArgumentException($"the output has {output.Length} elements, the product {elements}", nameof(output));
     }
 
     /// <summary>The integer partials of a call: one per chunk (2-D chunked), one per slice (3-D), else one.</summary>
@@ -81,13 +106,43 @@ public static class ScMatmul
         }
 
         var perHead = options.Granularity == ScGranularity.PerHead;
-        var (qa, qb) = (new ScCodes[batch], new ScCodes[batch]);
-        ForEachSlice(sa, batch, n * d, (x, s) => qa[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, n, d, perRow: false, g)
-            : unipolar ? ScQuantizer.UnipolarGrouped(x, n, d, options.GroupA, g) : ScQuantizer.BipolarGrouped(x, n, d, options.GroupA, g));
-        ForEachSlice(sb, batch, m * d, (x, s) => qb[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, m, d, perRow: false, g)
-            : unipolar ? ScQuantizer.UnipolarGrouped(x, m, d, options.GroupB, g) : ScQuantizer.BipolarGrouped(x, m, d, options.GroupB, g));
-        return product.RunSlices(qa, qb, perHead ? ScDecode.HeadScale : ScDecode.RowScales);
+        var work = workspace ??= new BatchedWorkspace();
+        work.Fit(batch);
+        ForEachSlice(sa, batch, n * d, (x, s) => work.A[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, n, d, perRow: false, g, work.A[s])
+            : unipolar ? ScQuantizer.UnipolarGrouped(x, n, d, options.GroupA, g, work.A[s]) : ScQuantizer.BipolarGrouped(x, n, d, options.GroupA, g, work.A[s]));
+        ForEachSlice(sb, batch, m * d, (x, s) => work.B[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, m, d, perRow: false, g, work.B[s])
+            : unipolar ? ScQuantizer.UnipolarGrouped(x, m, d, options.GroupB, g, work.B[s]) : ScQuantizer.BipolarGrouped(x, m, d, options.GroupB, g, work.B[s]));
+        var parts = new ScPreparedPart[batch];
+        for (var s = 0; s < batch; s++)
+            parts[s] = product.Part(work.B[s]!, work.Index[s]);
+        var partials = product.RunSlices(work.A!, parts, perHead ? ScDecode.HeadScale : ScDecode.RowScales);
+        for (var s = 0; s < batch; s++)
+            work.Index[s] = parts[s].BuiltIndex ?? work.Index[s];
+        return partials;
     }
+
+    /// <summary>
+    /// The codes and row-table entries of this thread's last batched call, overwritten by the next call of the same
+    /// shape: the runner makes every attention product with the same shapes at every step, and these arrays (3.8 MB for
+    /// DiT-XL/2's 16 heads) were most of a call's garbage. Partials of a 3-D call are therefore valid until the thread's
+    /// next batched call; every caller decodes them at once.
+    /// </summary>
+    private sealed class BatchedWorkspace
+    {
+        public ScCodes?[] A = [];
+        public ScCodes?[] B = [];
+        public ushort[]?[] Index = [];
+
+        public void Fit(int batch)
+        {
+            if (A.Length == batch)
+                return;
+            (A, B, Index) = (new ScCodes?[batch], new ScCodes?[batch], new ushort[]?[batch]);
+        }
+    }
+
+    [ThreadStatic]
+    private static BatchedWorkspace? workspace;
 
     private delegate void SliceBody(ReadOnlySpan<float> slice, int index);
 
@@ -140,8 +195,16 @@ public static class ScMatmul
         return output;
     }
 
-    /// <summary>Decodes every row in parallel: all partials into one n×m output, or partial s into slice s.</summary>
-    private static void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, float[] output)
+    /// <summary>Decodes every row in parallel: all partials into one n×m output, or partial s into slice s. The
+    /// output is overwritten.</summary>
+    private static unsafe void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, Span<float> output)
+    {
+        output.Clear();
+        fixed (float* pointer = output)
+            DecodeInto(partials, perSlice, n, m, g, (nint)pointer);
+    }
+
+    private static unsafe void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, nint output)
     {
         var factor = g.DecodeFactor;
         var columnScales = new float[partials.Count][];
@@ -155,7 +218,7 @@ public static class ScMatmul
             var (slice, chunk) = (task / chunks, task % chunks);
             for (var i = chunk * rowsPerTask; i < Math.Min(n, (chunk + 1) * rowsPerTask); i++)
             {
-                var row = output.AsSpan((slice * n + i) * m, m);
+                var row = new Span<float>((float*)output + (long)(slice * n + i) * m, m);
                 if (perSlice)
                     DecodeRow(partials[slice], columnScales[slice], i, row, factor);
                 else

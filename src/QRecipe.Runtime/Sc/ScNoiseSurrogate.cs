@@ -38,7 +38,9 @@ public static class ScNoiseSurrogate
         bool perRow, ScMode mode, ulong seed, ulong streamId = 0)
     {
         CheckShapes(a, n, b, m, d);
-        return Noisy(a, n, b, RowScales(b, m, d), m, d, stream, noise, perRow, mode, seed, streamId);
+        var output = new float[n * m];
+        Noisy(a, n, b, RowScales(b, m, d), m, d, stream, noise, perRow, mode, seed, streamId, output);
+        return output;
     }
 
     /// <summary>As <see cref="Multiply(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, int, NoiseModel, bool, ScMode, ulong, ulong)"/>
@@ -47,10 +49,21 @@ public static class ScNoiseSurrogate
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
         NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId = 0)
     {
+        var output = new float[n * m];
+        MultiplyInto(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, output, streamId);
+        return output;
+    }
+
+    /// <summary>As the overload with b's row scales, into n×m <paramref name="output"/> (overwritten).</summary>
+    public static void MultiplyInto(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
+        NoiseModel noise, bool perRow, ScMode mode, ulong seed, Span<float> output, ulong streamId = 0)
+    {
         CheckShapes(a, n, b, m, d);
         if (bRowScales.Length != m)
             throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
-        return Noisy(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, streamId);
+        if (output.Length != (long)n * m)
+            throw new ArgumentException($"the output has {output.Length} elements, the product {(long)n * m}", nameof(output));
+        Noisy(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, streamId, output);
     }
 
     /// <summary>3-D (per-head) product, batch×n×m: one abs-max per slice and the local coefficient; slice s draws its
@@ -74,21 +87,23 @@ public static class ScNoiseSurrogate
         return output;
     }
 
-    private static float[] Noisy(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
-        NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId)
+    private static void Noisy(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
+        NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId, Span<float> output)
     {
         var aRowScales = RowScales(a, n, d);
         RequireFinite(a, aRowScales, d, nameof(a));
         RequireFinite(b, bRowScales, d, nameof(b));
-        var output = new float[n * m];
         if (stream <= 0)
-            return output;
+        {
+            output.Clear();
+            return;
+        }
+
         Product(a, n, b, m, d, output);
         if (perRow)
             AddNoise(output, n, m, d, stream, noise.Local, aRowScales, bRowScales, mode, seed, streamId);
         else
             AddNoise(output, n, m, d, stream, noise.Global, [Max(aRowScales)], [Max(bRowScales)], mode, seed, streamId);
-        return output;
     }
 
     /// <summary>The shape checks of <see cref="ScInput.Validate"/>; finiteness is checked on the row scales.</summary>

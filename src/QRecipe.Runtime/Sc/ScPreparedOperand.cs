@@ -80,14 +80,17 @@ public sealed class ScPreparedOperand
 }
 
 /// <summary>One kernel call's b: its codes and, built on first use (or by <see cref="ScPreparedOperand.Prepare"/>),
-/// its row-table entries.</summary>
-internal sealed class ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed)
+/// its row-table entries, written into <paramref name="indexBuffer"/> when that has the right length.</summary>
+internal sealed class ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed, ushort[]? indexBuffer = null)
 {
-    private readonly Lazy<RowTableColumns> columns = new(() => RowTableColumns.Prepare(codes, geometry, signed));
+    private readonly Lazy<RowTableColumns> columns = new(() => RowTableColumns.Prepare(codes, geometry, signed, indexBuffer));
 
     public ScCodes Codes => codes;
     public bool Signed => signed;
     public RowTableColumns Columns => columns.Value;
 
     public void PrepareColumns() => _ = columns.Value;
+
+    /// <summary>The entry array, if the row-table path built it.</summary>
+    public ushort[]? BuiltIndex => columns.IsValueCreated ? columns.Value.Index : null;
 }

@@ -22,10 +22,21 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
 
     private readonly EnableTables? tables = kernel == ScKernel.Enable ? new EnableTables(sequences, geometry.G) : null;
 
-    public ScPartial Run(ScCodes a, ScCodes b, ScDecode decode) => Run(a, new ScPreparedPart(b, geometry, bipolar), decode);
+    public ScPartial Run(ScCodes a, ScCodes b, ScDecode decode) => Run(a, Part(b), decode);
 
     /// <summary>Independent products on the same tables (per-head attention), as one parallel job for the enable kernel.</summary>
     public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScCodes> b, ScDecode decode)
+    {
+        var parts = new ScPreparedPart[b.Count];
+        for (var s = 0; s < b.Count; s++)
+            parts[s] = Part(b[s]);
+        return RunSlices(a, parts, decode);
+    }
+
+    /// <summary>b's side for this kernel's mode, with a reusable entry array.</summary>
+    public ScPreparedPart Part(ScCodes b, ushort[]? indexBuffer = null) => new(b, geometry, bipolar, indexBuffer);
+
+    public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode)
     {
         var partials = new List<ScPartial>(a.Count);
         if (tables is null)
@@ -35,12 +46,9 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
             return partials;
         }
 
-        var parts = new ScPreparedPart[b.Count];
-        for (var s = 0; s < b.Count; s++)
-            parts[s] = new ScPreparedPart(b[s], geometry, bipolar);
-        var (acc, pooled) = EnableKernel.AccumulateSlices(a, parts, tables, pooled: true);
+        var (acc, pooled) = EnableKernel.AccumulateSlices(a, b, tables, pooled: true);
         for (var s = 0; s < a.Count; s++)
-            partials.Add(new ScPartial(acc[s], a[s], b[s], decode, pooled));
+            partials.Add(new ScPartial(acc[s], a[s], b[s].Codes, decode, pooled));
         return partials;
     }
 

@@ -9,14 +9,15 @@ namespace QRecipe.Runtime.Sc;
 /// </summary>
 public static class ScQuantizer
 {
+    // The grouped and fused quantizers write into `into` when it has the right shape (codes a caller reuses).
     private const float MinRangeF = 1e-5f;
     private const double MinRangeD = 1e-5;
 
     /// <summary>Bipolar with a range per group of <paramref name="group"/> consecutive rows (a final partial group
     /// gets its own); fp32 <c>x / scale</c> (<c>_grouped_symmetric_quant</c>).</summary>
-    public static ScCodes BipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g)
+    public static ScCodes BipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g, ScCodes? into = null)
     {
-        var codes = new ScCodes(rows, dims, unipolar: false);
+        var codes = ScCodes.Reuse(into, rows, dims, unipolar: false);
         var geometry = g;
         RowGroups.Run(x, rows, dims, group, (x, r0, r1) =>
         {
@@ -48,9 +49,9 @@ public static class ScQuantizer
 
     /// <summary>Bipolar with fp32 <c>scale = absmax/qmax</c>, <c>inv = 1/scale</c>, <c>x·inv</c>, one range for all
     /// rows: the per-head kernel on one head, and the chunked path (§2.2) on one (row, chunk).</summary>
-    public static ScCodes BipolarFusedFp32(ReadOnlySpan<float> x, int rows, int dims, bool perRow, in ScGeometry g)
+    public static ScCodes BipolarFusedFp32(ReadOnlySpan<float> x, int rows, int dims, bool perRow, in ScGeometry g, ScCodes? into = null)
     {
-        var codes = new ScCodes(rows, dims, unipolar: false);
+        var codes = ScCodes.Reuse(into, rows, dims, unipolar: false);
         var geometry = g;
         RowGroups.Run(x, rows, dims, perRow ? 1 : rows, (x, r0, r1) =>
         {
@@ -66,9 +67,9 @@ public static class ScQuantizer
     }
 
     /// <summary>Unipolar with a range per row group, all fp32 (<c>_grouped_asymmetric_quant</c>).</summary>
-    public static ScCodes UnipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g)
+    public static ScCodes UnipolarGrouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g, ScCodes? into = null)
     {
-        var codes = new ScCodes(rows, dims, unipolar: true);
+        var codes = ScCodes.Reuse(into, rows, dims, unipolar: true);
         var geometry = g;
         RowGroups.Run(x, rows, dims, group, (x, r0, r1) =>
         {

@@ -114,6 +114,9 @@ public class NoiseSurrogateTests
 
         var prepared = ScNoiseSurrogate.Multiply(a, N, b, ScNoiseSurrogate.RowScales(b, m, D), m, D, L, Noise, perRow, mode, 5, 11);
         Assert.Equal(noisy, prepared);
+        var into = Enumerable.Repeat(7f, N * m).ToArray();
+        ScNoiseSurrogate.MultiplyInto(a, N, b, ScNoiseSurrogate.RowScales(b, m, D), m, D, L, Noise, perRow, mode, 5, into, 11);
+        Assert.Equal(noisy, into);
     }
 
     [Theory]

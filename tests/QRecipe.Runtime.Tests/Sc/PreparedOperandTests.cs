@@ -66,6 +66,27 @@ public class PreparedOperandTests
     }
 
     [Fact]
+    public void OutputSpanOverloadsOverwriteTheirBufferWithTheSameValues()
+    {
+        var (a, b) = (Operand(N * D, 10), Operand(M * D, 11));
+        var prepared = ScPreparedOperand.Prepare(b, M, D, new ScOptions());
+        var output = new float[N * M];
+        Array.Fill(output, 99f);
+        ScMatmul.MultiplyInto(a, N, prepared, new ScOptions(), output);
+        Assert.Equal(ScMatmul.Multiply(a, N, b, M, D, new ScOptions()), output);
+
+        var heads = new ScOptions { Granularity = ScGranularity.PerHead, Stream = 64 };
+        var batched = new float[3 * N * N];
+        Array.Fill(batched, -1f);
+        var (q, k) = (Operand(3 * N * D, 12), Operand(3 * N * D, 13));
+        ScMatmul.MultiplyBatchedInto(q, k, 3, N, N, D, heads, batched);
+        Assert.Equal(ScMatmul.MultiplyBatched(q, k, 3, N, N, D, heads), batched);
+
+        Assert.Contains("the output has 5 elements, the product 2590",
+            Assert.Throws<ArgumentException>(() => ScMatmul.MultiplyInto(a, N, prepared, new ScOptions(), new float[5])).Message);
+    }
+
+    [Fact]
     public void BadOperandsAreRefusedWithTheirName()
     {
         var b = Operand(M * D, 7);

@@ -1,0 +1,35 @@
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Tests.Sc;
+
+/// <summary>Batched calls reuse their thread's codes and entries between calls of the same shape; a call's result
+/// must not depend on what the previous call left there (unipolar row sums are accumulated, so they must restart).</summary>
+public class BatchedReuseTests
+{
+    [Theory]
+    [InlineData(ScMode.Bipolar, ScGranularity.PerHead)]
+    [InlineData(ScMode.Bipolar, ScGranularity.PerRow)]
+    [InlineData(ScMode.Unipolar, ScGranularity.PerRow)]
+    public void RepeatedCallsEqualTheFirst(ScMode mode, ScGranularity granularity)
+    {
+        const int Heads = 3, N = 40, M = 50, D = 24;
+        var options = new ScOptions { Mode = mode, Granularity = granularity, Stream = 128 };
+        var (q1, k1) = (Operand(Heads * N * D, 1), Operand(Heads * M * D, 2));
+        var (q2, k2) = (Operand(Heads * N * D, 3), Operand(Heads * M * D, 4));
+        var first = ScMatmul.MultiplyBatched(q1, k1, Heads, N, M, D, options);
+        var other = ScMatmul.MultiplyBatched(q2, k2, Heads, N, M, D, options); // on q1's arrays
+        Assert.Equal(first, ScMatmul.MultiplyBatched(q1, k1, Heads, N, M, D, options)); // on q2's arrays
+        ScMatmul.MultiplyBatched(Operand(2 * 7 * D, 5), Operand(2 * 9 * D, 6), 2, 7, 9, D, options);
+        Assert.Equal(other, ScMatmul.MultiplyBatched(q2, k2, Heads, N, M, D, options)); // on fresh arrays (the shape changed)
+        Assert.NotEqual(first, other);
+    }
+
+    private static float[] Operand(int count, ulong seed)
+    {
+        var values = new float[count];
+        PhiloxRandom.FillNormal(values, seed);
+        return values;
+    }
+}
