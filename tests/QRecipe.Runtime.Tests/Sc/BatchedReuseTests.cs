@@ -1,5 +1,4 @@
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
@@ -16,20 +15,13 @@ public class BatchedReuseTests
     {
         const int Heads = 3, N = 40, M = 50, D = 24;
         var options = new ScOptions { Mode = mode, Granularity = granularity, Stream = 128 };
-        var (q1, k1) = (Operand(Heads * N * D, 1), Operand(Heads * M * D, 2));
-        var (q2, k2) = (Operand(Heads * N * D, 3), Operand(Heads * M * D, 4));
+        var (q1, k1) = (ScOperands.Normal(Heads * N * D, 1), ScOperands.Normal(Heads * M * D, 2));
+        var (q2, k2) = (ScOperands.Normal(Heads * N * D, 3), ScOperands.Normal(Heads * M * D, 4));
         var first = ScMatmul.MultiplyBatched(q1, k1, Heads, N, M, D, options);
         var other = ScMatmul.MultiplyBatched(q2, k2, Heads, N, M, D, options); // on q1's arrays
         Assert.Equal(first, ScMatmul.MultiplyBatched(q1, k1, Heads, N, M, D, options)); // on q2's arrays
-        ScMatmul.MultiplyBatched(Operand(2 * 7 * D, 5), Operand(2 * 9 * D, 6), 2, 7, 9, D, options);
+        ScMatmul.MultiplyBatched(ScOperands.Normal(2 * 7 * D, 5), ScOperands.Normal(2 * 9 * D, 6), 2, 7, 9, D, options);
         Assert.Equal(other, ScMatmul.MultiplyBatched(q2, k2, Heads, N, M, D, options)); // on fresh arrays (the shape changed)
         Assert.NotEqual(first, other);
-    }
-
-    private static float[] Operand(int count, ulong seed)
-    {
-        var values = new float[count];
-        PhiloxRandom.FillNormal(values, seed);
-        return values;
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
@@ -18,7 +17,7 @@ public class DecodeTests
     {
         var options = new ScOptions { Stream = stream };
         var g = options.Resolve();
-        var (a, b) = (Operand(N * D, 1), Operand(M * D, 2));
+        var (a, b) = (ScOperands.Normal(N * D, 1), ScOperands.Normal(M * D, 2));
         var qa = ScQuantizer.BipolarGrouped(a, N, D, 1, g);
         var qb = ScQuantizer.BipolarGrouped(b, M, D, 1, g);
         var acc = NaiveScSimulator.Enable(qa, qb, ScSequences.Prepare(g, D));
@@ -38,7 +37,7 @@ public class DecodeTests
         const int Heads = 3;
         var options = new ScOptions { Stream = 128, Granularity = ScGranularity.PerHead };
         var g = options.Resolve();
-        var (a, b) = (Operand(Heads * N * D, 3), Operand(Heads * M * D, 4));
+        var (a, b) = (ScOperands.Normal(Heads * N * D, 3), ScOperands.Normal(Heads * M * D, 4));
         var expected = new float[Heads * N * M];
         for (var h = 0; h < Heads; h++)
         {
@@ -53,12 +52,5 @@ public class DecodeTests
         }
 
         Assert.Equal(expected, ScMatmul.MultiplyBatched(a, b, Heads, N, M, D, options));
-    }
-
-    private static float[] Operand(int count, ulong seed)
-    {
-        var values = new float[count];
-        PhiloxRandom.FillNormal(values, seed);
-        return values;
     }
 }

@@ -1,19 +1,12 @@
 using System;
 using System.Linq;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
 
 public class MixedPrecisionTests
 {
-    private static float[] Normal(int count, ulong seed)
-    {
-        var values = new float[count];
-        PhiloxRandom.FillNormal(values, seed);
-        return values;
-    }
 
     [Fact]
     public void QuantileClassificationTv22()
@@ -48,8 +41,8 @@ public class MixedPrecisionTests
     public void RowAndGroupLevelsEqualSeparateCallsAtTheEffectiveLength()
     {
         const int n = 6, m = 10, d = 24;
-        var a = Normal(n * d, 1);
-        var b = Normal(m * d, 2);
+        var a = ScOperands.Normal(n * d, 1);
+        var b = ScOperands.Normal(m * d, 2);
         var options = new ScOptions();
         int[] rowStreams = [256, 128, 0, 64, 256, 181];
         int[] groupStreams = [256, 64];
@@ -76,8 +69,8 @@ public class MixedPrecisionTests
     public void HeadLevelsPruneAndMatchSingleHeadCalls()
     {
         const int heads = 3, n = 4, m = 5, d = 8;
-        var q = Normal(heads * n * d, 3);
-        var k = Normal(heads * m * d, 4);
+        var q = ScOperands.Normal(heads * n * d, 3);
+        var k = ScOperands.Normal(heads * m * d, 4);
         var options = new ScOptions { Granularity = ScGranularity.PerHead };
         var (output, compute) = ScMixedPrecision.MultiplyPerHead(q, k, heads, n, m, d, options, [256, 0, 64]);
         Assert.Equal(ScMatmul.MultiplyBatched(q.AsSpan(0, n * d), k.AsSpan(0, m * d), 1, n, m, d, options), output[..(n * m)]);

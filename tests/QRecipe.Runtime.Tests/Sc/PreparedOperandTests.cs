@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
@@ -100,10 +99,10 @@ public class PreparedOperandTests
             Assert.Throws<ArgumentException>(() => ScPreparedOperand.Prepare(Operand(M * D, 9), M, D, new ScOptions { Granularity = ScGranularity.PerHead })).Message);
     }
 
+    /// <summary>A normal operand with one exact zero (sign 0).</summary>
     private static float[] Operand(int count, ulong seed)
     {
-        var values = new float[count];
-        PhiloxRandom.FillNormal(values, seed);
+        var values = ScOperands.Normal(count, seed);
         values[count / 3] = 0;
         return values;
     }
