@@ -26,11 +26,9 @@ public static class EnableKernel
     /// <summary>Forces one path (tests cover every path).</summary>
     internal static EnablePath? ForcePath { get; set; }
 
+    /// <summary>One product, its accumulators exactly n·m long.</summary>
     public static int[] Accumulate(ScCodes a, ScCodes b, EnableTables tables, bool signed) =>
-        Accumulate(a, new ScPreparedPart(b, tables.Sequences.Geometry, signed), tables);
-
-    /// <summary>b's row-table entries are built on first use and kept with b (<see cref="ScPreparedOperand"/>).</summary>
-    internal static int[] Accumulate(ScCodes a, ScPreparedPart b, EnableTables tables) => AccumulateSlices([a], [b], tables, pooled: false).Acc[0];
+        AccumulateSlices([a], [new ScPreparedPart(b, tables.Sequences.Geometry, signed)], tables, pooled: false).Acc[0];
 
     /// <summary>Several independent products on the same tables (attention heads), run as one parallel job. With
     /// <paramref name="pooled"/> the row-table path rents its accumulators (<see cref="ScPartial.Pooled"/>).</summary>

@@ -24,8 +24,6 @@ internal static class EnableRowTableKernel
     /// four tables, and the tables stay in L1/L2. Measured on DiT-XL/2 shapes, 2 and 8 dimensions per sweep are slower.</summary>
     private const int PassTableBytes = 64 * 1024;
 
-    public static int[] Accumulate(ScCodes a, RowTableColumns b, EnableTables tables) => AccumulateSlices([a], [b], tables, pooled: false)[0];
-
     /// <summary>The accumulators of several independent products (attention heads) on the same tables, with one
     /// parallel loop over all their (slice, row block, column range) tasks. Pooled: rented arrays of at least n·m.</summary>
     public static int[][] AccumulateSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<RowTableColumns> b, EnableTables tables, bool pooled)
