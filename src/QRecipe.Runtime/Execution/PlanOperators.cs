@@ -71,14 +71,10 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             return;
         }
         var operand = cell.Sc.Noise is null ? input : Quantized(input, cell.Activations, rows, cols, site.Name, 0);
-        var product = _sc.Linear(cell.Sc, Step, site, operand.AsSpan<float>(), rows, weight, weights.OutFeatures, cols);
+        _sc.Linear(cell.Sc, Step, site, operand.AsSpan<float>(), rows, weight, weights.OutFeatures, cols, output.AsSpan<float>());
         if (cell.Sc.Debug)
-        {
-            _backend.Linear(input, weight, null, output);
-            _debug.Add(Step, site.Block, site.Operator, product, output.AsSpan<float>());
-            output.AsSpan<float>().CopyTo(product);
-        }
-        AddBias(product, layer.Bias.AsSpan<float>(), output.AsSpan<float>());
+            Debug(site, output, () => _backend.Linear(input, weight, null, output));
+        AddBias(output.AsSpan<float>(), layer.Bias.AsSpan<float>());
     }
 
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)
@@ -95,8 +91,8 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         var (a, b) = cell.Sc.Noise is null
             ? (q, k)
             : (Quantized(q, cell.Activations, slices * tokens, headDim, site.Name, 0), Quantized(k, cell.Activations, slices * tokens, headDim, site.Name, 1));
-        var product = _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), b.AsSpan<float>(), slices, q.Shape[1], tokens, tokens, headDim);
-        Scale(product, scale, scores.AsSpan<float>());
+        _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), b.AsSpan<float>(), slices, q.Shape[1], tokens, tokens, headDim, scores.AsSpan<float>());
+        Scale(scores.AsSpan<float>(), scale);
         if (cell.Sc.Debug)
             Debug(site, scores, () => _backend.BatchedMatMul(q, k, scores, transposeB: true, alpha: scale));
     }
@@ -117,8 +113,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         // SC multiplies a·bᵀ with both operands along the reduction axis: b is vᵀ per slice.
         var transposed = Scratch(new TensorShape(v.Shape[0], v.Shape[1], headDim, tokens), 2);
         _backend.TransposeLastTwo(b, transposed);
-        var product = _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), transposed.AsSpan<float>(), slices, v.Shape[1], tokens, headDim, tokens);
-        product.CopyTo(output.AsSpan<float>());
+        _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), transposed.AsSpan<float>(), slices, v.Shape[1], tokens, headDim, tokens, output.AsSpan<float>());
         if (cell.Sc.Debug)
             Debug(site, output, () => _backend.BatchedMatMul(probabilities, v, output));
     }
@@ -166,16 +161,16 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         return tensor;
     }
 
-    private static void AddBias(float[] product, ReadOnlySpan<float> bias, Span<float> output)
+    private static void AddBias(Span<float> output, ReadOnlySpan<float> bias)
     {
-        for (var i = 0; i < product.Length; i++)
-            output[i] = product[i] + bias[i % bias.Length];
+        for (var i = 0; i < output.Length; i++)
+            output[i] += bias[i % bias.Length];
     }
 
-    private static void Scale(float[] product, float scale, Span<float> output)
+    private static void Scale(Span<float> output, float scale)
     {
-        for (var i = 0; i < product.Length; i++)
-            output[i] = product[i] * scale;
+        for (var i = 0; i < output.Length; i++)
+            output[i] *= scale;
     }
 
     public void Dispose()

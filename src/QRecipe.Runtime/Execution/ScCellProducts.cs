@@ -39,8 +39,9 @@ internal sealed class ScCellProducts
 
     public ScComputeReport Compute() => _ledger.Report();
 
-    /// <summary>x (rows × cols) times wᵀ (w: outFeatures × cols), per-row scales.</summary>
-    public float[] Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, Tensor weight, int outFeatures, int cols)
+    /// <summary>x (rows × cols) times wᵀ (w: outFeatures × cols), per-row scales, into <paramref name="destination"/>.</summary>
+    public void Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, Tensor weight, int outFeatures, int cols,
+        Span<float> destination)
     {
         var w = weight.AsSpan<float>();
         var rowStreams = Enumerable.Repeat(sc.Stream, rows).ToArray();
@@ -49,17 +50,20 @@ internal sealed class ScCellProducts
         var groupSize = sc.GroupStreams.IsEmpty ? 0 : outFeatures / sc.GroupStreams.Count;
         var columnStreams = sc.GroupStreams.IsEmpty ? null : Enumerable.Range(0, outFeatures).Select(j => sc.GroupStreams[j / groupSize]).ToArray();
         Book(sc, site.Operator, rowStreams, columnStreams, outFeatures, cols);
-        if (sc.Noise is { } noise)
-            return ScSurrogateProducts.Multiply(x, rows, w, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams, columnStreams, noise,
-                sc.Mode, _seed, StreamBase(step, site));
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
-        if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
-            return ScMatmul.Multiply(x, rows, PreparedWeight(weight, outFeatures, cols, options), options);
-        return ScMixedPrecision.Multiply(x, rows, w, outFeatures, cols, options, rowStreams, sc.GroupStreams.ToArray(), groupSize).Output;
+        if (sc.Noise is { } noise)
+            ScSurrogateProducts.Multiply(x, rows, w, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams, columnStreams, noise,
+                sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
+        else if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
+            ScMatmul.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, destination);
+        else
+            ScMixedPrecision.Multiply(x, rows, w, outFeatures, cols, options, rowStreams, sc.GroupStreams.ToArray(), groupSize).Output.CopyTo(destination);
     }
 
-    /// <summary>Per slice (sample × head): a (n × d) times bᵀ (b: m × d), per-row scales; qk ranks heads, av rows.</summary>
-    public float[] Attention(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int slices, int heads, int n, int m, int d)
+    /// <summary>Per slice (sample × head): a (n × d) times bᵀ (b: m × d), per-row scales, into
+    /// <paramref name="destination"/>; qk ranks heads, av rows.</summary>
+    public void Attention(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int slices, int heads, int n, int m, int d,
+        Span<float> destination)
     {
         var rowStreams = new int[slices * n];
         for (var s = 0; s < slices; s++)
@@ -77,23 +81,28 @@ internal sealed class ScCellProducts
         }
         Book(sc, site.Operator, rowStreams, null, m, d);
         if (sc.Noise is { } noise)
-            return ScSurrogateProducts.MultiplyBatched(a, b, slices, n, m, d, rowStreams, noise, sc.Mode, _seed, StreamBase(step, site));
+        {
+            ScSurrogateProducts.MultiplyBatched(a, b, slices, n, m, d, rowStreams, noise, sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
+            return;
+        }
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
         if (sc.MixedPrecision is null && sc.HeadStreams.IsEmpty)
-            return ScMatmul.MultiplyBatched(a, b, slices, n, m, d, options);
+        {
+            ScMatmul.MultiplyBatchedInto(a, b, slices, n, m, d, options, destination);
+            return;
+        }
         if (!perRow)
         {
             var sliceStreams = Enumerable.Range(0, slices).Select(s => rowStreams[s * n]).ToArray();
-            return ScMixedPrecision.MultiplyPerHead(a, b, slices, n, m, d, options, sliceStreams).Output;
+            ScMixedPrecision.MultiplyPerHead(a, b, slices, n, m, d, options, sliceStreams).Output.CopyTo(destination);
+            return;
         }
         // Per-row lengths within a slice: the 2-D per-row product of each slice equals its 3-D slice (§1).
-        var output = new float[slices * n * m];
         for (var s = 0; s < slices; s++)
         {
             ScMixedPrecision.Multiply(a.Slice(s * n * d, n * d), n, b.Slice(s * m * d, m * d), m, d, options, rowStreams.AsSpan(s * n, n))
-                .Output.CopyTo(output, s * n * m);
+                .Output.CopyTo(destination.Slice(s * n * m, n * m));
         }
-        return output;
     }
 
     /// <summary>The surrogate's per-row abs-max of a weight, once per weight tensor (weights are static during a run).</summary>
