@@ -36,7 +36,9 @@ public static class EnableKernel
         bool pooled)
     {
         var path = ForcePath ?? Choose(b[0].Codes.Rows, tables.Sequences.Length, tables.Grid);
-        if (path == EnablePath.RowTables && !ForceScalar && Vector512.IsHardwareAccelerated && tables.Sequences.Length <= short.MaxValue)
+        // A prepared weight without its elements has only the row-table form (it is only dropped where that path runs).
+        var entriesOnly = !b[0].Codes.HasElements;
+        if (entriesOnly || (path == EnablePath.RowTables && RowTablesPossible(tables.Sequences.Length)))
         {
             var columns = new RowTableColumns[b.Count];
             Parallel.For(0, b.Count, s => columns[s] = b[s].Columns);
@@ -48,6 +50,13 @@ public static class EnableKernel
             acc[s] = EnableLookupKernel.Accumulate(a[s], b[s].Codes, tables, b[s].Signed, KOf(a[s], tables));
         return (acc, false);
     }
+
+    private static bool RowTablesPossible(int length) => !ForceScalar && Vector512.IsHardwareAccelerated && length <= short.MaxValue;
+
+    /// <summary>Whether a b of m rows takes the row-table path at every stream length up to 2^p (the cost model
+    /// favours row tables more as L shrinks), so its elements are never read.</summary>
+    internal static bool RowTablesAtEveryLength(int m, in ScGeometry g) =>
+        ForcePath is null && RowTablesPossible(g.Full) && Choose(m, g.Full, g.G) == EnablePath.RowTables;
 
     /// <summary>K[d][ba[n,d]] per element of a: the row of C each (n, d) reads.</summary>
     private static ushort[] KOf(ScCodes a, EnableTables tables)

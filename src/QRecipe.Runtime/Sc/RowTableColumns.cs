@@ -12,22 +12,22 @@ namespace QRecipe.Runtime.Sc;
 /// </summary>
 public sealed class RowTableColumns
 {
-    private RowTableColumns(ScCodes codes, ushort[] levels, ushort[] index, bool signed)
+    private RowTableColumns(int columns, int dims, ushort[] levels, ushort[] index, bool signed)
     {
-        Codes = codes;
+        Columns = columns;
+        Dims = dims;
         Levels = levels;
         Index = index;
         Signed = signed;
     }
 
-    /// <summary>The operand the index was built from (its scales decode the product).</summary>
-    public ScCodes Codes { get; }
     public ushort[] Levels { get; }
     /// <summary>Entry per (d, column), d-major: <c>Index[d · Columns + j]</c>.</summary>
     public ushort[] Index { get; }
     public bool Signed { get; }
-    public int Columns => Codes.Rows;
-    public int Dims => Codes.Dims;
+    /// <summary>b's rows (the product's columns).</summary>
+    public int Columns { get; }
+    public int Dims { get; }
     /// <summary>Table entries per dimension: the levels, and their negations when signed.</summary>
     public int Entries => Signed ? 2 * Levels.Length : Levels.Length;
 
@@ -45,7 +45,7 @@ public sealed class RowTableColumns
             Fill(index, b, levels, signed, g.G);
         }
 
-        return new RowTableColumns(b, levels, index, signed);
+        return new RowTableColumns(b.Rows, b.Dims, levels, index, signed);
     }
 
     private static ushort[] Distinct(ushort[] boundaries, int grid)

@@ -25,6 +25,25 @@ public sealed class ScCodes
         }
     }
 
+    private ScCodes(ScCodes source)
+    {
+        Rows = source.Rows;
+        Dims = source.Dims;
+        Boundary = [];
+        Value = [];
+        Sign = [];
+        Scale = source.Scale;
+        ZeroPoint = source.ZeroPoint;
+        RowSum = source.RowSum;
+    }
+
+    /// <summary>The same operand without its per-element arrays: what the decode needs once a prepared weight's
+    /// row-table entries hold everything the kernel reads (7 bytes per element down to the entries' 2).</summary>
+    internal ScCodes ScalesOnly() => new(this);
+
+    /// <summary>False for <see cref="ScalesOnly"/> codes.</summary>
+    internal bool HasElements => Boundary.Length == Rows * Dims;
+
     /// <summary><paramref name="previous"/> when it has this shape and kind (its row sums zeroed: unipolar quantizers
     /// add into them), else a new operand. Every quantizer writes every other element.</summary>
     internal static ScCodes Reuse(ScCodes? previous, int rows, int dims, bool unipolar)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Sc;
@@ -27,8 +28,10 @@ public sealed class ScPreparedOperand
     internal IReadOnlyList<ScPreparedPart> Parts { get; }
 
     /// <summary>Whether a call with these options quantizes b to the same codes: same p, grid, halving, mode,
-    /// granularity, chunk and b row groups. The stream length is free, so one preparation serves every length.</summary>
-    public bool Fits(ScOptions options) => Key(options) == Key(Options);
+    /// granularity, chunk and b row groups. The stream length is free, so one preparation serves every length. A weight
+    /// prepared for the row-table path keeps only its entries and scales, so it then serves the enable kernel only.</summary>
+    public bool Fits(ScOptions options) =>
+        Key(options) == Key(Options) && (options.Kernel == ScKernel.Enable || Parts.All(part => part.Codes.HasElements));
 
     private static (int, int, int, ScMode, ScGranularity, int, int) Key(ScOptions o)
     {
@@ -41,10 +44,14 @@ public sealed class ScPreparedOperand
     {
         ScInput.ValidateOperand(b, m, d, nameof(b));
         var prepared = Quantize(b, m, d, options);
-        if (options.Kernel == ScKernel.Enable)
+        if (options.Kernel != ScKernel.Enable)
+            return prepared;
+        var g = options.Resolve();
+        foreach (var part in prepared.Parts)
         {
-            foreach (var part in prepared.Parts)
-                part.PrepareColumns();
+            part.PrepareColumns();
+            if (EnableKernel.RowTablesAtEveryLength(m, g))
+                part.DropElements();
         }
 
         return prepared;
@@ -81,15 +88,31 @@ public sealed class ScPreparedOperand
 
 /// <summary>One kernel call's b: its codes and, built on first use (or by <see cref="ScPreparedOperand.Prepare"/>),
 /// its row-table entries, written into <paramref name="indexBuffer"/> when that has the right length.</summary>
-internal sealed class ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed, ushort[]? indexBuffer = null)
+internal sealed class ScPreparedPart
 {
-    private readonly Lazy<RowTableColumns> columns = new(() => RowTableColumns.Prepare(codes, geometry, signed, indexBuffer));
+    private readonly Lazy<RowTableColumns> columns;
+    private ScCodes current;
 
-    public ScCodes Codes => codes;
-    public bool Signed => signed;
+    public ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed, ushort[]? indexBuffer = null)
+    {
+        // The factory captures its own arguments, not this part, so dropping the elements really frees them.
+        columns = new Lazy<RowTableColumns>(() => RowTableColumns.Prepare(codes, geometry, signed, indexBuffer));
+        current = codes;
+        Signed = signed;
+    }
+
+    public ScCodes Codes => current;
+    public bool Signed { get; }
     public RowTableColumns Columns => columns.Value;
 
     public void PrepareColumns() => _ = columns.Value;
+
+    /// <summary>Keeps the scales only, once the entries are built (<see cref="ScCodes.ScalesOnly"/>).</summary>
+    public void DropElements()
+    {
+        PrepareColumns();
+        current = current.ScalesOnly();
+    }
 
     /// <summary>The entry array, if the row-table path built it.</summary>
     public ushort[]? BuiltIndex => columns.IsValueCreated ? columns.Value.Index : null;

@@ -48,6 +48,27 @@ public class PreparedOperandTests
     }
 
     [Fact]
+    public void NarrowWeightsKeepTheLookupPath()
+    {
+        // 20 rows of b: the lookup path at full length, so the codes stay with the preparation.
+        var (a, b) = (Operand(N * D, 14), Operand(20 * D, 15));
+        var prepared = ScPreparedOperand.Prepare(b, 20, D, new ScOptions());
+        foreach (var stream in new[] { 256, 64 })
+            Assert.Equal(ScMatmul.Multiply(a, N, b, 20, D, new ScOptions { Stream = stream }), ScMatmul.Multiply(a, N, prepared, new ScOptions { Stream = stream }));
+    }
+
+    [Fact]
+    public void AWeightPreparedForRowTablesServesTheEnableKernelOnly()
+    {
+        // Its elements were dropped (only the entries and scales are kept), so a legacy-kernel call must re-prepare.
+        var prepared = ScPreparedOperand.Prepare(Operand(M * D, 16), M, D, new ScOptions { Precision = 6 });
+        Assert.True(prepared.Fits(new ScOptions { Precision = 6, Stream = 17 }));
+        Assert.False(prepared.Fits(new ScOptions { Precision = 6, Kernel = ScKernel.Xnor }));
+        var xnor = ScPreparedOperand.Prepare(Operand(M * D, 16), M, D, new ScOptions { Precision = 6, Kernel = ScKernel.Xnor });
+        Assert.True(xnor.Fits(new ScOptions { Precision = 6 }));
+    }
+
+    [Fact]
     public void OptionsThatQuantizeBDifferentlyAreRefused()
     {
         var b = Operand(M * D, 5);
