@@ -170,8 +170,9 @@ internal static class EnableRowTableKernel
         var i = 0;
         for (var r = 0; r < levelCount; r++)
         {
+            // A select of counts + 1 compiles to one masked add (broadcast, compare into a mask, add: 3 instructions).
             for (var end = below[levels[r]]; i < end; i++)
-                counts -= Vector512.LessThan(Vector512.Create(cycles[i]), k).AsInt16();
+                counts = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Create(cycles[i]), k).AsInt16(), counts + Vector512<short>.One, counts);
             var signedCounts = (counts ^ negative) - negative;
             signedCounts.Store(u + r * Lanes);
             if (signed)

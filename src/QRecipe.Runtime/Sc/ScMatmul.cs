@@ -199,7 +199,6 @@ public static class ScMatmul
     /// output is overwritten.</summary>
     private static unsafe void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, Span<float> output)
     {
-        output.Clear();
         fixed (float* pointer = output)
             DecodeInto(partials, perSlice, n, m, g, (nint)pointer);
     }
@@ -220,11 +219,11 @@ public static class ScMatmul
             {
                 var row = new Span<float>((float*)output + (long)(slice * n + i) * m, m);
                 if (perSlice)
-                    DecodeRow(partials[slice], columnScales[slice], i, row, factor);
+                    DecodeRow(partials[slice], columnScales[slice], i, row, factor, first: true);
                 else
                 {
                     for (var p = 0; p < partials.Count; p++)
-                        DecodeRow(partials[p], columnScales[p], i, row, factor);
+                        DecodeRow(partials[p], columnScales[p], i, row, factor, first: p == 0);
                 }
             }
         });
@@ -259,8 +258,12 @@ public static class ScMatmul
         return [];
     }
 
-    private static void DecodeRow(ScPartial partial, float[] columnScales, int i, Span<float> output, float factor)
+    /// <summary>Adds row i's terms into the output row; the first partial clears the row first (while it is in cache,
+    /// instead of a separate pass over the whole output).</summary>
+    private static void DecodeRow(ScPartial partial, float[] columnScales, int i, Span<float> output, float factor, bool first)
     {
+        if (first)
+            output.Clear();
         var (qa, qb) = (partial.A, partial.B);
         var m = output.Length;
         var acc = partial.Acc.AsSpan(i * m, m);

@@ -22,11 +22,9 @@ public static class ScQuantizer
         RowGroups.Run(x, rows, dims, group, (x, r0, r1) =>
         {
             var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / geometry.QMax;
-            for (var r = r0; r < r1; r++)
-            {
-                codes.Scale[r] = scale;
-                BipolarRow.Quantize(x.Slice(r * dims, dims), scale, divide: true, codes, r * dims, geometry);
-            }
+            codes.Scale.AsSpan(r0, r1 - r0).Fill(scale);
+            // The group's rows in one call: element-wise the same, but vectorised across row ends.
+            BipolarRow.Quantize(x[(r0 * dims)..(r1 * dims)], scale, divide: true, codes, r0 * dims, geometry);
         });
         return codes;
     }
@@ -56,12 +54,8 @@ public static class ScQuantizer
         RowGroups.Run(x, rows, dims, perRow ? 1 : rows, (x, r0, r1) =>
         {
             var scale = Math.Max(AbsMax(x[(r0 * dims)..(r1 * dims)]), MinRangeF) / geometry.QMax;
-            var inv = 1f / scale;
-            for (var r = r0; r < r1; r++)
-            {
-                codes.Scale[r] = scale;
-                BipolarRow.Quantize(x.Slice(r * dims, dims), inv, divide: false, codes, r * dims, geometry);
-            }
+            codes.Scale.AsSpan(r0, r1 - r0).Fill(scale);
+            BipolarRow.Quantize(x[(r0 * dims)..(r1 * dims)], 1f / scale, divide: false, codes, r0 * dims, geometry);
         });
         return codes;
     }
