@@ -66,24 +66,31 @@ public static class ScMixedPrecision
         return (output, new ScCompute(actual, (long)n * m * d * longest));
     }
 
-    /// <summary>3-D product with one stream length per slice (head); 0 prunes the head.</summary>
+    /// <summary>3-D product with one stream length per slice (head); 0 prunes the head. The heads of each length run
+    /// as one batched call (per-head codes and products do not depend on the other heads).</summary>
     public static (float[] Output, ScCompute Compute) MultiplyPerHead(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n,
         int m, int d, ScOptions options, ReadOnlySpan<int> headStreams)
     {
         if (headStreams.Length != batch)
             throw new ArgumentException($"{headStreams.Length} head stream lengths for {batch} heads", nameof(headStreams));
+        ScInput.Validate(a, b, batch, n, m, d, default);
         var output = new float[batch * n * m];
         long actual = 0;
-        for (var h = 0; h < batch; h++)
+        var streams = headStreams.ToArray();
+        foreach (var stream in streams.Distinct())
         {
-            if (headStreams[h] <= 0)
+            if (stream <= 0)
                 continue;
-            ScMatmul.MultiplyBatched(a.Slice(h * n * d, n * d), b.Slice(h * m * d, m * d), 1, n, m, d,
-                options with { Stream = headStreams[h] }).CopyTo(output, h * n * m);
-            actual += (long)n * m * d * headStreams[h];
+            var heads = Enumerable.Range(0, batch).Where(h => streams[h] == stream).ToArray();
+            var part = new float[heads.Length * n * m];
+            ScMatmul.MultiplyBatchedInto(Gather(a, n * d, heads), Gather(b, m * d, heads), heads.Length, n, m, d,
+                options with { Stream = stream }, part);
+            for (var i = 0; i < heads.Length; i++)
+                part.AsSpan(i * n * m, n * m).CopyTo(output.AsSpan(heads[i] * n * m, n * m));
+            actual += (long)heads.Length * n * m * d * stream;
         }
 
-        return (output, new ScCompute(actual, (long)batch * n * m * d * headStreams.ToArray().Max()));
+        return (output, new ScCompute(actual, (long)batch * n * m * d * streams.Max()));
     }
 
     private static float[] Gather(ReadOnlySpan<float> x, int d, IReadOnlyList<int> rows)

@@ -79,4 +79,22 @@ public class MixedPrecisionTests
             output[(2 * n * m)..]);
         Assert.Equal(new ScCompute((long)n * m * d * (256 + 64), (long)heads * n * m * d * 256), compute);
     }
+
+    [Fact]
+    public void HeadsOfOneLengthRunTogetherAsSingleHeadCallsWould()
+    {
+        // Heads 0 and 3 share a length, as do 1 and 4: each pair runs as one batched call.
+        const int heads = 5, n = 40, m = 50, d = 24;
+        var q = ScOperands.Normal(heads * n * d, 5);
+        var k = ScOperands.Normal(heads * m * d, 6);
+        var options = new ScOptions { Granularity = ScGranularity.PerHead };
+        int[] streams = [256, 64, 0, 256, 64];
+        var (output, _) = ScMixedPrecision.MultiplyPerHead(q, k, heads, n, m, d, options, streams);
+        for (var h = 0; h < heads; h++)
+        {
+            var expected = streams[h] == 0 ? new float[n * m]
+                : ScMatmul.MultiplyBatched(q.AsSpan(h * n * d, n * d), k.AsSpan(h * m * d, m * d), 1, n, m, d, options with { Stream = streams[h] });
+            Assert.Equal(expected, output[(h * n * m)..((h + 1) * n * m)]);
+        }
+    }
 }
