@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
 using QRecipe.Language.Plan;
 
@@ -15,7 +14,7 @@ public static class ScMatmul
     /// <summary>2-D product, shape n×m.</summary>
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, ScOptions options,
         ReadOnlySpan<float> smoothScales = default) =>
-        Decode(Partials(a, b, 1, n, m, d, options, smoothScales, threeD: false), n, m, options.Resolve());
+        ScPartialDecoder.Decode(Partials(a, b, 1, n, m, d, options, smoothScales, threeD: false), n, m, options.Resolve());
 
     /// <summary>2-D product, shape n×m, with b prepared once (<see cref="ScPreparedOperand"/>); equal to
     /// <see cref="Multiply(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, ScOptions, ReadOnlySpan{float})"/> on
@@ -36,7 +35,7 @@ public static class ScMatmul
                 nameof(options));
         ScInput.ValidateOperand(a, n, b.Dims, nameof(a));
         RequireOutput(output, (long)n * b.Rows);
-        DecodeInto(Partials2D(a, n, b, options), perSlice: false, n, b.Rows, options.Resolve(), output);
+        ScPartialDecoder.DecodeInto(Partials2D(a, n, b, options), perSlice: false, n, b.Rows, options.Resolve(), output);
     }
 
     /// <summary>3-D product, shape batch×n×m (per_head, per_tensor with one global range, per_row per slice).</summary>
@@ -55,7 +54,7 @@ public static class ScMatmul
     {
         var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
         RequireOutput(output, (long)batch * n * m);
-        DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
+        ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
     }
 
     private static void RequireOutput(Span<float> output, long elements)
@@ -106,8 +105,7 @@ public static class ScMatmul
         }
 
         var perHead = options.Granularity == ScGranularity.PerHead;
-        var work = workspace ??= new BatchedWorkspace();
-        work.Fit(batch);
+        var work = ScBatchedWorkspace.ForThisThread(batch);
         ForEachSlice(sa, batch, n * d, (x, s) => work.A[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, n, d, perRow: false, g, work.A[s])
             : unipolar ? ScQuantizer.UnipolarGrouped(x, n, d, options.GroupA, g, work.A[s]) : ScQuantizer.BipolarGrouped(x, n, d, options.GroupA, g, work.A[s]));
         ForEachSlice(sb, batch, m * d, (x, s) => work.B[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, m, d, perRow: false, g, work.B[s])
@@ -120,29 +118,6 @@ public static class ScMatmul
             work.Index[s] = parts[s].BuiltIndex ?? work.Index[s];
         return partials;
     }
-
-    /// <summary>
-    /// The codes and row-table entries of this thread's last batched call, overwritten by the next call of the same
-    /// shape: the runner makes every attention product with the same shapes at every step, and these arrays (3.8 MB for
-    /// DiT-XL/2's 16 heads) were most of a call's garbage. Partials of a 3-D call are therefore valid until the thread's
-    /// next batched call; every caller decodes them at once.
-    /// </summary>
-    private sealed class BatchedWorkspace
-    {
-        public ScCodes?[] A = [];
-        public ScCodes?[] B = [];
-        public ushort[]?[] Index = [];
-
-        public void Fit(int batch)
-        {
-            if (A.Length == batch)
-                return;
-            (A, B, Index) = (new ScCodes?[batch], new ScCodes?[batch], new ushort[]?[batch]);
-        }
-    }
-
-    [ThreadStatic]
-    private static BatchedWorkspace? workspace;
 
     private delegate void SliceBody(ReadOnlySpan<float> slice, int index);
 
@@ -185,150 +160,6 @@ public static class ScMatmul
         }
 
         return partials;
-    }
-
-    /// <summary>Final fp32 multiplies of §4.3/§4.4 of a 2-D call, partials summed in order (chunks, §4.5).</summary>
-    internal static float[] Decode(IReadOnlyList<ScPartial> partials, int n, int m, in ScGeometry g)
-    {
-        var output = new float[n * m];
-        DecodeInto(partials, perSlice: false, n, m, g, output);
-        return output;
-    }
-
-    /// <summary>Decodes every row in parallel: all partials into one n×m output, or partial s into slice s. The
-    /// output is overwritten.</summary>
-    private static unsafe void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, Span<float> output)
-    {
-        fixed (float* pointer = output)
-            DecodeInto(partials, perSlice, n, m, g, (nint)pointer);
-    }
-
-    private static unsafe void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, nint output)
-    {
-        var factor = g.DecodeFactor;
-        var columnScales = new float[partials.Count][];
-        for (var p = 0; p < partials.Count; p++)
-            columnScales[p] = ColumnScales(partials[p], factor);
-        var rowsPerTask = Math.Max(1, (1 << 13) / m);
-        var chunks = (n + rowsPerTask - 1) / rowsPerTask;
-        var slices = perSlice ? partials.Count : 1;
-        Parallel.For(0, slices * chunks, task =>
-        {
-            var (slice, chunk) = (task / chunks, task % chunks);
-            for (var i = chunk * rowsPerTask; i < Math.Min(n, (chunk + 1) * rowsPerTask); i++)
-            {
-                var row = new Span<float>((float*)output + (long)(slice * n + i) * m, m);
-                if (perSlice)
-                    DecodeRow(partials[slice], columnScales[slice], i, row, factor, first: true);
-                else
-                {
-                    for (var p = 0; p < partials.Count; p++)
-                        DecodeRow(partials[p], columnScales[p], i, row, factor, first: p == 0);
-                }
-            }
-        });
-        foreach (var partial in partials)
-        {
-            if (partial.Pooled)
-                System.Buffers.ArrayPool<int>.Shared.Return(partial.Acc);
-        }
-    }
-
-    /// <summary>b's fp32 scales for the vector decode: fp32(sb) for per-row scales; fp32(qmax²/L)·fp32(sq·sk) for a
-    /// head (one scale for all of a's rows). Empty where the decode stays scalar (zero points, double scales).</summary>
-    private static float[] ColumnScales(ScPartial partial, float factor)
-    {
-        var (qa, qb) = (partial.A, partial.B);
-        if (partial.Decode == ScDecode.RowScales && qa.ZeroPoint is null)
-        {
-            var scales = new float[qb.Rows];
-            for (var j = 0; j < scales.Length; j++)
-                scales[j] = (float)qb.Scale[j];
-            return scales;
-        }
-
-        if (partial.Decode == ScDecode.HeadScale && Array.TrueForAll(qa.Scale, v => v == qa.Scale[0]))
-        {
-            var scales = new float[qb.Rows];
-            for (var j = 0; j < scales.Length; j++)
-                scales[j] = factor * (float)(qa.Scale[0] * qb.Scale[j]);
-            return scales;
-        }
-
-        return [];
-    }
-
-    /// <summary>Adds row i's terms into the output row; the first partial clears the row first (while it is in cache,
-    /// instead of a separate pass over the whole output).</summary>
-    private static void DecodeRow(ScPartial partial, float[] columnScales, int i, Span<float> output, float factor, bool first)
-    {
-        if (first)
-            output.Clear();
-        var (qa, qb) = (partial.A, partial.B);
-        var m = output.Length;
-        var acc = partial.Acc.AsSpan(i * m, m);
-        if (columnScales.Length > 0)
-        {
-            if (partial.Decode == ScDecode.HeadScale)
-                AddScaled(acc, 1f, columnScales, output);
-            else
-                AddRowScaled(acc, factor, (float)qa.Scale[i], columnScales, output);
-            return;
-        }
-
-        if (partial.Decode == ScDecode.HeadScale)
-        {
-            for (var j = 0; j < m; j++)
-                output[j] += acc[j] * (factor * (float)(qa.Scale[i] * qb.Scale[j]));
-            return;
-        }
-
-        var tensor = partial.Decode == ScDecode.TensorScales;
-        var scaleA = (float)qa.Scale[i];
-        var zeroPoints = qa.ZeroPoint is { } zpA && qb.ZeroPoint is { } zpB ? (zpA, zpB) : default;
-        for (var j = 0; j < m; j++)
-        {
-            var raw = (float)acc[j] * factor;
-            if (zeroPoints.zpA is { } za)
-                raw += -zeroPoints.zpB[j] * qa.RowSum![i] - za[i] * qb.RowSum![j] + qa.Dims * za[i] * zeroPoints.zpB[j];
-            output[j] += raw * (tensor ? (float)(qa.Scale[i] * qb.Scale[j]) : scaleA * (float)qb.Scale[j]);
-        }
-    }
-
-    /// <summary>output[j] += fp32(acc[j])·factor·scale[j], in that order (no fused multiply-add, as the scalar form).</summary>
-    private static void AddScaled(ReadOnlySpan<int> acc, float factor, ReadOnlySpan<float> scale, Span<float> output)
-    {
-        var j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var f = Vector512.Create(factor);
-            for (; j + 16 <= output.Length; j += 16)
-            {
-                var raw = Vector512.ConvertToSingle(Vector512.Create(acc[j..])) * f;
-                (Vector512.Create(output[j..]) + raw * Vector512.Create(scale[j..])).CopyTo(output[j..]);
-            }
-        }
-
-        for (; j < output.Length; j++)
-            output[j] += (float)acc[j] * factor * scale[j];
-    }
-
-    /// <summary>output[j] += (fp32(acc[j])·factor)·(scaleA·scale[j]) (§4.3 per-row order).</summary>
-    private static void AddRowScaled(ReadOnlySpan<int> acc, float factor, float scaleA, ReadOnlySpan<float> scale, Span<float> output)
-    {
-        var j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var (f, sa) = (Vector512.Create(factor), Vector512.Create(scaleA));
-            for (; j + 16 <= output.Length; j += 16)
-            {
-                var raw = Vector512.ConvertToSingle(Vector512.Create(acc[j..])) * f;
-                (Vector512.Create(output[j..]) + raw * (sa * Vector512.Create(scale[j..]))).CopyTo(output[j..]);
-            }
-        }
-
-        for (; j < output.Length; j++)
-            output[j] += (float)acc[j] * factor * (scaleA * scale[j]);
     }
 
     internal static float[] Columns(ReadOnlySpan<float> x, int rows, int d, int c0, int width)
