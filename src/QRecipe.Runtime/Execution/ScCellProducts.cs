@@ -56,6 +56,8 @@ internal sealed class ScCellProducts
                 sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
         else if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
             ScMatmul.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, destination);
+        else if (sc.GroupStreams.IsEmpty)
+            ScMixedPrecision.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, rowStreams, destination);
         else
             ScMixedPrecision.Multiply(x, rows, w, outFeatures, cols, options, rowStreams, sc.GroupStreams.ToArray(), groupSize).Output.CopyTo(destination);
     }

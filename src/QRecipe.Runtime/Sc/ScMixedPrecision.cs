@@ -66,6 +66,34 @@ public static class ScMixedPrecision
         return (output, new ScCompute(actual, (long)n * m * d * longest));
     }
 
+    /// <summary>2-D product with a stream length per row of a against a b prepared once (a layer's weight): the rows
+    /// of each length run as one call on the same prepared b, into n×m <paramref name="output"/> (pruned rows 0). Equal
+    /// to <see cref="Multiply"/> on b's floats: per-row scales make a row's codes independent of the other rows.</summary>
+    public static ScCompute MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, ReadOnlySpan<int> rowStreams,
+        Span<float> output)
+    {
+        if (rowStreams.Length != n)
+            throw new ArgumentException($"{rowStreams.Length} row stream lengths for {n} rows", nameof(rowStreams));
+        var (m, d) = (b.Rows, b.Dims);
+        ScInput.ValidateOperand(a, n, d, nameof(a));
+        output.Clear();
+        long actual = 0;
+        var levels = rowStreams.ToArray();
+        foreach (var stream in levels.Distinct())
+        {
+            if (stream <= 0)
+                continue;
+            var rows = Enumerable.Range(0, n).Where(i => levels[i] == stream).ToArray();
+            var part = new float[rows.Length * m];
+            ScMatmul.MultiplyInto(Gather(a, d, rows), rows.Length, b, options with { Stream = stream }, part);
+            for (var r = 0; r < rows.Length; r++)
+                part.AsSpan(r * m, m).CopyTo(output.Slice(rows[r] * m, m));
+            actual += (long)rows.Length * m * d * stream;
+        }
+
+        return new ScCompute(actual, (long)n * m * d * levels.Max());
+    }
+
     /// <summary>3-D product with one stream length per slice (head); 0 prunes the head. The heads of each length run
     /// as one batched call (per-head codes and products do not depend on the other heads).</summary>
     public static (float[] Output, ScCompute Compute) MultiplyPerHead(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n,

@@ -81,6 +81,21 @@ public class MixedPrecisionTests
     }
 
     [Fact]
+    public void RowLevelsAgainstAPreparedWeightEqualTheUnpreparedProduct()
+    {
+        const int n = 30, m = 70, d = 40;
+        var x = ScOperands.Normal(n * d, 7);
+        var w = ScOperands.Normal(m * d, 8);
+        var streams = Enumerable.Range(0, n).Select(i => new[] { 256, 128, 64, 0 }[i % 4]).ToArray();
+        var options = new ScOptions();
+        var (expected, expectedCompute) = ScMixedPrecision.Multiply(x, n, w, m, d, options, streams);
+        var output = Enumerable.Repeat(5f, n * m).ToArray();
+        var compute = ScMixedPrecision.MultiplyInto(x, n, ScPreparedOperand.Prepare(w, m, d, options), options, streams, output);
+        Assert.Equal(expected, output);
+        Assert.Equal(expectedCompute, compute);
+    }
+
+    [Fact]
     public void HeadsOfOneLengthRunTogetherAsSingleHeadCallsWould()
     {
         // Heads 0 and 3 share a length, as do 1 and 4: each pair runs as one batched call.
