@@ -30,6 +30,7 @@ internal sealed class ScCellProducts
     private readonly ScComputeLedger _ledger = new();
     private readonly Dictionary<Tensor, float[]> _weightScales = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, ScPreparedOperand> _preparedWeights = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Tensor, (int[] Streams, IReadOnlyList<ScColumnGroup> Groups)> _preparedGroups = new(ReferenceEqualityComparer.Instance);
 
     public ScCellProducts(RecipePlan plan, ulong seed)
     {
@@ -59,7 +60,8 @@ internal sealed class ScCellProducts
         else if (sc.GroupStreams.IsEmpty)
             ScMixedPrecision.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, rowStreams, destination);
         else
-            ScMixedPrecision.Multiply(x, rows, w, outFeatures, cols, options, rowStreams, sc.GroupStreams.ToArray(), groupSize).Output.CopyTo(destination);
+            ScMixedPrecision.MultiplyInto(x, rows, cols, PreparedGroups(weight, outFeatures, cols, options, sc.GroupStreams.ToArray(), groupSize),
+                outFeatures, options, rowStreams, destination);
     }
 
     /// <summary>Per slice (sample × head): a (n × d) times bᵀ (b: m × d), per-row scales, into
@@ -122,6 +124,18 @@ internal sealed class ScCellProducts
         if (!_preparedWeights.TryGetValue(weight, out var prepared) || !prepared.Fits(options))
             _preparedWeights[weight] = prepared = ScPreparedOperand.Prepare(weight.AsSpan<float>(), outFeatures, cols, options);
         return prepared;
+    }
+
+    /// <summary>The weight's rows grouped by stream length and prepared, once per weight tensor, quantization and
+    /// grouping.</summary>
+    private IReadOnlyList<ScColumnGroup> PreparedGroups(Tensor weight, int outFeatures, int cols, ScOptions options, int[] groupStreams, int groupSize)
+    {
+        if (_preparedGroups.TryGetValue(weight, out var cached) && cached.Streams.AsSpan().SequenceEqual(groupStreams)
+            && cached.Groups.All(g => g.B is null || g.B.Fits(options)))
+            return cached.Groups;
+        var groups = ScMixedPrecision.PrepareColumnGroups(weight.AsSpan<float>(), outFeatures, cols, options, groupStreams, groupSize);
+        _preparedGroups[weight] = (groupStreams, groups);
+        return groups;
     }
 
     private static int[] Levels(MixedPrecision mp, float[] metric) =>

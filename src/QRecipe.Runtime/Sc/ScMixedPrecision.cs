@@ -24,8 +24,17 @@ public static class ScMixedPrecision
     public static (float[] Output, ScCompute Compute) Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d,
         ScOptions options, ReadOnlySpan<int> rowStreams, ReadOnlySpan<int> groupStreams = default, int groupSize = 0)
     {
-        if (rowStreams.Length != n)
-            throw new ArgumentException($"{rowStreams.Length} row stream lengths for {n} rows", nameof(rowStreams));
+        var output = new float[n * m];
+        var compute = MultiplyInto(a, n, d, PrepareColumnGroups(b, m, d, options, groupStreams, groupSize), m, options, rowStreams, output);
+        return (output, compute);
+    }
+
+    /// <summary>b's rows grouped by their stream length (one group of all rows, length unlimited, without group
+    /// streams), each group prepared once: a static weight's groups serve every call.</summary>
+    public static IReadOnlyList<ScColumnGroup> PrepareColumnGroups(ReadOnlySpan<float> b, int m, int d, ScOptions options,
+        ReadOnlySpan<int> groupStreams, int groupSize)
+    {
+        ScInput.ValidateOperand(b, m, d, nameof(b));
         var columnStreams = new int[m];
         for (var j = 0; j < m; j++)
         {
@@ -38,21 +47,47 @@ public static class ScMixedPrecision
                 columnStreams[j] = groupStreams[j / groupSize];
         }
 
-        var output = new float[n * m];
+        var groups = new List<ScColumnGroup>();
+        foreach (var stream in columnStreams.Distinct())
+        {
+            var columns = Enumerable.Range(0, m).Where(j => columnStreams[j] == stream).ToArray();
+            groups.Add(new ScColumnGroup(columns, stream,
+                stream <= 0 ? null : ScPreparedOperand.Prepare(Gather(b, d, columns), columns.Length, d, options)));
+        }
+
+        return groups;
+    }
+
+    /// <summary>2-D product with a stream length per row of a against a b prepared once (a layer's weight): the rows
+    /// of each length run as one call on the same prepared b, into n×m <paramref name="output"/> (pruned rows 0). Equal
+    /// to <see cref="Multiply"/> on b's floats: per-row scales make a row's codes independent of the other rows.</summary>
+    public static ScCompute MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, ReadOnlySpan<int> rowStreams,
+        Span<float> output) =>
+        MultiplyInto(a, n, b.Dims, [new ScColumnGroup(Enumerable.Range(0, b.Rows).ToArray(), int.MaxValue, b)], b.Rows, options, rowStreams, output);
+
+    /// <summary>The product against prepared column groups: every (row length, column group) pair runs at
+    /// min(row length, group length) as one call, into n×m <paramref name="output"/> (pruned outputs 0).</summary>
+    public static ScCompute MultiplyInto(ReadOnlySpan<float> a, int n, int d, IReadOnlyList<ScColumnGroup> groups, int m, ScOptions options,
+        ReadOnlySpan<int> rowStreams, Span<float> output)
+    {
+        if (rowStreams.Length != n)
+            throw new ArgumentException($"{rowStreams.Length} row stream lengths for {n} rows", nameof(rowStreams));
+        ScInput.ValidateOperand(a, n, d, nameof(a));
+        output.Clear();
         long actual = 0;
         var rowLevels = rowStreams.ToArray();
-        var longest = Math.Max(rowLevels.Max(), groupStreams.IsEmpty ? 0 : groupStreams.ToArray().Max());
+        var longest = Math.Max(rowLevels.Max(), groups.Select(g => g.Stream).Where(s => s != int.MaxValue).DefaultIfEmpty(0).Max());
         foreach (var rowLevel in rowLevels.Distinct())
         {
             var rows = Enumerable.Range(0, n).Where(i => rowLevels[i] == rowLevel).ToArray();
-            foreach (var columnLevel in columnStreams.Distinct())
+            foreach (var group in groups)
             {
-                var stream = Math.Min(rowLevel, columnLevel);
-                if (stream <= 0)
+                var stream = Math.Min(rowLevel, group.Stream);
+                if (stream <= 0 || group.B is null)
                     continue;
-                var columns = Enumerable.Range(0, m).Where(j => columnStreams[j] == columnLevel).ToArray();
-                var part = ScMatmul.Multiply(Gather(a, d, rows), rows.Length, Gather(b, d, columns), columns.Length, d,
-                    options with { Stream = stream });
+                var columns = group.Columns;
+                var part = new float[rows.Length * columns.Length];
+                ScMatmul.MultiplyInto(Gather(a, d, rows), rows.Length, group.B, options with { Stream = stream }, part);
                 for (var r = 0; r < rows.Length; r++)
                 {
                     for (var c = 0; c < columns.Length; c++)
@@ -63,35 +98,7 @@ public static class ScMixedPrecision
             }
         }
 
-        return (output, new ScCompute(actual, (long)n * m * d * longest));
-    }
-
-    /// <summary>2-D product with a stream length per row of a against a b prepared once (a layer's weight): the rows
-    /// of each length run as one call on the same prepared b, into n×m <paramref name="output"/> (pruned rows 0). Equal
-    /// to <see cref="Multiply"/> on b's floats: per-row scales make a row's codes independent of the other rows.</summary>
-    public static ScCompute MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, ReadOnlySpan<int> rowStreams,
-        Span<float> output)
-    {
-        if (rowStreams.Length != n)
-            throw new ArgumentException($"{rowStreams.Length} row stream lengths for {n} rows", nameof(rowStreams));
-        var (m, d) = (b.Rows, b.Dims);
-        ScInput.ValidateOperand(a, n, d, nameof(a));
-        output.Clear();
-        long actual = 0;
-        var levels = rowStreams.ToArray();
-        foreach (var stream in levels.Distinct())
-        {
-            if (stream <= 0)
-                continue;
-            var rows = Enumerable.Range(0, n).Where(i => levels[i] == stream).ToArray();
-            var part = new float[rows.Length * m];
-            ScMatmul.MultiplyInto(Gather(a, d, rows), rows.Length, b, options with { Stream = stream }, part);
-            for (var r = 0; r < rows.Length; r++)
-                part.AsSpan(r * m, m).CopyTo(output.Slice(rows[r] * m, m));
-            actual += (long)rows.Length * m * d * stream;
-        }
-
-        return new ScCompute(actual, (long)n * m * d * levels.Max());
+        return new ScCompute(actual, (long)n * m * d * longest);
     }
 
     /// <summary>3-D product with one stream length per slice (head); 0 prunes the head. The heads of each length run
