@@ -80,6 +80,7 @@ public static class ScMixedPrecision
         foreach (var rowLevel in rowLevels.Distinct())
         {
             var rows = Enumerable.Range(0, n).Where(i => rowLevels[i] == rowLevel).ToArray();
+            float[]? gathered = null;
             foreach (var group in groups)
             {
                 var stream = Math.Min(rowLevel, group.Stream);
@@ -87,11 +88,20 @@ public static class ScMixedPrecision
                     continue;
                 var columns = group.Columns;
                 var part = new float[rows.Length * columns.Length];
-                ScMatmul.MultiplyInto(Gather(a, d, rows), rows.Length, group.B, options with { Stream = stream }, part);
+                ScMatmul.MultiplyInto(gathered ??= Gather(a, d, rows), rows.Length, group.B, options with { Stream = stream }, part);
+                // A group of consecutive columns (all of them without group streams) goes out row by row.
+                var contiguous = columns[^1] - columns[0] == columns.Length - 1;
                 for (var r = 0; r < rows.Length; r++)
                 {
+                    var source = part.AsSpan(r * columns.Length, columns.Length);
+                    if (contiguous)
+                    {
+                        source.CopyTo(output.Slice(rows[r] * m + columns[0], columns.Length));
+                        continue;
+                    }
+
                     for (var c = 0; c < columns.Length; c++)
-                        output[rows[r] * m + columns[c]] = part[r * columns.Length + c];
+                        output[rows[r] * m + columns[c]] = source[c];
                 }
 
                 actual += (long)rows.Length * columns.Length * d * stream;

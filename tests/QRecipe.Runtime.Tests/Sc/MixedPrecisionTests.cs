@@ -36,23 +36,26 @@ public class MixedPrecisionTests
     }
 
     /// <summary>Per-row scales make a row's result independent of its neighbours, so every output of the MP call
-    /// equals a one-row, one-column call at min(L_row, L_group) bit for bit; pruned pairs stay 0.</summary>
-    [Fact]
-    public void RowAndGroupLevelsEqualSeparateCallsAtTheEffectiveLength()
+    /// equals a one-row, one-column call at min(L_row, L_group) bit for bit; pruned pairs stay 0. The second case's
+    /// length-256 columns are not consecutive (groups 0 and 2).</summary>
+    [Theory]
+    [InlineData(new[] { 256, 64 }, 5)]
+    [InlineData(new[] { 256, 64, 256 }, 4)]
+    public void RowAndGroupLevelsEqualSeparateCallsAtTheEffectiveLength(int[] groupStreams, int groupSize)
     {
-        const int n = 6, m = 10, d = 24;
+        const int n = 6, d = 24;
+        var m = groupStreams.Length * groupSize;
         var a = ScOperands.Normal(n * d, 1);
         var b = ScOperands.Normal(m * d, 2);
         var options = new ScOptions();
         int[] rowStreams = [256, 128, 0, 64, 256, 181];
-        int[] groupStreams = [256, 64];
-        var (output, compute) = ScMixedPrecision.Multiply(a, n, b, m, d, options, rowStreams, groupStreams, groupSize: 5);
+        var (output, compute) = ScMixedPrecision.Multiply(a, n, b, m, d, options, rowStreams, groupStreams, groupSize);
         long expectedActual = 0;
         for (var i = 0; i < n; i++)
         {
             for (var j = 0; j < m; j++)
             {
-                var stream = Math.Min(rowStreams[i], groupStreams[j / 5]);
+                var stream = Math.Min(rowStreams[i], groupStreams[j / groupSize]);
                 var expected = stream == 0
                     ? 0f
                     : ScMatmul.Multiply(a.AsSpan(i * d, d), 1, b.AsSpan(j * d, d), 1, d, options with { Stream = stream })[0];
