@@ -65,8 +65,9 @@ internal static class EnableRowTableKernel
         var perPass = Math.Max(1, PassTableBytes / (entries * Lanes * sizeof(short)));
         var (cycles, below) = tables.StreamOrder();
         var width = j1 - j0;
-        // One pooled buffer, its three parts aligned to cache lines: a 64-byte vector that straddles two lines costs
-        // both, and managed arrays are only 16-byte aligned.
+        // One pooled buffer for the tables, both sums, and the block's k and sign lanes, each part starting on a cache
+        // line (every part is a multiple of 64 bytes): a 64-byte vector that straddles two lines costs both, and managed
+        // arrays are only 16-byte aligned.
         var (tableLength, sum16Length) = (perPass * entries * Lanes, width * Lanes);
         var scratch = ArrayPool<short>.Shared.Rent(tableLength + sum16Length + 2 * width * Lanes + 2 * dims * Lanes + 32);
         fixed (short* scratchPtr = scratch)

@@ -29,6 +29,13 @@ internal static class ScInput
         RequireFinite(x, name);
     }
 
+    /// <summary>A caller's output buffer must hold exactly the product.</summary>
+    public static void RequireOutput(Span<float> output, long elements)
+    {
+        if (output.Length != elements)
+            throw new ArgumentException($"the output has {output.Length} elements, the product {elements}", nameof(output));
+    }
+
     private static void ValidateSmoothScales(ReadOnlySpan<float> smoothScales, int d)
     {
         if (smoothScales.IsEmpty)

@@ -34,7 +34,7 @@ public static class ScMatmul
             throw new ArgumentException($"operand b was prepared for SC options that quantize it differently ({b.Options}) than this call's ({options})",
                 nameof(options));
         ScInput.ValidateOperand(a, n, b.Dims, nameof(a));
-        RequireOutput(output, (long)n * b.Rows);
+        ScInput.RequireOutput(output, (long)n * b.Rows);
         ScPartialDecoder.DecodeInto(Partials2D(a, n, b, options), perSlice: false, n, b.Rows, options.Resolve(), output);
     }
 
@@ -53,14 +53,8 @@ public static class ScMatmul
         ScOptions options, Span<float> output, ReadOnlySpan<float> smoothScales = default)
     {
         var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
-        RequireOutput(output, (long)batch * n * m);
+        ScInput.RequireOutput(output, (long)batch * n * m);
         ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
-    }
-
-    private static void RequireOutput(Span<float> output, long elements)
-    {
-        if (output.Length != elements)
-            throw new ArgumentException($"the output has {output.Length} elements, the product {elements}", nameof(output));
     }
 
     /// <summary>The integer partials of a call: one per chunk (2-D chunked), one per slice (3-D), else one.</summary>
@@ -72,21 +66,19 @@ public static class ScMatmul
         var (smoothedA, smoothedB) = ScInput.Smooth(a, b, smoothScales);
         var sa = smoothedA is null ? a : smoothedA;
         var sb = smoothedB is null ? b : smoothedB;
-        if (options.Granularity == ScGranularity.PerHead && !threeD)
-            throw new ArgumentException("per_head granularity needs 3-D operands (§1)", nameof(options));
-        if (options.Chunk > 0 && threeD)
-            throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
-
+        // Quantize refuses per_head on 2-D operands.
         if (!threeD)
             return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options);
+        if (options.Chunk > 0)
+            throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
 
         var unipolar = options.Mode == ScMode.Unipolar;
         var product = ScProduct.For(g, options.Kernel, !unipolar, d);
         if (options.Granularity == ScGranularity.PerTensor)
         {
             // One range over all slices (§13 item 4), then one kernel call per slice.
-            var ta = unipolar ? ScQuantizer.UnipolarPerTensor(sa, batch * n, d, g) : ScQuantizer.BipolarPerTensor(sa, batch * n, d, g);
-            var tb = unipolar ? ScQuantizer.UnipolarPerTensor(sb, batch * m, d, g) : ScQuantizer.BipolarPerTensor(sb, batch * m, d, g);
+            var ta = ScQuantizer.PerTensor(sa, batch * n, d, g, unipolar);
+            var tb = ScQuantizer.PerTensor(sb, batch * m, d, g, unipolar);
             var slicesA = new ScCodes[batch];
             var slicesB = new ScCodes[batch];
             for (var s = 0; s < batch; s++)
@@ -106,10 +98,11 @@ public static class ScMatmul
 
         var perHead = options.Granularity == ScGranularity.PerHead;
         var work = ScBatchedWorkspace.ForThisThread(batch);
-        ForEachSlice(sa, batch, n * d, (x, s) => work.A[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, n, d, perRow: false, g, work.A[s])
-            : unipolar ? ScQuantizer.UnipolarGrouped(x, n, d, options.GroupA, g, work.A[s]) : ScQuantizer.BipolarGrouped(x, n, d, options.GroupA, g, work.A[s]));
-        ForEachSlice(sb, batch, m * d, (x, s) => work.B[s] = perHead ? ScQuantizer.BipolarFusedFp32(x, m, d, perRow: false, g, work.B[s])
-            : unipolar ? ScQuantizer.UnipolarGrouped(x, m, d, options.GroupB, g, work.B[s]) : ScQuantizer.BipolarGrouped(x, m, d, options.GroupB, g, work.B[s]));
+        ScCodes Quantize(ReadOnlySpan<float> x, int rows, int group, ScCodes? into) => perHead
+            ? ScQuantizer.BipolarFusedFp32(x, rows, d, perRow: false, g, into)
+            : ScQuantizer.Grouped(x, rows, d, group, g, unipolar, into);
+        ForEachSlice(sa, batch, n * d, (x, s) => work.A[s] = Quantize(x, n, options.GroupA, work.A[s]));
+        ForEachSlice(sb, batch, m * d, (x, s) => work.B[s] = Quantize(x, m, options.GroupB, work.B[s]));
         var parts = new ScPreparedPart[batch];
         for (var s = 0; s < batch; s++)
             parts[s] = product.Part(work.B[s]!, work.Index[s]);
@@ -150,12 +143,12 @@ public static class ScMatmul
         }
         else if (options.Granularity == ScGranularity.PerTensor)
         {
-            var qa = unipolar ? ScQuantizer.UnipolarPerTensor(a, n, d, g) : ScQuantizer.BipolarPerTensor(a, n, d, g);
+            var qa = ScQuantizer.PerTensor(a, n, d, g, unipolar);
             partials.Add(product.Run(qa, b.Parts[0], ScDecode.TensorScales));
         }
         else
         {
-            var qa = unipolar ? ScQuantizer.UnipolarGrouped(a, n, d, options.GroupA, g) : ScQuantizer.BipolarGrouped(a, n, d, options.GroupA, g);
+            var qa = ScQuantizer.Grouped(a, n, d, options.GroupA, g, unipolar);
             partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales));
         }
 

@@ -61,8 +61,7 @@ public static class ScNoiseSurrogate
         CheckShapes(a, n, b, m, d);
         if (bRowScales.Length != m)
             throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
-        if (output.Length != (long)n * m)
-            throw new ArgumentException($"the output has {output.Length} elements, the product {(long)n * m}", nameof(output));
+        ScInput.RequireOutput(output, (long)n * m);
         Noisy(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, streamId, output);
     }
 

@@ -91,8 +91,9 @@ internal static class ScPartialDecoder
         var acc = partial.Acc.AsSpan(i * m, m);
         if (columnScales.Length > 0)
         {
+            // A head's column scales already hold the factor and a's scale; multiplying by 1 is exact.
             if (partial.Decode == ScDecode.HeadScale)
-                AddScaled(acc, 1f, columnScales, output);
+                AddRowScaled(acc, 1f, 1f, columnScales, output);
             else
                 AddRowScaled(acc, factor, (float)qa.Scale[i], columnScales, output);
             return;
@@ -117,25 +118,8 @@ internal static class ScPartialDecoder
         }
     }
 
-    /// <summary>output[j] += fp32(acc[j])·factor·scale[j], in that order (no fused multiply-add, as the scalar form).</summary>
-    private static void AddScaled(ReadOnlySpan<int> acc, float factor, ReadOnlySpan<float> scale, Span<float> output)
-    {
-        var j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var f = Vector512.Create(factor);
-            for (; j + 16 <= output.Length; j += 16)
-            {
-                var raw = Vector512.ConvertToSingle(Vector512.Create(acc[j..])) * f;
-                (Vector512.Create(output[j..]) + raw * Vector512.Create(scale[j..])).CopyTo(output[j..]);
-            }
-        }
-
-        for (; j < output.Length; j++)
-            output[j] += (float)acc[j] * factor * scale[j];
-    }
-
-    /// <summary>output[j] += (fp32(acc[j])·factor)·(scaleA·scale[j]) (§4.3 per-row order).</summary>
+    /// <summary>output[j] += (fp32(acc[j])·factor)·(scaleA·scale[j]) (§4.3 per-row order), without fused multiply-adds,
+    /// as the scalar form.</summary>
     private static void AddRowScaled(ReadOnlySpan<int> acc, float factor, float scaleA, ReadOnlySpan<float> scale, Span<float> output)
     {
         var j = 0;

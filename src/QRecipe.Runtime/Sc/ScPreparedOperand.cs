@@ -46,12 +46,13 @@ public sealed class ScPreparedOperand
         var prepared = Quantize(b, m, d, options);
         if (options.Kernel != ScKernel.Enable)
             return prepared;
-        var g = options.Resolve();
+        var entriesOnly = EnableKernel.RowTablesAtEveryLength(m, options.Resolve());
         foreach (var part in prepared.Parts)
         {
-            part.PrepareColumns();
-            if (EnableKernel.RowTablesAtEveryLength(m, g))
+            if (entriesOnly)
                 part.DropElements();
+            else
+                part.PrepareColumns();
         }
 
         return prepared;
@@ -75,11 +76,11 @@ public sealed class ScPreparedOperand
         }
         else if (options.Granularity == ScGranularity.PerTensor)
         {
-            parts.Add(new ScPreparedPart(unipolar ? ScQuantizer.UnipolarPerTensor(b, m, d, g) : ScQuantizer.BipolarPerTensor(b, m, d, g), g, !unipolar));
+            parts.Add(new ScPreparedPart(ScQuantizer.PerTensor(b, m, d, g, unipolar), g, !unipolar));
         }
         else
         {
-            parts.Add(new ScPreparedPart(unipolar ? ScQuantizer.UnipolarGrouped(b, m, d, options.GroupB, g) : ScQuantizer.BipolarGrouped(b, m, d, options.GroupB, g), g, !unipolar));
+            parts.Add(new ScPreparedPart(ScQuantizer.Grouped(b, m, d, options.GroupB, g, unipolar), g, !unipolar));
         }
 
         return new ScPreparedOperand(options, m, d, parts);

@@ -22,8 +22,6 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
 
     private readonly EnableTables? tables = kernel == ScKernel.Enable ? new EnableTables(sequences, geometry.G) : null;
 
-    public ScPartial Run(ScCodes a, ScCodes b, ScDecode decode) => Run(a, Part(b), decode);
-
     /// <summary>Independent products on the same tables (per-head attention), as one parallel job for the enable kernel.</summary>
     public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScCodes> b, ScDecode decode)
     {
@@ -36,27 +34,25 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
     /// <summary>b's side for this kernel's mode, with a reusable entry array.</summary>
     public ScPreparedPart Part(ScCodes b, ushort[]? indexBuffer = null) => new(b, geometry, bipolar, indexBuffer);
 
+    public ScPartial Run(ScCodes a, ScPreparedPart b, ScDecode decode) => RunSlices([a], [b], decode)[0];
+
     public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode)
     {
         var partials = new List<ScPartial>(a.Count);
         if (tables is null)
         {
             for (var s = 0; s < a.Count; s++)
-                partials.Add(Run(a[s], b[s], decode));
+            {
+                var acc = BitstreamKernel.Accumulate(a[s], b[s].Codes, sequences, kernel == ScKernel.Xnor, geometry.P, geometry.QMax);
+                partials.Add(new ScPartial(acc, a[s], b[s].Codes, decode));
+            }
+
             return partials;
         }
 
-        var (acc, pooled) = EnableKernel.AccumulateSlices(a, b, tables, pooled: true);
+        var (accumulators, pooled) = EnableKernel.AccumulateSlices(a, b, tables, pooled: true);
         for (var s = 0; s < a.Count; s++)
-            partials.Add(new ScPartial(acc[s], a[s], b[s].Codes, decode, pooled));
+            partials.Add(new ScPartial(accumulators[s], a[s], b[s].Codes, decode, pooled));
         return partials;
-    }
-
-    public ScPartial Run(ScCodes a, ScPreparedPart b, ScDecode decode)
-    {
-        if (tables is null)
-            return new ScPartial(BitstreamKernel.Accumulate(a, b.Codes, sequences, kernel == ScKernel.Xnor, geometry.P, geometry.QMax), a, b.Codes, decode);
-        var (acc, pooled) = EnableKernel.AccumulateSlices([a], [b], tables, pooled: true);
-        return new ScPartial(acc[0], a, b.Codes, decode, pooled);
     }
 }

@@ -10,6 +10,14 @@ namespace QRecipe.Runtime.Sc;
 public static class ScQuantizer
 {
     // The grouped and fused quantizers write into `into` when it has the right shape (codes a caller reuses).
+
+    /// <summary>A range per row group, bipolar or unipolar, as an SC call's mode asks.</summary>
+    public static ScCodes Grouped(ReadOnlySpan<float> x, int rows, int dims, int group, in ScGeometry g, bool unipolar, ScCodes? into = null) =>
+        unipolar ? UnipolarGrouped(x, rows, dims, group, g, into) : BipolarGrouped(x, rows, dims, group, g, into);
+
+    /// <summary>One range for the whole tensor, bipolar or unipolar, as an SC call's mode asks.</summary>
+    public static ScCodes PerTensor(ReadOnlySpan<float> x, int rows, int dims, in ScGeometry g, bool unipolar) =>
+        unipolar ? UnipolarPerTensor(x, rows, dims, g) : BipolarPerTensor(x, rows, dims, g);
     private const float MinRangeF = 1e-5f;
     private const double MinRangeD = 1e-5;
 

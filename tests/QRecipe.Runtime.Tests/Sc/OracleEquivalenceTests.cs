@@ -102,8 +102,8 @@ public class OracleEquivalenceTests
         var a = Operand(n * d, seed, 0);
         var b = Operand(m * d, seed, 1);
         var unipolar = options.Mode == ScMode.Unipolar;
-        var qa = unipolar ? ScQuantizer.UnipolarGrouped(a, n, d, 1, g) : ScQuantizer.BipolarGrouped(a, n, d, 1, g);
-        var qb = unipolar ? ScQuantizer.UnipolarGrouped(b, m, d, 1, g) : ScQuantizer.BipolarGrouped(b, m, d, 1, g);
+        var qa = ScQuantizer.Grouped(a, n, d, 1, g, unipolar);
+        var qb = ScQuantizer.Grouped(b, m, d, 1, g, unipolar);
         return (qa, qb, ScSequences.Prepare(g, d), g);
     }
 

@@ -31,8 +31,7 @@ internal static class ScCases
         var a = SelfTestCase.Values(n * d, 10);
         var b = SelfTestCase.Values(m * d, 11);
         var unipolar = options.Mode == ScMode.Unipolar;
-        return (unipolar ? ScQuantizer.UnipolarGrouped(a, n, d, 1, g) : ScQuantizer.BipolarGrouped(a, n, d, 1, g),
-            unipolar ? ScQuantizer.UnipolarGrouped(b, m, d, 1, g) : ScQuantizer.BipolarGrouped(b, m, d, 1, g),
+        return (ScQuantizer.Grouped(a, n, d, 1, g, unipolar), ScQuantizer.Grouped(b, m, d, 1, g, unipolar),
             ScSequences.Prepare(g, d));
     }
 
