@@ -264,7 +264,7 @@ int main(int argc, char** argv)
         noise.actual = r.Array<float>(); auto aScale = r.Array<float>(); auto bScale = r.Array<float>(); noise.expected = r.Array<float>();
         emu_launch(sc_noise_add, Elements(33 * 40), {256}, noise.actual.data(), aScale.data(), 1, bScale.data(), 1, 40, 33LL * 40,
                    std::sqrt(72 * 0.15) / 64, 0.15 / (64.0 * 64), 1, 5ULL, 0ULL);
-        Compare("sc_noise_add", noise, 1e-6);
+        Compare("sc_noise_add", noise, 0);
     }
     {
         Reader r("sc_mixed");

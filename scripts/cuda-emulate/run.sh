@@ -11,5 +11,5 @@ for f in "$here"/../../src/QRecipe.Runtime/Backends/Cuda/Kernels/*.cu; do
   echo "// $(basename "$f")"
   sed -E 's/extern __shared__ ([a-z ]+) ([a-zA-Z]+)\[\];/\1* \2 = (\1*)emu_dynamic_shared;/' "$f"
 done > "$work/kernels.inc"
-g++ -std=c++20 -O2 -pthread -I"$here" -I"$work" -o "$work/run" "$here/run.cpp"
+g++ -std=c++20 -O2 -ffp-contract=off -pthread -I"$here" -I"$work" -o "$work/run" "$here/run.cpp"
 "$work/run" "$work"

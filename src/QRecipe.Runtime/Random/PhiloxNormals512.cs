@@ -76,7 +76,7 @@ internal static class PhiloxNormals512
 
     /// <summary>Philox4x32-10 of blocks firstBlock .. + 7 of the stream; lane i of word w holds word w of block
     /// firstBlock + i in its low 32 bits.</summary>
-    private static (Vector512<ulong>, Vector512<ulong>, Vector512<ulong>, Vector512<ulong>) Blocks(ulong seed, ulong stream, ulong firstBlock)
+    internal static (Vector512<ulong>, Vector512<ulong>, Vector512<ulong>, Vector512<ulong>) Blocks(ulong seed, ulong stream, ulong firstBlock)
     {
         var low32 = Vector512.Create(0xFFFF_FFFFUL);
         var block = Vector512.Create(firstBlock) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);

@@ -12,7 +12,7 @@ namespace QRecipe.Runtime.Sc;
 /// output. Bipolar: σ[n,m] = sqrt(D / L² · c) · a_scale[n] · b_scale[m], the scales being abs-maxima (not divided by
 /// qmax): per row for per-row scaling, per slice for 3-D (per-head) operands, per tensor otherwise. Unipolar:
 /// σ² = max(0, (a·bᵀ)·a_scale·b_scale / L² · c). c = 0 gives the plain product; L ≤ 0 (pruned) gives zeros.
-/// ε is reproducible: output i of the call uses normal i of Philox stream (seed, stream), see <see cref="PhiloxRandom"/>.
+/// ε is reproducible: output i of the call uses normal i of (seed, stream) from <see cref="SurrogateNormals"/>.
 /// The noise is drawn and added row by row on all workers, straight into the product (no noise buffer).
 /// </summary>
 public static class ScNoiseSurrogate
@@ -163,54 +163,49 @@ public static class ScNoiseSurrogate
         }
     }
 
-    /// <summary>Output i·m + j += σ[i,j] · (float)normal(i·m + j), in double as the scalar formula reads.</summary>
+    /// <summary>Output i·m + j += σ[i,j] · normal(i·m + j) in float32: the row's factor √(D·c)/L·a_scale (bipolar) or
+    /// c/L²·a_scale (unipolar) is rounded to float once, times b_scale[j] gives the scale; bipolar σ is the scale,
+    /// unipolar σ = sqrt(max(0, product · scale)); the update is one fused multiply-add.</summary>
     private static unsafe void AddNoiseRows(in NoiseRows job, int firstRow, int endRow)
     {
         const int chunk = 512;
         var normals = stackalloc float[chunk];
         for (var i = firstRow; i < endRow; i++)
         {
-            var aScale = (double)job.AScale[job.PerRowA ? i : 0];
+            var rowFactor = (float)((job.Bipolar ? job.BaseSigma : job.VarianceFactor) * job.AScale[job.PerRowA ? i : 0]);
             var row = job.Output + (long)i * job.M;
             for (var j0 = 0; j0 < job.M; j0 += chunk)
             {
                 var count = Math.Min(chunk, job.M - j0);
-                PhiloxRandom.NormalsAt(job.Seed, job.Stream, (long)i * job.M + j0, new Span<float>(normals, count));
-                var k = job.Bipolar ? AddBipolar(job, aScale, row + j0, normals, j0, count) : 0;
+                SurrogateNormals.At(job.Seed, job.Stream, (long)i * job.M + j0, new Span<float>(normals, count));
+                var bScale = job.PerRowB ? job.BScale + j0 : null;
+                var k = AddVectors(row + j0, normals, bScale, rowFactor, job.BScale[0], job.Bipolar, count);
                 for (; k < count; k++)
                 {
-                    var j = j0 + k;
-                    var scales = aScale * job.BScale[job.PerRowB ? j : 0];
-                    var sigma = job.Bipolar
-                        ? job.BaseSigma * scales
-                        : Math.Sqrt(Math.Max(0, row[j] * scales * job.VarianceFactor));
-                    row[j] = (float)(row[j] + sigma * normals[k]);
+                    var product = row[j0 + k];
+                    var scale = rowFactor * (bScale == null ? job.BScale[0] : bScale[k]);
+                    var sigma = job.Bipolar ? scale : MathF.Sqrt(MathF.Max(0f, product * scale));
+                    row[j0 + k] = MathF.FusedMultiplyAdd(sigma, normals[k], product);
                 }
             }
         }
     }
 
-    /// <summary>The bipolar update of <see cref="AddNoiseRows"/> on whole vectors, the same double operations in the
-    /// same order (widen, multiply, add, round to float); returns how many outputs it did.</summary>
-    private static unsafe int AddBipolar(in NoiseRows job, double aScale, float* output, float* normals, int j0, int count)
+    /// <summary>The update of <see cref="AddNoiseRows"/> on whole vectors, the same float operations; returns how many
+    /// outputs it did. <paramref name="bScale"/> is null for a per-tensor b scale (<paramref name="tensorB"/>).</summary>
+    private static unsafe int AddVectors(float* row, float* normals, float* bScale, float rowFactor, float tensorB, bool bipolar, int count)
     {
         var k = 0;
         if (!Vector.IsHardwareAccelerated)
             return k;
-        var baseSigma = new Vector<double>(job.BaseSigma);
-        var a = new Vector<double>(aScale);
-        var tensorB = new Vector<double>(job.BScale[0]);
+        var factor = new Vector<float>(rowFactor);
+        var tensorScale = factor * new Vector<float>(tensorB);
         for (; k + Vector<float>.Count <= count; k += Vector<float>.Count)
         {
-            var normal = Vector.Load(normals + k);
-            var previous = Vector.Load(output + k);
-            var b = job.PerRowB ? Vector.Load(job.BScale + j0 + k) : default;
-            var (bLow, bHigh) = job.PerRowB ? (Vector.WidenLower(b), Vector.WidenUpper(b)) : (tensorB, tensorB);
-            var sigmaLow = baseSigma * (a * bLow);
-            var sigmaHigh = baseSigma * (a * bHigh);
-            var low = Vector.WidenLower(previous) + sigmaLow * Vector.WidenLower(normal);
-            var high = Vector.WidenUpper(previous) + sigmaHigh * Vector.WidenUpper(normal);
-            Vector.Store(Vector.Narrow(low, high), output + k);
+            var product = Vector.Load(row + k);
+            var scale = bScale == null ? tensorScale : factor * Vector.Load(bScale + k);
+            var sigma = bipolar ? scale : Vector.SquareRoot(Vector.Max(Vector<float>.Zero, product * scale));
+            Vector.Store(Vector.FusedMultiplyAdd(sigma, Vector.Load(normals + k), product), row + k);
         }
 
         return k;

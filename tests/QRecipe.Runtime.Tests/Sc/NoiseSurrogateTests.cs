@@ -95,7 +95,7 @@ public class NoiseSurrogateTests
         var plain = ScNoiseSurrogate.Multiply(a, N, b, m, D, L, Exact, perRow, mode, 5, 11);
         var noisy = ScNoiseSurrogate.Multiply(a, N, b, m, D, L, Noise, perRow, mode, 5, 11);
         var normals = new float[N * m];
-        PhiloxRandom.FillNormal(normals, 5, 11);
+        SurrogateNormals.At(5, 11, 0, normals);
         var c = perRow ? Noise.Local : Noise.Global;
         var rowMax = Enumerable.Range(0, N).Select(i => a.Skip(i * D).Take(D).Max(Math.Abs)).ToArray();
         var colMax = Enumerable.Range(0, m).Select(j => b.Skip(j * D).Take(D).Max(Math.Abs)).ToArray();
@@ -103,12 +103,12 @@ public class NoiseSurrogateTests
         {
             for (var j = 0; j < m; j++)
             {
-                var scales = (double)(perRow ? rowMax[i] : rowMax.Max()) * (perRow ? colMax[j] : colMax.Max());
+                // The documented float32 arithmetic: the row factor rounded once, times b's scale, one fused update.
+                var rowFactor = (float)((mode == ScMode.Bipolar ? Math.Sqrt(D * c) / L : c / ((double)L * L)) * (perRow ? rowMax[i] : rowMax.Max()));
+                var scale = rowFactor * (perRow ? colMax[j] : colMax.Max());
                 var index = i * m + j;
-                var sigma = mode == ScMode.Bipolar
-                    ? Math.Sqrt(D * c) / L * scales
-                    : Math.Sqrt(Math.Max(0, plain[index] * scales * (c / ((double)L * L))));
-                Assert.Equal((float)(plain[index] + sigma * normals[index]), noisy[index]);
+                var sigma = mode == ScMode.Bipolar ? scale : MathF.Sqrt(MathF.Max(0, plain[index] * scale));
+                Assert.Equal(MathF.FusedMultiplyAdd(sigma, normals[index], plain[index]), noisy[index]);
             }
         }
 
