@@ -35,20 +35,38 @@ public static class EnableKernel
     internal static (int[][] Acc, bool Pooled) AccumulateSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables,
         bool pooled)
     {
-        var path = ForcePath ?? Choose(b[0].Codes.Rows, tables.Sequences.Length, tables.Grid);
-        // A prepared weight without its elements has only the row-table form (it is only dropped where that path runs).
-        var entriesOnly = !b[0].Codes.HasElements;
-        if (entriesOnly || (path == EnablePath.RowTables && RowTablesPossible(tables.Sequences.Length)))
-        {
-            var columns = new RowTableColumns[b.Count];
-            Parallel.For(0, b.Count, s => columns[s] = b[s].Columns);
-            return (EnableRowTableKernel.AccumulateSlices(a, columns, tables, pooled), pooled);
-        }
+        if (TakesRowTables(b, tables))
+            return (EnableRowTableKernel.AccumulateSlices(a, ColumnsOf(b), tables, pooled), pooled);
 
         var acc = new int[a.Count][];
         for (var s = 0; s < a.Count; s++)
             acc[s] = EnableLookupKernel.Accumulate(a[s], b[s].Codes, tables, b[s].Signed, KOf(a[s], tables));
         return (acc, false);
+    }
+
+    /// <summary>The products decoded straight into their outputs by the row-table kernel, when that is the path these
+    /// operands take (false: nothing was done).</summary>
+    internal static bool TryDecodeSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables,
+        IReadOnlyList<ScFusedDecode> decode)
+    {
+        if (!TakesRowTables(b, tables))
+            return false;
+        EnableRowTableKernel.DecodeSlices(a, ColumnsOf(b), tables, decode);
+        return true;
+    }
+
+    /// <summary>A prepared weight without its elements has only the row-table form (it is only dropped where that path
+    /// runs); otherwise the cost model decides.</summary>
+    private static bool TakesRowTables(IReadOnlyList<ScPreparedPart> b, EnableTables tables) =>
+        !b[0].Codes.HasElements
+        || ((ForcePath ?? Choose(b[0].Codes.Rows, tables.Sequences.Length, tables.Grid)) == EnablePath.RowTables
+            && RowTablesPossible(tables.Sequences.Length));
+
+    private static RowTableColumns[] ColumnsOf(IReadOnlyList<ScPreparedPart> b)
+    {
+        var columns = new RowTableColumns[b.Count];
+        Parallel.For(0, b.Count, s => columns[s] = b[s].Columns);
+        return columns;
     }
 
     private static bool RowTablesPossible(int length) => !ForceScalar && Vector512.IsHardwareAccelerated && length <= short.MaxValue;

@@ -28,11 +28,25 @@ internal static class EnableRowTableKernel
     /// parallel loop over all their (slice, row block, column range) tasks. Pooled: rented arrays of at least n·m.</summary>
     public static int[][] AccumulateSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<RowTableColumns> b, EnableTables tables, bool pooled)
     {
+        var acc = new int[a.Count][];
+        for (var s = 0; s < a.Count; s++)
+            acc[s] = pooled ? ArrayPool<int>.Shared.Rent(a[s].Rows * b[s].Columns) : GC.AllocateUninitializedArray<int>(a[s].Rows * b[s].Columns);
+        RunAll(a, b, tables, acc, null);
+        return acc;
+    }
+
+    /// <summary>As <see cref="AccumulateSlices"/>, each product decoded to fp32 as its rows are written
+    /// (<see cref="ScFusedDecode"/>): no accumulator array and no second pass over the output.</summary>
+    public static void DecodeSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<RowTableColumns> b, EnableTables tables, IReadOnlyList<ScFusedDecode> decode) =>
+        RunAll(a, b, tables, null, decode);
+
+    private static void RunAll(IReadOnlyList<ScCodes> a, IReadOnlyList<RowTableColumns> b, EnableTables tables, int[][]? acc,
+        IReadOnlyList<ScFusedDecode>? decode)
+    {
         var tasks = new List<(int Slice, int Block, int J0, int J1)>();
         var blocks = 0;
         for (var s = 0; s < a.Count; s++)
             blocks += (a[s].Rows + Lanes - 1) / Lanes;
-        var acc = new int[a.Count][];
         for (var s = 0; s < a.Count; s++)
         {
             // Enough tasks for every core even when there is one row block: columns are split then.
@@ -43,20 +57,18 @@ internal static class EnableRowTableKernel
                 for (var split = 0; split < splits; split++)
                     tasks.Add((s, block, (int)((long)m * split / splits), (int)((long)m * (split + 1) / splits)));
             }
-
-            acc[s] = pooled ? ArrayPool<int>.Shared.Rent(a[s].Rows * m) : GC.AllocateUninitializedArray<int>(a[s].Rows * m);
         }
 
         Parallel.For(0, tasks.Count, t =>
         {
             var (s, block, j0, j1) = tasks[t];
-            Run(a[s], b[s], tables, acc[s], block, j0, j1);
+            Run(a[s], b[s], tables, acc?[s], decode?[s], block, j0, j1);
         });
-        return acc;
     }
 
-    /// <summary>Rows [32·block, 32·block + 32) of a against columns [j0, j1) of b, into acc (row-major n × m).</summary>
-    private static unsafe void Run(ScCodes a, RowTableColumns b, EnableTables tables, int[] acc, int block, int j0, int j1)
+    /// <summary>Rows [32·block, 32·block + 32) of a against columns [j0, j1) of b, into acc (row-major n × m), or decoded
+    /// into <paramref name="decode"/>'s output when acc is null.</summary>
+    private static unsafe void Run(ScCodes a, RowTableColumns b, EnableTables tables, int[]? acc, ScFusedDecode? decode, int block, int j0, int j1)
     {
         int n = a.Rows, m = b.Columns, dims = a.Dims;
         var entries = b.Entries;
@@ -100,11 +112,41 @@ internal static class EnableRowTableKernel
                 Widen(sumPtr, sum16Ptr, width * Lanes, first: d0 == 0);
             }
 
-            fixed (int* accPtr = acc)
-                WriteRows(sumPtr, accPtr + (long)block * Lanes * m + j0, Math.Min(Lanes, n - block * Lanes), width, m);
+            var rows = Math.Min(Lanes, n - block * Lanes);
+            if (decode is { } target)
+            {
+                Decode(sumPtr, width, target, block * Lanes, rows, j0);
+                WriteRows(sumPtr, (int*)target.Output + (long)block * Lanes * m + j0, rows, width, m);
+            }
+            else
+            {
+                fixed (int* accPtr = acc)
+                    WriteRows(sumPtr, accPtr + (long)block * Lanes * m + j0, rows, width, m);
+            }
         }
 
         ArrayPool<short>.Shared.Return(scratch);
+    }
+
+    /// <summary>The block's sums turned in place into the bits of their fp32 outputs,
+    /// 0 + (fp32(sum)·factor)·(row·column): the operations of the vector decode (ScPartialDecoder), so bit-identical.</summary>
+    private static unsafe void Decode(int* sums, int width, in ScFusedDecode decode, int firstRow, int rows, int j0)
+    {
+        var rowScales = stackalloc float[Lanes];
+        for (var lane = 0; lane < Lanes; lane++)
+            rowScales[lane] = lane >= rows ? 0f : decode.RowScales is { } scales ? scales[firstRow + lane] : 1f;
+        var (low, high) = (Vector512.Load(rowScales), Vector512.Load(rowScales + 16));
+        var factor = Vector512.Create(decode.Factor);
+        fixed (float* columns = decode.ColumnScales)
+        {
+            for (var j = 0; j < width; j++)
+            {
+                var column = Vector512.Create(columns[j0 + j]);
+                var p = sums + j * Lanes;
+                (Vector512<float>.Zero + Vector512.ConvertToSingle(Vector512.Load(p)) * factor * (low * column)).AsInt32().Store(p);
+                (Vector512<float>.Zero + Vector512.ConvertToSingle(Vector512.Load(p + 16)) * factor * (high * column)).AsInt32().Store(p + 16);
+            }
+        }
     }
 
     /// <summary>acc[lane·m + j] = sums[j·32 + lane] for the block's rows: 8×8 transposes in registers where whole

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace QRecipe.Runtime.Sc;
 
@@ -64,9 +65,19 @@ internal static class ScInput
         return (sa, sb);
     }
 
+    /// <summary>Whole vectors are tested for an all-ones exponent (NaN or ±∞); the scalar loop resumes at the first
+    /// vector that has one, so the message names the first bad element.</summary>
     private static void RequireFinite(ReadOnlySpan<float> x, string name)
     {
-        for (var i = 0; i < x.Length; i++)
+        var i = 0;
+        var exponent = new Vector<int>(0x7F80_0000);
+        for (; i + Vector<int>.Count <= x.Length; i += Vector<int>.Count)
+        {
+            if (Vector.EqualsAny(Vector.AsVectorInt32(new Vector<float>(x[i..])) & exponent, exponent))
+                break;
+        }
+
+        for (; i < x.Length; i++)
         {
             if (!float.IsFinite(x[i]))
                 throw new ArgumentException($"operand {name} has a non-finite value {x[i]} at flat index {i}; SC quantization needs finite inputs", name);

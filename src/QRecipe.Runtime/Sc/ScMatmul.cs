@@ -13,8 +13,20 @@ public static class ScMatmul
 {
     /// <summary>2-D product, shape n×m.</summary>
     public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d, ScOptions options,
-        ReadOnlySpan<float> smoothScales = default) =>
-        ScPartialDecoder.Decode(Partials(a, b, 1, n, m, d, options, smoothScales, threeD: false), n, m, options.Resolve());
+        ReadOnlySpan<float> smoothScales = default)
+    {
+        var output = new float[n * m];
+        unsafe
+        {
+            fixed (float* into = output)
+            {
+                if (PartialsOrDecoded(a, b, 1, n, m, d, options, smoothScales, threeD: false, into) is { } partials)
+                    ScPartialDecoder.DecodeInto(partials, perSlice: false, n, m, options.Resolve(), output);
+            }
+        }
+
+        return output;
+    }
 
     /// <summary>2-D product, shape n×m, with b prepared once (<see cref="ScPreparedOperand"/>); equal to
     /// <see cref="Multiply(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int, ScOptions, ReadOnlySpan{float})"/> on
@@ -35,7 +47,14 @@ public static class ScMatmul
                 nameof(options));
         ScInput.ValidateOperand(a, n, b.Dims, nameof(a));
         ScInput.RequireOutput(output, (long)n * b.Rows);
-        ScPartialDecoder.DecodeInto(Partials2D(a, n, b, options), perSlice: false, n, b.Rows, options.Resolve(), output);
+        unsafe
+        {
+            fixed (float* into = output)
+            {
+                if (Partials2D(a, n, b, options, into) is { } partials)
+                    ScPartialDecoder.DecodeInto(partials, perSlice: false, n, b.Rows, options.Resolve(), output);
+            }
+        }
     }
 
     /// <summary>3-D product, shape batch×n×m (per_head, per_tensor with one global range, per_row per slice).</summary>
@@ -52,14 +71,26 @@ public static class ScMatmul
     public static void MultiplyBatchedInto(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
         ScOptions options, Span<float> output, ReadOnlySpan<float> smoothScales = default)
     {
-        var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
         ScInput.RequireOutput(output, (long)batch * n * m);
-        ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
+        unsafe
+        {
+            fixed (float* into = output)
+            {
+                if (PartialsOrDecoded(a, b, batch, n, m, d, options, smoothScales, threeD: true, into) is { } partials)
+                    ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
+            }
+        }
     }
 
     /// <summary>The integer partials of a call: one per chunk (2-D chunked), one per slice (3-D), else one.</summary>
-    internal static List<ScPartial> Partials(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
-        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD)
+    internal static unsafe List<ScPartial> Partials(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
+        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD) =>
+        PartialsOrDecoded(a, b, batch, n, m, d, options, smoothScales, threeD, null)!;
+
+    /// <summary><see cref="Partials"/>, except that given <paramref name="into"/> (the pinned output) a call whose decode
+    /// the kernel can fuse is decoded there, and null is returned.</summary>
+    private static unsafe List<ScPartial>? PartialsOrDecoded(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
+        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD, float* into)
     {
         var g = options.Resolve();
         ScInput.Validate(a, b, batch, n, m, d, smoothScales);
@@ -68,7 +99,7 @@ public static class ScMatmul
         var sb = smoothedB is null ? b : smoothedB;
         // Quantize refuses per_head on 2-D operands.
         if (!threeD)
-            return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options);
+            return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options, into);
         if (options.Chunk > 0)
             throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
 
@@ -106,7 +137,12 @@ public static class ScMatmul
         var parts = new ScPreparedPart[batch];
         for (var s = 0; s < batch; s++)
             parts[s] = product.Part(work.B[s]!, work.Index[s]);
-        var partials = product.RunSlices(work.A!, parts, perHead ? ScDecode.HeadScale : ScDecode.RowScales);
+        var decode = perHead ? ScDecode.HeadScale : ScDecode.RowScales;
+        List<ScPartial>? partials = null;
+        if (into != null)
+            product.RunSlicesInto(work.A!, parts, decode, into);
+        else
+            partials = product.RunSlices(work.A!, parts, decode);
         for (var s = 0; s < batch; s++)
             work.Index[s] = parts[s].BuiltIndex ?? work.Index[s];
         return partials;
@@ -125,7 +161,7 @@ public static class ScMatmul
     }
 
     /// <summary>a's side of a 2-D call against b's codes, quantized the same way (per chunk, per tensor, per row group).</summary>
-    private static List<ScPartial> Partials2D(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options)
+    private static unsafe List<ScPartial>? Partials2D(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, float* into)
     {
         var g = options.Resolve();
         var d = b.Dims;
@@ -149,6 +185,12 @@ public static class ScMatmul
         else
         {
             var qa = ScQuantizer.Grouped(a, n, d, options.GroupA, g, unipolar);
+            if (into != null)
+            {
+                product.RunSlicesInto([qa], [b.Parts[0]], ScDecode.RowScales, into);
+                return null;
+            }
+
             partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales));
         }
 

@@ -9,14 +9,6 @@ namespace QRecipe.Runtime.Sc;
 /// scalar formula's roundings can be kept in the same order.</summary>
 internal static class ScPartialDecoder
 {
-    /// <summary>Final fp32 multiplies of §4.3/§4.4 of a 2-D call, partials summed in order (chunks, §4.5).</summary>
-    public static float[] Decode(IReadOnlyList<ScPartial> partials, int n, int m, in ScGeometry g)
-    {
-        var output = new float[n * m];
-        DecodeInto(partials, perSlice: false, n, m, g, output);
-        return output;
-    }
-
     /// <summary>Decodes every row in parallel: all partials into one n×m output, or partial s into slice s. The
     /// output is overwritten.</summary>
     public static unsafe void DecodeInto(IReadOnlyList<ScPartial> partials, bool perSlice, int n, int m, ScGeometry g, Span<float> output)
@@ -30,7 +22,7 @@ internal static class ScPartialDecoder
         var factor = g.DecodeFactor;
         var columnScales = new float[partials.Count][];
         for (var p = 0; p < partials.Count; p++)
-            columnScales[p] = ColumnScales(partials[p], factor);
+            columnScales[p] = ColumnScales(partials[p].A, partials[p].B, partials[p].Decode, factor);
         var rowsPerTask = Math.Max(1, (1 << 13) / m);
         var chunks = (n + rowsPerTask - 1) / rowsPerTask;
         var slices = perSlice ? partials.Count : 1;
@@ -58,10 +50,9 @@ internal static class ScPartialDecoder
 
     /// <summary>b's fp32 scales for the vector decode: fp32(sb) for per-row scales; fp32(qmax²/L)·fp32(sq·sk) for a
     /// head (one scale for all of a's rows). Empty where the decode stays scalar (zero points, double scales).</summary>
-    private static float[] ColumnScales(ScPartial partial, float factor)
+    private static float[] ColumnScales(ScCodes qa, ScCodes qb, ScDecode decode, float factor)
     {
-        var (qa, qb) = (partial.A, partial.B);
-        if (partial.Decode == ScDecode.RowScales && qa.ZeroPoint is null)
+        if (decode == ScDecode.RowScales && qa.ZeroPoint is null)
         {
             var scales = new float[qb.Rows];
             for (var j = 0; j < scales.Length; j++)
@@ -69,7 +60,7 @@ internal static class ScPartialDecoder
             return scales;
         }
 
-        if (partial.Decode == ScDecode.HeadScale && Array.TrueForAll(qa.Scale, v => v == qa.Scale[0]))
+        if (decode == ScDecode.HeadScale && Array.TrueForAll(qa.Scale, v => v == qa.Scale[0]))
         {
             var scales = new float[qb.Rows];
             for (var j = 0; j < scales.Length; j++)
@@ -78,6 +69,21 @@ internal static class ScPartialDecoder
         }
 
         return [];
+    }
+
+    /// <summary>The vector decode of a product of qa and qb as the row-table kernel fuses it into its writes to
+    /// <paramref name="output"/> (the same operations as <see cref="AddRowScaled"/>); null where the decode is scalar.</summary>
+    public static ScFusedDecode? Fused(ScCodes qa, ScCodes qb, ScDecode decode, float factor, nint output)
+    {
+        var columns = ColumnScales(qa, qb, decode, factor);
+        if (columns.Length == 0)
+            return null;
+        if (decode == ScDecode.HeadScale)
+            return new ScFusedDecode(output, 1f, null, columns);
+        var rows = new float[qa.Rows];
+        for (var i = 0; i < rows.Length; i++)
+            rows[i] = (float)qa.Scale[i];
+        return new ScFusedDecode(output, factor, rows, columns);
     }
 
     /// <summary>Adds row i's terms into the output row; the first partial clears the row first (while it is in cache,

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using QRecipe.Language.Plan;
@@ -35,6 +36,33 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
     public ScPreparedPart Part(ScCodes b, ushort[]? indexBuffer = null) => new(b, geometry, bipolar, indexBuffer);
 
     public ScPartial Run(ScCodes a, ScPreparedPart b, ScDecode decode) => RunSlices([a], [b], decode)[0];
+
+    /// <summary>Slice s decoded into slice s of <paramref name="output"/> (pinned, slices of a[s].Rows × b[s].Rows), the
+    /// decode fused into the row-table kernel's writes where it applies; otherwise RunSlices and the separate decode.</summary>
+    public unsafe void RunSlicesInto(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode, float* output)
+    {
+        if (tables is not null && Fused(a, b, decode, output) is { } fused && EnableKernel.TryDecodeSlices(a, b, tables, fused))
+            return;
+        var partials = RunSlices(a, b, decode);
+        var (n, m) = (a[0].Rows, b[0].Codes.Rows);
+        ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, geometry, new Span<float>(output, partials.Count * n * m));
+    }
+
+    /// <summary>Every slice's fused decode, or null when one of them decodes on the scalar path.</summary>
+    private unsafe ScFusedDecode[]? Fused(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode, float* output)
+    {
+        var fused = new ScFusedDecode[a.Count];
+        var offset = 0L;
+        for (var s = 0; s < a.Count; s++)
+        {
+            if (ScPartialDecoder.Fused(a[s], b[s].Codes, decode, geometry.DecodeFactor, (nint)(output + offset)) is not { } slice)
+                return null;
+            fused[s] = slice;
+            offset += (long)a[s].Rows * b[s].Codes.Rows;
+        }
+
+        return fused;
+    }
 
     public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode)
     {

@@ -53,4 +53,25 @@ public class DecodeTests
 
         Assert.Equal(expected, ScMatmul.MultiplyBatched(a, b, Heads, N, M, D, options));
     }
+
+    /// <summary>The row-table kernel decodes as it writes its rows; that equals decoding its integer accumulators
+    /// afterwards, bit for bit, over several row blocks (the last one partial) and column ranges, for per-row 2-D,
+    /// per-row 3-D and per-head 3-D products.</summary>
+    [Theory]
+    [InlineData(1, 70, 100, ScGranularity.PerRow)]
+    [InlineData(1, 20, 300, ScGranularity.PerRow)]
+    [InlineData(3, 45, 70, ScGranularity.PerRow)]
+    [InlineData(3, 45, 70, ScGranularity.PerHead)]
+    public void FusedDecodeEqualsTheSeparateDecode(int batch, int n, int m, ScGranularity granularity)
+    {
+        var options = new ScOptions { Stream = 200, Granularity = granularity };
+        var (a, b) = (ScOperands.Normal(batch * n * D, 5), ScOperands.Normal(batch * m * D, 6));
+        var threeD = granularity == ScGranularity.PerHead || batch > 1;
+        var separate = new float[batch * n * m];
+        ScPartialDecoder.DecodeInto(ScMatmul.Partials(a, b, batch, n, m, D, options, default, threeD), threeD, n, m, options.Resolve(), separate);
+        var fused = threeD
+            ? ScMatmul.MultiplyBatched(a, b, batch, n, m, D, options)
+            : ScMatmul.Multiply(a, n, ScPreparedOperand.Prepare(b, m, D, options), options);
+        Assert.Equal(Array.ConvertAll(separate, BitConverter.SingleToInt32Bits), Array.ConvertAll(fused, BitConverter.SingleToInt32Bits));
+    }
 }

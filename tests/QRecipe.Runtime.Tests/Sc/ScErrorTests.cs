@@ -42,6 +42,21 @@ public class ScErrorTests
         Assert.Contains("index 1", error.Message);
     }
 
+    /// <summary>Long operands are scanned a vector at a time: the first bad element is still the one named.</summary>
+    [Theory]
+    [InlineData(float.NaN, 37)]
+    [InlineData(float.NegativeInfinity, 64)]
+    [InlineData(float.PositiveInfinity, 99)]
+    public void TheFirstNonFiniteElementOfALongOperandIsNamed(float bad, int index)
+    {
+        var b = new float[100];
+        b[index] = bad;
+        if (index < 99)
+            b[99] = float.NaN;
+        var error = Assert.Throws<ArgumentException>(() => ScMatmul.Multiply(new float[100], 4, b, 4, 25, new ScOptions()));
+        Assert.Contains($"operand b has a non-finite value {bad} at flat index {index}", error.Message);
+    }
+
     [Fact]
     public void InvalidCombinationsAreRejected()
     {
