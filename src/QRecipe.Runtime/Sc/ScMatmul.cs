@@ -27,15 +27,18 @@ public static class ScMatmul
     }
 
     /// <summary>As <see cref="Multiply(ReadOnlySpan{float}, int, ScPreparedOperand, ScOptions)"/>, into n×m
-    /// <paramref name="output"/> (overwritten), so a caller that reuses its buffer allocates nothing of that size.</summary>
-    public static void MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, Span<float> output)
+    /// <paramref name="output"/> (overwritten), so a caller that reuses its buffer allocates nothing of that size. The
+    /// accumulators come from <paramref name="accumulators"/> (the CPU engine when null).</summary>
+    public static void MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, Span<float> output,
+        IScAccumulators? accumulators = null)
     {
         if (!b.Fits(options))
             throw new ArgumentException($"operand b was prepared for SC options that quantize it differently ({b.Options}) than this call's ({options})",
                 nameof(options));
         ScInput.ValidateOperand(a, n, b.Dims, nameof(a));
         ScInput.RequireOutput(output, (long)n * b.Rows);
-        ScPartialDecoder.DecodeInto(Partials2D(a, n, b, options), perSlice: false, n, b.Rows, options.Resolve(), output);
+        ScPartialDecoder.DecodeInto(Partials2D(a, n, b, options, accumulators ?? ScEngineAccumulators.Instance), perSlice: false, n, b.Rows,
+            options.Resolve(), output);
     }
 
     /// <summary>3-D product, shape batch×n×m (per_head, per_tensor with one global range, per_row per slice).</summary>
@@ -48,19 +51,21 @@ public static class ScMatmul
     }
 
     /// <summary>As <see cref="MultiplyBatched(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, int, ScOptions, ReadOnlySpan{float})"/>,
-    /// into batch×n×m <paramref name="output"/> (overwritten).</summary>
+    /// into batch×n×m <paramref name="output"/> (overwritten), the accumulators from <paramref name="accumulators"/>
+    /// (the CPU engine when null).</summary>
     public static void MultiplyBatchedInto(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
-        ScOptions options, Span<float> output, ReadOnlySpan<float> smoothScales = default)
+        ScOptions options, Span<float> output, ReadOnlySpan<float> smoothScales = default, IScAccumulators? accumulators = null)
     {
-        var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true);
+        var partials = Partials(a, b, batch, n, m, d, options, smoothScales, threeD: true, accumulators);
         ScInput.RequireOutput(output, (long)batch * n * m);
         ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
     }
 
     /// <summary>The integer partials of a call: one per chunk (2-D chunked), one per slice (3-D), else one.</summary>
     internal static List<ScPartial> Partials(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
-        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD)
+        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD, IScAccumulators? accumulators = null)
     {
+        var source = accumulators ?? ScEngineAccumulators.Instance;
         var g = options.Resolve();
         ScInput.Validate(a, b, batch, n, m, d, smoothScales);
         var (smoothedA, smoothedB) = ScInput.Smooth(a, b, smoothScales);
@@ -68,7 +73,7 @@ public static class ScMatmul
         var sb = smoothedB is null ? b : smoothedB;
         // Quantize refuses per_head on 2-D operands.
         if (!threeD)
-            return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options);
+            return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options, source);
         if (options.Chunk > 0)
             throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
 
@@ -83,7 +88,7 @@ public static class ScMatmul
             var slicesB = new ScCodes[batch];
             for (var s = 0; s < batch; s++)
                 (slicesA[s], slicesB[s]) = (ta.Slice(s * n, n), tb.Slice(s * m, m));
-            return product.RunSlices(slicesA, slicesB, ScDecode.TensorScales);
+            return product.RunSlices(slicesA, slicesB, ScDecode.TensorScales, source);
         }
 
         if (options.Granularity == ScGranularity.PerRow && !unipolar)
@@ -106,7 +111,7 @@ public static class ScMatmul
         var parts = new ScPreparedPart[batch];
         for (var s = 0; s < batch; s++)
             parts[s] = product.Part(work.B[s]!, work.Index[s]);
-        var partials = product.RunSlices(work.A!, parts, perHead ? ScDecode.HeadScale : ScDecode.RowScales);
+        var partials = product.RunSlices(work.A!, parts, perHead ? ScDecode.HeadScale : ScDecode.RowScales, source);
         for (var s = 0; s < batch; s++)
             work.Index[s] = parts[s].BuiltIndex ?? work.Index[s];
         return partials;
@@ -125,7 +130,7 @@ public static class ScMatmul
     }
 
     /// <summary>a's side of a 2-D call against b's codes, quantized the same way (per chunk, per tensor, per row group).</summary>
-    private static List<ScPartial> Partials2D(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options)
+    private static List<ScPartial> Partials2D(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, IScAccumulators accumulators)
     {
         var g = options.Resolve();
         var d = b.Dims;
@@ -138,18 +143,18 @@ public static class ScMatmul
             {
                 var width = b.Parts[c].Codes.Dims;
                 var qa = ScQuantizer.BipolarFusedFp32(Columns(a, n, d, c0, width), n, width, perRow: true, g);
-                partials.Add(product.Run(qa, b.Parts[c], ScDecode.RowScales));
+                partials.Add(product.Run(qa, b.Parts[c], ScDecode.RowScales, accumulators));
             }
         }
         else if (options.Granularity == ScGranularity.PerTensor)
         {
             var qa = ScQuantizer.PerTensor(a, n, d, g, unipolar);
-            partials.Add(product.Run(qa, b.Parts[0], ScDecode.TensorScales));
+            partials.Add(product.Run(qa, b.Parts[0], ScDecode.TensorScales, accumulators));
         }
         else
         {
             var qa = ScQuantizer.Grouped(a, n, d, options.GroupA, g, unipolar);
-            partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales));
+            partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales, accumulators));
         }
 
         return partials;
