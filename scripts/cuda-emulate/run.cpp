@@ -152,7 +152,8 @@ static void Compare(const std::string& name, const Op& op, double tolerance)
 int main(int argc, char** argv)
 {
     folder = argc > 1 ? argv[1] : "emulate-data";
-    for (auto name : {"sc_p8_l256", "sc_p8_l128_bitrev", "sc_p8_l181_counter", "sc_p8_halve", "sc_unipolar_p6_l48", "sc_xnor_p8_l256", "sc_and_p7_l100"})
+    for (auto name : {"sc_p8_l256", "sc_p8_l128_bitrev", "sc_p8_l181_counter", "sc_p8_halve", "sc_unipolar_p6_l48", "sc_xnor_p8_l256", "sc_and_p7_l100",
+                      "sc_p8_l96_wider_tables"})
         ScCase(name);
     if (argc > 2 && std::string(argv[2]) == "sc-only")
         return failures == 0 ? 0 : 1;

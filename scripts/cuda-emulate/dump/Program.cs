@@ -33,18 +33,21 @@ float[] Values(int count, ulong stream, float scale = 2f)
 }
 
 // SC cases: header (n, m, dims, L, grid, p, qmax, kind 0 enable / 1 xnor / 2 and), codes, tables, CPU accumulators.
-var cases = new (string Name, ScOptions Options)[]
+// The last case's tables cover 200 dimensions for 150-dimensional operands, as a chunked call's narrower last chunk
+// uses the first chunk's tables.
+var cases = new (string Name, ScOptions Options, int TableDims)[]
 {
-    ("sc_p8_l256", new ScOptions()),
-    ("sc_p8_l128_bitrev", new ScOptions { Stream = 128 }),
-    ("sc_p8_l181_counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter }),
-    ("sc_p8_halve", new ScOptions { Halve = true }),
-    ("sc_unipolar_p6_l48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar }),
-    ("sc_xnor_p8_l256", new ScOptions { Kernel = ScKernel.Xnor }),
-    ("sc_and_p7_l100", new ScOptions { Precision = 7, Stream = 100, Mode = ScMode.Unipolar, Kernel = ScKernel.And }),
+    ("sc_p8_l256", new ScOptions(), 150),
+    ("sc_p8_l128_bitrev", new ScOptions { Stream = 128 }, 150),
+    ("sc_p8_l181_counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter }, 150),
+    ("sc_p8_halve", new ScOptions { Halve = true }, 150),
+    ("sc_unipolar_p6_l48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar }, 150),
+    ("sc_xnor_p8_l256", new ScOptions { Kernel = ScKernel.Xnor }, 150),
+    ("sc_and_p7_l100", new ScOptions { Precision = 7, Stream = 100, Mode = ScMode.Unipolar, Kernel = ScKernel.And }, 150),
+    ("sc_p8_l96_wider_tables", new ScOptions { Stream = 96 }, 200),
 };
 const int n = 37, m = 21, dims = 150;
-foreach (var (name, options) in cases)
+foreach (var (name, options, tableDims) in cases)
 {
     var g = options.Resolve();
     var unipolar = options.Mode == ScMode.Unipolar;
@@ -52,7 +55,7 @@ foreach (var (name, options) in cases)
     var b = Values(m * dims, 11);
     var qa = unipolar ? ScQuantizer.UnipolarGrouped(a, n, dims, 1, g) : ScQuantizer.BipolarGrouped(a, n, dims, 1, g);
     var qb = unipolar ? ScQuantizer.UnipolarGrouped(b, m, dims, 1, g) : ScQuantizer.BipolarGrouped(b, m, dims, 1, g);
-    var sequences = ScSequences.Prepare(g, dims);
+    var sequences = ScSequences.Prepare(g, tableDims);
     var tables = new EnableTables(sequences, g.G);
     var kind = options.Kernel == ScKernel.Enable ? 0 : options.Kernel == ScKernel.Xnor ? 1 : 2;
     var acc = kind == 0

@@ -100,8 +100,10 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
             if (rows.Count == 0)
                 continue;
             var tables = levels[level];
-            if (tables.Sequences.Dims != dims)
-                throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, the operands {dims}", nameof(levels));
+            // Tables for more dimensions serve a narrower product (a chunked call's last chunk, as in the CPU engine):
+            // a dimension's sequences do not depend on how many there are.
+            if (tables.Sequences.Dims < dims)
+                throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, fewer than the operands' {dims}", nameof(levels));
             // Everything is uploaded before the timer starts, so it measures the kernels only.
             var shared = SharedTableBytes(tables);
             var words = (tables.Sequences.Length + 31) / 32;

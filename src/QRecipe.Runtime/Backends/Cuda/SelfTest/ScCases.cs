@@ -17,6 +17,7 @@ internal static class ScCases
         yield return Enable("sc enable p8 L181 counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter });
         yield return Enable("sc enable p8 halve (G=L=128)", new ScOptions { Halve = true });
         yield return Enable("sc enable unipolar p6 L48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar });
+        yield return Enable("sc enable p8 L96, tables for 200 dims (last chunk)", new ScOptions { Stream = 96 }, tableDims: 200);
         yield return new SelfTestCase("sc enable per-row stream lengths", Mixed);
         yield return new SelfTestCase("sc enable row and weight-group lengths", Combined);
         yield return Legacy("sc legacy xnor p8 L256", new ScOptions { Kernel = ScKernel.Xnor });
@@ -36,9 +37,12 @@ internal static class ScCases
             ScSequences.Prepare(g, d));
     }
 
-    private static SelfTestCase Enable(string name, ScOptions options, bool allowTables = true) => new(name, context =>
+    /// <summary>The enable product; tables for more dimensions than the operands' 150 are what a chunked call's narrower
+    /// last chunk gets (the first chunk's).</summary>
+    private static SelfTestCase Enable(string name, ScOptions options, bool allowTables = true, int tableDims = 150) => new(name, context =>
     {
-        var (a, b, sequences) = Operands(options);
+        var (a, b, _) = Operands(options);
+        var sequences = ScSequences.Prepare(options.Resolve(), tableDims);
         var tables = new EnableTables(sequences, sequences.Geometry.G);
         var expected = EnableKernel.Accumulate(a, b, tables, signed: options.Mode == ScMode.Bipolar);
         return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device, allowTables).Enable(a, b, tables));
