@@ -37,13 +37,24 @@ internal sealed class RunDevice : IDisposable
     public IScAccumulators? ScAccumulators => _cudaSc;
 
     /// <summary>The device named by <c>--device</c>, or null after writing what is missing to <paramref name="error"/>
-    /// (nothing has been created then).</summary>
+    /// (nothing has been created then). The driver and NVRTC are loaded by opening the GPU, cuBLAS by the backend.</summary>
     public static RunDevice? Open(string device, int gpu, TextWriter error)
     {
         if (device != "cuda")
             return new RunDevice(null);
         var cuda = CudaOptions.Open(gpu, error);
-        return cuda is null ? null : new RunDevice(cuda);
+        if (cuda is null)
+            return null;
+        try
+        {
+            return new RunDevice(cuda);
+        }
+        catch (CudaUnavailableException e)
+        {
+            cuda.Dispose();
+            CudaOptions.Unavailable(e, error);
+            return null;
+        }
     }
 
     /// <summary>What runs where, before sampling; nothing for the CPU.</summary>
