@@ -152,7 +152,8 @@ static void Compare(const std::string& name, const Op& op, double tolerance)
 int main(int argc, char** argv)
 {
     folder = argc > 1 ? argv[1] : "emulate-data";
-    for (auto name : {"sc_p8_l256", "sc_p8_l128_bitrev", "sc_p8_l181_counter", "sc_p8_halve", "sc_unipolar_p6_l48", "sc_xnor_p8_l256", "sc_and_p7_l100"})
+    for (auto name : {"sc_p8_l256", "sc_p8_l128_bitrev", "sc_p8_l181_counter", "sc_p8_halve", "sc_unipolar_p6_l48", "sc_xnor_p8_l256", "sc_and_p7_l100",
+                      "sc_p8_l96_wider_tables"})
         ScCase(name);
     if (argc > 2 && std::string(argv[2]) == "sc-only")
         return failures == 0 ? 0 : 1;
@@ -291,6 +292,71 @@ int main(int argc, char** argv)
         int wrong = 0;
         for (int i = 0; i < n * m; i++) wrong += acc[i] != expected[i];
         Report("sc_mixed (256/128/64/pruned)", wrong == 0, std::to_string(n * m - wrong) + "/" + std::to_string(n * m) + " accumulators identical");
+    }
+    {
+        // CudaScProduct.Combined: per weight group of the host's plan, b's rows gathered, then per effective level the
+        // k lookup and the table (one shared table) or popcount product over that level's rows, scattered into n x m.
+        Reader r("sc_combined");
+        const int n = 37, m = 21, dims = 150;
+        auto ba = r.Array<unsigned short>(); auto sa = r.Array<signed char>(); auto bb = r.Array<unsigned short>(); auto sb = r.Array<signed char>();
+        struct Level { int length; std::vector<unsigned short> k, seqB, table; bool oneTable; int width; };
+        std::vector<Level> levels(r.Int());
+        for (auto& level : levels)
+        {
+            level.length = r.Int();
+            level.k = r.Array<unsigned short>(); level.seqB = r.Array<unsigned short>();
+            level.oneTable = r.Int() != 0;
+            level.table = r.Array<unsigned short>(); level.width = r.Int();
+        }
+        std::vector<std::pair<std::vector<int>, std::vector<int>>> groups(r.Int());
+        for (auto& [columns, rowLevel] : groups)
+        {
+            columns = r.Array<int>();
+            rowLevel = r.Array<int>();
+        }
+        auto expected = r.Array<int>();
+        std::vector<int> acc(n * m, 0), ka(n * dims);
+        int tableLaunches = 0;
+        for (auto& [columns, rowLevel] : groups)
+        {
+            int width = (int)columns.size();
+            std::vector<unsigned short> gb((size_t)width * dims);
+            std::vector<signed char> gs((size_t)width * dims);
+            for (int c = 0; c < width; c++)
+                for (int d = 0; d < dims; d++)
+                    gb[(size_t)c * dims + d] = bb[(size_t)columns[c] * dims + d], gs[(size_t)c * dims + d] = sb[(size_t)columns[c] * dims + d];
+            std::vector<int> part((size_t)n * width, 0);
+            for (int l = 0; l < (int)levels.size(); l++)
+            {
+                std::vector<int> rows;
+                for (int i = 0; i < n; i++) if (rowLevel[i] == l) rows.push_back(i);
+                if (rows.empty()) continue;
+                const Level& level = levels[l];
+                emu_launch(sc_k_lookup, Elements((long long)n * dims), {256}, ba.data(), sa.data(), level.k.data(), ka.data(), dims, 256, (long long)n * dims);
+                if (level.oneTable)
+                {
+                    tableLaunches++;
+                    emu_launch(sc_enable_table_product, {2}, {16, 16, 1}, ka.data(), gb.data(), gs.data(), level.table.data(), (int)level.table.size(),
+                               level.width, rows.data(), (int)rows.size(), part.data(), width, dims);
+                    continue;
+                }
+                int words = (level.length + 31) / 32;
+                std::vector<unsigned> bits((size_t)width * dims * words);
+                emu_launch(sc_pack_enable, {(unsigned)dims, (unsigned)std::min(64LL, std::max(1LL, ((long long)width * words + 255) / 256)), 1}, {256},
+                           gb.data(), level.seqB.data(), bits.data(), width, dims, level.length, words);
+                int chunk = std::clamp(8192 / (16 * words), 1, 64);
+                emu_launch(sc_enable_product, {(unsigned)((width + 15) / 16), (unsigned)((rows.size() + 15) / 16), 1}, {16, 16, 1},
+                           ka.data(), bits.data(), gs.data(), rows.data(), (int)rows.size(), part.data(), width, dims, words, chunk);
+            }
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < width; c++)
+                    acc[(size_t)i * m + columns[c]] = part[(size_t)i * width + c];
+        }
+        int wrong = 0;
+        for (int i = 0; i < n * m; i++) wrong += acc[i] != expected[i];
+        Report("sc_combined (rows x weight groups)", wrong == 0 && tableLaunches > 0,
+               std::to_string(n * m - wrong) + "/" + std::to_string(n * m) + " accumulators identical, " + std::to_string(groups.size()) +
+                   " groups, " + std::to_string(tableLaunches) + " table launches");
     }
     std::printf("%d failure(s)\n", failures);
     return failures == 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
@@ -32,18 +33,21 @@ float[] Values(int count, ulong stream, float scale = 2f)
 }
 
 // SC cases: header (n, m, dims, L, grid, p, qmax, kind 0 enable / 1 xnor / 2 and), codes, tables, CPU accumulators.
-var cases = new (string Name, ScOptions Options)[]
+// The last case's tables cover 200 dimensions for 150-dimensional operands, as a chunked call's narrower last chunk
+// uses the first chunk's tables.
+var cases = new (string Name, ScOptions Options, int TableDims)[]
 {
-    ("sc_p8_l256", new ScOptions()),
-    ("sc_p8_l128_bitrev", new ScOptions { Stream = 128 }),
-    ("sc_p8_l181_counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter }),
-    ("sc_p8_halve", new ScOptions { Halve = true }),
-    ("sc_unipolar_p6_l48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar }),
-    ("sc_xnor_p8_l256", new ScOptions { Kernel = ScKernel.Xnor }),
-    ("sc_and_p7_l100", new ScOptions { Precision = 7, Stream = 100, Mode = ScMode.Unipolar, Kernel = ScKernel.And }),
+    ("sc_p8_l256", new ScOptions(), 150),
+    ("sc_p8_l128_bitrev", new ScOptions { Stream = 128 }, 150),
+    ("sc_p8_l181_counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter }, 150),
+    ("sc_p8_halve", new ScOptions { Halve = true }, 150),
+    ("sc_unipolar_p6_l48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar }, 150),
+    ("sc_xnor_p8_l256", new ScOptions { Kernel = ScKernel.Xnor }, 150),
+    ("sc_and_p7_l100", new ScOptions { Precision = 7, Stream = 100, Mode = ScMode.Unipolar, Kernel = ScKernel.And }, 150),
+    ("sc_p8_l96_wider_tables", new ScOptions { Stream = 96 }, 200),
 };
 const int n = 37, m = 21, dims = 150;
-foreach (var (name, options) in cases)
+foreach (var (name, options, tableDims) in cases)
 {
     var g = options.Resolve();
     var unipolar = options.Mode == ScMode.Unipolar;
@@ -51,7 +55,7 @@ foreach (var (name, options) in cases)
     var b = Values(m * dims, 11);
     var qa = unipolar ? ScQuantizer.UnipolarGrouped(a, n, dims, 1, g) : ScQuantizer.BipolarGrouped(a, n, dims, 1, g);
     var qb = unipolar ? ScQuantizer.UnipolarGrouped(b, m, dims, 1, g) : ScQuantizer.BipolarGrouped(b, m, dims, 1, g);
-    var sequences = ScSequences.Prepare(g, dims);
+    var sequences = ScSequences.Prepare(g, tableDims);
     var tables = new EnableTables(sequences, g.G);
     var kind = options.Kernel == ScKernel.Enable ? 0 : options.Kernel == ScKernel.Xnor ? 1 : 2;
     var acc = kind == 0
@@ -224,4 +228,76 @@ Op("conv2d", [[2, 5, 9, 7], [6, 5, 3, 3], [6]], [2, 6, 9, 7], (x, y) => cpu.Conv
         Array<int>(w, merged);
     });
 }
-Console.WriteLine($"wrote the SC, operation, fake-quantization, noise and mixed-precision cases to {folder}");
+// Row and weight-group ("combined") lengths: rows at 256/128/64/pruned, seven groups of 3 rows of b at 128, pruned,
+// 256, 64, 128, 256, 64. The launch plan is CudaScProduct's own (CombinedLengths.Plan); the expected accumulators are
+// each output's single-length product at min(row, group length), and decoded they must equal ScMixedPrecision.
+{
+    var options = new ScOptions();
+    var g = options.Resolve();
+    var a = Values(n * dims, 10);
+    var b = Values(m * dims, 11);
+    var qa = ScQuantizer.BipolarGrouped(a, n, dims, 1, g);
+    var qb = ScQuantizer.BipolarGrouped(b, m, dims, 1, g);
+    int[] streams = [256, 128, 64];
+    int[] groupStreams = [128, 0, 256, 64, 128, 256, 64];
+    const int groupSize = 3;
+    var rowStreams = new int[n];
+    var rowLevel = new int[n];
+    for (var i = 0; i < n; i++)
+        (rowLevel[i], rowStreams[i]) = i % 4 == 3 ? (-1, 0) : (i % 4, streams[i % 4]);
+    var columnLevel = new int[m];
+    for (var j = 0; j < m; j++)
+        columnLevel[j] = System.Array.IndexOf(streams, groupStreams[j / groupSize]);
+    var levels = new EnableTables[streams.Length];
+    var full = new int[streams.Length][];
+    for (var level = 0; level < streams.Length; level++)
+    {
+        var sequences = ScSequences.Prepare((options with { Stream = streams[level] }).Resolve(), dims);
+        levels[level] = new EnableTables(sequences, g.G);
+        full[level] = EnableKernel.Accumulate(qa, qb, levels[level], signed: true);
+    }
+    var expected = new int[n * m];
+    var decoded = new float[n * m];
+    for (var i = 0; i < n; i++)
+    {
+        for (var j = 0; j < m; j++)
+        {
+            if (rowLevel[i] < 0 || columnLevel[j] < 0)
+                continue;
+            var level = streams[rowLevel[i]] <= streams[columnLevel[j]] ? rowLevel[i] : columnLevel[j];
+            expected[i * m + j] = full[level][i * m + j];
+            decoded[i * m + j] = (float)expected[i * m + j] * levels[level].Sequences.Geometry.DecodeFactor * ((float)qa.Scale[i] * (float)qb.Scale[j]);
+        }
+    }
+    var engine = ScMixedPrecision.Multiply(a, n, b, m, dims, options, rowStreams, groupStreams, groupSize).Output;
+    var differing = Enumerable.Range(0, n * m).Count(e => engine[e] != decoded[e]);
+    if (differing > 0)
+        throw new InvalidOperationException($"sc_combined: {differing} of {n * m} decoded reference outputs differ from ScMixedPrecision");
+    var plan = QRecipe.Runtime.Backends.Cuda.CombinedLengths.Plan(streams, rowLevel, columnLevel);
+    Write("sc_combined", w =>
+    {
+        Array<ushort>(w, qa.Boundary);
+        Array<sbyte>(w, qa.Sign);
+        Array<ushort>(w, qb.Boundary);
+        Array<sbyte>(w, qb.Sign);
+        w.Write(streams.Length);
+        foreach (var tables in levels)
+        {
+            var masks = tables.Sequences.Masks;
+            w.Write(tables.Sequences.Length);
+            Array<ushort>(w, tables.K);
+            Array<ushort>(w, tables.Sequences.B);
+            w.Write(System.Array.TrueForAll(masks, mask => mask == masks[0]) ? 1 : 0);
+            Array<ushort>(w, tables.Slices(0, 1)[0]);
+            w.Write(tables.RowWidth);
+        }
+        w.Write(plan.Count);
+        foreach (var group in plan)
+        {
+            Array<int>(w, group.Columns);
+            Array<int>(w, group.RowLevel);
+        }
+        Array<int>(w, expected);
+    });
+}
+Console.WriteLine($"wrote the SC, operation, fake-quantization, noise, mixed-precision and combined-length cases to {folder}");

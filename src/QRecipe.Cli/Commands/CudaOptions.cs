@@ -27,10 +27,16 @@ internal static class CudaOptions
         }
         catch (CudaUnavailableException e)
         {
-            error.WriteLine("qrecipe: CUDA is not available: " + e.Message);
-            error.WriteLine("The CPU backend is unaffected; docs/cuda.md says how to run on a GPU machine.");
+            Unavailable(e, error);
             return null;
         }
+    }
+
+    /// <summary>The message for a missing driver, library or GPU.</summary>
+    public static void Unavailable(CudaUnavailableException e, TextWriter error)
+    {
+        error.WriteLine("qrecipe: CUDA is not available: " + e.Message);
+        error.WriteLine("The CPU backend is unaffected; docs/cuda.md says how to run on a GPU machine.");
     }
 
     public static void Describe(CudaDevice device, TextWriter output) =>

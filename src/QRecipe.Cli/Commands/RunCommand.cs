@@ -34,20 +34,25 @@ internal static class RunCommand
         var samples = new Option<int>("--samples") { Description = "Number of samples", DefaultValueFactory = _ => 4 };
         var classes = new Option<int[]>("--class") { Description = "Class label of each sample (default: drawn from the seed)", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of the initial and per-step noise (default: the recipe's sampler seed)" };
-        var device = new Option<string>("--device") { Description = "cpu (cuda is not part of this build)", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device")
+        {
+            Description = "cpu, or cuda: the DiT on the CUDA backend and exact SC products on the GPU (docs/cuda.md)",
+            DefaultValueFactory = _ => "cpu",
+        };
         device.AcceptOnlyFromAmong("cpu", "cuda");
+        var gpu = CudaOptions.Gpu();
         var outDir = new Option<string>("--out") { Description = "Folder the numbered result folders go in", DefaultValueFactory = _ => "results" };
         var compare = new Option<bool>("--compare-fp") { Description = "Also run every operator and the whole sampling in floating point and report the errors" };
         var noise = new Option<string?>("--noise") { Description = "Initial latents N x 4 x H x W (.npy) instead of the seeded generator" };
         var vae = new Option<string?>("--vae") { Description = "Decode the final latents into samples.png with this VAE: a diffusers AutoencoderKL .safetensors (sd-vae-ft-ema/-mse)" };
         var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
         command.Arguments.Add(recipe);
-        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, outDir, compare, noise, vae })
+        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae })
             command.Options.Add(option);
         // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
         command.SetAction((result, token) => Task.FromResult(new Invocation(output, error).Run(
             result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
-            result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device),
+            result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device), result.GetValue(gpu),
             result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), result.GetValue(vae), token)));
         return command;
     }
@@ -55,13 +60,8 @@ internal static class RunCommand
     private sealed class Invocation(TextWriter output, TextWriter error)
     {
         public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int samples, int[]? classes, ulong? seed,
-            string device, string outRoot, bool compare, string? noisePath, string? vaePath, CancellationToken cancellation)
+            string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, CancellationToken cancellation)
         {
-            if (device == "cuda")
-            {
-                error.WriteLine("qrecipe: the CUDA backend is not part of this build; use --device cpu");
-                return CliApp.UsageError;
-            }
             var (status, plan, source) = LoadPlan(recipe);
             if (plan is null)
                 return status;
@@ -98,6 +98,10 @@ internal static class RunCommand
             using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model);
             if (vaePath is not null && vae is null)
                 return CliApp.RuntimeFailure;
+            // Opened before the results folder, so a missing driver, library or GPU leaves nothing behind.
+            using var runDevice = RunDevice.Open(device, gpu, error);
+            if (runDevice is null)
+                return CliApp.RuntimeFailure;
 
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
@@ -105,15 +109,18 @@ internal static class RunCommand
             log.WriteLine($"qrecipe run {source}: {plan.Name}, {samples} samples, {(checkpoint is null ? $"synthetic weights seed {weightSeed}" : checkpoint)}");
             try
             {
-                var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial);
+                var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
+                    runDevice.ScAccumulators);
+                runDevice.Describe(plan, output, log);
                 var view = new RunProgressView(output, log);
                 var (result, images) = view.Show(() =>
                 {
-                    var run = RecipeRunner.Run(plan, settings, CpuBackend.Instance, view, cancellation);
+                    var run = RecipeRunner.Run(plan, settings, runDevice.Backend, view, cancellation);
                     return (run, vae is null ? null : DecodedImages.Decode(vae, vaePath!, run, view, cancellation));
                 });
                 WriteOutputs(result, folder, source, images);
                 Summary(result, folder, output, images);
+                runDevice.Report(output);
                 log.WriteLine("done");
                 return 0;
             }

@@ -34,15 +34,16 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     private readonly Dictionary<(TensorShape Shape, int Slot), Tensor> _scratch = new();
 
     /// <param name="seed">Seeds the SC noise surrogate (the run's seed).</param>
+    /// <param name="scAccumulators">Where exact SC products' integer accumulators are computed (the CPU engine when null).</param>
     public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, ITensorBackend backend,
-        ulong seed)
+        ulong seed, IScAccumulators? scAccumulators = null)
     {
         _plan = plan;
         _weights = weights;
         _smoothed = smoothed;
         _statistics = statistics;
         _backend = backend;
-        _sc = new ScCellProducts(plan, seed);
+        _sc = new ScCellProducts(plan, seed, scAccumulators ?? ScEngineAccumulators.Instance);
     }
 
     /// <summary>The sampling step whose cells apply (0 = first, noisiest).</summary>

@@ -1,3 +1,5 @@
+using QRecipe.Runtime.Sc;
+
 namespace QRecipe.Runtime.Execution;
 
 /// <summary>How to run a plan: how many samples of which classes, the seed of the initial and per-step noise, the
@@ -5,6 +7,8 @@ namespace QRecipe.Runtime.Execution;
 /// <param name="Labels">One class per sample; null draws them from the seed.</param>
 /// <param name="InitialNoise">x_T [N, C, L, L] to start from instead of the seeded generator (e.g. another
 /// framework's noise); with DDIM the whole run is then deterministic.</param>
+/// <param name="ScAccumulators">Where exact SC products' integer accumulators are computed; null is the CPU engine.
+/// Any source returning the engine's integers gives the same latents.</param>
 public sealed record RunSettings(
     int Samples,
     int[]? Labels,
@@ -12,4 +16,5 @@ public sealed record RunSettings(
     string? Checkpoint,
     ulong SyntheticWeightSeed,
     bool CompareFloat,
-    float[]? InitialNoise = null);
+    float[]? InitialNoise = null,
+    IScAccumulators? ScAccumulators = null);

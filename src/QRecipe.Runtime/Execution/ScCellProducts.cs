@@ -21,21 +21,25 @@ namespace QRecipe.Runtime.Execution;
 /// seed and, per call, Philox stream 2^63 + (step × slots per step + slot of (block, operator)) × 2^24 (+ sub-call),
 /// disjoint from the sampler's streams.</item>
 /// </list>
-/// Products are a·bᵀ without bias or attention scale.
+/// Products are a·bᵀ without bias or attention scale. The exact products' integer accumulators come from the run's
+/// <see cref="IScAccumulators"/> (the CPU engine by default, a GPU with <c>run --device cuda</c>); the surrogate always
+/// runs on the CPU.
 /// </summary>
 internal sealed class ScCellProducts
 {
     private readonly RecipePlan _plan;
     private readonly ulong _seed;
+    private readonly IScAccumulators _accumulators;
     private readonly ScComputeLedger _ledger = new();
     private readonly Dictionary<Tensor, float[]> _weightScales = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, ScPreparedOperand> _preparedWeights = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, (int[] Streams, IReadOnlyList<ScColumnGroup> Groups)> _preparedGroups = new(ReferenceEqualityComparer.Instance);
 
-    public ScCellProducts(RecipePlan plan, ulong seed)
+    public ScCellProducts(RecipePlan plan, ulong seed, IScAccumulators accumulators)
     {
         _plan = plan;
         _seed = seed;
+        _accumulators = accumulators;
     }
 
     public ScComputeReport Compute() => _ledger.Report();
@@ -56,12 +60,12 @@ internal sealed class ScCellProducts
             ScSurrogateProducts.Multiply(x, rows, w, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams, columnStreams, noise,
                 sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
         else if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
-            ScMatmul.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, destination);
+            ScMatmul.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, destination, _accumulators);
         else if (sc.GroupStreams.IsEmpty)
-            ScMixedPrecision.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, rowStreams, destination);
+            ScMixedPrecision.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, rowStreams, destination, _accumulators);
         else
             ScMixedPrecision.MultiplyInto(x, rows, cols, PreparedGroups(weight, outFeatures, cols, options, sc.GroupStreams.ToArray(), groupSize),
-                outFeatures, options, rowStreams, destination);
+                outFeatures, options, rowStreams, destination, _accumulators);
     }
 
     /// <summary>Per slice (sample × head): a (n × d) times bᵀ (b: m × d), per-row scales, into
@@ -92,20 +96,20 @@ internal sealed class ScCellProducts
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
         if (sc.MixedPrecision is null && sc.HeadStreams.IsEmpty)
         {
-            ScMatmul.MultiplyBatchedInto(a, b, slices, n, m, d, options, destination);
+            ScMatmul.MultiplyBatchedInto(a, b, slices, n, m, d, options, destination, accumulators: _accumulators);
             return;
         }
         if (!perRow)
         {
             var sliceStreams = Enumerable.Range(0, slices).Select(s => rowStreams[s * n]).ToArray();
-            ScMixedPrecision.MultiplyPerHead(a, b, slices, n, m, d, options, sliceStreams).Output.CopyTo(destination);
+            ScMixedPrecision.MultiplyPerHead(a, b, slices, n, m, d, options, sliceStreams, _accumulators).Output.CopyTo(destination);
             return;
         }
         // Per-row lengths within a slice: the 2-D per-row product of each slice equals its 3-D slice (§1).
         for (var s = 0; s < slices; s++)
         {
-            ScMixedPrecision.Multiply(a.Slice(s * n * d, n * d), n, b.Slice(s * m * d, m * d), m, d, options, rowStreams.AsSpan(s * n, n))
-                .Output.CopyTo(destination.Slice(s * n * m, n * m));
+            ScMixedPrecision.Multiply(a.Slice(s * n * d, n * d), n, b.Slice(s * m * d, m * d), m, d, options, rowStreams.AsSpan(s * n, n),
+                    accumulators: _accumulators).Output.CopyTo(destination.Slice(s * n * m, n * m));
         }
     }
 
@@ -122,7 +126,7 @@ internal sealed class ScCellProducts
     private ScPreparedOperand PreparedWeight(Tensor weight, int outFeatures, int cols, ScOptions options)
     {
         if (!_preparedWeights.TryGetValue(weight, out var prepared) || !prepared.Fits(options))
-            _preparedWeights[weight] = prepared = ScPreparedOperand.Prepare(weight.AsSpan<float>(), outFeatures, cols, options);
+            _preparedWeights[weight] = prepared = ScPreparedOperand.Prepare(weight.AsSpan<float>(), outFeatures, cols, options, _accumulators);
         return prepared;
     }
 
@@ -133,7 +137,7 @@ internal sealed class ScCellProducts
         if (_preparedGroups.TryGetValue(weight, out var cached) && cached.Streams.AsSpan().SequenceEqual(groupStreams)
             && cached.Groups.All(g => g.B is null || g.B.Fits(options)))
             return cached.Groups;
-        var groups = ScMixedPrecision.PrepareColumnGroups(weight.AsSpan<float>(), outFeatures, cols, options, groupStreams, groupSize);
+        var groups = ScMixedPrecision.PrepareColumnGroups(weight.AsSpan<float>(), outFeatures, cols, options, groupStreams, groupSize, _accumulators);
         _preparedGroups[weight] = (groupStreams, groups);
         return groups;
     }

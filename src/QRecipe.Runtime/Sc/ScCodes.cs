@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace QRecipe.Runtime.Sc;
 
@@ -77,6 +78,24 @@ public sealed class ScCodes
         ZeroPoint?.AsSpan(first, count).CopyTo(slice.ZeroPoint!);
         RowSum?.AsSpan(first, count).CopyTo(slice.RowSum!);
         return slice;
+    }
+
+    /// <summary>The listed rows, in list order, as a new operand (a weight group's rows of b, §5.2).</summary>
+    public ScCodes Gather(IReadOnlyList<int> rows)
+    {
+        var gathered = new ScCodes(rows.Count, Dims, ZeroPoint is not null);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var (from, to) = (rows[r] * Dims, r * Dims);
+            Boundary.AsSpan(from, Dims).CopyTo(gathered.Boundary.AsSpan(to, Dims));
+            Value.AsSpan(from, Dims).CopyTo(gathered.Value.AsSpan(to, Dims));
+            Sign.AsSpan(from, Dims).CopyTo(gathered.Sign.AsSpan(to, Dims));
+            gathered.Scale[r] = Scale[rows[r]];
+            if (ZeroPoint is not null)
+                (gathered.ZeroPoint![r], gathered.RowSum![r]) = (ZeroPoint[rows[r]], RowSum![rows[r]]);
+        }
+
+        return gathered;
     }
 
     /// <summary>Exact integer form of §2.4: boundary = round_half_even(x·G/qmax) = floor((2·x·G + qmax) / (2·qmax)).</summary>

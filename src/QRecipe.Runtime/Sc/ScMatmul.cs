@@ -20,7 +20,7 @@ public static class ScMatmul
         {
             fixed (float* into = output)
             {
-                if (PartialsOrDecoded(a, b, 1, n, m, d, options, smoothScales, threeD: false, into) is { } partials)
+                if (PartialsOrDecoded(a, b, 1, n, m, d, options, smoothScales, threeD: false, null, into) is { } partials)
                     ScPartialDecoder.DecodeInto(partials, perSlice: false, n, m, options.Resolve(), output);
             }
         }
@@ -39,8 +39,10 @@ public static class ScMatmul
     }
 
     /// <summary>As <see cref="Multiply(ReadOnlySpan{float}, int, ScPreparedOperand, ScOptions)"/>, into n×m
-    /// <paramref name="output"/> (overwritten), so a caller that reuses its buffer allocates nothing of that size.</summary>
-    public static void MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, Span<float> output)
+    /// <paramref name="output"/> (overwritten), so a caller that reuses its buffer allocates nothing of that size. The
+    /// accumulators come from <paramref name="accumulators"/> (the CPU engine when null).</summary>
+    public static void MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, Span<float> output,
+        IScAccumulators? accumulators = null)
     {
         if (!b.Fits(options))
             throw new ArgumentException($"operand b was prepared for SC options that quantize it differently ({b.Options}) than this call's ({options})",
@@ -51,7 +53,7 @@ public static class ScMatmul
         {
             fixed (float* into = output)
             {
-                if (Partials2D(a, n, b, options, into) is { } partials)
+                if (Partials2D(a, n, b, options, accumulators ?? ScEngineAccumulators.Instance, into) is { } partials)
                     ScPartialDecoder.DecodeInto(partials, perSlice: false, n, b.Rows, options.Resolve(), output);
             }
         }
@@ -67,31 +69,38 @@ public static class ScMatmul
     }
 
     /// <summary>As <see cref="MultiplyBatched(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, int, ScOptions, ReadOnlySpan{float})"/>,
-    /// into batch×n×m <paramref name="output"/> (overwritten).</summary>
+    /// into batch×n×m <paramref name="output"/> (overwritten), the accumulators from <paramref name="accumulators"/>
+    /// (the CPU engine when null).</summary>
     public static void MultiplyBatchedInto(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
-        ScOptions options, Span<float> output, ReadOnlySpan<float> smoothScales = default)
+        ScOptions options, Span<float> output, ReadOnlySpan<float> smoothScales = default, IScAccumulators? accumulators = null)
     {
         ScInput.RequireOutput(output, (long)batch * n * m);
         unsafe
         {
             fixed (float* into = output)
             {
-                if (PartialsOrDecoded(a, b, batch, n, m, d, options, smoothScales, threeD: true, into) is { } partials)
+                if (PartialsOrDecoded(a, b, batch, n, m, d, options, smoothScales, threeD: true, accumulators, into) is { } partials)
                     ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, options.Resolve(), output);
             }
         }
     }
 
     /// <summary>The integer partials of a call: one per chunk (2-D chunked), one per slice (3-D), else one.</summary>
-    internal static unsafe List<ScPartial> Partials(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
-        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD) =>
-        PartialsOrDecoded(a, b, batch, n, m, d, options, smoothScales, threeD, null)!;
+    internal static List<ScPartial> Partials(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
+        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD, IScAccumulators? accumulators = null)
+    {
+        unsafe
+        {
+            return PartialsOrDecoded(a, b, batch, n, m, d, options, smoothScales, threeD, accumulators, null)!;
+        }
+    }
 
     /// <summary><see cref="Partials"/>, except that given <paramref name="into"/> (the pinned output) a call whose decode
     /// the kernel can fuse is decoded there, and null is returned.</summary>
     private static unsafe List<ScPartial>? PartialsOrDecoded(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
-        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD, float* into)
+        ScOptions options, ReadOnlySpan<float> smoothScales, bool threeD, IScAccumulators? accumulators, float* into)
     {
+        var source = accumulators ?? ScEngineAccumulators.Instance;
         var g = options.Resolve();
         ScInput.Validate(a, b, batch, n, m, d, smoothScales);
         var (smoothedA, smoothedB) = ScInput.Smooth(a, b, smoothScales);
@@ -99,7 +108,7 @@ public static class ScMatmul
         var sb = smoothedB is null ? b : smoothedB;
         // Quantize refuses per_head on 2-D operands.
         if (!threeD)
-            return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options, into);
+            return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options, source, into);
         if (options.Chunk > 0)
             throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
 
@@ -114,7 +123,7 @@ public static class ScMatmul
             var slicesB = new ScCodes[batch];
             for (var s = 0; s < batch; s++)
                 (slicesA[s], slicesB[s]) = (ta.Slice(s * n, n), tb.Slice(s * m, m));
-            return product.RunSlices(slicesA, slicesB, ScDecode.TensorScales);
+            return product.RunSlices(slicesA, slicesB, ScDecode.TensorScales, source);
         }
 
         if (options.Granularity == ScGranularity.PerRow && !unipolar)
@@ -140,9 +149,9 @@ public static class ScMatmul
         var decode = perHead ? ScDecode.HeadScale : ScDecode.RowScales;
         List<ScPartial>? partials = null;
         if (into != null)
-            product.RunSlicesInto(work.A!, parts, decode, into);
+            product.RunSlicesInto(work.A!, parts, decode, source, into);
         else
-            partials = product.RunSlices(work.A!, parts, decode);
+            partials = product.RunSlices(work.A!, parts, decode, source);
         for (var s = 0; s < batch; s++)
             work.Index[s] = parts[s].BuiltIndex ?? work.Index[s];
         return partials;
@@ -161,7 +170,8 @@ public static class ScMatmul
     }
 
     /// <summary>a's side of a 2-D call against b's codes, quantized the same way (per chunk, per tensor, per row group).</summary>
-    private static unsafe List<ScPartial>? Partials2D(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, float* into)
+    private static unsafe List<ScPartial>? Partials2D(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, IScAccumulators accumulators,
+        float* into)
     {
         var g = options.Resolve();
         var d = b.Dims;
@@ -174,24 +184,24 @@ public static class ScMatmul
             {
                 var width = b.Parts[c].Codes.Dims;
                 var qa = ScQuantizer.BipolarFusedFp32(Columns(a, n, d, c0, width), n, width, perRow: true, g);
-                partials.Add(product.Run(qa, b.Parts[c], ScDecode.RowScales));
+                partials.Add(product.Run(qa, b.Parts[c], ScDecode.RowScales, accumulators));
             }
         }
         else if (options.Granularity == ScGranularity.PerTensor)
         {
             var qa = ScQuantizer.PerTensor(a, n, d, g, unipolar);
-            partials.Add(product.Run(qa, b.Parts[0], ScDecode.TensorScales));
+            partials.Add(product.Run(qa, b.Parts[0], ScDecode.TensorScales, accumulators));
         }
         else
         {
             var qa = ScQuantizer.Grouped(a, n, d, options.GroupA, g, unipolar);
             if (into != null)
             {
-                product.RunSlicesInto([qa], [b.Parts[0]], ScDecode.RowScales, into);
+                product.RunSlicesInto([qa], [b.Parts[0]], ScDecode.RowScales, accumulators, into);
                 return null;
             }
 
-            partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales));
+            partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales, accumulators));
         }
 
         return partials;

@@ -20,19 +20,22 @@ public readonly record struct ScCompute(long Actual, long Baseline)
 public static class ScMixedPrecision
 {
     /// <summary>2-D product with a stream length per row of a and, optionally, per group of
-    /// <paramref name="groupSize"/> consecutive rows of b.</summary>
+    /// <paramref name="groupSize"/> consecutive rows of b; the accumulators from <paramref name="accumulators"/> (the
+    /// CPU engine when null).</summary>
     public static (float[] Output, ScCompute Compute) Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d,
-        ScOptions options, ReadOnlySpan<int> rowStreams, ReadOnlySpan<int> groupStreams = default, int groupSize = 0)
+        ScOptions options, ReadOnlySpan<int> rowStreams, ReadOnlySpan<int> groupStreams = default, int groupSize = 0,
+        IScAccumulators? accumulators = null)
     {
         var output = new float[n * m];
-        var compute = MultiplyInto(a, n, d, PrepareColumnGroups(b, m, d, options, groupStreams, groupSize), m, options, rowStreams, output);
+        var compute = MultiplyInto(a, n, d, PrepareColumnGroups(b, m, d, options, groupStreams, groupSize, accumulators), m, options, rowStreams,
+            output, accumulators);
         return (output, compute);
     }
 
     /// <summary>b's rows grouped by their stream length (one group of all rows, length unlimited, without group
     /// streams), each group prepared once: a static weight's groups serve every call.</summary>
     public static IReadOnlyList<ScColumnGroup> PrepareColumnGroups(ReadOnlySpan<float> b, int m, int d, ScOptions options,
-        ReadOnlySpan<int> groupStreams, int groupSize)
+        ReadOnlySpan<int> groupStreams, int groupSize, IScAccumulators? accumulators = null)
     {
         ScInput.ValidateOperand(b, m, d, nameof(b));
         var columnStreams = new int[m];
@@ -52,7 +55,7 @@ public static class ScMixedPrecision
         {
             var columns = Enumerable.Range(0, m).Where(j => columnStreams[j] == stream).ToArray();
             groups.Add(new ScColumnGroup(columns, stream,
-                stream <= 0 ? null : ScPreparedOperand.Prepare(Gather(b, d, columns), columns.Length, d, options)));
+                stream <= 0 ? null : ScPreparedOperand.Prepare(Gather(b, d, columns), columns.Length, d, options, accumulators)));
         }
 
         return groups;
@@ -62,13 +65,14 @@ public static class ScMixedPrecision
     /// of each length run as one call on the same prepared b, into n×m <paramref name="output"/> (pruned rows 0). Equal
     /// to <see cref="Multiply"/> on b's floats: per-row scales make a row's codes independent of the other rows.</summary>
     public static ScCompute MultiplyInto(ReadOnlySpan<float> a, int n, ScPreparedOperand b, ScOptions options, ReadOnlySpan<int> rowStreams,
-        Span<float> output) =>
-        MultiplyInto(a, n, b.Dims, [new ScColumnGroup(Enumerable.Range(0, b.Rows).ToArray(), int.MaxValue, b)], b.Rows, options, rowStreams, output);
+        Span<float> output, IScAccumulators? accumulators = null) =>
+        MultiplyInto(a, n, b.Dims, [new ScColumnGroup(Enumerable.Range(0, b.Rows).ToArray(), int.MaxValue, b)], b.Rows, options, rowStreams, output,
+            accumulators);
 
     /// <summary>The product against prepared column groups: every (row length, column group) pair runs at
     /// min(row length, group length) as one call, into n×m <paramref name="output"/> (pruned outputs 0).</summary>
     public static ScCompute MultiplyInto(ReadOnlySpan<float> a, int n, int d, IReadOnlyList<ScColumnGroup> groups, int m, ScOptions options,
-        ReadOnlySpan<int> rowStreams, Span<float> output)
+        ReadOnlySpan<int> rowStreams, Span<float> output, IScAccumulators? accumulators = null)
     {
         if (rowStreams.Length != n)
             throw new ArgumentException($"{rowStreams.Length} row stream lengths for {n} rows", nameof(rowStreams));
@@ -88,7 +92,7 @@ public static class ScMixedPrecision
                     continue;
                 var columns = group.Columns;
                 var part = new float[rows.Length * columns.Length];
-                ScMatmul.MultiplyInto(gathered ??= Gather(a, d, rows), rows.Length, group.B, options with { Stream = stream }, part);
+                ScMatmul.MultiplyInto(gathered ??= Gather(a, d, rows), rows.Length, group.B, options with { Stream = stream }, part, accumulators);
                 // A group of consecutive columns (all of them without group streams) goes out row by row.
                 var contiguous = columns[^1] - columns[0] == columns.Length - 1;
                 for (var r = 0; r < rows.Length; r++)
@@ -114,7 +118,7 @@ public static class ScMixedPrecision
     /// <summary>3-D product with one stream length per slice (head); 0 prunes the head. The heads of each length run
     /// as one batched call (per-head codes and products do not depend on the other heads).</summary>
     public static (float[] Output, ScCompute Compute) MultiplyPerHead(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n,
-        int m, int d, ScOptions options, ReadOnlySpan<int> headStreams)
+        int m, int d, ScOptions options, ReadOnlySpan<int> headStreams, IScAccumulators? accumulators = null)
     {
         if (headStreams.Length != batch)
             throw new ArgumentException($"{headStreams.Length} head stream lengths for {batch} heads", nameof(headStreams));
@@ -129,7 +133,7 @@ public static class ScMixedPrecision
             var heads = Enumerable.Range(0, batch).Where(h => streams[h] == stream).ToArray();
             var part = new float[heads.Length * n * m];
             ScMatmul.MultiplyBatchedInto(Gather(a, n * d, heads), Gather(b, m * d, heads), heads.Length, n, m, d,
-                options with { Stream = stream }, part);
+                options with { Stream = stream }, part, accumulators: accumulators);
             for (var i = 0; i < heads.Length; i++)
                 part.AsSpan(i * n * m, n * m).CopyTo(output.AsSpan(heads[i] * n * m, n * m));
             actual += (long)heads.Length * n * m * d * stream;

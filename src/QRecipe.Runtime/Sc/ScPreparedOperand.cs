@@ -39,12 +39,14 @@ public sealed class ScPreparedOperand
         return (g.P, g.G, g.QMax, o.Mode, o.Granularity, o.Chunk, o.GroupB);
     }
 
-    /// <summary>Quantizes b and, for the enable kernel, builds its row-table entries now (<see cref="RowTableColumns"/>).</summary>
-    public static ScPreparedOperand Prepare(ReadOnlySpan<float> b, int m, int d, ScOptions options)
+    /// <summary>Quantizes b and, for the enable kernel on the CPU engine, builds its row-table entries now
+    /// (<see cref="RowTableColumns"/>). Accumulators that read codes (<see cref="IScAccumulators.ReadsCodes"/>) get the
+    /// plain codes.</summary>
+    public static ScPreparedOperand Prepare(ReadOnlySpan<float> b, int m, int d, ScOptions options, IScAccumulators? accumulators = null)
     {
         ScInput.ValidateOperand(b, m, d, nameof(b));
         var prepared = Quantize(b, m, d, options);
-        if (options.Kernel != ScKernel.Enable)
+        if (options.Kernel != ScKernel.Enable || accumulators is { ReadsCodes: true })
             return prepared;
         var entriesOnly = EnableKernel.RowTablesAtEveryLength(m, options.Resolve());
         foreach (var part in prepared.Parts)
@@ -88,13 +90,13 @@ public sealed class ScPreparedOperand
 }
 
 /// <summary>One kernel call's b: its codes and, built on first use (or by <see cref="ScPreparedOperand.Prepare"/>),
-/// its row-table entries, written into <paramref name="indexBuffer"/> when that has the right length.</summary>
-internal sealed class ScPreparedPart
+/// its row-table entries, written into <c>indexBuffer</c> when that has the right length.</summary>
+public sealed class ScPreparedPart
 {
     private readonly Lazy<RowTableColumns> columns;
     private ScCodes current;
 
-    public ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed, ushort[]? indexBuffer = null)
+    internal ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed, ushort[]? indexBuffer = null)
     {
         // The factory captures its own arguments, not this part, so dropping the elements really frees them.
         columns = new Lazy<RowTableColumns>(() => RowTableColumns.Prepare(codes, geometry, signed, indexBuffer));
@@ -102,19 +104,21 @@ internal sealed class ScPreparedPart
         Signed = signed;
     }
 
+    /// <summary>b's codes; without per-element arrays (<see cref="ScCodes.HasElements"/>) once the CPU engine's
+    /// row-table entries replaced them.</summary>
     public ScCodes Codes => current;
     public bool Signed { get; }
-    public RowTableColumns Columns => columns.Value;
+    internal RowTableColumns Columns => columns.Value;
 
-    public void PrepareColumns() => _ = columns.Value;
+    internal void PrepareColumns() => _ = columns.Value;
 
     /// <summary>Keeps the scales only, once the entries are built (<see cref="ScCodes.ScalesOnly"/>).</summary>
-    public void DropElements()
+    internal void DropElements()
     {
         PrepareColumns();
         current = current.ScalesOnly();
     }
 
     /// <summary>The entry array, if the row-table path built it.</summary>
-    public ushort[]? BuiltIndex => columns.IsValueCreated ? columns.Value.Index : null;
+    internal ushort[]? BuiltIndex => columns.IsValueCreated ? columns.Value.Index : null;
 }

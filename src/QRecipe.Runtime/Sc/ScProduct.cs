@@ -24,26 +24,29 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
     private readonly EnableTables? tables = kernel == ScKernel.Enable ? new EnableTables(sequences, geometry.G) : null;
 
     /// <summary>Independent products on the same tables (per-head attention), as one parallel job for the enable kernel.</summary>
-    public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScCodes> b, ScDecode decode)
+    public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScCodes> b, ScDecode decode, IScAccumulators accumulators)
     {
         var parts = new ScPreparedPart[b.Count];
         for (var s = 0; s < b.Count; s++)
             parts[s] = Part(b[s]);
-        return RunSlices(a, parts, decode);
+        return RunSlices(a, parts, decode, accumulators);
     }
 
     /// <summary>b's side for this kernel's mode, with a reusable entry array.</summary>
     public ScPreparedPart Part(ScCodes b, ushort[]? indexBuffer = null) => new(b, geometry, bipolar, indexBuffer);
 
-    public ScPartial Run(ScCodes a, ScPreparedPart b, ScDecode decode) => RunSlices([a], [b], decode)[0];
+    public ScPartial Run(ScCodes a, ScPreparedPart b, ScDecode decode, IScAccumulators accumulators) => RunSlices([a], [b], decode, accumulators)[0];
 
     /// <summary>Slice s decoded into slice s of <paramref name="output"/> (pinned, slices of a[s].Rows × b[s].Rows), the
-    /// decode fused into the row-table kernel's writes where it applies; otherwise RunSlices and the separate decode.</summary>
-    public unsafe void RunSlicesInto(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode, float* output)
+    /// decode fused into the row-table kernel's writes where it applies; otherwise RunSlices and the separate decode.
+    /// Only the CPU engine's accumulators can be fused; another source's are decoded afterwards.</summary>
+    public unsafe void RunSlicesInto(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode, IScAccumulators accumulators,
+        float* output)
     {
-        if (tables is not null && Fused(a, b, decode, output) is { } fused && EnableKernel.TryDecodeSlices(a, b, tables, fused))
+        if (accumulators is ScEngineAccumulators && tables is not null && Fused(a, b, decode, output) is { } fused
+            && EnableKernel.TryDecodeSlices(a, b, tables, fused))
             return;
-        var partials = RunSlices(a, b, decode);
+        var partials = RunSlices(a, b, decode, accumulators);
         var (n, m) = (a[0].Rows, b[0].Codes.Rows);
         ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, geometry, new Span<float>(output, partials.Count * n * m));
     }
@@ -64,23 +67,17 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
         return fused;
     }
 
-    public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode)
+    /// <summary>The slices' integer partials, their accumulators from <paramref name="accumulators"/>.</summary>
+    public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode, IScAccumulators accumulators)
     {
+        var (acc, pooled) = tables is null
+            ? accumulators.Bitstream(a, b, sequences, kernel == ScKernel.Xnor)
+            : accumulators.Enable(a, b, tables);
+        if (acc.Length != a.Count)
+            throw new InvalidOperationException($"{acc.Length} accumulator arrays for {a.Count} slices");
         var partials = new List<ScPartial>(a.Count);
-        if (tables is null)
-        {
-            for (var s = 0; s < a.Count; s++)
-            {
-                var acc = BitstreamKernel.Accumulate(a[s], b[s].Codes, sequences, kernel == ScKernel.Xnor, geometry.P, geometry.QMax);
-                partials.Add(new ScPartial(acc, a[s], b[s].Codes, decode));
-            }
-
-            return partials;
-        }
-
-        var (accumulators, pooled) = EnableKernel.AccumulateSlices(a, b, tables, pooled: true);
         for (var s = 0; s < a.Count; s++)
-            partials.Add(new ScPartial(accumulators[s], a[s], b[s].Codes, decode, pooled));
+            partials.Add(new ScPartial(acc[s], a[s], b[s].Codes, decode, pooled));
         return partials;
     }
 }

@@ -35,6 +35,46 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
     public int[] Mixed(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
     {
         Check(a, b);
+        (var acc, LastKernelMilliseconds) = MixedProduct(a, b, levels, rowLevel);
+        return acc;
+    }
+
+    /// <summary>
+    /// Per-row and per-weight-group ("combined") stream lengths (§5.2): output (i, j) uses the tables of the shorter of
+    /// <paramref name="levels"/>[rowLevel[i]] and <paramref name="levels"/>[columnLevel[j]]; −1 on either side prunes
+    /// it (0). Equal, output by output, to <see cref="EnableKernel.Accumulate"/> at that length, which is what
+    /// <see cref="ScMixedPrecision"/> decodes for per-row scales. One <see cref="Mixed"/> product per weight group on
+    /// that group's rows of b (<see cref="CombinedLengths"/>), scattered into the n×m result on the host.
+    /// </summary>
+    public int[] Combined(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel, int[] columnLevel)
+    {
+        Check(a, b);
+        if (rowLevel.Length != a.Rows || columnLevel.Length != b.Rows)
+            throw new ArgumentException($"{rowLevel.Length} row and {columnLevel.Length} column levels for {a.Rows} rows of a and {b.Rows} of b");
+        var lengths = new int[levels.Count];
+        for (var level = 0; level < lengths.Length; level++)
+            lengths[level] = levels[level].Sequences.Length;
+        int n = a.Rows, m = b.Rows;
+        var acc = new int[n * m];
+        LastKernelMilliseconds = 0;
+        foreach (var group in CombinedLengths.Plan(lengths, rowLevel, columnLevel))
+        {
+            var (part, milliseconds) = MixedProduct(a, b.Gather(group.Columns), levels, group.RowLevel);
+            LastKernelMilliseconds += milliseconds;
+            var width = group.Columns.Length;
+            for (var i = 0; i < n; i++)
+            {
+                for (var c = 0; c < width; c++)
+                    acc[i * m + group.Columns[c]] = part[i * width + c];
+            }
+        }
+
+        return acc;
+    }
+
+    /// <summary><see cref="Mixed"/>'s accumulators and kernel time.</summary>
+    private (int[] Acc, float Milliseconds) MixedProduct(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
+    {
         if (rowLevel.Length != a.Rows)
             throw new ArgumentException($"{rowLevel.Length} row levels for {a.Rows} rows of a", nameof(rowLevel));
         int n = a.Rows, m = b.Rows, dims = a.Dims;
@@ -45,7 +85,7 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
         using var acc = device.Allocate<int>((long)n * m);
         acc.Clear();
         using var ka = device.Allocate<int>((long)n * dims);
-        LastKernelMilliseconds = 0;
+        float milliseconds = 0;
         for (var level = 0; level < levels.Count; level++)
         {
             var rows = new List<int>();
@@ -60,8 +100,10 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
             if (rows.Count == 0)
                 continue;
             var tables = levels[level];
-            if (tables.Sequences.Dims != dims)
-                throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, the operands {dims}", nameof(levels));
+            // Tables for more dimensions serve a narrower product (a chunked call's last chunk, as in the CPU engine):
+            // a dimension's sequences do not depend on how many there are.
+            if (tables.Sequences.Dims < dims)
+                throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, fewer than the operands' {dims}", nameof(levels));
             // Everything is uploaded before the timer starts, so it measures the kernels only.
             var shared = SharedTableBytes(tables);
             var words = (tables.Sequences.Length + 31) / 32;
@@ -78,10 +120,10 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
                 TableProduct(operands, boundaryB, signB, table, tables, shared!.Value, index, rows.Count, acc, m, dims);
             else
                 PopcountProduct(operands, boundaryB, signB, sequence!, bits!, tables.Sequences.Length, index, rows.Count, acc, m, dims);
-            LastKernelMilliseconds += timer.Stop();
+            milliseconds += timer.Stop();
         }
 
-        return acc.Download<int>(n * m);
+        return (acc.Download<int>(n * m), milliseconds);
     }
 
     /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>

@@ -17,7 +17,9 @@ internal static class ScCases
         yield return Enable("sc enable p8 L181 counter", new ScOptions { Stream = 181, Scramble = ScScramble.Counter });
         yield return Enable("sc enable p8 halve (G=L=128)", new ScOptions { Halve = true });
         yield return Enable("sc enable unipolar p6 L48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar });
+        yield return Enable("sc enable p8 L96, tables for 200 dims (last chunk)", new ScOptions { Stream = 96 }, tableDims: 200);
         yield return new SelfTestCase("sc enable per-row stream lengths", Mixed);
+        yield return new SelfTestCase("sc enable row and weight-group lengths", Combined);
         yield return Legacy("sc legacy xnor p8 L256", new ScOptions { Kernel = ScKernel.Xnor });
         yield return Legacy("sc legacy and p7 L100", new ScOptions { Precision = 7, Stream = 100, Mode = ScMode.Unipolar, Kernel = ScKernel.And });
         yield return new SelfTestCase("activation fake-quant (int8 per token)", FakeQuant);
@@ -35,9 +37,12 @@ internal static class ScCases
             ScSequences.Prepare(g, d));
     }
 
-    private static SelfTestCase Enable(string name, ScOptions options, bool allowTables = true) => new(name, context =>
+    /// <summary>The enable product; tables for more dimensions than the operands' 150 are what a chunked call's narrower
+    /// last chunk gets (the first chunk's).</summary>
+    private static SelfTestCase Enable(string name, ScOptions options, bool allowTables = true, int tableDims = 150) => new(name, context =>
     {
-        var (a, b, sequences) = Operands(options);
+        var (a, b, _) = Operands(options);
+        var sequences = ScSequences.Prepare(options.Resolve(), tableDims);
         var tables = new EnableTables(sequences, sequences.Geometry.G);
         var expected = EnableKernel.Accumulate(a, b, tables, signed: options.Mode == ScMode.Bipolar);
         return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device, allowTables).Enable(a, b, tables));
@@ -67,6 +72,43 @@ internal static class ScCases
         }
 
         return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Mixed(a, b, levels, rowLevel));
+    }
+
+    /// <summary>Rows at L = 256, 128, 64 and pruned; five weight groups of 9 rows of b at 128, pruned, 256, 64, 128. Output
+    /// (i, j) must equal the single-length product at min(row length, group length).</summary>
+    private static SelfTestResult Combined(SelfTestContext context)
+    {
+        const string name = "sc enable row and weight-group lengths";
+        int[] streams = [256, 128, 64];
+        int[] groupLevel = [1, -1, 0, 2, 1];
+        var (a, b, _) = Operands(new ScOptions());
+        int n = a.Rows, m = b.Rows;
+        var rowLevel = new int[n];
+        for (var i = 0; i < n; i++)
+            rowLevel[i] = i % 4 == 3 ? -1 : i % 4;
+        var columnLevel = new int[m];
+        for (var j = 0; j < m; j++)
+            columnLevel[j] = groupLevel[j / 9];
+        var levels = new List<EnableTables>();
+        var full = new List<int[]>();
+        foreach (var stream in streams)
+        {
+            var sequences = ScSequences.Prepare(new ScOptions { Stream = stream }.Resolve(), a.Dims);
+            levels.Add(new EnableTables(sequences, sequences.Geometry.G));
+            full.Add(EnableKernel.Accumulate(a, b, levels[^1], signed: true));
+        }
+
+        var expected = new int[n * m];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < m; j++)
+            {
+                if (rowLevel[i] >= 0 && columnLevel[j] >= 0)
+                    expected[i * m + j] = full[streams[rowLevel[i]] <= streams[columnLevel[j]] ? rowLevel[i] : columnLevel[j]][i * m + j];
+            }
+        }
+
+        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Combined(a, b, levels, rowLevel, columnLevel));
     }
 
     private static SelfTestCase Legacy(string name, ScOptions options) => new(name, context =>

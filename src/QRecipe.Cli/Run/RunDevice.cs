@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Linq;
+using QRecipe.Cli.Commands;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Backends.Cuda;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Cli.Run;
+
+/// <summary>
+/// Where <c>qrecipe run</c> computes: the CPU backend and SC engine, or (<c>--device cuda</c>) the CUDA backend for the
+/// DiT (host tensors, staged per call) with the exact SC products' integer accumulators on the GPU. The engine keeps
+/// quantization, mixed-precision splitting and the decode, so every exact SC setting runs on the device; noise-surrogate
+/// cells and the VAE decode stay on the CPU, and the run's output says so.
+/// </summary>
+internal sealed class RunDevice : IDisposable
+{
+    private readonly CudaDevice? _cuda;
+    private readonly CudaBackend? _cudaBackend;
+    private readonly CudaScAccumulators? _cudaSc;
+
+    private RunDevice(CudaDevice? cuda)
+    {
+        _cuda = cuda;
+        if (cuda is null)
+            return;
+        _cudaBackend = new CudaBackend(cuda);
+        _cudaSc = new CudaScAccumulators(cuda);
+    }
+
+    public ITensorBackend Backend => _cudaBackend ?? (ITensorBackend)CpuBackend.Instance;
+
+    /// <summary>Null: the CPU engine.</summary>
+    public IScAccumulators? ScAccumulators => _cudaSc;
+
+    /// <summary>The device named by <c>--device</c>, or null after writing what is missing to <paramref name="error"/>
+    /// (nothing has been created then). The driver and NVRTC are loaded by opening the GPU, cuBLAS by the backend.</summary>
+    public static RunDevice? Open(string device, int gpu, TextWriter error)
+    {
+        if (device != "cuda")
+            return new RunDevice(null);
+        var cuda = CudaOptions.Open(gpu, error);
+        if (cuda is null)
+            return null;
+        try
+        {
+            return new RunDevice(cuda);
+        }
+        catch (CudaUnavailableException e)
+        {
+            cuda.Dispose();
+            CudaOptions.Unavailable(e, error);
+            return null;
+        }
+    }
+
+    /// <summary>What runs where, before sampling; nothing for the CPU.</summary>
+    public void Describe(RecipePlan plan, TextWriter output, TextWriter log)
+    {
+        if (_cuda is null)
+            return;
+        var sc = plan.Cells.Select(c => plan.Palette[c].Sc).Where(s => s.Enabled).ToList();
+        var surrogate = sc.Count(s => s.Noise is not null);
+        var lines = new[]
+        {
+            $"device {_cuda.Name}, sm_{_cuda.Architecture}: the DiT on the CUDA backend (FP32 GEMMs, operands staged through host memory per call)",
+            $"  SC: {sc.Count - surrogate} exact cells' integer accumulators on the GPU, decoded by the CPU engine"
+                + (surrogate > 0 ? $"; {surrogate} noise-surrogate cells run on the CPU engine (no device path)" : string.Empty),
+        };
+        foreach (var line in lines)
+        {
+            output.WriteLine(line);
+            log.WriteLine(line);
+        }
+    }
+
+    /// <summary>How many SC products ran on the device, after the run; nothing for the CPU.</summary>
+    public void Report(TextWriter output)
+    {
+        if (_cudaSc is not null)
+            output.WriteLine($"  cuda: {_cudaSc.Calls.Enable} enable-signal and {_cudaSc.Calls.Bitstream} legacy SC products on the GPU");
+    }
+
+    public void Dispose()
+    {
+        _cudaBackend?.Dispose();
+        _cuda?.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Backends.Cuda;
+
+/// <summary>
+/// The SC engine's integer accumulators computed on a GPU (<see cref="CudaScProduct"/>), one device product per slice
+/// (chunk or head), each with its own host staging. The engine still quantizes, splits mixed-precision calls into
+/// single-length products and decodes, so a recipe run's SC outputs are the CPU run's bit for bit where the kernels
+/// equal the engine (what <c>qrecipe selftest --device cuda</c> checks).
+/// </summary>
+public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators
+{
+    private readonly CudaScProduct product = new(device);
+
+    /// <summary>Enable-kernel products, legacy products.</summary>
+    public (long Enable, long Bitstream) Calls { get; private set; }
+
+    public bool ReadsCodes => true;
+
+    public ScAccumulatorSet Enable(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables)
+    {
+        var acc = new int[a.Count][];
+        for (var s = 0; s < a.Count; s++)
+            acc[s] = product.Enable(a[s], Codes(b[s]), tables);
+        Calls = (Calls.Enable + a.Count, Calls.Bitstream);
+        return new ScAccumulatorSet(acc, Pooled: false);
+    }
+
+    public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences, bool xnor)
+    {
+        var acc = new int[a.Count][];
+        for (var s = 0; s < a.Count; s++)
+            acc[s] = product.Bitstream(a[s], Codes(b[s]), sequences, xnor);
+        Calls = (Calls.Enable, Calls.Bitstream + a.Count);
+        return new ScAccumulatorSet(acc, Pooled: false);
+    }
+
+    /// <summary>b's codes; a weight prepared for the CPU engine's row tables alone has none to upload.</summary>
+    private static ScCodes Codes(ScPreparedPart part) =>
+        part.Codes.HasElements
+            ? part.Codes
+            : throw new InvalidOperationException("an SC weight prepared for the CPU engine's row tables has no codes for the device; prepare it with these accumulators");
+}

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Linq;
+using QRecipe.Language;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Tests.Execution;
+
+/// <summary>The run's SC accumulator seam (<see cref="IScAccumulators"/>, what <c>run --device cuda</c> plugs the GPU
+/// into): a source that reads only the codes, as the device does, and returns the engine's integers gives the default
+/// run's latents bit for bit, and every exact product goes through it.</summary>
+public sealed class ScAccumulatorSeamTests
+{
+    private const string Model = "depth 2 hidden 32 heads 2 patch 2 latent 8 classes 10";
+    private const string Quantizers = "weights int8 per-channel\nactivations int8 on all\n";
+
+    /// <summary>The engine's plain kernels on each slice's codes, counted; the codes, not the row-table entries.</summary>
+    private sealed class CountingAccumulators : IScAccumulators
+    {
+        public int EnableSlices { get; private set; }
+        public int BitstreamSlices { get; private set; }
+        public HashSet<int> Lengths { get; } = [];
+
+        public bool ReadsCodes => true;
+
+        public ScAccumulatorSet Enable(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables)
+        {
+            EnableSlices += a.Count;
+            Lengths.Add(tables.Sequences.Length);
+            return new ScAccumulatorSet(a.Select((codes, s) => EnableKernel.Accumulate(codes, b[s].Codes, tables, b[s].Signed)).ToArray(), false);
+        }
+
+        public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences, bool xnor)
+        {
+            BitstreamSlices += a.Count;
+            var g = sequences.Geometry;
+            return new ScAccumulatorSet(a.Select((codes, s) => BitstreamKernel.Accumulate(codes, b[s].Codes, sequences, xnor, g.P, g.QMax)).ToArray(), false);
+        }
+    }
+
+    private static RecipePlan Plan(string body)
+    {
+        var compilation = RecipeCompiler.Compile($"recipe T\nmodel custom {{ {Model} }}\nsampler ddim steps 3 cfg 1.5\n{Quantizers}{body}\n");
+        Assert.True(compilation.Plan is not null, string.Join("\n", compilation.Diagnostics));
+        return compilation.Plan!;
+    }
+
+    private static RunResult Run(RecipePlan plan, IScAccumulators? accumulators) =>
+        RecipeRunner.Run(plan, new RunSettings(2, [1, 7], 3, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, ScAccumulators: accumulators),
+            CpuBackend.Instance);
+
+    [Fact]
+    public void Enable_kernel_run_through_the_seam_equals_the_default_run()
+    {
+        // Uniform, per-head, per-row (mp) and row x weight-group (fc1 mp + groups) lengths, pruning, and a chunked fc2.
+        var plan = Plan("sc precision 8 {\n  all stream 64\n  qk heads 1 stream 32\n  fc1 groups 1 of 2 stream 16\n"
+            + "  mp fc1 levels 128 32 0 fractions 0.5 0.4 0.1\n  mp av levels 64 16 fractions 0.5 0.5\n  fc2 off\n}\n"
+            + "sc chunk 64 {\n  fc2 stream 128\n}");
+        var counting = new CountingAccumulators();
+        var seam = Run(plan, counting);
+        Assert.Equal(Run(plan, null).Latents, seam.Latents);
+        Assert.True(counting.EnableSlices > 0);
+        Assert.Equal(0, counting.BitstreamSlices);
+        Assert.Superset(new HashSet<int> { 128, 64, 32, 16 }, counting.Lengths);
+    }
+
+    [Fact]
+    public void Legacy_xnor_run_through_the_seam_equals_the_default_run()
+    {
+        var plan = Plan("sc precision 8 kernel xnor {\n  fc1 stream 64\n  proj stream 128\n}");
+        var counting = new CountingAccumulators();
+        Assert.Equal(Run(plan, null).Latents, Run(plan, counting).Latents);
+        Assert.True(counting.BitstreamSlices > 0);
+        Assert.Equal(0, counting.EnableSlices);
+    }
+}
