@@ -81,17 +81,16 @@ internal static class EnableRowTableKernel
         // line (every part is a multiple of 64 bytes): a 64-byte vector that straddles two lines costs both, and managed
         // arrays are only 16-byte aligned.
         var (tableLength, sum16Length) = (perPass * entries * Lanes, width * Lanes);
-        var scratch = ArrayPool<short>.Shared.Rent(tableLength + sum16Length + 2 * width * Lanes + 2 * dims * Lanes + 32);
+        var scratch = ArrayPool<short>.Shared.Rent(tableLength + sum16Length + 2 * width * Lanes + 32);
         fixed (short* scratchPtr = scratch)
-        fixed (ushort* indexPtr = b.Index, cyclePtr = cycles, levelPtr = b.Levels)
+        fixed (ushort* indexPtr = b.Index, cyclePtr = cycles, levelPtr = b.Levels, kTable = tables.K, boundary = a.Boundary)
+        fixed (sbyte* sign = a.Sign)
         fixed (int* belowPtr = below)
         {
             var tablePtr = (short*)(((nint)scratchPtr + 63) & ~(nint)63);
             var sum16Ptr = tablePtr + tableLength;
             var sumPtr = (int*)(sum16Ptr + sum16Length);
-            var kPtr = (ushort*)(sumPtr + width * Lanes);
-            var negativePtr = (short*)(kPtr + dims * Lanes);
-            Lanes32(a, tables, block * Lanes, kPtr, negativePtr);
+            var lanes = new BlockLanes(boundary, sign, kTable, tables.Grid + 1, block * Lanes, Math.Min(Lanes, n - block * Lanes), dims);
             for (var d0 = 0; d0 < dims; d0 += flushDims)
             {
                 var end = Math.Min(dims, d0 + flushDims);
@@ -101,8 +100,8 @@ internal static class EnableRowTableKernel
                     var count = Math.Min(perPass, end - d);
                     for (var t = 0; t < count; t++)
                     {
-                        BuildTable(tablePtr + t * entries * Lanes, Vector512.Load(kPtr + (d + t) * Lanes),
-                            Vector512.Load(negativePtr + (d + t) * Lanes), b.Signed, levelPtr, b.Levels.Length,
+                        var (k, negative) = lanes.At(d + t);
+                        BuildTable(tablePtr + t * entries * Lanes, k, negative, b.Signed, levelPtr, b.Levels.Length,
                             cyclePtr + (long)(d + t) * length, belowPtr + (long)(d + t) * (tables.Grid + 1));
                     }
 
@@ -173,31 +172,6 @@ internal static class EnableRowTableKernel
         {
             for (var j = 0; j < width; j++)
                 acc[(long)lane * m + j] = sums[j * Lanes + lane];
-        }
-    }
-
-    /// <summary>The 32 rows of a block for every dimension, d-major: k = K[d][ba] (0 where a is 0 or beyond n) and
-    /// a's sign as a 0 / −1 mask, so a table build loads both as vectors.</summary>
-    private static unsafe void Lanes32(ScCodes a, EnableTables tables, int firstRow, ushort* k, short* negative)
-    {
-        var dims = a.Dims;
-        var rows = Math.Min(Lanes, a.Rows - firstRow);
-        new Span<ushort>(k, dims * Lanes).Clear();
-        new Span<short>(negative, dims * Lanes).Clear();
-        var stride = tables.Grid + 1;
-        fixed (ushort* kTable = tables.K, boundary = a.Boundary)
-        fixed (sbyte* sign = a.Sign)
-        {
-            for (var lane = 0; lane < rows; lane++)
-            {
-                var row = (long)(firstRow + lane) * dims;
-                for (var d = 0; d < dims; d++)
-                {
-                    var sa = sign[row + d];
-                    k[d * Lanes + lane] = (ushort)(kTable[d * stride + boundary[row + d]] * (sa * sa)); // 0 where a is 0, branch-free
-                    negative[d * Lanes + lane] = (short)(sa >> 7);
-                }
-            }
         }
     }
 

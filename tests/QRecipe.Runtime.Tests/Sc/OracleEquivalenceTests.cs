@@ -73,6 +73,34 @@ public class OracleEquivalenceTests
         }
     }
 
+    /// <summary>An element of a with sign 0 adds nothing whatever its boundary (the oracle multiplies by the sign): every
+    /// path masks it, also for codes no quantizer makes (sign 0 with a non-zero boundary).</summary>
+    [Fact]
+    public void ZeroSignsContributeNothingWhateverTheBoundary()
+    {
+        var (a, b, sequences, g) = Setup(new ScOptions(), 40, 96, 20, 31);
+        for (var i = 0; i < a.Sign.Length; i += 7)
+        {
+            a.Sign[i] = 0;
+            a.Boundary[i] = (ushort)(1 + i % g.G);
+        }
+
+        var expected = NaiveScSimulator.Enable(a, b, sequences);
+        var tables = new EnableTables(sequences, g.G);
+        try
+        {
+            foreach (var path in new[] { EnablePath.Lookup, EnablePath.RowTables })
+            {
+                EnableKernel.ForcePath = path;
+                Assert.Equal(expected, EnableKernel.Accumulate(a, b, tables, signed: true));
+            }
+        }
+        finally
+        {
+            EnableKernel.ForcePath = null;
+        }
+    }
+
     private static void AssertEnableMatches(ScOptions options, int n, int m, int d, ulong seed)
     {
         var (a, b, sequences, g) = Setup(options, n, m, d, seed);
