@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace QRecipe.Runtime.Sc;
 
@@ -7,8 +6,6 @@ namespace QRecipe.Runtime.Sc;
 /// The 32 rows of a row-table block at one dimension, as <see cref="EnableRowTableKernel"/>'s table builds read them:
 /// k = K[d][ba] (0 where a is 0 or the lane is beyond n) and a's sign as a 0 / −1 mask. Gathered 16 lanes at a time
 /// (rows are dims apart in a's row-major codes); a scalar loop over the rows cost about 7% of an attention call.
-/// <para>Each 32-bit gather reads the four bytes that end with the wanted 16- or 8-bit element and keeps the top bits:
-/// the first element's read then starts in the array's header, never outside the array object.</para>
 /// </summary>
 internal readonly unsafe struct BlockLanes
 {
@@ -43,17 +40,10 @@ internal readonly unsafe struct BlockLanes
 
     private (Vector512<int> K, Vector512<int> Negative) Half(Vector512<int> element, Vector512<int> valid, int d)
     {
-        var ba = Halves((int*)((byte*)boundary - 2), element).AsUInt32() >>> 16;
-        var sa = Bytes((int*)((byte*)sign - 3), element) >> 24;
-        var k = Halves((int*)((byte*)kTable - 2), ba.AsInt32() + Vector512.Create(d * stride)).AsUInt32() >>> 16;
+        var ba = Gather16.Halves((int*)((byte*)boundary - 2), element).AsUInt32() >>> 16;
+        var sa = Gather16.Bytes((int*)((byte*)sign - 3), element) >> 24;
+        var k = Gather16.Halves((int*)((byte*)kTable - 2), ba.AsInt32() + Vector512.Create(d * stride)).AsUInt32() >>> 16;
         var live = valid & ~Vector512.Equals(sa, Vector512<int>.Zero);
         return (k.AsInt32() & live, (sa >> 31) & valid);
     }
-
-    // .NET has no 512-bit gathers: two 256-bit ones (the scale must be a constant, hence one helper per element size).
-    private static Vector512<int> Halves(int* address, Vector512<int> index) =>
-        Vector512.Create(Avx2.GatherVector256(address, index.GetLower(), 2), Avx2.GatherVector256(address, index.GetUpper(), 2));
-
-    private static Vector512<int> Bytes(int* address, Vector512<int> index) =>
-        Vector512.Create(Avx2.GatherVector256(address, index.GetLower(), 1), Avx2.GatherVector256(address, index.GetUpper(), 1));
 }

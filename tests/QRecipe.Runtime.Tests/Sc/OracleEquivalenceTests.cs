@@ -101,6 +101,32 @@ public class OracleEquivalenceTests
         }
     }
 
+    /// <summary>b's row-table entries rank its boundaries among the quantizer's levels; boundaries no quantizer makes
+    /// (here every fifth non-zero element of the first 16 columns, which the 16-wide vector fill covers, or of all
+    /// columns) switch to all G + 1 boundaries as levels.</summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(90)]
+    public void BoundariesOutsideTheQuantizerLevelsStayExact(int columns)
+    {
+        var (a, b, sequences, g) = Setup(new ScOptions(), 40, 90, 20, 37);
+        for (var i = 0; i < columns * 20; i += 5)
+        {
+            if (b.Sign[i] != 0)
+                b.Boundary[i] = (ushort)(i % (g.G + 1));
+        }
+        var expected = NaiveScSimulator.Enable(a, b, sequences);
+        try
+        {
+            EnableKernel.ForcePath = EnablePath.RowTables;
+            Assert.Equal(expected, EnableKernel.Accumulate(a, b, new EnableTables(sequences, g.G), signed: true));
+        }
+        finally
+        {
+            EnableKernel.ForcePath = null;
+        }
+    }
+
     private static void AssertEnableMatches(ScOptions options, int n, int m, int d, ulong seed)
     {
         var (a, b, sequences, g) = Setup(options, n, m, d, seed);
