@@ -194,13 +194,15 @@ public static class ScMatmul
         }
         else
         {
-            var qa = ScQuantizer.Grouped(a, n, d, options.GroupA, g, unipolar);
             if (into != null)
             {
-                product.RunSlicesInto([qa], [b.Parts[0]], ScDecode.RowScales, accumulators, into);
+                var reused = ScQuantizer.Grouped(a, n, d, options.GroupA, g, unipolar, ScOperandWorkspace.Previous(n, d, unipolar));
+                ScOperandWorkspace.Keep(reused);
+                product.RunSlicesInto([reused], [b.Parts[0]], ScDecode.RowScales, accumulators, into);
                 return null;
             }
 
+            var qa = ScQuantizer.Grouped(a, n, d, options.GroupA, g, unipolar);
             partials.Add(product.Run(qa, b.Parts[0], ScDecode.RowScales, accumulators));
         }
 
