@@ -6,7 +6,8 @@ namespace QRecipe.Benchmarks;
 
 /// <summary>Entry point: every benchmark class in this assembly, selected with BenchmarkDotNet's --filter;
 /// "peer-sgemm [seconds]", "peer-elementwise [seconds]" and "peer-fma" print the plain-text lines that
-/// bench/run-sgemm-comparison.sh reads, "peer-dit [model[,model]] [seconds]" those of bench/run-dit-comparison.sh.</summary>
+/// bench/run-sgemm-comparison.sh reads, "peer-dit [model[,model]] [seconds]" those of bench/run-dit-comparison.sh;
+/// "sc-interleaved [rounds]" prints the SC ratios measured pairwise (<see cref="ScInterleavedHarness"/>).</summary>
 public static class Program
 {
     public static void Main(string[] args)
@@ -27,6 +28,9 @@ public static class Program
                 break;
             case "peer-fma":
                 FmaPeakHarness.Run();
+                break;
+            case "sc-interleaved":
+                ScInterleavedHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
