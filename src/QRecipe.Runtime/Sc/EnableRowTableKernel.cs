@@ -77,9 +77,9 @@ internal static class EnableRowTableKernel
         var perPass = Math.Max(1, PassTableBytes / (entries * Lanes * sizeof(short)));
         var (cycles, below) = tables.StreamOrder();
         var width = j1 - j0;
-        // One pooled buffer for the tables, both sums, and the block's k and sign lanes, each part starting on a cache
-        // line (every part is a multiple of 64 bytes): a 64-byte vector that straddles two lines costs both, and managed
-        // arrays are only 16-byte aligned.
+        var rows = Math.Min(Lanes, n - block * Lanes);
+        // One pooled buffer for the tables and both sums, each part starting on a cache line (every part is a multiple
+        // of 64 bytes): a 64-byte vector that straddles two lines costs both, and managed arrays are only 16-byte aligned.
         var (tableLength, sum16Length) = (perPass * entries * Lanes, width * Lanes);
         var scratch = ArrayPool<short>.Shared.Rent(tableLength + sum16Length + 2 * width * Lanes + 32);
         fixed (short* scratchPtr = scratch)
@@ -90,7 +90,7 @@ internal static class EnableRowTableKernel
             var tablePtr = (short*)(((nint)scratchPtr + 63) & ~(nint)63);
             var sum16Ptr = tablePtr + tableLength;
             var sumPtr = (int*)(sum16Ptr + sum16Length);
-            var lanes = new BlockLanes(boundary, sign, kTable, tables.Grid + 1, block * Lanes, Math.Min(Lanes, n - block * Lanes), dims);
+            var lanes = new BlockLanes(boundary, sign, kTable, tables.Grid + 1, block * Lanes, rows, dims);
             for (var d0 = 0; d0 < dims; d0 += flushDims)
             {
                 var end = Math.Min(dims, d0 + flushDims);
@@ -111,7 +111,6 @@ internal static class EnableRowTableKernel
                 Widen(sumPtr, sum16Ptr, width * Lanes, first: d0 == 0);
             }
 
-            var rows = Math.Min(Lanes, n - block * Lanes);
             if (decode is { } target)
             {
                 Decode(sumPtr, width, target, block * Lanes, rows, j0);
