@@ -44,20 +44,15 @@ public static class EnableKernel
         return (acc, false);
     }
 
-    /// <summary>The products decoded straight into their outputs by the row-table kernel, when that is the path these
-    /// operands take (false: nothing was done).</summary>
-    internal static bool TryDecodeSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables,
-        IReadOnlyList<ScFusedDecode> decode)
-    {
-        if (!TakesRowTables(b, tables))
-            return false;
+    /// <summary>The products decoded straight into their outputs by the row-table kernel; only for operands that take
+    /// that path (<see cref="TakesRowTables"/>).</summary>
+    internal static void DecodeSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables,
+        IReadOnlyList<ScFusedDecode> decode) =>
         EnableRowTableKernel.DecodeSlices(a, ColumnsOf(b), tables, decode);
-        return true;
-    }
 
-    /// <summary>A prepared weight without its elements has only the row-table form (it is only dropped where that path
-    /// runs); otherwise the cost model decides.</summary>
-    private static bool TakesRowTables(IReadOnlyList<ScPreparedPart> b, EnableTables tables) =>
+    /// <summary>Whether these operands take the row-table path: a prepared weight without its elements has only that
+    /// form (it is only dropped where that path runs); otherwise the cost model decides.</summary>
+    internal static bool TakesRowTables(IReadOnlyList<ScPreparedPart> b, EnableTables tables) =>
         !b[0].Codes.HasElements
         || ((ForcePath ?? Choose(b[0].Codes.Rows, tables.Sequences.Length, tables.Grid)) == EnablePath.RowTables
             && RowTablesPossible(tables.Sequences.Length));

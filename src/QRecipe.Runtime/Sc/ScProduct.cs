@@ -43,9 +43,14 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
     public unsafe void RunSlicesInto(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode, IScAccumulators accumulators,
         float* output)
     {
-        if (accumulators is ScEngineAccumulators && tables is not null && Fused(a, b, decode, output) is { } fused
-            && EnableKernel.TryDecodeSlices(a, b, tables, fused))
+        // The path is decided before the decodes' scales are built, which the lookup path would not use.
+        if (accumulators is ScEngineAccumulators && tables is not null && EnableKernel.TakesRowTables(b, tables)
+            && Fused(a, b, decode, output) is { } fused)
+        {
+            EnableKernel.DecodeSlices(a, b, tables, fused);
             return;
+        }
+
         var partials = RunSlices(a, b, decode, accumulators);
         var (n, m) = (a[0].Rows, b[0].Codes.Rows);
         ScPartialDecoder.DecodeInto(partials, perSlice: true, n, m, geometry, new Span<float>(output, partials.Count * n * m));

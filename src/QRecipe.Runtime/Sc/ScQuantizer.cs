@@ -18,6 +18,7 @@ public static class ScQuantizer
     /// <summary>One range for the whole tensor, bipolar or unipolar, as an SC call's mode asks.</summary>
     public static ScCodes PerTensor(ReadOnlySpan<float> x, int rows, int dims, in ScGeometry g, bool unipolar) =>
         unipolar ? UnipolarPerTensor(x, rows, dims, g) : BipolarPerTensor(x, rows, dims, g);
+
     private const float MinRangeF = 1e-5f;
     private const double MinRangeD = 1e-5;
 

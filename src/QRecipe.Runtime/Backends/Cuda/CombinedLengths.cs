@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace QRecipe.Runtime.Backends.Cuda;
 
@@ -25,7 +26,7 @@ public static class CombinedLengths
         var groups = new List<Group>();
         for (var level = 0; level < lengths.Count; level++)
         {
-            var columns = Array.FindAll(Indices(columnLevel.Length), j => columnLevel[j] == level);
+            var columns = Enumerable.Range(0, columnLevel.Length).Where(j => columnLevel[j] == level).ToArray();
             if (columns.Length == 0)
                 continue;
             var effective = new int[rowLevel.Length];
@@ -35,14 +36,6 @@ public static class CombinedLengths
         }
 
         return groups;
-    }
-
-    private static int[] Indices(int count)
-    {
-        var indices = new int[count];
-        for (var i = 0; i < count; i++)
-            indices[i] = i;
-        return indices;
     }
 
     private static void Check(IReadOnlyList<int> lengths, int[] levels, string what)
