@@ -32,7 +32,7 @@ internal sealed record DecodedImages(string VaePath, int Width, int Height, byte
                 using (var latent = Tensor.From(latents.AsSpan(i * latentValues, latentValues), 1, m.InChannels, m.LatentSize, m.LatentSize))
                     decoder.Decode(latent, image);
                 rgb[i] = new byte[3 * size * size];
-                VaeImages.ToRgb(image.AsSpan<float>(), size, size, rgb[i]);
+                VaeImages.ToRgb(image.AsReadOnlySpan<float>(), size, size, rgb[i]);
                 progress?.Report(new RunProgress("decode", ++done, total));
             }
             return rgb;

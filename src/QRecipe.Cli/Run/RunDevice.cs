@@ -6,13 +6,15 @@ using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Backends.Cuda;
+using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Cli.Run;
 
 /// <summary>
 /// Where <c>qrecipe run</c> computes: the CPU backend and SC engine, or (<c>--device cuda</c>) the CUDA backend for the
-/// DiT (host tensors, staged per call) with the exact SC products' integer accumulators on the GPU. The engine keeps
+/// DiT (tensors resident on the device between operations) and activation fake-quantization, with the exact SC
+/// products' integer accumulators on the GPU. The engine keeps
 /// quantization, mixed-precision splitting and the decode, so every exact SC setting runs on the device; noise-surrogate
 /// cells and the VAE decode stay on the CPU, and the run's output says so.
 /// </summary>
@@ -21,6 +23,7 @@ internal sealed class RunDevice : IDisposable
     private readonly CudaDevice? _cuda;
     private readonly CudaBackend? _cudaBackend;
     private readonly CudaScAccumulators? _cudaSc;
+    private readonly CudaActivationQuantizer? _cudaActivations;
 
     private RunDevice(CudaDevice? cuda)
     {
@@ -29,12 +32,16 @@ internal sealed class RunDevice : IDisposable
             return;
         _cudaBackend = new CudaBackend(cuda);
         _cudaSc = new CudaScAccumulators(cuda);
+        _cudaActivations = new CudaActivationQuantizer(cuda);
     }
 
     public ITensorBackend Backend => _cudaBackend ?? (ITensorBackend)CpuBackend.Instance;
 
     /// <summary>Null: the CPU engine.</summary>
     public IScAccumulators? ScAccumulators => _cudaSc;
+
+    /// <summary>Null: the host.</summary>
+    public IActivationFakeQuantizer? ActivationQuantizer => _cudaActivations;
 
     /// <summary>The device named by <c>--device</c>, or null after writing what is missing to <paramref name="error"/>
     /// (nothing has been created then). The driver and NVRTC are loaded by opening the GPU, cuBLAS by the backend.</summary>
@@ -66,7 +73,7 @@ internal sealed class RunDevice : IDisposable
         var surrogate = sc.Count(s => s.Noise is not null);
         var lines = new[]
         {
-            $"device {_cuda.Name}, sm_{_cuda.Architecture}: the DiT on the CUDA backend (FP32 GEMMs, operands staged through host memory per call)",
+            $"device {_cuda.Name}, sm_{_cuda.Architecture}: the DiT and activation quantizers on the CUDA backend (FP32 GEMMs, tensors kept on the device)",
             $"  SC: {sc.Count - surrogate} exact cells' integer accumulators on the GPU, decoded by the CPU engine"
                 + (surrogate > 0 ? $"; {surrogate} noise-surrogate cells run on the CPU engine (no device path)" : string.Empty),
         };

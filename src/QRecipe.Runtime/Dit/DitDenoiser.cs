@@ -49,7 +49,7 @@ public sealed class DitDenoiser : IDisposable
             _model.Forward(_x, _timesteps, _labels, _output);
         else
             _model.ForwardWithCfg(_x, _timesteps, _labels, _scale, _output);
-        _output.AsSpan<float>().CopyTo(output);
+        _output.AsReadOnlySpan<float>().CopyTo(output);
     }
 
     public void Dispose()

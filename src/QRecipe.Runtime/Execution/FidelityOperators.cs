@@ -76,8 +76,8 @@ public sealed class FidelityOperators : IDitOperators, IDisposable
     private void Accumulate(LayerSite site, Tensor reference, Tensor actual)
     {
         var i = _recipe.Step * _plan.SlotsPerStep + _plan.Slot(Math.Max(0, site.Block), site.Operator);
-        var expected = reference.AsSpan<float>();
-        var got = actual.AsSpan<float>();
+        var expected = reference.AsReadOnlySpan<float>();
+        var got = actual.AsReadOnlySpan<float>();
         double error = 0, norm = 0;
         for (var j = 0; j < expected.Length; j++)
         {

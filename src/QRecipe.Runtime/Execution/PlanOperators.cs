@@ -30,13 +30,15 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     private readonly CalibrationStatistics? _statistics;
     private readonly ITensorBackend _backend;
     private readonly ScCellProducts _sc;
+    private readonly IActivationFakeQuantizer _activations;
     private readonly ScDebugStatistics _debug = new();
     private readonly Dictionary<(TensorShape Shape, int Slot), Tensor> _scratch = new();
 
     /// <param name="seed">Seeds the SC noise surrogate (the run's seed).</param>
     /// <param name="scAccumulators">Where exact SC products' integer accumulators are computed (the CPU engine when null).</param>
+    /// <param name="activations">Where activations are fake-quantized (the host when null).</param>
     public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, ITensorBackend backend,
-        ulong seed, IScAccumulators? scAccumulators = null)
+        ulong seed, IScAccumulators? scAccumulators = null, IActivationFakeQuantizer? activations = null)
     {
         _plan = plan;
         _weights = weights;
@@ -44,6 +46,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         _statistics = statistics;
         _backend = backend;
         _sc = new ScCellProducts(plan, seed, scAccumulators ?? ScEngineAccumulators.Instance);
+        _activations = activations ?? HostActivationFakeQuantizer.Instance;
     }
 
     /// <summary>The sampling step whose cells apply (0 = first, noisiest).</summary>
@@ -72,10 +75,10 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             return;
         }
         var operand = cell.Sc.Noise is null ? input : Quantized(input, cell.Activations, rows, cols, site.Name, 0);
-        _sc.Linear(cell.Sc, Step, site, operand.AsSpan<float>(), rows, weight, weights.OutFeatures, cols, output.AsSpan<float>());
+        _sc.Linear(cell.Sc, Step, site, operand.AsReadOnlySpan<float>(), rows, weight, weights.OutFeatures, cols, output.AsSpan<float>());
         if (cell.Sc.Debug)
             Debug(site, output, () => _backend.Linear(input, weight, null, output));
-        AddBias(output.AsSpan<float>(), layer.Bias.AsSpan<float>());
+        AddBias(output.AsSpan<float>(), layer.Bias.AsReadOnlySpan<float>());
     }
 
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)
@@ -92,7 +95,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         var (a, b) = cell.Sc.Noise is null
             ? (q, k)
             : (Quantized(q, cell.Activations, slices * tokens, headDim, site.Name, 0), Quantized(k, cell.Activations, slices * tokens, headDim, site.Name, 1));
-        _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), b.AsSpan<float>(), slices, q.Shape[1], tokens, tokens, headDim, scores.AsSpan<float>());
+        _sc.Attention(cell.Sc, Step, site, a.AsReadOnlySpan<float>(), b.AsReadOnlySpan<float>(), slices, q.Shape[1], tokens, tokens, headDim, scores.AsSpan<float>());
         Scale(scores.AsSpan<float>(), scale);
         if (cell.Sc.Debug)
             Debug(site, scores, () => _backend.BatchedMatMul(q, k, scores, transposeB: true, alpha: scale));
@@ -114,7 +117,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         // SC multiplies a·bᵀ with both operands along the reduction axis: b is vᵀ per slice.
         var transposed = Scratch(new TensorShape(v.Shape[0], v.Shape[1], headDim, tokens), 2);
         _backend.TransposeLastTwo(b, transposed);
-        _sc.Attention(cell.Sc, Step, site, a.AsSpan<float>(), transposed.AsSpan<float>(), slices, v.Shape[1], tokens, headDim, tokens, output.AsSpan<float>());
+        _sc.Attention(cell.Sc, Step, site, a.AsReadOnlySpan<float>(), transposed.AsReadOnlySpan<float>(), slices, v.Shape[1], tokens, headDim, tokens, output.AsSpan<float>());
         if (cell.Sc.Debug)
             Debug(site, output, () => _backend.BatchedMatMul(probabilities, v, output));
     }
@@ -126,7 +129,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         var sc = Scratch(output.Shape, 4);
         _backend.Copy(output, sc);
         floatProduct();
-        _debug.Add(Step, site.Block, site.Operator, sc.AsSpan<float>(), output.AsSpan<float>());
+        _debug.Add(Step, site.Block, site.Operator, sc.AsReadOnlySpan<float>(), output.AsReadOnlySpan<float>());
     }
 
     /// <summary>x/s for a layer smoothed on the fly (a copy: the input is shared), else the input itself.</summary>
@@ -135,7 +138,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         if (_smoothed.OnTheFly(layer) is not { } s)
             return input;
         var divided = Scratch(input.Shape, 3);
-        input.AsSpan<float>().CopyTo(divided.AsSpan<float>());
+        input.AsReadOnlySpan<float>().CopyTo(divided.AsSpan<float>());
         SmoothFolding.DivideColumns(divided.AsSpan<float>(), rows, cols, s);
         return divided;
     }
@@ -148,7 +151,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             return input;
         var copy = Scratch(input.Shape, operand);
         var range = setting.Static ? _statistics?.Range(layer, operand) : null;
-        ActivationQuantizer.FakeQuantize(input.AsSpan<float>(), copy.AsSpan<float>(), rows, cols, setting, range, $"{layer} step {Step}");
+        _activations.FakeQuantize(input, copy, rows, cols, setting, range, $"{layer} step {Step}");
         return copy;
     }
 

@@ -76,7 +76,7 @@ public sealed class QuantizedWeights : IDisposable
 
     private static (float[] Values, WeightQuantReport Report) Quantize(LinearWeights layer, WeightQuant setting, GptqStatistics? hessian, LowRank? lowRank)
     {
-        var weight = layer.Weight.AsSpan<float>();
+        var weight = layer.Weight.AsReadOnlySpan<float>();
         if (lowRank is null)
         {
             var quantized = WeightQuantizer.Quantize(weight, layer.OutFeatures, layer.InFeatures, setting, hessian, layer.Name);

@@ -74,7 +74,8 @@ public static class RecipeRunner
             DiffusionSampler.InitialNoise(initial, settings.Seed);
         var noise = DiffusionSampler.PhiloxNoise(settings.Seed);
 
-        using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend, settings.Seed, settings.ScAccumulators);
+        using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend, settings.Seed, settings.ScAccumulators,
+            settings.ActivationQuantizer);
         using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend), smoothed) : null;
         IDitOperators operators = fidelity is null ? recipeOperators : fidelity;
         var latents = (float[])initial.Clone();

@@ -1,3 +1,4 @@
+using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Execution;
@@ -9,6 +10,7 @@ namespace QRecipe.Runtime.Execution;
 /// framework's noise); with DDIM the whole run is then deterministic.</param>
 /// <param name="ScAccumulators">Where exact SC products' integer accumulators are computed; null is the CPU engine.
 /// Any source returning the engine's integers gives the same latents.</param>
+/// <param name="ActivationQuantizer">Where activations are fake-quantized; null is the host. Every implementation gives the same bits.</param>
 public sealed record RunSettings(
     int Samples,
     int[]? Labels,
@@ -17,4 +19,5 @@ public sealed record RunSettings(
     ulong SyntheticWeightSeed,
     bool CompareFloat,
     float[]? InitialNoise = null,
-    IScAccumulators? ScAccumulators = null);
+    IScAccumulators? ScAccumulators = null,
+    IActivationFakeQuantizer? ActivationQuantizer = null);

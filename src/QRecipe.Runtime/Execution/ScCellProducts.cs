@@ -48,7 +48,7 @@ internal sealed class ScCellProducts
     public void Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, Tensor weight, int outFeatures, int cols,
         Span<float> destination)
     {
-        var w = weight.AsSpan<float>();
+        var w = weight.AsReadOnlySpan<float>();
         var rowStreams = Enumerable.Repeat(sc.Stream, rows).ToArray();
         if (sc.MixedPrecision is { } mp)
             Cap(rowStreams, Levels(mp, ScMetrics.MaxAbs(x, rows, cols)));
@@ -117,7 +117,7 @@ internal sealed class ScCellProducts
     private float[] WeightScales(Tensor weight, int outFeatures, int cols)
     {
         if (!_weightScales.TryGetValue(weight, out var scales))
-            _weightScales[weight] = scales = ScNoiseSurrogate.RowScales(weight.AsSpan<float>(), outFeatures, cols);
+            _weightScales[weight] = scales = ScNoiseSurrogate.RowScales(weight.AsReadOnlySpan<float>(), outFeatures, cols);
         return scales;
     }
 
@@ -126,7 +126,7 @@ internal sealed class ScCellProducts
     private ScPreparedOperand PreparedWeight(Tensor weight, int outFeatures, int cols, ScOptions options)
     {
         if (!_preparedWeights.TryGetValue(weight, out var prepared) || !prepared.Fits(options))
-            _preparedWeights[weight] = prepared = ScPreparedOperand.Prepare(weight.AsSpan<float>(), outFeatures, cols, options, _accumulators);
+            _preparedWeights[weight] = prepared = ScPreparedOperand.Prepare(weight.AsReadOnlySpan<float>(), outFeatures, cols, options, _accumulators);
         return prepared;
     }
 
@@ -137,7 +137,7 @@ internal sealed class ScCellProducts
         if (_preparedGroups.TryGetValue(weight, out var cached) && cached.Streams.AsSpan().SequenceEqual(groupStreams)
             && cached.Groups.All(g => g.B is null || g.B.Fits(options)))
             return cached.Groups;
-        var groups = ScMixedPrecision.PrepareColumnGroups(weight.AsSpan<float>(), outFeatures, cols, options, groupStreams, groupSize, _accumulators);
+        var groups = ScMixedPrecision.PrepareColumnGroups(weight.AsReadOnlySpan<float>(), outFeatures, cols, options, groupStreams, groupSize, _accumulators);
         _preparedGroups[weight] = (groupStreams, groups);
         return groups;
     }

@@ -55,7 +55,8 @@ public static class ActivationQuantizer
         return new UniformCodes(rows, cols, groupLength, codes, grids);
     }
 
-    private static int Validate(int length, int rows, int cols, ActivationQuant setting, StaticRange? range, string layer)
+    /// <summary>Checks the setting and shape and returns the group length (the whole tensor for a static range).</summary>
+    internal static int Validate(int length, int rows, int cols, ActivationQuant setting, StaticRange? range, string layer)
     {
         if (setting.IsFloat) throw new QuantizationException(layer, "setting is fp: floating-point activations are not quantized");
         QuantGuard.Bits(layer, setting.Bits, QuantGuard.MaxActivationBits);

@@ -69,27 +69,54 @@ public sealed unsafe partial class Tensor : IDisposable
 
     public static Tensor From<T>(T[] values, params int[] shape) where T : unmanaged => From((ReadOnlySpan<T>)values, shape);
 
-    /// <summary>Address of the first element; valid until the last tensor sharing the storage is disposed.</summary>
-    internal nint Address
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            return storage.Pointer + byteOffset;
-        }
-    }
+    /// <summary>Address of the first element for reading and writing on the host: values a device wrote are copied
+    /// back first, and the device's copy becomes stale. Valid until the last tensor sharing the storage is disposed.</summary>
+    internal nint Address => HostAddress(write: true);
+
+    /// <summary>Address of the first element for reading on the host: values a device wrote are copied back first,
+    /// and a device copy stays valid.</summary>
+    internal nint ReadAddress => HostAddress(write: false);
 
     internal float* Float32Pointer => (float*)Address;
 
-    public Span<T> AsSpan<T>() where T : unmanaged
+    internal float* Float32ReadPointer => (float*)ReadAddress;
+
+    /// <summary>Whether this tensor starts at the storage's first byte and covers all of it.</summary>
+    private bool CoversStorage => byteOffset == 0 && (nuint)(ElementCount * DataType.SizeInBytes()) == storage.Bytes;
+
+    /// <summary>Whether both tensors start at the same element of the same storage (in-place use), without touching the data.</summary>
+    internal bool StartsAt(Tensor other) => storage == other.storage && byteOffset == other.byteOffset;
+
+    /// <summary>The first element's address in <paramref name="memory"/>'s copy of the storage, brought up to date
+    /// for reading; for <paramref name="write"/> the host copy becomes stale. Pass inputs before outputs: an output
+    /// that covers its whole storage is not uploaded.</summary>
+    internal ulong DeviceAddress(IDeviceMemory memory, bool write)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return storage.DevicePointer(memory, write, write && CoversStorage) + (ulong)byteOffset;
+    }
+
+    private nint HostAddress(bool write)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return storage.HostPointer(write) + byteOffset;
+    }
+
+    /// <summary>The elements for reading and writing on the host (see <see cref="Address"/>).</summary>
+    public Span<T> AsSpan<T>() where T : unmanaged => new((void*)Address, CheckedCount<T>());
+
+    /// <summary>The elements for reading on the host; a device copy stays valid.</summary>
+    public ReadOnlySpan<T> AsReadOnlySpan<T>() where T : unmanaged => new((void*)ReadAddress, CheckedCount<T>());
+
+    private int CheckedCount<T>() where T : unmanaged
     {
         var requested = DataTypeInfo.Of<T>();
         if (requested != DataType)
             throw new InvalidOperationException($"tensor {Shape} holds {DataType.Name()}, not {requested.Name()}");
-        return new Span<T>((void*)Address, checked((int)ElementCount));
+        return checked((int)ElementCount);
     }
 
-    public T[] ToArray<T>() where T : unmanaged => AsSpan<T>().ToArray();
+    public T[] ToArray<T>() where T : unmanaged => AsReadOnlySpan<T>().ToArray();
 
     public void Dispose()
     {

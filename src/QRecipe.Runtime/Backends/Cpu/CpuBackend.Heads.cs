@@ -11,15 +11,15 @@ public sealed unsafe partial class CpuBackend
     {
         var (n, heads, t, hd) = TensorChecks.SplitHeads(nameof(SplitHeads), qkv, q, k, v);
         var width = 3 * heads * hd;
-        Heads.Gather(qkv.Float32Pointer, width, 0, q.Float32Pointer, n, heads, t, hd);
-        Heads.Gather(qkv.Float32Pointer, width, heads * hd, k.Float32Pointer, n, heads, t, hd);
-        Heads.Gather(qkv.Float32Pointer, width, 2 * heads * hd, v.Float32Pointer, n, heads, t, hd);
+        Heads.Gather(qkv.Float32ReadPointer, width, 0, q.Float32Pointer, n, heads, t, hd);
+        Heads.Gather(qkv.Float32ReadPointer, width, heads * hd, k.Float32Pointer, n, heads, t, hd);
+        Heads.Gather(qkv.Float32ReadPointer, width, 2 * heads * hd, v.Float32Pointer, n, heads, t, hd);
     }
 
     public void MergeHeads(Tensor heads, Tensor merged)
     {
         var (n, h, t, hd) = TensorChecks.MergeHeads(nameof(MergeHeads), heads, merged);
-        Heads.Scatter(heads.Float32Pointer, merged.Float32Pointer, n, h, t, hd);
+        Heads.Scatter(heads.Float32ReadPointer, merged.Float32Pointer, n, h, t, hd);
     }
 
     public void Copy(Tensor source, Tensor destination)
@@ -28,7 +28,7 @@ public sealed unsafe partial class CpuBackend
         if (source.DataType != destination.DataType)
             throw new ArgumentException($"{nameof(Copy)}: {source.DataType.Name()} {source.Shape} cannot be copied into {destination.DataType.Name()} {destination.Shape}");
         var bytes = source.ElementCount * source.DataType.SizeInBytes();
-        Buffer.MemoryCopy((void*)source.Address, (void*)destination.Address, bytes, bytes);
+        Buffer.MemoryCopy((void*)source.ReadAddress, (void*)destination.Address, bytes, bytes);
     }
 
     public void Fill(Tensor tensor, double value)
@@ -53,6 +53,6 @@ public sealed unsafe partial class CpuBackend
     public void ClassifierFreeGuidance(Tensor combined, int guidedChannels, float scale, Tensor output)
     {
         var (samples, channels, positions) = TensorChecks.ClassifierFreeGuidance(nameof(ClassifierFreeGuidance), combined, output);
-        Guidance.Apply(combined.Float32Pointer, output.Float32Pointer, samples, channels, positions, guidedChannels, scale);
+        Guidance.Apply(combined.Float32ReadPointer, output.Float32Pointer, samples, channels, positions, guidedChannels, scale);
     }
 }

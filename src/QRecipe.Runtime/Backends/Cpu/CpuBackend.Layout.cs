@@ -16,13 +16,13 @@ public sealed unsafe partial class CpuBackend
     {
         const string op = nameof(Patchify);
         var (n, c, h, w) = TensorChecks.Patchify(op, latent, patchSize, output);
-        Patching.Patchify(latent.Float32Pointer, output.Float32Pointer, n, c, h, w, patchSize);
+        Patching.Patchify(latent.Float32ReadPointer, output.Float32Pointer, n, c, h, w, patchSize);
     }
 
     public void Unpatchify(Tensor tokens, int patchSize, Tensor output)
     {
         var (n, c, h, w) = TensorChecks.Unpatchify(nameof(Unpatchify), tokens, patchSize, output);
-        Patching.Unpatchify(tokens.Float32Pointer, output.Float32Pointer, n, c, h / patchSize, w / patchSize, patchSize);
+        Patching.Unpatchify(tokens.Float32ReadPointer, output.Float32Pointer, n, c, h / patchSize, w / patchSize, patchSize);
     }
 
     public void SinCosPositionalEmbedding(int gridSize, Tensor output)
@@ -37,40 +37,22 @@ public sealed unsafe partial class CpuBackend
     public void TimestepEmbedding(Tensor timesteps, Tensor output, float maxPeriod = 10000f)
     {
         var (count, width) = TensorChecks.TimestepEmbedding(nameof(TimestepEmbedding), timesteps, output);
-        Embeddings.Timestep(timesteps.Float32Pointer, output.Float32Pointer, count, width, maxPeriod);
+        Embeddings.Timestep(timesteps.Float32ReadPointer, output.Float32Pointer, count, width, maxPeriod);
     }
 
     public void EmbeddingLookup(Tensor table, Tensor ids, Tensor output)
     {
         var (_, width, count) = TensorChecks.EmbeddingLookup(nameof(EmbeddingLookup), table, ids, output);
-        Embeddings.Lookup(table.Float32Pointer, width, (int*)ids.Address, count, output.Float32Pointer);
+        Embeddings.Lookup(table.Float32ReadPointer, width, (int*)ids.ReadAddress, count, output.Float32Pointer);
     }
 
-    /// <summary>Viewed around the axis each tensor is [outer, size·inner]; the parts' sizes must add up to the whole's.</summary>
+    /// <summary>Copies between the parts and the whole, row by row (see <see cref="TensorChecks.Concatenation"/>).</summary>
     private static void ConcatOrSplit(string op, Tensor whole, int axis, IReadOnlyList<Tensor> parts, bool intoWhole)
     {
-        var a = TensorChecks.Axis(op, whole, axis);
-        if (parts.Count == 0)
-            throw new ArgumentException($"{op}: no tensors to {(intoWhole ? "concatenate" : "split into")}");
-        var total = 0;
+        var (outer, wholeRowBytes, rowBytes) = TensorChecks.Concatenation(op, whole, axis, parts, intoWhole);
         Span<nint> addresses = parts.Count <= 16 ? stackalloc nint[parts.Count] : new nint[parts.Count];
-        Span<long> rowBytes = parts.Count <= 16 ? stackalloc long[parts.Count] : new long[parts.Count];
-        var elementSize = whole.DataType.SizeInBytes();
         for (var i = 0; i < parts.Count; i++)
-        {
-            var part = parts[i];
-            var fits = part.DataType == whole.DataType && part.Rank == whole.Rank;
-            for (var d = 0; fits && d < whole.Rank; d++)
-                fits = d == a || part.Shape[d] == whole.Shape[d];
-            if (!fits)
-                throw new ShapeMismatchException(op, part.Shape, whole.Shape, $"every axis but {a} must match (and the element types)");
-            total += part.Shape[a];
-            addresses[i] = part.Address;
-            rowBytes[i] = part.Shape.Product(a, part.Rank) * elementSize;
-        }
-
-        if (total != whole.Shape[a])
-            throw new ShapeMismatchException(op, parts[0].Shape, whole.Shape, $"sizes along axis {a} add up to {total}, not {whole.Shape[a]}");
-        Concatenation.Copy((byte*)whole.Address, whole.Shape.Product(0, a), whole.Shape.Product(a, whole.Rank) * elementSize, addresses, rowBytes, intoWhole);
+            addresses[i] = intoWhole ? parts[i].ReadAddress : parts[i].Address;
+        Concatenation.Copy((byte*)(intoWhole ? whole.Address : whole.ReadAddress), outer, wholeRowBytes, addresses, rowBytes, intoWhole);
     }
 }

@@ -10,19 +10,19 @@ public sealed unsafe partial class CpuBackend
     public void AbsMaxPerRow(Tensor input, Tensor output)
     {
         var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerRow), input, output, perRow: true);
-        Reductions.AbsMaxPerRow(input.Float32Pointer, rows, columns, output.Float32Pointer);
+        Reductions.AbsMaxPerRow(input.Float32ReadPointer, rows, columns, output.Float32Pointer);
     }
 
     public void AbsMaxPerColumn(Tensor input, Tensor output)
     {
         var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerColumn), input, output, perRow: false);
-        Reductions.AbsMaxPerColumn(input.Float32Pointer, rows, columns, output.Float32Pointer);
+        Reductions.AbsMaxPerColumn(input.Float32ReadPointer, rows, columns, output.Float32Pointer);
     }
 
     public float AbsMax(Tensor input)
     {
         TensorChecks.Float32(nameof(AbsMax), input);
-        return Reductions.AbsMax(input.Float32Pointer, input.ElementCount);
+        return Reductions.AbsMax(input.Float32ReadPointer, input.ElementCount);
     }
 
     public float Mean(Tensor input) => (float)Statistics(nameof(Mean), input).Mean;
@@ -40,6 +40,6 @@ public sealed unsafe partial class CpuBackend
         TensorChecks.Float32(op, input);
         if (input.ElementCount == 0)
             throw new System.ArgumentException($"{op}: tensor {input.Shape} is empty");
-        return Reductions.MeanAndVariance(input.Float32Pointer, input.ElementCount, input.Shape.Last);
+        return Reductions.MeanAndVariance(input.Float32ReadPointer, input.ElementCount, input.Shape.Last);
     }
 }

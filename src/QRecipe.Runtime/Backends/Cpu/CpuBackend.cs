@@ -25,26 +25,26 @@ public sealed unsafe partial class CpuBackend : ITensorBackend
     {
         var (m, n, k) = TensorChecks.MatMul(nameof(MatMul), a, b, output, bias, transposeA, transposeB);
         Sgemm.Multiply(new GemmProblem(m, n, k, alpha,
-            MatrixView.RowMajor(a.Float32Pointer, a.Shape[1], transposeA),
-            MatrixView.RowMajor(b.Float32Pointer, b.Shape[1], transposeB),
-            output.Float32Pointer, n, bias is null ? null : bias.Float32Pointer));
+            MatrixView.RowMajor(a.Float32ReadPointer, a.Shape[1], transposeA),
+            MatrixView.RowMajor(b.Float32ReadPointer, b.Shape[1], transposeB),
+            output.Float32Pointer, n, bias is null ? null : bias.Float32ReadPointer));
     }
 
     public void Linear(Tensor input, Tensor weight, Tensor? bias, Tensor output)
     {
         var (m, n, k) = TensorChecks.Linear(nameof(Linear), input, weight, bias, output);
         Sgemm.Multiply(new GemmProblem(m, n, k, 1f,
-            MatrixView.RowMajor(input.Float32Pointer, k, false),
-            MatrixView.RowMajor(weight.Float32Pointer, k, true),
-            output.Float32Pointer, n, bias is null ? null : bias.Float32Pointer));
+            MatrixView.RowMajor(input.Float32ReadPointer, k, false),
+            MatrixView.RowMajor(weight.Float32ReadPointer, k, true),
+            output.Float32Pointer, n, bias is null ? null : bias.Float32ReadPointer));
     }
 
     public void BatchedMatMul(Tensor a, Tensor b, Tensor output, bool transposeB = false, float alpha = 1f)
     {
         var (batch, m, n, k) = TensorChecks.BatchedMatMul(nameof(BatchedMatMul), a, b, output, transposeB);
         var first = new GemmProblem(m, n, k, alpha,
-            MatrixView.RowMajor(a.Float32Pointer, k, false),
-            MatrixView.RowMajor(b.Float32Pointer, b.Shape[b.Rank - 1], transposeB),
+            MatrixView.RowMajor(a.Float32ReadPointer, k, false),
+            MatrixView.RowMajor(b.Float32ReadPointer, b.Shape[b.Rank - 1], transposeB),
             output.Float32Pointer, n, null);
         BatchedSgemm.Multiply(first, batch, (nint)m * k, (nint)k * n, (nint)m * n);
     }

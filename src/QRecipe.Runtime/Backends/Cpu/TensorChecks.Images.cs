@@ -75,7 +75,7 @@ internal static partial class TensorChecks
 
     private static void NotInPlace(string op, Tensor input, Tensor output)
     {
-        if (input.Address == output.Address)
+        if (input.StartsAt(output))
             throw new ArgumentException($"{op}: the output must not be the input");
     }
 }

@@ -12,25 +12,18 @@ public sealed partial class CudaBackend
         var (n, cin, cout, h, w, k) = TensorChecks.Conv2d(nameof(Conv2d), input, weight, bias, output);
         var plane = (long)h * w;
         var depth = cin * k * k;
-        using var x = Upload(input);
-        using var kernel = Upload(weight);
+        ulong x = In(input), kernel = In(weight), b = bias is null ? 0 : In(bias), y = Out(output);
         using var columns = device.Allocate<float>(depth * plane);
-        using var y = device.Allocate<float>(output.ElementCount);
         for (var image = 0; image < n; image++)
         {
             device.LaunchElements(Layout, "im2col_same", depth * plane, new KernelArguments()
-                .ULong(x.Pointer + (ulong)(image * cin * plane * sizeof(float))).Pointer(columns).Int(h).Int(w).Int(k).Long(depth * plane));
-            blas.Gemm(kernel.Pointer, columns.Pointer, y.Pointer + (ulong)(image * cout * plane * sizeof(float)), cout, (int)plane, depth,
+                .ULong(x + (ulong)(image * cin * plane * sizeof(float))).Pointer(columns).Int(h).Int(w).Int(k).Long(depth * plane));
+            blas.Gemm(kernel, columns.Pointer, y + (ulong)(image * cout * plane * sizeof(float)), cout, (int)plane, depth,
                 false, false, depth, (int)plane, 1f, 1, Precision);
         }
 
         if (bias is not null)
-        {
-            using var b = Upload(bias);
             device.LaunchElements(Elementwise, "add_bias_channels", output.ElementCount,
-                new KernelArguments().Pointer(y).Pointer(b).Int(cout).Long(plane).Long(output.ElementCount));
-        }
-
-        Download(y, output);
+                new KernelArguments().ULong(y).ULong(b).Int(cout).Long(plane).Long(output.ElementCount));
     }
 }

@@ -56,26 +56,14 @@ public sealed partial class CudaBackend
         Map(Elementwise, "gated_residual", [x, gate, y], output, new KernelArguments().Int(x.Shape[1]).Int(x.Shape[2]).Long(x.ElementCount));
     }
 
-    /// <summary>Uploads the inputs, runs a grid-stride kernel (inputs, output, then <paramref name="tail"/>) and
-    /// downloads the output.</summary>
+    /// <summary>Runs a grid-stride kernel with the arguments inputs, output, then <paramref name="tail"/>.</summary>
     private void Map(string file, string kernel, Tensor[] inputs, Tensor output, KernelArguments tail, long? elements = null)
     {
-        var buffers = new DeviceBuffer[inputs.Length];
-        try
-        {
-            var arguments = new KernelArguments();
-            for (var i = 0; i < inputs.Length; i++)
-                arguments.Pointer(buffers[i] = Upload(inputs[i]));
-            using var result = device.Allocate<byte>(output.ElementCount * output.DataType.SizeInBytes());
-            arguments.Pointer(result).Append(tail);
-            device.LaunchElements(file, kernel, elements ?? output.ElementCount, arguments);
-            Download(result, output);
-        }
-        finally
-        {
-            foreach (var buffer in buffers)
-                buffer?.Dispose();
-        }
+        var arguments = new KernelArguments();
+        foreach (var input in inputs)
+            arguments.ULong(In(input));
+        arguments.ULong(Out(output)).Append(tail);
+        device.LaunchElements(file, kernel, elements ?? output.ElementCount, arguments);
     }
 
     /// <summary>One 256-thread block per row of the input (kernels of rows.cu: input, output, then <paramref name="tail"/>).</summary>
@@ -84,9 +72,7 @@ public sealed partial class CudaBackend
         var rows = input.Shape.Rows;
         if (rows == 0)
             return;
-        using var x = Upload(input);
-        using var y = device.Allocate<float>(output.ElementCount);
-        device.Launch(Rows, kernel, ((uint)rows, 1, 1), (256, 1, 1), 0, new KernelArguments().Pointer(x).Pointer(y).Append(tail));
-        Download(y, output);
+        var x = In(input);
+        device.Launch(Rows, kernel, ((uint)rows, 1, 1), (256, 1, 1), 0, new KernelArguments().ULong(x).ULong(Out(output)).Append(tail));
     }
 }

@@ -11,15 +11,11 @@ public sealed partial class CudaBackend
     public void SplitHeads(Tensor qkv, Tensor q, Tensor k, Tensor v)
     {
         var (_, heads, t, hd) = TensorChecks.SplitHeads(nameof(SplitHeads), qkv, q, k, v);
-        using var source = Upload(qkv);
-        using var part = device.Allocate<float>(q.ElementCount);
+        var source = In(qkv);
         var index = 0;
         foreach (var target in new[] { q, k, v })
-        {
-            device.LaunchElements(Layout, "gather_heads", target.ElementCount, new KernelArguments().Pointer(source).Pointer(part)
+            device.LaunchElements(Layout, "gather_heads", target.ElementCount, new KernelArguments().ULong(source).ULong(Out(target))
                 .Int(heads).Int(t).Int(hd).Int(index++ * heads * hd).Long(target.ElementCount));
-            Download(part, target);
-        }
     }
 
     public void MergeHeads(Tensor heads, Tensor merged)
@@ -69,13 +65,9 @@ public sealed partial class CudaBackend
     public void GroupNorm(Tensor input, int groups, Tensor weight, Tensor bias, Tensor output, float epsilon = 1e-6f)
     {
         var (n, channels, positions) = TensorChecks.GroupNorm(nameof(GroupNorm), input, groups, weight, bias, output);
-        using var x = Upload(input);
-        using var w = Upload(weight);
-        using var b = Upload(bias);
-        using var y = device.Allocate<float>(output.ElementCount);
+        ulong x = In(input), w = In(weight), b = In(bias);
         device.Launch(Rows, "group_norm", ((uint)(n * groups), 1, 1), (256, 1, 1), 0, new KernelArguments()
-            .Pointer(x).Pointer(w).Pointer(b).Pointer(y).Int(channels).Int(positions).Int(groups).Float(epsilon));
-        Download(y, output);
+            .ULong(x).ULong(w).ULong(b).ULong(Out(output)).Int(channels).Int(positions).Int(groups).Float(epsilon));
     }
 
     public void ClassifierFreeGuidance(Tensor combined, int guidedChannels, float scale, Tensor output)
@@ -93,19 +85,15 @@ public sealed partial class CudaBackend
     public void AbsMaxPerColumn(Tensor input, Tensor output)
     {
         var (rows, columns) = TensorChecks.AbsMaxPer(nameof(AbsMaxPerColumn), input, output, perRow: false);
-        using var x = Upload(input);
-        using var y = device.Allocate<float>(columns);
+        var x = In(input);
         device.Launch(Rows, "absmax_columns", ((uint)((columns + 255) / 256), 1, 1), (256, 1, 1), 0,
-            new KernelArguments().Pointer(x).Pointer(y).Int(rows).Int(columns));
-        Download(y, output);
+            new KernelArguments().ULong(x).ULong(Out(output)).Int(rows).Int(columns));
     }
 
     public void RandomNormal(Tensor output, ulong seed, ulong stream = 0, float mean = 0f, float std = 1f)
     {
         TensorChecks.Float32(nameof(RandomNormal), output);
-        using var y = device.Allocate<float>(output.ElementCount);
         device.LaunchElements("random.cu", "philox_normal", output.ElementCount,
-            new KernelArguments().Pointer(y).Long(output.ElementCount).ULong(seed).ULong(stream).Float(mean).Float(std));
-        Download(y, output);
+            new KernelArguments().ULong(Out(output)).Long(output.ElementCount).ULong(seed).ULong(stream).Float(mean).Float(std));
     }
 }

@@ -6,12 +6,12 @@ namespace QRecipe.Runtime.Backends.Cuda;
 
 /// <summary>
 /// <see cref="ITensorBackend"/> on a CUDA GPU: GEMMs through cuBLAS, every elementwise, row-wise and layout operation
-/// through our kernels (Kernels/*.cu). Tensors live in host memory, so each call uploads its operands, runs on the
-/// device and downloads the result: correct for any caller, fast only for compute-heavy calls; device-resident
-/// tensors are the next step (docs/cuda.md). Shape checks state the CPU backend's requirements; operations that only move host
-/// memory or run once per model (concat, split, copy, positional tables, whole-tensor statistics) run on
-/// <see cref="CpuBackend"/>. Not verified on a GPU yet: <c>qrecipe selftest --device cuda</c> checks every
-/// operation against the CPU backend.
+/// through our kernels (Kernels/*.cu). Each tensor keeps a copy in device memory (<see cref="Tensor.DeviceAddress"/>):
+/// operands are uploaded only when the host wrote them since, results stay on the device, and host code that reads a
+/// result gets it copied back then. A forward pass therefore moves only its input, its output and what host code
+/// touches in between. Shape checks state the CPU backend's requirements; the positional table (once per model)
+/// and whole-tensor statistics (one number) run on <see cref="CpuBackend"/>. Not verified on a GPU yet:
+/// <c>qrecipe selftest --device cuda</c> checks every operation against the CPU backend.
 /// </summary>
 public sealed unsafe partial class CudaBackend : ITensorBackend, IDisposable
 {
@@ -56,28 +56,16 @@ public sealed unsafe partial class CudaBackend : ITensorBackend, IDisposable
     private void Gemm(Tensor a, Tensor b, Tensor output, Tensor? bias, int m, int n, int k, bool transposeA, bool transposeB,
         int lda, int ldb, float alpha, int batch)
     {
-        using var da = Upload(a);
-        using var db = Upload(b);
-        using var dc = device.Allocate<float>(output.ElementCount);
-        blas.Gemm(da, db, dc, m, n, k, transposeA, transposeB, lda, ldb, alpha, batch, Precision);
+        ulong pa = In(a), pb = In(b), pbias = bias is null ? 0 : In(bias), pc = Out(output);
+        blas.Gemm(pa, pb, pc, m, n, k, transposeA, transposeB, lda, ldb, alpha, batch, Precision);
         if (bias is not null)
-        {
-            using var dbias = Upload(bias);
             device.LaunchElements(Elementwise, "add_bias_rows", output.ElementCount,
-                new KernelArguments().Pointer(dc).Pointer(dbias).Int(n).Long(output.ElementCount));
-        }
-
-        Download(dc, output);
+                new KernelArguments().ULong(pc).ULong(pbias).Int(n).Long(output.ElementCount));
     }
 
+    /// <summary>The tensor's device copy for reading (uploaded if the host wrote it since).</summary>
+    private ulong In(Tensor tensor) => tensor.DeviceAddress(device, write: false);
 
-    private DeviceBuffer Upload(Tensor tensor)
-    {
-        var buffer = new DeviceBuffer(device, Math.Max(1, tensor.ElementCount * tensor.DataType.SizeInBytes()));
-        buffer.Upload(new ReadOnlySpan<byte>((void*)tensor.Address, checked((int)(tensor.ElementCount * tensor.DataType.SizeInBytes()))));
-        return buffer;
-    }
-
-    private static void Download(DeviceBuffer buffer, Tensor tensor) =>
-        buffer.Download(new Span<byte>((void*)tensor.Address, checked((int)(tensor.ElementCount * tensor.DataType.SizeInBytes()))));
+    /// <summary>The tensor's device copy for writing; take it after the inputs' (an output may alias an input).</summary>
+    private ulong Out(Tensor tensor) => tensor.DeviceAddress(device, write: true);
 }

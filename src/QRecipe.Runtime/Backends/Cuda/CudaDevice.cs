@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using QRecipe.Runtime.Backends.Cuda.Interop;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Backends.Cuda;
 
@@ -11,8 +12,9 @@ namespace QRecipe.Runtime.Backends.Cuda;
 /// <see cref="CudaUnavailableException"/> saying exactly what is missing (driver library, device, NVRTC), so callers
 /// can fall back to the CPU backend.
 /// </summary>
-public sealed unsafe class CudaDevice : IDisposable
+public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
 {
+    private const int OutOfMemory = 2;
     private readonly CudaDriver driver;
     private readonly int handle;
     private readonly nint context;
@@ -20,6 +22,7 @@ public sealed unsafe class CudaDevice : IDisposable
     private readonly Dictionary<string, nint> functions = new();
     private readonly NvrtcCompiler compiler;
     private readonly KernelCache cache;
+    private readonly DeviceMemoryPool pool;
     private bool disposed;
 
     private CudaDevice(CudaDriver driver, int ordinal, NvrtcCompiler compiler, KernelCache cache)
@@ -49,6 +52,7 @@ public sealed unsafe class CudaDevice : IDisposable
         nuint memory;
         driver.Check(driver.DeviceTotalMem(&memory, device), "cuDeviceTotalMem");
         TotalMemory = (long)memory;
+        pool = new DeviceMemoryPool(TotalMemory / 4);
         Target = KernelTarget.For(Architecture, compiler.SupportedArchitectures)
             ?? throw new CudaUnavailableException($"NVRTC {compiler.Version} cannot compile for {Name} (sm_{Architecture}); it knows sm_{string.Join(", sm_", compiler.SupportedArchitectures)}");
     }
@@ -157,21 +161,42 @@ public sealed unsafe class CudaDevice : IDisposable
 
     public void Synchronize() => driver.Check(driver.StreamSynchronize(Stream), "cuStreamSynchronize");
 
+    /// <summary>A device block of at least <paramref name="bytes"/> bytes, reused from <see cref="pool"/> when one of
+    /// that size was freed; when the device is full, the kept blocks are freed and the allocation is tried again.</summary>
     internal ulong Allocate(long bytes)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var rounded = DeviceMemoryPool.RoundUp(bytes);
+        if (pool.TryTake(rounded, out var block))
+            return block;
         MakeCurrent();
         ulong pointer;
-        var result = driver.MemAlloc(&pointer, (nuint)bytes);
-        if (result == 2)
+        var result = driver.MemAlloc(&pointer, (nuint)rounded);
+        if (result == OutOfMemory)
+        {
+            foreach (var kept in pool.Drain())
+                driver.MemFree(kept);
+            result = driver.MemAlloc(&pointer, (nuint)rounded);
+        }
+        if (result == OutOfMemory)
             throw new OutOfMemoryException($"cuMemAlloc: {bytes} bytes do not fit the free memory of {Name} ({TotalMemory >> 20} MiB total)");
         driver.Check(result, "cuMemAlloc");
         return pointer;
     }
 
-    internal void Free(ulong pointer) => driver.MemFree(pointer);
+    /// <summary>Gives a block from <see cref="Allocate"/> back for reuse (or to the driver beyond the pool's limit).
+    /// Never throws: it runs when buffers and tensors are disposed, after the device may have been closed.</summary>
+    internal void Free(ulong pointer, long bytes)
+    {
+        if (disposed || pool.TryKeep(pointer, DeviceMemoryPool.RoundUp(bytes)))
+            return;
+        driver.CtxSetCurrent(context);
+        driver.MemFree(pointer);
+    }
 
     internal void CopyToDevice(ulong destination, void* source, long bytes)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         MakeCurrent();
         driver.Check(driver.MemcpyHtoDAsync(destination, source, (nuint)bytes, Stream), "cuMemcpyHtoDAsync");
         Synchronize();
@@ -179,9 +204,41 @@ public sealed unsafe class CudaDevice : IDisposable
 
     internal void CopyToHost(void* destination, ulong source, long bytes)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         MakeCurrent();
         driver.Check(driver.MemcpyDtoHAsync(destination, source, (nuint)bytes, Stream), "cuMemcpyDtoHAsync");
         Synchronize();
+    }
+
+    ulong IDeviceMemory.Allocate(nuint bytes) => Allocate((long)bytes);
+
+    void IDeviceMemory.Release(ulong block, nuint bytes) => Free(block, (long)bytes);
+
+    void IDeviceMemory.Upload(ulong destination, nint source, nuint bytes)
+    {
+        if (bytes > 0)
+            CopyToDevice(destination, (void*)source, (long)bytes);
+    }
+
+    void IDeviceMemory.Download(nint destination, ulong source, nuint bytes)
+    {
+        if (bytes > 0)
+            CopyToHost((void*)destination, source, (long)bytes);
+    }
+
+    internal void CopyOnDevice(ulong destination, ulong source, long bytes)
+    {
+        MakeCurrent();
+        if (bytes > 0)
+            driver.Check(driver.MemcpyDtoDAsync(destination, source, (nuint)bytes, Stream), "cuMemcpyDtoDAsync");
+    }
+
+    /// <summary>Sets <paramref name="count"/> 4-byte words to <paramref name="word"/>.</summary>
+    internal void Fill32(ulong pointer, uint word, long count)
+    {
+        MakeCurrent();
+        if (count > 0)
+            driver.Check(driver.MemsetD32Async(pointer, word, (nuint)count, Stream), "cuMemsetD32Async");
     }
 
     internal void Zero(ulong pointer, long bytes) => driver.Check(driver.MemsetD8Async(pointer, 0, (nuint)bytes, Stream), "cuMemsetD8Async");
@@ -191,6 +248,9 @@ public sealed unsafe class CudaDevice : IDisposable
         if (disposed)
             return;
         disposed = true;
+        MakeCurrent();
+        foreach (var block in pool.Drain())
+            driver.MemFree(block);
         foreach (var module in modules.Values)
             driver.ModuleUnload(module);
         driver.StreamDestroy(Stream);

@@ -51,7 +51,7 @@ public sealed unsafe class DeviceBuffer : IDisposable
         if (disposed)
             return;
         disposed = true;
-        device.Free(Pointer);
+        device.Free(Pointer, Bytes);
     }
 
     private void CheckSize(long bytes)

@@ -59,7 +59,7 @@ public sealed class CalibrationObserver : IDitOperators, IDisposable
         if (_smoothed.OnTheFly(weights.Name) is { } s)
         {
             operand = Scratch(input.Shape);
-            input.AsSpan<float>().CopyTo(operand.AsSpan<float>());
+            input.AsReadOnlySpan<float>().CopyTo(operand.AsSpan<float>());
             var rows = (int)(input.ElementCount / weights.InFeatures);
             SmoothFolding.DivideColumns(operand.AsSpan<float>(), rows, weights.InFeatures, s);
         }
@@ -71,7 +71,7 @@ public sealed class CalibrationObserver : IDitOperators, IDisposable
                 if (!_statistics.Hessians.TryGetValue(weights.Name, out var hessian))
                     _statistics.Hessians[weights.Name] = hessian = new GptqStatistics(weights.InFeatures);
                 var rows = (int)(operand.ElementCount / weights.InFeatures);
-                hessian.Accumulate(operand.AsSpan<float>(), rows, operand.Shape[0], $"{weights.Name} step {Step}");
+                hessian.Accumulate(operand.AsReadOnlySpan<float>(), rows, operand.Shape[0], $"{weights.Name} step {Step}");
             }
             if (_kinds.HasFlag(CalibrationKinds.Smoothing) && _needs.ChannelMax(site.Block, site.Operator))
                 ObserveChannels(site, weights.Name, operand, weights.InFeatures);
@@ -107,7 +107,7 @@ public sealed class CalibrationObserver : IDitOperators, IDisposable
         var key = CalibrationStatistics.OperandKey(site.Name, index);
         if (!_statistics.Ranges.TryGetValue(key, out var range))
             _statistics.Ranges[key] = range = new StaticRange();
-        range.Observe(operand.AsSpan<float>(), $"{site.Name} operand {index} step {Step}");
+        range.Observe(operand.AsReadOnlySpan<float>(), $"{site.Name} operand {index} step {Step}");
     }
 
     private void ObserveChannels(LayerSite site, string name, Tensor operand, int cols)
@@ -115,12 +115,12 @@ public sealed class CalibrationObserver : IDitOperators, IDisposable
         var rows = (int)(operand.ElementCount / cols);
         if (!_statistics.ChannelMaxima.TryGetValue(name, out var maxima))
             _statistics.ChannelMaxima[name] = maxima = new TemporalChannelMax(cols);
-        maxima.Observe(Step, operand.AsSpan<float>(), rows, name);
+        maxima.Observe(Step, operand.AsReadOnlySpan<float>(), rows, name);
         if (!_needs.SearchInputs(site.Block, site.Operator))
             return;
         if (!_statistics.SearchInputs.TryGetValue(name, out var inputs))
             _statistics.SearchInputs[name] = inputs = new SearchInputs(cols, _calibratedSteps);
-        inputs.Observe(Step, operand.AsSpan<float>(), rows);
+        inputs.Observe(Step, operand.AsReadOnlySpan<float>(), rows);
     }
 
     private Tensor Scratch(TensorShape shape)

@@ -14,7 +14,7 @@ internal static class FiniteWeights
         Check(weights.Patch);
         Check(weights.TimeMlp0);
         Check(weights.TimeMlp2);
-        Check("y_embedder.embedding_table", "weight", weights.LabelTable.AsSpan<float>(), weights.Model.Hidden);
+        Check("y_embedder.embedding_table", "weight", weights.LabelTable.AsReadOnlySpan<float>(), weights.Model.Hidden);
         foreach (var block in weights.Blocks)
         {
             Check(block.AdaLN);
@@ -29,8 +29,8 @@ internal static class FiniteWeights
 
     private static void Check(LinearWeights layer)
     {
-        Check(layer.Name, "weight", layer.Weight.AsSpan<float>(), layer.InFeatures);
-        Check(layer.Name, "bias", layer.Bias.AsSpan<float>(), layer.OutFeatures);
+        Check(layer.Name, "weight", layer.Weight.AsReadOnlySpan<float>(), layer.InFeatures);
+        Check(layer.Name, "bias", layer.Bias.AsReadOnlySpan<float>(), layer.OutFeatures);
     }
 
     /// <summary>The vectorised min/max pass finds out whether anything is wrong; only then is the first bad value

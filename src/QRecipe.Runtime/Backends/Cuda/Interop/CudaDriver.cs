@@ -30,7 +30,9 @@ internal sealed unsafe class CudaDriver
     public readonly delegate* unmanaged<ulong, int> MemFree;
     public readonly delegate* unmanaged<ulong, void*, nuint, nint, int> MemcpyHtoDAsync;
     public readonly delegate* unmanaged<void*, ulong, nuint, nint, int> MemcpyDtoHAsync;
+    public readonly delegate* unmanaged<ulong, ulong, nuint, nint, int> MemcpyDtoDAsync;
     public readonly delegate* unmanaged<ulong, byte, nuint, nint, int> MemsetD8Async;
+    public readonly delegate* unmanaged<ulong, uint, nuint, nint, int> MemsetD32Async;
     public readonly delegate* unmanaged<nint*, uint, int> StreamCreate;
     public readonly delegate* unmanaged<nint, int> StreamDestroy;
     public readonly delegate* unmanaged<nint, int> StreamSynchronize;
@@ -63,7 +65,9 @@ internal sealed unsafe class CudaDriver
         MemFree = (delegate* unmanaged<ulong, int>)e["cuMemFree_v2"];
         MemcpyHtoDAsync = (delegate* unmanaged<ulong, void*, nuint, nint, int>)e["cuMemcpyHtoDAsync_v2"];
         MemcpyDtoHAsync = (delegate* unmanaged<void*, ulong, nuint, nint, int>)e["cuMemcpyDtoHAsync_v2"];
+        MemcpyDtoDAsync = (delegate* unmanaged<ulong, ulong, nuint, nint, int>)e["cuMemcpyDtoDAsync_v2"];
         MemsetD8Async = (delegate* unmanaged<ulong, byte, nuint, nint, int>)e["cuMemsetD8Async"];
+        MemsetD32Async = (delegate* unmanaged<ulong, uint, nuint, nint, int>)e["cuMemsetD32Async"];
         StreamCreate = (delegate* unmanaged<nint*, uint, int>)e["cuStreamCreate"];
         StreamDestroy = (delegate* unmanaged<nint, int>)e["cuStreamDestroy_v2"];
         StreamSynchronize = (delegate* unmanaged<nint, int>)e["cuStreamSynchronize"];

@@ -110,3 +110,14 @@ extern "C" __global__ void im2col_same(const float* image, float* columns, int h
         columns[i] = y >= 0 && y < height && x >= 0 && x < width ? image[(c * height + y) * width + x] : 0.0f;
     }
 }
+
+// rows x width bytes from a pitched source to a pitched destination: one part of a concatenation or split.
+extern "C" __global__ void copy_rows(const unsigned char* source, long long sourcePitch, unsigned char* destination,
+                                     long long destinationPitch, long long width, long long n)
+{
+    GRID_STRIDE(i, n)
+    {
+        long long row = i / width, column = i % width;
+        destination[row * destinationPitch + column] = source[row * sourcePitch + column];
+    }
+}

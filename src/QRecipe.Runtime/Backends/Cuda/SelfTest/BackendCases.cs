@@ -58,7 +58,7 @@ internal static class BackendCases
                 using var actual = Tensor.Empty(output);
                 run(context.Cpu, tensors, expected);
                 run(context.Cuda, tensors, actual);
-                return SelfTestCase.Compare(name, expected.AsSpan<float>(), actual.AsSpan<float>(), tolerance);
+                return SelfTestCase.Compare(name, expected.AsReadOnlySpan<float>(), actual.AsReadOnlySpan<float>(), tolerance);
             }
             finally
             {
@@ -75,7 +75,7 @@ internal static class BackendCases
         {
             using Tensor q = Tensor.Empty(2, 3, 17, 8), k = Tensor.Empty(2, 3, 17, 8), v = Tensor.Empty(2, 3, 17, 8);
             (side == 0 ? context.Cpu : context.Cuda).SplitHeads(qkv, q, k, v);
-            results[side] = [.. q.AsSpan<float>(), .. k.AsSpan<float>(), .. v.AsSpan<float>()];
+            results[side] = [.. q.AsReadOnlySpan<float>(), .. k.AsReadOnlySpan<float>(), .. v.AsReadOnlySpan<float>()];
         }
 
         return SelfTestCase.Compare("split heads", results[0].ToArray(), results[1].ToArray(), 0);
@@ -89,7 +89,7 @@ internal static class BackendCases
         using var actual = Tensor.Empty(5, 40);
         context.Cpu.EmbeddingLookup(table, ids, expected);
         context.Cuda.EmbeddingLookup(table, ids, actual);
-        return SelfTestCase.Compare("embedding lookup", expected.AsSpan<float>(), actual.AsSpan<float>(), 0);
+        return SelfTestCase.Compare("embedding lookup", expected.AsReadOnlySpan<float>(), actual.AsReadOnlySpan<float>(), 0);
     }
 
     /// <summary>A whole DiT forward with classifier-free guidance on seeded synthetic weights: every operation

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Tensors;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Backends.Cuda.SelfTest;
@@ -125,10 +126,11 @@ internal static class ScCases
         const string name = "activation fake-quant (int8 per token)";
         var setting = new ActivationQuant(8, Granularity.PerToken, 0, Symmetric: false, Static: false);
         var expected = SelfTestCase.Values(37 * 1152, 12);
-        var actual = (float[])expected.Clone();
+        using var input = Tensor.From(expected, 37, 1152);
+        using var actual = Tensor.Empty(37, 1152);
         ActivationQuantizer.FakeQuantize(expected, 37, 1152, setting, null, "selftest");
-        new CudaActivationQuantizer(context.Device).FakeQuantize(actual, 37, 1152, setting, null, "selftest");
-        return SelfTestCase.Compare(name, expected, actual, 0);
+        new CudaActivationQuantizer(context.Device).FakeQuantize(input, actual, 37, 1152, setting, null, "selftest");
+        return SelfTestCase.Compare(name, expected, actual.AsReadOnlySpan<float>(), 0);
     }
 
     private static SelfTestResult Noise(SelfTestContext context)

@@ -4,14 +4,17 @@ using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Tests.Execution;
 
-/// <summary>The run's SC accumulator seam (<see cref="IScAccumulators"/>, what <c>run --device cuda</c> plugs the GPU
-/// into): a source that reads only the codes, as the device does, and returns the engine's integers gives the default
-/// run's latents bit for bit, and every exact product goes through it.</summary>
-public sealed class ScAccumulatorSeamTests
+/// <summary>The run's seams that <c>run --device cuda</c> plugs the GPU into. SC accumulators
+/// (<see cref="IScAccumulators"/>): a source that reads only the codes, as the device does, and returns the engine's
+/// integers gives the default run's latents bit for bit, and every exact product goes through it. Activation
+/// fake-quantization (<see cref="IActivationFakeQuantizer"/>): every quantized operand goes through the given one.</summary>
+public sealed class RunDeviceSeamTests
 {
     private const string Model = "depth 2 hidden 32 heads 2 patch 2 latent 8 classes 10";
     private const string Quantizers = "weights int8 per-channel\nactivations int8 on all\n";
@@ -40,6 +43,19 @@ public sealed class ScAccumulatorSeamTests
         }
     }
 
+    /// <summary>The host quantizer, counted, writing into a tensor it did not get as input.</summary>
+    private sealed class CountingActivations : IActivationFakeQuantizer
+    {
+        public int Calls { get; private set; }
+
+        public void FakeQuantize(Tensor input, Tensor destination, int rows, int cols, ActivationQuant setting, StaticRange? range, string layer)
+        {
+            Calls++;
+            Assert.False(input.StartsAt(destination));
+            HostActivationFakeQuantizer.Instance.FakeQuantize(input, destination, rows, cols, setting, range, layer);
+        }
+    }
+
     private static RecipePlan Plan(string body)
     {
         var compilation = RecipeCompiler.Compile($"recipe T\nmodel custom {{ {Model} }}\nsampler ddim steps 3 cfg 1.5\n{Quantizers}{body}\n");
@@ -47,9 +63,20 @@ public sealed class ScAccumulatorSeamTests
         return compilation.Plan!;
     }
 
-    private static RunResult Run(RecipePlan plan, IScAccumulators? accumulators) =>
-        RecipeRunner.Run(plan, new RunSettings(2, [1, 7], 3, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, ScAccumulators: accumulators),
-            CpuBackend.Instance);
+    private static RunResult Run(RecipePlan plan, IScAccumulators? accumulators, IActivationFakeQuantizer? activations = null) =>
+        RecipeRunner.Run(plan, new RunSettings(2, [1, 7], 3, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, ScAccumulators: accumulators,
+            ActivationQuantizer: activations), CpuBackend.Instance);
+
+    [Fact]
+    public void Every_fake_quantized_operand_goes_through_the_given_quantizer()
+    {
+        // int8 activations on the seven block operators; fc1 is exact SC, which quantizes its operands itself. One
+        // (CFG-batched) forward per step: 3 steps x 2 blocks x (qkv, proj, fc2, adaln: 1 operand; qk, av: 2).
+        var plan = Plan("sc precision 8 {\n  fc1 stream 64\n}");
+        var counting = new CountingActivations();
+        Assert.Equal(Run(plan, null).Latents, Run(plan, null, counting).Latents);
+        Assert.Equal(3 * 2 * (4 * 1 + 2 * 2), counting.Calls);
+    }
 
     [Fact]
     public void Enable_kernel_run_through_the_seam_equals_the_default_run()
