@@ -87,8 +87,11 @@ internal sealed class RunDevice : IDisposable
     /// <summary>How many SC products ran on the device, after the run; nothing for the CPU.</summary>
     public void Report(TextWriter output)
     {
-        if (_cudaSc is not null)
-            output.WriteLine($"  cuda: {_cudaSc.Calls.Enable} enable-signal and {_cudaSc.Calls.Bitstream} legacy SC products on the GPU");
+        if (_cudaSc is null || _cuda is null)
+            return;
+        output.WriteLine($"  cuda: {_cudaSc.Calls.Enable} enable-signal and {_cudaSc.Calls.Bitstream} legacy SC products on the GPU");
+        var (toDevice, toHost) = _cuda.Traffic;
+        output.WriteLine($"  cuda: {toDevice / 1048576.0:F1} MiB copied to the device, {toHost / 1048576.0:F1} MiB back");
     }
 
     public void Dispose()

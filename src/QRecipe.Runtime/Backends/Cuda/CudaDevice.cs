@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using System.Threading;
 using QRecipe.Runtime.Backends.Cuda.Interop;
 using QRecipe.Runtime.Tensors;
 
@@ -23,6 +24,8 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
     private readonly NvrtcCompiler compiler;
     private readonly KernelCache cache;
     private readonly DeviceMemoryPool pool;
+    private long bytesToDevice;
+    private long bytesToHost;
     private bool disposed;
 
     private CudaDevice(CudaDriver driver, int ordinal, NvrtcCompiler compiler, KernelCache cache)
@@ -74,6 +77,9 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
     public Version DriverVersion { get; }
 
     public Version NvrtcVersion => compiler.Version;
+
+    /// <summary>Bytes copied host to device and back since the device was opened (what residency saves).</summary>
+    public (long ToDevice, long ToHost) Traffic => (Interlocked.Read(ref bytesToDevice), Interlocked.Read(ref bytesToHost));
 
     internal nint Stream { get; }
 
@@ -200,6 +206,7 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
         MakeCurrent();
         driver.Check(driver.MemcpyHtoDAsync(destination, source, (nuint)bytes, Stream), "cuMemcpyHtoDAsync");
         Synchronize();
+        Interlocked.Add(ref bytesToDevice, bytes);
     }
 
     internal void CopyToHost(void* destination, ulong source, long bytes)
@@ -208,6 +215,7 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
         MakeCurrent();
         driver.Check(driver.MemcpyDtoHAsync(destination, source, (nuint)bytes, Stream), "cuMemcpyDtoHAsync");
         Synchronize();
+        Interlocked.Add(ref bytesToHost, bytes);
     }
 
     ulong IDeviceMemory.Allocate(nuint bytes) => Allocate((long)bytes);

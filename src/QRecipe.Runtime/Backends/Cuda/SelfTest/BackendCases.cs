@@ -43,6 +43,11 @@ internal static class BackendCases
         yield return Op("abs max per row", [[33, 300]], [33], (b, x, y) => b.AbsMaxPerRow(x[0], y), 0);
         yield return Op("abs max per column", [[33, 300]], [300], (b, x, y) => b.AbsMaxPerColumn(x[0], y), 0);
         yield return Op("random normal", [], [1001], (b, _, y) => b.RandomNormal(y, seed: 7, stream: 3, mean: 1f, std: 2f), 1e-6);
+        yield return Op("concat (axis 1)", [[2, 3, 5], [2, 4, 5], [2, 1, 5]], [2, 8, 5], (b, x, y) => b.Concat(x, 1, y), 0);
+        yield return Op("copy", [[4099]], [4099], (b, x, y) => b.Copy(x[0], y), 0);
+        yield return Op("fill", [], [1001], (b, _, y) => b.Fill(y, -0.375), 0);
+        yield return new SelfTestCase("split (axis 2)", Split);
+        yield return new SelfTestCase("in place, resident, then host-written", InPlaceChain);
         yield return new SelfTestCase("split heads", SplitHeads);
         yield return new SelfTestCase("embedding lookup", EmbeddingLookup);
         yield return new SelfTestCase("dit forward (2 blocks, cfg)", DitForward);
@@ -66,6 +71,43 @@ internal static class BackendCases
                     tensor.Dispose();
             }
         });
+
+    private static SelfTestResult Split(SelfTestContext context)
+    {
+        using var whole = Tensor.From(SelfTestCase.Values(3 * 4 * 9, 0), 3, 4, 9);
+        var results = new List<float>[2];
+        for (var side = 0; side < 2; side++)
+        {
+            using Tensor a = Tensor.Empty(3, 4, 2), b = Tensor.Empty(3, 4, 7);
+            (side == 0 ? context.Cpu : context.Cuda).Split(whole, 2, [a, b]);
+            results[side] = [.. a.AsReadOnlySpan<float>(), .. b.AsReadOnlySpan<float>()];
+        }
+
+        return SelfTestCase.Compare("split (axis 2)", results[0].ToArray(), results[1].ToArray(), 0);
+    }
+
+    /// <summary>Operations in place on one tensor that stays on the device, a read on the host in between, then a
+    /// host write that the next device operation must see (the device copy is stale then).</summary>
+    private static SelfTestResult InPlaceChain(SelfTestContext context)
+    {
+        var outputs = new float[2][];
+        for (var side = 0; side < 2; side++)
+        {
+            var backend = side == 0 ? context.Cpu : context.Cuda;
+            using var x = Tensor.From(SelfTestCase.Values(9 * 130, 0), 9, 130);
+            using var bias = Tensor.From(SelfTestCase.Values(130, 1), 130);
+            using var y = Tensor.Empty(9, 130);
+            backend.Gelu(x, x);
+            backend.Softmax(x, x);
+            backend.Add(x, bias, x);
+            var peak = backend.AbsMax(x);
+            x.AsSpan<float>()[5] = peak;
+            backend.LayerNorm(x, y);
+            outputs[side] = [.. y.AsReadOnlySpan<float>(), .. x.AsReadOnlySpan<float>()];
+        }
+
+        return SelfTestCase.Compare("in place, resident, then host-written", outputs[0], outputs[1], 1e-5);
+    }
 
     private static SelfTestResult SplitHeads(SelfTestContext context)
     {
