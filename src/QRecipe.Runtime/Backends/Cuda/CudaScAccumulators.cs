@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Backends.Cuda;
 
 /// <summary>
-/// The SC engine's integer accumulators computed on a GPU (<see cref="CudaScProduct"/>), one device product per slice
-/// (chunk or head), each with its own host staging. The engine still quantizes, splits mixed-precision calls into
+/// The SC engine's integer accumulators computed on a GPU (<see cref="CudaScProduct"/>): the enable kernel's slices
+/// (heads, chunks) of equal shapes as one batched product, the legacy kernels' one product per slice. The engine still quantizes, splits mixed-precision calls into
 /// single-length products and decodes, so a recipe run's SC outputs are the CPU run's bit for bit where the kernels
 /// equal the engine (what <c>qrecipe selftest --device cuda</c> checks).
 /// </summary>
@@ -21,9 +22,7 @@ public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators
 
     public ScAccumulatorSet Enable(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables)
     {
-        var acc = new int[a.Count][];
-        for (var s = 0; s < a.Count; s++)
-            acc[s] = product.Enable(a[s], Codes(b[s]), tables);
+        var acc = product.EnableSlices(a, b.Select(Codes).ToArray(), tables);
         Calls = (Calls.Enable + a.Count, Calls.Bitstream);
         return new ScAccumulatorSet(acc, Pooled: false);
     }

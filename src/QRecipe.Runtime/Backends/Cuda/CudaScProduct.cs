@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Backends.Cuda;
@@ -35,8 +36,29 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
     public int[] Mixed(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
     {
         Check(a, b);
-        (var acc, LastKernelMilliseconds) = MixedProduct(a, b, levels, rowLevel);
+        (var acc, LastKernelMilliseconds) = MixedProduct(EnableBatch.Of([a], [b]), levels, rowLevel);
         return acc;
+    }
+
+    /// <summary>
+    /// Independent products on one set of tables (attention heads, equal chunks): acc[s] equals
+    /// <see cref="Enable"/>(a[s], b[s], tables). Slices of equal shapes run as one batch, the slices along the grid's
+    /// z axis (one upload, one launch per kernel, one download); otherwise one product per slice.
+    /// </summary>
+    public int[][] EnableSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScCodes> b, EnableTables tables)
+    {
+        if (a.Count != b.Count)
+            throw new ArgumentException($"{a.Count} slices of a and {b.Count} of b");
+        for (var s = 0; s < a.Count; s++)
+            Check(a[s], b[s]);
+        var uniform = a.Count > 0 && Enumerable.Range(0, a.Count).All(s =>
+            a[s].Rows == a[0].Rows && b[s].Rows == b[0].Rows && a[s].Dims == a[0].Dims);
+        if (!uniform)
+            return a.Select((codes, s) => Enable(codes, b[s], tables)).ToArray();
+        var batch = EnableBatch.Of(a, b);
+        (var acc, LastKernelMilliseconds) = MixedProduct(batch, [tables], new int[batch.N]);
+        var perSlice = (long)batch.N * batch.M;
+        return Enumerable.Range(0, a.Count).Select(s => acc.AsSpan((int)(s * perSlice), (int)perSlice).ToArray()).ToArray();
     }
 
     /// <summary>
@@ -59,7 +81,7 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
         LastKernelMilliseconds = 0;
         foreach (var group in CombinedLengths.Plan(lengths, rowLevel, columnLevel))
         {
-            var (part, milliseconds) = MixedProduct(a, b.Gather(group.Columns), levels, group.RowLevel);
+            var (part, milliseconds) = MixedProduct(EnableBatch.Of([a], [b.Gather(group.Columns)]), levels, group.RowLevel);
             LastKernelMilliseconds += milliseconds;
             var width = group.Columns.Length;
             for (var i = 0; i < n; i++)
@@ -72,19 +94,21 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
         return acc;
     }
 
-    /// <summary><see cref="Mixed"/>'s accumulators and kernel time.</summary>
-    private (int[] Acc, float Milliseconds) MixedProduct(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
+    /// <summary><see cref="Mixed"/>'s accumulators (slice after slice) and kernel time; <paramref name="rowLevel"/> has
+    /// one entry per row of a slice and applies to every slice.</summary>
+    private (int[] Acc, float Milliseconds) MixedProduct(EnableBatch batch, IReadOnlyList<EnableTables> levels, int[] rowLevel)
     {
-        if (rowLevel.Length != a.Rows)
-            throw new ArgumentException($"{rowLevel.Length} row levels for {a.Rows} rows of a", nameof(rowLevel));
-        int n = a.Rows, m = b.Rows, dims = a.Dims;
-        using var boundaryA = device.Upload<ushort>(a.Boundary);
-        using var signA = device.Upload<sbyte>(a.Sign);
-        using var boundaryB = device.Upload<ushort>(b.Boundary);
-        using var signB = device.Upload<sbyte>(b.Sign);
-        using var acc = device.Allocate<int>((long)n * m);
+        int n = batch.N, m = batch.M, dims = batch.Dims, slices = batch.Slices;
+        if (rowLevel.Length != n)
+            throw new ArgumentException($"{rowLevel.Length} row levels for {n} rows of a", nameof(rowLevel));
+        using var boundaryA = device.Upload<ushort>(batch.BoundaryA);
+        using var signA = device.Upload<sbyte>(batch.SignA);
+        using var boundaryB = device.Upload<ushort>(batch.BoundaryB);
+        using var signB = device.Upload<sbyte>(batch.SignB);
+        var strides = new KernelArguments().Long((long)n * dims).Long((long)m * dims).Long((long)n * m);
+        using var acc = device.Allocate<int>((long)slices * n * m);
         acc.Clear();
-        using var ka = device.Allocate<int>((long)n * dims);
+        using var ka = device.Allocate<int>((long)slices * n * dims);
         float milliseconds = 0;
         for (var level = 0; level < levels.Count; level++)
         {
@@ -111,19 +135,19 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
             using var index = device.Upload<int>(rows.ToArray());
             using var table = shared is null ? null : device.Upload<ushort>(tables.Slices(0, 1)[0]);
             using var sequence = shared is null ? device.Upload<ushort>(tables.Sequences.B) : null;
-            using var bits = shared is null ? device.Allocate<uint>((long)m * dims * words) : null;
+            using var bits = shared is null ? device.Allocate<uint>((long)slices * m * dims * words) : null;
             using var timer = device.StartTimer();
-            device.LaunchElements(Sc, "sc_k_lookup", (long)n * dims, new KernelArguments()
-                .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)n * dims));
+            device.LaunchElements(Sc, "sc_k_lookup", (long)slices * n * dims, new KernelArguments()
+                .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)slices * n * dims));
             var operands = new KernelArguments().Pointer(ka);
             if (table is not null)
-                TableProduct(operands, boundaryB, signB, table, tables, shared!.Value, index, rows.Count, acc, m, dims);
+                TableProduct(operands, boundaryB, signB, table, tables, shared!.Value, index, rows.Count, acc, m, dims, slices, strides);
             else
-                PopcountProduct(operands, boundaryB, signB, sequence!, bits!, tables.Sequences.Length, index, rows.Count, acc, m, dims);
+                PopcountProduct(operands, boundaryB, signB, sequence!, bits!, tables.Sequences.Length, index, rows.Count, acc, m, dims, slices, strides);
             milliseconds += timer.Stop();
         }
 
-        return (acc.Download<int>(n * m), milliseconds);
+        return (acc.Download<int>(checked(slices * n * m)), milliseconds);
     }
 
     /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>
@@ -154,24 +178,25 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
     /// <summary>One read of the shared-memory table per product; blocks loop over output tiles, as many blocks as fit
     /// the multiprocessors at once.</summary>
     private void TableProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer table, EnableTables tables,
-        int shared, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims)
+        int shared, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims, int slices, KernelArguments strides)
     {
         var tiles = (long)((m + Tile - 1) / Tile) * ((rows + Tile - 1) / Tile);
-        var blocks = (uint)Math.Min(tiles, (long)device.Multiprocessors * Math.Max(1, device.MaxSharedMemoryPerBlock / shared));
-        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, 1), (Tile, Tile, 1), shared, operands.Pointer(boundaryB).Pointer(signB)
-            .Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims));
+        var resident = (long)device.Multiprocessors * Math.Max(1, device.MaxSharedMemoryPerBlock / shared);
+        var blocks = (uint)Math.Min(tiles, Math.Max(1, (resident + slices - 1) / slices));
+        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, (uint)slices), (Tile, Tile, 1), shared, operands.Pointer(boundaryB).Pointer(signB)
+            .Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims).Append(strides));
     }
 
     /// <summary>b's streams packed 32 cycles per word, then popcounts of their k-bit prefixes.</summary>
     private void PopcountProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer sequence, DeviceBuffer bits,
-        int length, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims)
+        int length, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims, int slices, KernelArguments strides)
     {
         var words = (length + 31) / 32;
-        Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), m, dims, length, words);
+        Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), slices * m, dims, length, words);
         var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
         var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
-        device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows + Tile - 1) / Tile), 1), (Tile, Tile, 1), shared,
-            operands.Pointer(bits).Pointer(signB).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims).Int(words).Int(chunk));
+        device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows + Tile - 1) / Tile), (uint)slices), (Tile, Tile, 1), shared,
+            operands.Pointer(bits).Pointer(signB).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims).Int(words).Int(chunk).Append(strides));
     }
 
     /// <summary>Shared memory of the table kernel when this call can use it: one distinct mask (so one C table for

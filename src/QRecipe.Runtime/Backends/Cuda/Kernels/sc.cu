@@ -68,14 +68,22 @@ extern "C" __global__ void sc_pack_legacy(const short* value, const unsigned sho
 
 #define TILE 16
 
+// Independent products of equal shapes (attention heads) run as one launch, slice blockIdx.z: its operands and
+// accumulators start `sliceA` k-values, `sliceB` elements of b (times `words` for packed streams) and `sliceAcc`
+// accumulators after the previous slice's.
+
 // acc[row, j] = sum_d sign * popcount(first |kA[row, d]| bits of b's stream (j, d)), for the rows listed in rowIndex
 // (all rows when null): one launch per stream length in a mixed-precision product (§5.2), each with its own kA and
 // packed streams. Block: TILE x TILE outputs (ty: row, tx: column of b); dimensions staged `chunk` at a time in
 // dynamic shared memory: per tile column its streams (chunk*words words, +1 against bank conflicts) and signs, per
 // tile row its k-values.
 extern "C" __global__ void __launch_bounds__(TILE * TILE) sc_enable_product(const int* ka, const unsigned int* bits, const signed char* signB,
-    const int* rowIndex, int rowCount, int* acc, int m, int dims, int words, int chunk)
+    const int* rowIndex, int rowCount, int* acc, int m, int dims, int words, int chunk, long long sliceA, long long sliceB, long long sliceAcc)
 {
+    ka += blockIdx.z * sliceA;
+    bits += blockIdx.z * sliceB * words;
+    signB += blockIdx.z * sliceB;
+    acc += blockIdx.z * sliceAcc;
     extern __shared__ unsigned int shared[];
     int stride = chunk * words + 1;
     unsigned int* sBits = shared;
@@ -128,8 +136,12 @@ extern "C" __global__ void __launch_bounds__(TILE * TILE) sc_enable_product(cons
 #define CHUNK 64
 extern "C" __global__ void __launch_bounds__(TILE * TILE) sc_enable_table_product(const int* ka, const unsigned short* boundaryB,
     const signed char* signB, const unsigned short* table, int tableEntries, int width, const int* rowIndex, int rowCount, int* acc,
-    int m, int dims)
+    int m, int dims, long long sliceA, long long sliceB, long long sliceAcc)
 {
+    ka += blockIdx.z * sliceA;
+    boundaryB += blockIdx.z * sliceB;
+    signB += blockIdx.z * sliceB;
+    acc += blockIdx.z * sliceAcc;
     extern __shared__ unsigned short sTable[];
     int* sKa = (int*)(sTable + ((tableEntries + 1) & ~1));
     unsigned short* sBoundary = (unsigned short*)(sKa + TILE * CHUNK);

@@ -19,6 +19,8 @@ internal static class ScCases
         yield return Enable("sc enable p8 halve (G=L=128)", new ScOptions { Halve = true });
         yield return Enable("sc enable unipolar p6 L48", new ScOptions { Precision = 6, Stream = 48, Mode = ScMode.Unipolar });
         yield return Enable("sc enable p8 L96, tables for 200 dims (last chunk)", new ScOptions { Stream = 96 }, tableDims: 200);
+        yield return Batched("sc enable p8 L256, 6 slices batched (table)", new ScOptions());
+        yield return Batched("sc enable p8 L64, 6 slices batched (popcount)", new ScOptions { Stream = 64 });
         yield return new SelfTestCase("sc enable per-row stream lengths", Mixed);
         yield return new SelfTestCase("sc enable row and weight-group lengths", Combined);
         yield return Legacy("sc legacy xnor p8 L256", new ScOptions { Kernel = ScKernel.Xnor });
@@ -47,6 +49,29 @@ internal static class ScCases
         var tables = new EnableTables(sequences, sequences.Geometry.G);
         var expected = EnableKernel.Accumulate(a, b, tables, signed: options.Mode == ScMode.Bipolar);
         return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device, allowTables).Enable(a, b, tables));
+    });
+
+    /// <summary>Six independent slices (attention heads) of 37 × 72 by 29 × 72 in one batched product; each slice must
+    /// equal its own product.</summary>
+    private static SelfTestCase Batched(string name, ScOptions options) => new(name, context =>
+    {
+        var g = options.Resolve();
+        var sequences = ScSequences.Prepare(g, 72);
+        var tables = new EnableTables(sequences, g.G);
+        var a = new ScCodes[6];
+        var b = new ScCodes[6];
+        var expected = new List<int>();
+        for (var s = 0; s < 6; s++)
+        {
+            a[s] = ScQuantizer.Grouped(SelfTestCase.Values(37 * 72, 20 + (ulong)s), 37, 72, 1, g, unipolar: false);
+            b[s] = ScQuantizer.Grouped(SelfTestCase.Values(29 * 72, 40 + (ulong)s), 29, 72, 1, g, unipolar: false);
+            expected.AddRange(EnableKernel.Accumulate(a[s], b[s], tables, signed: true));
+        }
+
+        var actual = new List<int>();
+        foreach (var slice in new CudaScProduct(context.Device).EnableSlices(a, b, tables))
+            actual.AddRange(slice);
+        return SelfTestCase.Exact(name, expected.ToArray(), actual.ToArray());
     });
 
     /// <summary>Rows at L = 256, 128, 64 and pruned, interleaved; each row must equal the single-length product.</summary>
