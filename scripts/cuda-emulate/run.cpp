@@ -82,13 +82,13 @@ static void ScCase(const std::string& name)
         for (int i = 0; i < n; i += 2) rows.push_back(i);
         for (int i = 1; i < n; i += 2) rows.push_back(i);
         emu_launch(sc_enable_product, {(unsigned)((m + 15) / 16), (unsigned)((rows.size() + 15) / 16), 1}, tile,
-                   ka.data(), bits.data(), sb.data(), rows.data(), (int)rows.size(), acc.data(), m, dims, words, chunk);
+                   ka.data(), bits.data(), sb.data(), rows.data(), (int)rows.size(), acc.data(), m, dims, words, chunk, 0LL, 0LL, 0LL);
         if (oneTable)
         {
             // The shared-memory table kernel on the same call: 3 blocks looping over the output tiles.
             std::vector<int> viaTable(n * m, 0);
             emu_launch(sc_enable_table_product, {3}, tile, ka.data(), bb.data(), sb.data(), table.data(), (int)table.size(), width,
-                       rows.data(), (int)rows.size(), viaTable.data(), m, dims);
+                       rows.data(), (int)rows.size(), viaTable.data(), m, dims, 0LL, 0LL, 0LL);
             int wrong = 0;
             for (int i = 0; i < n * m; i++) wrong += viaTable[i] != expected[i];
             Report(name + " (table)", wrong == 0, std::to_string(n * m - wrong) + "/" + std::to_string(n * m) + " accumulators identical");
@@ -286,7 +286,7 @@ int main(int argc, char** argv)
             emu_launch(sc_pack_enable, {(unsigned)dims, 1, 1}, {256}, bb.data(), seqB.data(), bits.data(), m, dims, length, words);
             int chunk = std::clamp(8192 / (16 * words), 1, 64);
             emu_launch(sc_enable_product, {(unsigned)((m + 15) / 16), (unsigned)((rows.size() + 15) / 16), 1}, {16, 16, 1},
-                       ka.data(), bits.data(), sb.data(), rows.data(), (int)rows.size(), acc.data(), m, dims, words, chunk);
+                       ka.data(), bits.data(), sb.data(), rows.data(), (int)rows.size(), acc.data(), m, dims, words, chunk, 0LL, 0LL, 0LL);
         }
         auto expected = r.Array<int>();
         int wrong = 0;
@@ -337,7 +337,7 @@ int main(int argc, char** argv)
                 {
                     tableLaunches++;
                     emu_launch(sc_enable_table_product, {2}, {16, 16, 1}, ka.data(), gb.data(), gs.data(), level.table.data(), (int)level.table.size(),
-                               level.width, rows.data(), (int)rows.size(), part.data(), width, dims);
+                               level.width, rows.data(), (int)rows.size(), part.data(), width, dims, 0LL, 0LL, 0LL);
                     continue;
                 }
                 int words = (level.length + 31) / 32;
@@ -346,7 +346,7 @@ int main(int argc, char** argv)
                            gb.data(), level.seqB.data(), bits.data(), width, dims, level.length, words);
                 int chunk = std::clamp(8192 / (16 * words), 1, 64);
                 emu_launch(sc_enable_product, {(unsigned)((width + 15) / 16), (unsigned)((rows.size() + 15) / 16), 1}, {16, 16, 1},
-                           ka.data(), bits.data(), gs.data(), rows.data(), (int)rows.size(), part.data(), width, dims, words, chunk);
+                           ka.data(), bits.data(), gs.data(), rows.data(), (int)rows.size(), part.data(), width, dims, words, chunk, 0LL, 0LL, 0LL);
             }
             for (int i = 0; i < n; i++)
                 for (int c = 0; c < width; c++)
