@@ -96,6 +96,7 @@ internal sealed class RunDevice : IDisposable
 
     public void Dispose()
     {
+        _cudaSc?.Dispose();
         _cudaBackend?.Dispose();
         _cuda?.Dispose();
     }

@@ -73,16 +73,16 @@ public sealed class ScPreparedOperand
             for (var c0 = 0; c0 < d; c0 += options.Chunk)
             {
                 var width = Math.Min(options.Chunk, d - c0);
-                parts.Add(new ScPreparedPart(ScQuantizer.BipolarFusedFp32(ScMatmul.Columns(b, m, d, c0, width), m, width, perRow: true, g), g, signed: true));
+                parts.Add(new ScPreparedPart(ScQuantizer.BipolarFusedFp32(ScMatmul.Columns(b, m, d, c0, width), m, width, perRow: true, g), g, signed: true, persistent: true));
             }
         }
         else if (options.Granularity == ScGranularity.PerTensor)
         {
-            parts.Add(new ScPreparedPart(ScQuantizer.PerTensor(b, m, d, g, unipolar), g, !unipolar));
+            parts.Add(new ScPreparedPart(ScQuantizer.PerTensor(b, m, d, g, unipolar), g, !unipolar, persistent: true));
         }
         else
         {
-            parts.Add(new ScPreparedPart(ScQuantizer.Grouped(b, m, d, options.GroupB, g, unipolar), g, !unipolar));
+            parts.Add(new ScPreparedPart(ScQuantizer.Grouped(b, m, d, options.GroupB, g, unipolar), g, !unipolar, persistent: true));
         }
 
         return new ScPreparedOperand(options, m, d, parts);
@@ -96,8 +96,9 @@ public sealed class ScPreparedPart
     private readonly Lazy<RowTableColumns> columns;
     private ScCodes current;
 
-    internal ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed, ushort[]? indexBuffer = null)
+    internal ScPreparedPart(ScCodes codes, ScGeometry geometry, bool signed, ushort[]? indexBuffer = null, bool persistent = false)
     {
+        Persistent = persistent;
         // The factory captures its own arguments, not this part, so dropping the elements really frees them.
         columns = new Lazy<RowTableColumns>(() => RowTableColumns.Prepare(codes, geometry, signed, indexBuffer));
         current = codes;
@@ -108,6 +109,10 @@ public sealed class ScPreparedPart
     /// row-table entries replaced them.</summary>
     public ScCodes Codes => current;
     public bool Signed { get; }
+
+    /// <summary>Whether the codes stay as they are for the part's lifetime (a prepared weight), so a device may keep
+    /// its own copy; a call's operand codes live in reused workspaces.</summary>
+    internal bool Persistent { get; }
     internal RowTableColumns Columns => columns.Value;
 
     internal void PrepareColumns() => _ = columns.Value;

@@ -56,8 +56,8 @@ public static class CudaBenchmarks
         }
 
         var geometry = new ScOptions().Resolve();
-        var tableProduct = new CudaScProduct(device);
-        var popcountProduct = new CudaScProduct(device, allowTables: false);
+        using var tableProduct = new CudaScProduct(device);
+        using var popcountProduct = new CudaScProduct(device, allowTables: false);
         foreach (var (layer, n, k) in Layers)
         {
             var qa = ScQuantizer.BipolarGrouped(SelfTestCase.Values(Tokens * k, 3), Tokens, k, 1, geometry);

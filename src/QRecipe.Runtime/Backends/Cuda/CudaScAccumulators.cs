@@ -6,14 +6,17 @@ using QRecipe.Runtime.Sc;
 namespace QRecipe.Runtime.Backends.Cuda;
 
 /// <summary>
-/// The SC engine's integer accumulators computed on a GPU (<see cref="CudaScProduct"/>): the enable kernel's slices
-/// (heads, chunks) of equal shapes as one batched product, the legacy kernels' one product per slice. The engine still quantizes, splits mixed-precision calls into
-/// single-length products and decodes, so a recipe run's SC outputs are the CPU run's bit for bit where the kernels
-/// equal the engine (what <c>qrecipe selftest --device cuda</c> checks).
+/// The SC engine's integer accumulators computed on a GPU (<see cref="CudaScProduct"/>). A prepared weight's codes are
+/// uploaded once and kept on the device for the accumulators' lifetime (a run); a call's operand slices of equal
+/// shapes (attention heads) run as one batched product; the legacy kernels run one product per slice. The engine
+/// still quantizes, splits mixed-precision calls into single-length products and decodes, so a recipe run's SC
+/// outputs are the CPU run's bit for bit where the kernels equal the engine (what <c>qrecipe selftest --device
+/// cuda</c> checks).
 /// </summary>
-public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators
+public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators, IDisposable
 {
     private readonly CudaScProduct product = new(device);
+    private readonly Dictionary<ScPreparedPart, DeviceCodes> weights = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Enable-kernel products, legacy products.</summary>
     public (long Enable, long Bitstream) Calls { get; private set; }
@@ -22,7 +25,9 @@ public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators
 
     public ScAccumulatorSet Enable(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables)
     {
-        var acc = product.EnableSlices(a, b.Select(Codes).ToArray(), tables);
+        var acc = b.All(part => part.Persistent)
+            ? a.Select((codes, s) => product.EnableSlices([codes], Weight(b[s]), tables)[0]).ToArray()
+            : product.EnableSlices(a, b.Select(Codes).ToArray(), tables);
         Calls = (Calls.Enable + a.Count, Calls.Bitstream);
         return new ScAccumulatorSet(acc, Pooled: false);
     }
@@ -34,6 +39,22 @@ public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators
             acc[s] = product.Bitstream(a[s], Codes(b[s]), sequences, xnor);
         Calls = (Calls.Enable, Calls.Bitstream + a.Count);
         return new ScAccumulatorSet(acc, Pooled: false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var codes in weights.Values)
+            codes.Dispose();
+        weights.Clear();
+        product.Dispose();
+    }
+
+    /// <summary>A prepared weight's codes on the device, uploaded on first use.</summary>
+    private DeviceCodes Weight(ScPreparedPart part)
+    {
+        if (!weights.TryGetValue(part, out var codes))
+            weights[part] = codes = DeviceCodes.Upload(device, [Codes(part)]);
+        return codes;
     }
 
     /// <summary>b's codes; a weight prepared for the CPU engine's row tables alone has none to upload.</summary>

@@ -15,14 +15,15 @@ namespace QRecipe.Runtime.Backends.Cuda;
 /// </summary>
 /// <param name="device">The GPU.</param>
 /// <param name="allowTables">False forces the popcount loop (the self-test covers both).</param>
-public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
+public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : IDisposable
 {
-    /// <summary>Device time of the last product's kernels (k lookup, packing, product), without host transfers.</summary>
-    public float LastKernelMilliseconds { get; private set; }
-
     private const string Sc = "sc.cu";
     private const int Tile = 16;
     private const int TableChunk = 64;
+    private readonly Dictionary<EnableTables, DeviceTables> tableCache = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Device time of the last product's kernels (k lookup, packing, product), without host transfers.</summary>
+    public float LastKernelMilliseconds { get; private set; }
 
     /// <summary>acc[i·m + j] = Σ_d sign·C[d][K[d][ba]][bb] (§4.2), equal to <see cref="EnableKernel.Accumulate"/>.</summary>
     public int[] Enable(ScCodes a, ScCodes b, EnableTables tables) =>
@@ -36,7 +37,8 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
     public int[] Mixed(ScCodes a, ScCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
     {
         Check(a, b);
-        (var acc, LastKernelMilliseconds) = MixedProduct(EnableBatch.Of([a], [b]), levels, rowLevel);
+        using var onDevice = DeviceCodes.Upload(device, [b]);
+        (var acc, LastKernelMilliseconds) = MixedProduct([a], onDevice, levels, rowLevel);
         return acc;
     }
 
@@ -51,14 +53,19 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
             throw new ArgumentException($"{a.Count} slices of a and {b.Count} of b");
         for (var s = 0; s < a.Count; s++)
             Check(a[s], b[s]);
-        var uniform = a.Count > 0 && Enumerable.Range(0, a.Count).All(s =>
-            a[s].Rows == a[0].Rows && b[s].Rows == b[0].Rows && a[s].Dims == a[0].Dims);
-        if (!uniform)
+        if (!Uniform(a) || !Uniform(b))
             return a.Select((codes, s) => Enable(codes, b[s], tables)).ToArray();
-        var batch = EnableBatch.Of(a, b);
-        (var acc, LastKernelMilliseconds) = MixedProduct(batch, [tables], new int[batch.N]);
-        var perSlice = (long)batch.N * batch.M;
-        return Enumerable.Range(0, a.Count).Select(s => acc.AsSpan((int)(s * perSlice), (int)perSlice).ToArray()).ToArray();
+        using var onDevice = DeviceCodes.Upload(device, b);
+        return EnableSlices(a, onDevice, tables);
+    }
+
+    /// <summary><see cref="EnableSlices(IReadOnlyList{ScCodes}, IReadOnlyList{ScCodes}, EnableTables)"/> with b already
+    /// on the device (a prepared weight kept there for a run): one slice of a per slice of b, all of one shape.</summary>
+    public int[][] EnableSlices(IReadOnlyList<ScCodes> a, DeviceCodes b, EnableTables tables)
+    {
+        (var acc, LastKernelMilliseconds) = MixedProduct(a, b, [tables], new int[a[0].Rows]);
+        var perSlice = a[0].Rows * b.Rows;
+        return Enumerable.Range(0, a.Count).Select(s => acc.AsSpan(s * perSlice, perSlice).ToArray()).ToArray();
     }
 
     /// <summary>
@@ -81,7 +88,8 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
         LastKernelMilliseconds = 0;
         foreach (var group in CombinedLengths.Plan(lengths, rowLevel, columnLevel))
         {
-            var (part, milliseconds) = MixedProduct(EnableBatch.Of([a], [b.Gather(group.Columns)]), levels, group.RowLevel);
+            using var columns = DeviceCodes.Upload(device, [b.Gather(group.Columns)]);
+            var (part, milliseconds) = MixedProduct([a], columns, levels, group.RowLevel);
             LastKernelMilliseconds += milliseconds;
             var width = group.Columns.Length;
             for (var i = 0; i < n; i++)
@@ -94,17 +102,24 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
         return acc;
     }
 
-    /// <summary><see cref="Mixed"/>'s accumulators (slice after slice) and kernel time; <paramref name="rowLevel"/> has
-    /// one entry per row of a slice and applies to every slice.</summary>
-    private (int[] Acc, float Milliseconds) MixedProduct(EnableBatch batch, IReadOnlyList<EnableTables> levels, int[] rowLevel)
+    public void Dispose()
     {
-        int n = batch.N, m = batch.M, dims = batch.Dims, slices = batch.Slices;
+        foreach (var tables in tableCache.Values)
+            tables.Dispose();
+        tableCache.Clear();
+    }
+
+    /// <summary><see cref="Mixed"/>'s accumulators, slice after slice, and kernel time: slice s of a (all of one shape)
+    /// times slice s of b; <paramref name="rowLevel"/> has one entry per row of a slice and applies to every slice.</summary>
+    private (int[] Acc, float Milliseconds) MixedProduct(IReadOnlyList<ScCodes> a, DeviceCodes b, IReadOnlyList<EnableTables> levels, int[] rowLevel)
+    {
+        int n = a[0].Rows, m = b.Rows, dims = b.Dims, slices = a.Count;
+        if (slices != b.Slices || !Uniform(a) || a[0].Dims != dims)
+            throw new ArgumentException($"{slices} slices of a ({n}×{a[0].Dims} first) for {b.Slices} slices of b ({m}×{dims})");
         if (rowLevel.Length != n)
             throw new ArgumentException($"{rowLevel.Length} row levels for {n} rows of a", nameof(rowLevel));
-        using var boundaryA = device.Upload<ushort>(batch.BoundaryA);
-        using var signA = device.Upload<sbyte>(batch.SignA);
-        using var boundaryB = device.Upload<ushort>(batch.BoundaryB);
-        using var signB = device.Upload<sbyte>(batch.SignB);
+        using var boundaryA = device.Upload<ushort>(DeviceCodes.Join(a, c => c.Boundary, n * dims));
+        using var signA = device.Upload<sbyte>(DeviceCodes.Join(a, c => c.Sign, n * dims));
         var strides = new KernelArguments().Long((long)n * dims).Long((long)m * dims).Long((long)n * m);
         using var acc = device.Allocate<int>((long)slices * n * m);
         acc.Clear();
@@ -129,26 +144,34 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
             if (tables.Sequences.Dims < dims)
                 throw new ArgumentException($"level {level} tables cover {tables.Sequences.Dims} dimensions, fewer than the operands' {dims}", nameof(levels));
             // Everything is uploaded before the timer starts, so it measures the kernels only.
-            var shared = SharedTableBytes(tables);
+            var onDevice = Tables(tables);
             var words = (tables.Sequences.Length + 31) / 32;
-            using var k = device.Upload<ushort>(tables.K);
             using var index = device.Upload<int>(rows.ToArray());
-            using var table = shared is null ? null : device.Upload<ushort>(tables.Slices(0, 1)[0]);
-            using var sequence = shared is null ? device.Upload<ushort>(tables.Sequences.B) : null;
-            using var bits = shared is null ? device.Allocate<uint>((long)slices * m * dims * words) : null;
+            using var bits = onDevice.Sequence is null ? null : device.Allocate<uint>((long)slices * m * dims * words);
             using var timer = device.StartTimer();
             device.LaunchElements(Sc, "sc_k_lookup", (long)slices * n * dims, new KernelArguments()
-                .Pointer(boundaryA).Pointer(signA).Pointer(k).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)slices * n * dims));
+                .Pointer(boundaryA).Pointer(signA).Pointer(onDevice.K).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)slices * n * dims));
             var operands = new KernelArguments().Pointer(ka);
-            if (table is not null)
-                TableProduct(operands, boundaryB, signB, table, tables, shared!.Value, index, rows.Count, acc, m, dims, slices, strides);
+            if (onDevice.Table is not null)
+                TableProduct(operands, b, onDevice.Table, tables, onDevice.SharedBytes!.Value, index, rows.Count, acc, strides);
             else
-                PopcountProduct(operands, boundaryB, signB, sequence!, bits!, tables.Sequences.Length, index, rows.Count, acc, m, dims, slices, strides);
+                PopcountProduct(operands, b, onDevice.Sequence!, bits!, tables.Sequences.Length, index, rows.Count, acc, strides);
             milliseconds += timer.Stop();
         }
 
         return (acc.Download<int>(checked(slices * n * m)), milliseconds);
     }
+
+    /// <summary>The tables' device copy for this product's inner loop, uploaded on first use.</summary>
+    private DeviceTables Tables(EnableTables tables)
+    {
+        if (!tableCache.TryGetValue(tables, out var onDevice))
+            tableCache[tables] = onDevice = new DeviceTables(device, tables, SharedTableBytes(tables));
+        return onDevice;
+    }
+
+    private static bool Uniform(IReadOnlyList<ScCodes> slices) =>
+        slices.Count > 0 && slices.All(s => s.Rows == slices[0].Rows && s.Dims == slices[0].Dims);
 
     /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>
     public int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences, bool xnor)
@@ -176,27 +199,29 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true)
     }
 
     /// <summary>One read of the shared-memory table per product; blocks loop over output tiles, as many blocks as fit
-    /// the multiprocessors at once.</summary>
-    private void TableProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer table, EnableTables tables,
-        int shared, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims, int slices, KernelArguments strides)
+    /// the multiprocessors at once, shared among the slices.</summary>
+    private void TableProduct(KernelArguments operands, DeviceCodes b, DeviceBuffer table, EnableTables tables, int shared, DeviceBuffer index,
+        int rows, DeviceBuffer acc, KernelArguments strides)
     {
-        var tiles = (long)((m + Tile - 1) / Tile) * ((rows + Tile - 1) / Tile);
+        var tiles = (long)((b.Rows + Tile - 1) / Tile) * ((rows + Tile - 1) / Tile);
         var resident = (long)device.Multiprocessors * Math.Max(1, device.MaxSharedMemoryPerBlock / shared);
-        var blocks = (uint)Math.Min(tiles, Math.Max(1, (resident + slices - 1) / slices));
-        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, (uint)slices), (Tile, Tile, 1), shared, operands.Pointer(boundaryB).Pointer(signB)
-            .Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims).Append(strides));
+        var blocks = (uint)Math.Min(tiles, Math.Max(1, (resident + b.Slices - 1) / b.Slices));
+        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, (uint)b.Slices), (Tile, Tile, 1), shared, operands.Pointer(b.Boundary)
+            .Pointer(b.Sign).Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).Pointer(acc).Int(b.Rows)
+            .Int(b.Dims).Append(strides));
     }
 
     /// <summary>b's streams packed 32 cycles per word, then popcounts of their k-bit prefixes.</summary>
-    private void PopcountProduct(KernelArguments operands, DeviceBuffer boundaryB, DeviceBuffer signB, DeviceBuffer sequence, DeviceBuffer bits,
-        int length, DeviceBuffer index, int rows, DeviceBuffer acc, int m, int dims, int slices, KernelArguments strides)
+    private void PopcountProduct(KernelArguments operands, DeviceCodes b, DeviceBuffer sequence, DeviceBuffer bits, int length, DeviceBuffer index,
+        int rows, DeviceBuffer acc, KernelArguments strides)
     {
         var words = (length + 31) / 32;
-        Pack("sc_pack_enable", new KernelArguments().Pointer(boundaryB).Pointer(sequence).Pointer(bits), slices * m, dims, length, words);
+        Pack("sc_pack_enable", new KernelArguments().Pointer(b.Boundary).Pointer(sequence).Pointer(bits), b.Slices * b.Rows, b.Dims, length, words);
         var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
         var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
-        device.Launch(Sc, "sc_enable_product", ((uint)((m + Tile - 1) / Tile), (uint)((rows + Tile - 1) / Tile), (uint)slices), (Tile, Tile, 1), shared,
-            operands.Pointer(bits).Pointer(signB).Pointer(index).Int(rows).Pointer(acc).Int(m).Int(dims).Int(words).Int(chunk).Append(strides));
+        device.Launch(Sc, "sc_enable_product", ((uint)((b.Rows + Tile - 1) / Tile), (uint)((rows + Tile - 1) / Tile), (uint)b.Slices), (Tile, Tile, 1),
+            shared, operands.Pointer(bits).Pointer(b.Sign).Pointer(index).Int(rows).Pointer(acc).Int(b.Rows).Int(b.Dims).Int(words).Int(chunk)
+                .Append(strides));
     }
 
     /// <summary>Shared memory of the table kernel when this call can use it: one distinct mask (so one C table for

@@ -21,6 +21,7 @@ internal static class ScCases
         yield return Enable("sc enable p8 L96, tables for 200 dims (last chunk)", new ScOptions { Stream = 96 }, tableDims: 200);
         yield return Batched("sc enable p8 L256, 6 slices batched (table)", new ScOptions());
         yield return Batched("sc enable p8 L64, 6 slices batched (popcount)", new ScOptions { Stream = 64 });
+        yield return new SelfTestCase("sc enable, weight kept on the device (2 calls)", KeptWeight);
         yield return new SelfTestCase("sc enable per-row stream lengths", Mixed);
         yield return new SelfTestCase("sc enable row and weight-group lengths", Combined);
         yield return Legacy("sc legacy xnor p8 L256", new ScOptions { Kernel = ScKernel.Xnor });
@@ -48,7 +49,8 @@ internal static class ScCases
         var sequences = ScSequences.Prepare(options.Resolve(), tableDims);
         var tables = new EnableTables(sequences, sequences.Geometry.G);
         var expected = EnableKernel.Accumulate(a, b, tables, signed: options.Mode == ScMode.Bipolar);
-        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device, allowTables).Enable(a, b, tables));
+        using var product = new CudaScProduct(context.Device, allowTables);
+        return SelfTestCase.Exact(name, expected, product.Enable(a, b, tables));
     });
 
     /// <summary>Six independent slices (attention heads) of 37 × 72 by 29 × 72 in one batched product; each slice must
@@ -69,10 +71,28 @@ internal static class ScCases
         }
 
         var actual = new List<int>();
-        foreach (var slice in new CudaScProduct(context.Device).EnableSlices(a, b, tables))
+        using var product = new CudaScProduct(context.Device);
+        foreach (var slice in product.EnableSlices(a, b, tables))
             actual.AddRange(slice);
         return SelfTestCase.Exact(name, expected.ToArray(), actual.ToArray());
     });
+
+    /// <summary>b uploaded once (as a run keeps a prepared weight) and multiplied by two different a's, with the
+    /// enable tables cached on the device after the first call.</summary>
+    private static SelfTestResult KeptWeight(SelfTestContext context)
+    {
+        const string name = "sc enable, weight kept on the device (2 calls)";
+        var options = new ScOptions();
+        var g = options.Resolve();
+        var (a, b, sequences) = Operands(options);
+        var second = ScQuantizer.Grouped(SelfTestCase.Values(a.Rows * a.Dims, 12), a.Rows, a.Dims, 1, g, unipolar: false);
+        var tables = new EnableTables(sequences, g.G);
+        int[] expected = [.. EnableKernel.Accumulate(a, b, tables, signed: true), .. EnableKernel.Accumulate(second, b, tables, signed: true)];
+        using var product = new CudaScProduct(context.Device);
+        using var weight = DeviceCodes.Upload(context.Device, [b]);
+        int[] actual = [.. product.EnableSlices([a], weight, tables)[0], .. product.EnableSlices([second], weight, tables)[0]];
+        return SelfTestCase.Exact(name, expected, actual);
+    }
 
     /// <summary>Rows at L = 256, 128, 64 and pruned, interleaved; each row must equal the single-length product.</summary>
     private static SelfTestResult Mixed(SelfTestContext context)
@@ -97,7 +117,8 @@ internal static class ScCases
             }
         }
 
-        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Mixed(a, b, levels, rowLevel));
+        using var product = new CudaScProduct(context.Device);
+        return SelfTestCase.Exact(name, expected, product.Mixed(a, b, levels, rowLevel));
     }
 
     /// <summary>Rows at L = 256, 128, 64 and pruned; five weight groups of 9 rows of b at 128, pruned, 256, 64, 128. Output
@@ -134,7 +155,8 @@ internal static class ScCases
             }
         }
 
-        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Combined(a, b, levels, rowLevel, columnLevel));
+        using var product = new CudaScProduct(context.Device);
+        return SelfTestCase.Exact(name, expected, product.Combined(a, b, levels, rowLevel, columnLevel));
     }
 
     private static SelfTestCase Legacy(string name, ScOptions options) => new(name, context =>
@@ -143,7 +165,8 @@ internal static class ScCases
         var g = sequences.Geometry;
         var xnor = options.Kernel == ScKernel.Xnor;
         var expected = BitstreamKernel.Accumulate(a, b, sequences, xnor, g.P, g.QMax);
-        return SelfTestCase.Exact(name, expected, new CudaScProduct(context.Device).Bitstream(a, b, sequences, xnor));
+        using var product = new CudaScProduct(context.Device);
+        return SelfTestCase.Exact(name, expected, product.Bitstream(a, b, sequences, xnor));
     });
 
     private static SelfTestResult FakeQuant(SelfTestContext context)
