@@ -110,7 +110,7 @@ internal static class RunCommand
             try
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
-                    runDevice.ScAccumulators, runDevice.ActivationQuantizer);
+                    runDevice.ScAccumulators, runDevice.ActivationQuantizer, runDevice.ScSurrogate);
                 runDevice.Describe(plan, output, log);
                 var view = new RunProgressView(output, log);
                 var (result, images) = view.Show(() =>

@@ -12,11 +12,11 @@ using QRecipe.Runtime.Sc;
 namespace QRecipe.Cli.Run;
 
 /// <summary>
-/// Where <c>qrecipe run</c> computes: the CPU backend and SC engine, or (<c>--device cuda</c>) the CUDA backend for the
-/// DiT (tensors resident on the device between operations) and activation fake-quantization, with the exact SC
-/// products' integer accumulators on the GPU. The engine keeps
-/// quantization, mixed-precision splitting and the decode, so every exact SC setting runs on the device; noise-surrogate
-/// cells and the VAE decode stay on the CPU, and the run's output says so.
+/// Where <c>qrecipe run</c> computes: the CPU backend and SC engine, or (<c>--device cuda</c>) the GPU for the DiT
+/// (tensors resident on the device between operations), activation fake-quantization, the exact SC products' integer
+/// accumulators and the noise surrogate's products. The CPU engine keeps SC quantization, mixed-precision splitting
+/// and the decode, so exact SC outputs equal a CPU run's wherever the kernels equal the engine; the VAE decode stays
+/// on the CPU, and the run's output says what runs where.
 /// </summary>
 internal sealed class RunDevice : IDisposable
 {
@@ -24,6 +24,8 @@ internal sealed class RunDevice : IDisposable
     private readonly CudaBackend? _cudaBackend;
     private readonly CudaScAccumulators? _cudaSc;
     private readonly CudaActivationQuantizer? _cudaActivations;
+    private readonly CudaBlas? _surrogateBlas;
+    private readonly CudaNoiseSurrogate? _cudaSurrogate;
 
     private RunDevice(CudaDevice? cuda)
     {
@@ -33,6 +35,8 @@ internal sealed class RunDevice : IDisposable
         _cudaBackend = new CudaBackend(cuda);
         _cudaSc = new CudaScAccumulators(cuda);
         _cudaActivations = new CudaActivationQuantizer(cuda);
+        _surrogateBlas = new CudaBlas(cuda);
+        _cudaSurrogate = new CudaNoiseSurrogate(cuda, _surrogateBlas);
     }
 
     public ITensorBackend Backend => _cudaBackend ?? (ITensorBackend)CpuBackend.Instance;
@@ -42,6 +46,9 @@ internal sealed class RunDevice : IDisposable
 
     /// <summary>Null: the host.</summary>
     public IActivationFakeQuantizer? ActivationQuantizer => _cudaActivations;
+
+    /// <summary>Null: the CPU engine.</summary>
+    public IScSurrogate? ScSurrogate => _cudaSurrogate;
 
     /// <summary>The device named by <c>--device</c>, or null after writing what is missing to <paramref name="error"/>
     /// (nothing has been created then). The driver and NVRTC are loaded by opening the GPU, cuBLAS by the backend.</summary>
@@ -75,7 +82,7 @@ internal sealed class RunDevice : IDisposable
         {
             $"device {_cuda.Name}, sm_{_cuda.Architecture}: the DiT and activation quantizers on the CUDA backend (FP32 GEMMs, tensors kept on the device)",
             $"  SC: {sc.Count - surrogate} exact cells' integer accumulators on the GPU, decoded by the CPU engine"
-                + (surrogate > 0 ? $"; {surrogate} noise-surrogate cells run on the CPU engine (no device path)" : string.Empty),
+                + (surrogate > 0 ? $"; {surrogate} noise-surrogate cells' products on the GPU (same noise as the CPU, FP32 cuBLAS product)" : string.Empty),
         };
         foreach (var line in lines)
         {
@@ -97,6 +104,7 @@ internal sealed class RunDevice : IDisposable
     public void Dispose()
     {
         _cudaSc?.Dispose();
+        _surrogateBlas?.Dispose();
         _cudaBackend?.Dispose();
         _cuda?.Dispose();
     }

@@ -37,15 +37,16 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     /// <param name="seed">Seeds the SC noise surrogate (the run's seed).</param>
     /// <param name="scAccumulators">Where exact SC products' integer accumulators are computed (the CPU engine when null).</param>
     /// <param name="activations">Where activations are fake-quantized (the host when null).</param>
+    /// <param name="surrogate">Where noise-surrogate products run (the CPU engine when null).</param>
     public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, ITensorBackend backend,
-        ulong seed, IScAccumulators? scAccumulators = null, IActivationFakeQuantizer? activations = null)
+        ulong seed, IScAccumulators? scAccumulators = null, IActivationFakeQuantizer? activations = null, IScSurrogate? surrogate = null)
     {
         _plan = plan;
         _weights = weights;
         _smoothed = smoothed;
         _statistics = statistics;
         _backend = backend;
-        _sc = new ScCellProducts(plan, seed, scAccumulators ?? ScEngineAccumulators.Instance);
+        _sc = new ScCellProducts(plan, seed, scAccumulators ?? ScEngineAccumulators.Instance, surrogate ?? ScEngineSurrogate.Instance);
         _activations = activations ?? HostActivationFakeQuantizer.Instance;
     }
 

@@ -75,7 +75,7 @@ public static class RecipeRunner
         var noise = DiffusionSampler.PhiloxNoise(settings.Seed);
 
         using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend, settings.Seed, settings.ScAccumulators,
-            settings.ActivationQuantizer);
+            settings.ActivationQuantizer, settings.ScSurrogate);
         using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend), smoothed) : null;
         IDitOperators operators = fidelity is null ? recipeOperators : fidelity;
         var latents = (float[])initial.Clone();

@@ -11,6 +11,8 @@ namespace QRecipe.Runtime.Execution;
 /// <param name="ScAccumulators">Where exact SC products' integer accumulators are computed; null is the CPU engine.
 /// Any source returning the engine's integers gives the same latents.</param>
 /// <param name="ActivationQuantizer">Where activations are fake-quantized; null is the host. Every implementation gives the same bits.</param>
+/// <param name="ScSurrogate">Where noise-surrogate products run; null is the CPU engine. The noise is the same bit for bit, the
+/// product under it agrees to FP32 GEMM rounding.</param>
 public sealed record RunSettings(
     int Samples,
     int[]? Labels,
@@ -20,4 +22,5 @@ public sealed record RunSettings(
     bool CompareFloat,
     float[]? InitialNoise = null,
     IScAccumulators? ScAccumulators = null,
-    IActivationFakeQuantizer? ActivationQuantizer = null);
+    IActivationFakeQuantizer? ActivationQuantizer = null,
+    IScSurrogate? ScSurrogate = null);

@@ -22,21 +22,23 @@ namespace QRecipe.Runtime.Execution;
 /// disjoint from the sampler's streams.</item>
 /// </list>
 /// Products are a·bᵀ without bias or attention scale. The exact products' integer accumulators come from the run's
-/// <see cref="IScAccumulators"/> (the CPU engine by default, a GPU with <c>run --device cuda</c>); the surrogate always
-/// runs on the CPU.
+/// <see cref="IScAccumulators"/> and the surrogate's products from the run's <see cref="IScSurrogate"/> (the CPU engine
+/// by default, a GPU with <c>run --device cuda</c>).
 /// </summary>
 internal sealed class ScCellProducts
 {
     private readonly RecipePlan _plan;
     private readonly ulong _seed;
     private readonly IScAccumulators _accumulators;
+    private readonly IScSurrogate _surrogate;
     private readonly ScComputeLedger _ledger = new();
     private readonly Dictionary<Tensor, float[]> _weightScales = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, ScPreparedOperand> _preparedWeights = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, (int[] Streams, IReadOnlyList<ScColumnGroup> Groups)> _preparedGroups = new(ReferenceEqualityComparer.Instance);
 
-    public ScCellProducts(RecipePlan plan, ulong seed, IScAccumulators accumulators)
+    public ScCellProducts(RecipePlan plan, ulong seed, IScAccumulators accumulators, IScSurrogate surrogate)
     {
+        _surrogate = surrogate;
         _plan = plan;
         _seed = seed;
         _accumulators = accumulators;
@@ -48,7 +50,6 @@ internal sealed class ScCellProducts
     public void Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, Tensor weight, int outFeatures, int cols,
         Span<float> destination)
     {
-        var w = weight.AsReadOnlySpan<float>();
         var rowStreams = Enumerable.Repeat(sc.Stream, rows).ToArray();
         if (sc.MixedPrecision is { } mp)
             Cap(rowStreams, Levels(mp, ScMetrics.MaxAbs(x, rows, cols)));
@@ -57,8 +58,8 @@ internal sealed class ScCellProducts
         Book(sc, site.Operator, rowStreams, columnStreams, outFeatures, cols);
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
         if (sc.Noise is { } noise)
-            ScSurrogateProducts.Multiply(x, rows, w, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams, columnStreams, noise,
-                sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
+            ScSurrogateProducts.Multiply(_surrogate, x, rows, weight, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams,
+                columnStreams, noise, sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
         else if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
             ScMatmul.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, destination, _accumulators);
         else if (sc.GroupStreams.IsEmpty)
@@ -90,7 +91,8 @@ internal sealed class ScCellProducts
         Book(sc, site.Operator, rowStreams, null, m, d);
         if (sc.Noise is { } noise)
         {
-            ScSurrogateProducts.MultiplyBatched(a, b, slices, n, m, d, rowStreams, noise, sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
+            ScSurrogateProducts.MultiplyBatched(_surrogate, a, b, slices, n, m, d, rowStreams, noise, sc.Mode, _seed, StreamBase(step, site))
+                .CopyTo(destination);
             return;
         }
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution;
 
@@ -10,7 +11,8 @@ namespace QRecipe.Runtime.Execution;
 /// The Gaussian noise surrogate (<see cref="ScNoiseSurrogate"/>, sc-kernels.md §10.2) under per-row, per-group and
 /// per-head stream lengths. As exact mixed precision does it (§5.2), one surrogate call runs per distinct stream
 /// length on the sub-matrix at that length; L = 0 leaves the outputs 0. The noise of sub-call k of one operator comes
-/// from Philox stream <c>streamBase + k</c>, so a run is reproducible from its seed whatever the thread count.
+/// from Philox stream <c>streamBase + k</c>, so a run is reproducible from its seed whatever the thread count. The
+/// products run where the given <see cref="IScSurrogate"/> runs them.
 /// </summary>
 internal static class ScSurrogateProducts
 {
@@ -18,14 +20,14 @@ internal static class ScSurrogateProducts
     /// groups, a column stream per row of b (null when uniform). Sub-call k = row level × column level, in order
     /// of first appearance. <paramref name="bRowScales"/>: b's <see cref="ScNoiseSurrogate.RowScales"/>, computed once
     /// per weight.</summary>
-    public static float[] Multiply(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, float[] bRowScales, int m, int d, int[] rowStreams,
-        int[]? columnStreams, NoiseModel noise, ScMode mode, ulong seed, ulong streamBase)
+    public static float[] Multiply(IScSurrogate surrogate, ReadOnlySpan<float> a, int n, Tensor weight, float[] bRowScales, int m, int d,
+        int[] rowStreams, int[]? columnStreams, NoiseModel noise, ScMode mode, ulong seed, ulong streamBase)
     {
         var rowLevels = rowStreams.Distinct().ToArray();
         var columnLevels = columnStreams?.Distinct().ToArray() ?? [int.MaxValue];
         if (rowLevels.Length == 1 && columnLevels.Length == 1)
-            return ScNoiseSurrogate.Multiply(a, n, b, bRowScales, m, d, Math.Min(rowLevels[0], columnLevels[0]), noise, perRow: true, mode, seed,
-                streamBase);
+            return surrogate.Multiply(a, n, weight, bRowScales, m, d, Math.Min(rowLevels[0], columnLevels[0]), noise, mode, seed, streamBase);
+        var b = weight.AsReadOnlySpan<float>();
         var output = new float[n * m];
         var call = 0UL;
         foreach (var rowLevel in rowLevels)
@@ -38,8 +40,9 @@ internal static class ScSurrogateProducts
                 var id = streamBase + call++;
                 if (stream <= 0)
                     continue;
-                var part = ScNoiseSurrogate.Multiply(Gather(a, d, rows), rows.Length, Gather(b, d, columns), Gather(bRowScales, 1, columns),
-                    columns.Length, d, stream, noise, perRow: true, mode, seed, id);
+                using var sub = Tensor.From(Gather(b, d, columns), columns.Length, d);
+                var part = surrogate.Multiply(Gather(a, d, rows), rows.Length, sub, Gather(bRowScales, 1, columns), columns.Length, d, stream, noise,
+                    mode, seed, id);
                 for (var r = 0; r < rows.Length; r++)
                 {
                     for (var c = 0; c < columns.Length; c++)
@@ -54,11 +57,11 @@ internal static class ScSurrogateProducts
     /// A slice whose rows share one length is one sub-call (stream base + slice, as a batched call draws it); a
     /// slice with several lengths runs one sub-call per length on its rows (stream base + slices·(1 + k) + slice for
     /// its k-th length).</summary>
-    public static float[] MultiplyBatched(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int slices, int n, int m, int d, int[] rowStreams,
-        NoiseModel noise, ScMode mode, ulong seed, ulong streamBase)
+    public static float[] MultiplyBatched(IScSurrogate surrogate, ReadOnlySpan<float> a, ReadOnlySpan<float> b, int slices, int n, int m, int d,
+        int[] rowStreams, NoiseModel noise, ScMode mode, ulong seed, ulong streamBase)
     {
         if (rowStreams.Distinct().Count() == 1)
-            return ScNoiseSurrogate.MultiplyBatched(a, b, slices, n, m, d, rowStreams[0], noise, mode, seed, streamBase);
+            return surrogate.MultiplyBatched(a, b, slices, n, m, d, rowStreams[0], noise, mode, seed, streamBase);
         var output = new float[slices * n * m];
         for (var s = 0; s < slices; s++)
         {
@@ -68,7 +71,7 @@ internal static class ScSurrogateProducts
             var levels = streams.Distinct().ToArray();
             if (levels.Length == 1)
             {
-                ScNoiseSurrogate.MultiplyBatched(sliceA, sliceB, 1, n, m, d, levels[0], noise, mode, seed, streamBase + (ulong)s)
+                surrogate.MultiplyBatched(sliceA, sliceB, 1, n, m, d, levels[0], noise, mode, seed, streamBase + (ulong)s)
                     .CopyTo(output, s * n * m);
                 continue;
             }
@@ -77,7 +80,7 @@ internal static class ScSurrogateProducts
                 if (levels[k] <= 0)
                     continue;
                 var rows = Indices(streams, levels[k]);
-                var part = ScNoiseSurrogate.MultiplyBatched(Gather(sliceA, d, rows), sliceB, 1, rows.Length, m, d, levels[k], noise, mode, seed,
+                var part = surrogate.MultiplyBatched(Gather(sliceA, d, rows), sliceB, 1, rows.Length, m, d, levels[k], noise, mode, seed,
                     streamBase + (ulong)slices * (ulong)(1 + k) + (ulong)s);
                 for (var r = 0; r < rows.Length; r++)
                     part.AsSpan(r * m, m).CopyTo(output.AsSpan((s * n + rows[r]) * m, m));

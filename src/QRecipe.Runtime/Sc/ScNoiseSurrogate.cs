@@ -86,12 +86,20 @@ public static class ScNoiseSurrogate
         return output;
     }
 
-    private static void Noisy(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
-        NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId, Span<float> output)
+    /// <summary>a's row scales, after checking that a and b (through its row scales) are finite; the errors name the
+    /// operand and the first non-finite value.</summary>
+    internal static float[] FiniteRowScales(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int d)
     {
         var aRowScales = RowScales(a, n, d);
         RequireFinite(a, aRowScales, d, nameof(a));
         RequireFinite(b, bRowScales, d, nameof(b));
+        return aRowScales;
+    }
+
+    private static void Noisy(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
+        NoiseModel noise, bool perRow, ScMode mode, ulong seed, ulong streamId, Span<float> output)
+    {
+        var aRowScales = FiniteRowScales(a, n, b, bRowScales, d);
         if (stream <= 0)
         {
             output.Clear();
@@ -106,7 +114,7 @@ public static class ScNoiseSurrogate
     }
 
     /// <summary>The shape checks of <see cref="ScInput.Validate"/>; finiteness is checked on the row scales.</summary>
-    private static void CheckShapes(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d)
+    internal static void CheckShapes(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, int m, int d)
     {
         if (n < 1 || m < 1 || d < 1)
             throw new ArgumentOutOfRangeException(nameof(d), $"SC matmul dimensions must be positive (n {n}, m {m}, d {d})");
@@ -218,7 +226,7 @@ public static class ScNoiseSurrogate
     }
 
     /// <summary>max |x| (0 for all zeros), as the scalar Math.Max(max, |v|) over finite values gives it.</summary>
-    private static float AbsMax(ReadOnlySpan<float> x)
+    internal static float AbsMax(ReadOnlySpan<float> x)
     {
         var i = 0;
         var lanes = Vector<float>.Zero;

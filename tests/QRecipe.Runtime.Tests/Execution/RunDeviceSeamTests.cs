@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language;
@@ -13,7 +14,9 @@ namespace QRecipe.Runtime.Tests.Execution;
 /// <summary>The run's seams that <c>run --device cuda</c> plugs the GPU into. SC accumulators
 /// (<see cref="IScAccumulators"/>): a source that reads only the codes, as the device does, and returns the engine's
 /// integers gives the default run's latents bit for bit, and every exact product goes through it. Activation
-/// fake-quantization (<see cref="IActivationFakeQuantizer"/>): every quantized operand goes through the given one.</summary>
+/// fake-quantization (<see cref="IActivationFakeQuantizer"/>): every quantized operand goes through the given one.
+/// Noise-surrogate products (<see cref="IScSurrogate"/>): every product, whole or per stream length, goes through the
+/// given one.</summary>
 public sealed class RunDeviceSeamTests
 {
     private const string Model = "depth 2 hidden 32 heads 2 patch 2 latent 8 classes 10";
@@ -56,6 +59,28 @@ public sealed class RunDeviceSeamTests
         }
     }
 
+    /// <summary>The CPU engine's surrogate, counted; b always arrives as a tensor of its rows.</summary>
+    private sealed class CountingSurrogate : IScSurrogate
+    {
+        public int Linear { get; private set; }
+        public int Batched { get; private set; }
+
+        public float[] Multiply(ReadOnlySpan<float> a, int n, Tensor b, ReadOnlySpan<float> bRowScales, int m, int d, int stream, NoiseModel noise,
+            ScMode mode, ulong seed, ulong streamId)
+        {
+            Linear++;
+            Assert.Equal(new TensorShape(m, d), b.Shape);
+            return ScEngineSurrogate.Instance.Multiply(a, n, b, bRowScales, m, d, stream, noise, mode, seed, streamId);
+        }
+
+        public float[] MultiplyBatched(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d, int stream, NoiseModel noise,
+            ScMode mode, ulong seed, ulong streamId)
+        {
+            Batched++;
+            return ScEngineSurrogate.Instance.MultiplyBatched(a, b, batch, n, m, d, stream, noise, mode, seed, streamId);
+        }
+    }
+
     private static RecipePlan Plan(string body)
     {
         var compilation = RecipeCompiler.Compile($"recipe T\nmodel custom {{ {Model} }}\nsampler ddim steps 3 cfg 1.5\n{Quantizers}{body}\n");
@@ -63,9 +88,25 @@ public sealed class RunDeviceSeamTests
         return compilation.Plan!;
     }
 
-    private static RunResult Run(RecipePlan plan, IScAccumulators? accumulators, IActivationFakeQuantizer? activations = null) =>
+    private static RunResult Run(RecipePlan plan, IScAccumulators? accumulators, IActivationFakeQuantizer? activations = null,
+        IScSurrogate? surrogate = null) =>
         RecipeRunner.Run(plan, new RunSettings(2, [1, 7], 3, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, ScAccumulators: accumulators,
-            ActivationQuantizer: activations), CpuBackend.Instance);
+            ActivationQuantizer: activations, ScSurrogate: surrogate), CpuBackend.Instance);
+
+    [Fact]
+    public void Every_surrogate_product_goes_through_the_given_surrogate()
+    {
+        // Uniform linears (one product per call), fc1 with three row lengths (0 prunes: two products per call), qk with
+        // per-head lengths (slices by length) and uniform av (one batched product per call).
+        var plan = Plan("sc precision 8 noise local 0.2 global 0.5 {\n  all stream 64\n  qk heads 0 stream 32\n"
+            + "  mp fc1 levels 128 32 0 fractions 0.5 0.4 0.1\n}");
+        var counting = new CountingSurrogate();
+        Assert.Equal(Run(plan, null).Latents, Run(plan, null, surrogate: counting).Latents);
+        // Per step and block: qkv, proj, fc2, adaln one product each, fc1 two; av one batched product over its 8 slices
+        // (2 samples x 2 for guidance x 2 heads), qk one per slice, as its heads' lengths differ.
+        Assert.Equal(3 * 2 * (4 + 2), counting.Linear);
+        Assert.Equal(3 * 2 * (1 + 8), counting.Batched);
+    }
 
     [Fact]
     public void Every_fake_quantized_operand_goes_through_the_given_quantizer()

@@ -1,54 +1,72 @@
 using System;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Backends.Cuda;
 
 /// <summary>
-/// The SC noise surrogate (<see cref="ScNoiseSurrogate.Multiply"/>, sc-kernels.md §10.2) on the device: the exact
-/// product by cuBLAS in FP32, the abs-max scales by Kernels/rows.cu, and the Philox noise drawn and added in place
-/// by Kernels/random.cu with the CPU's σ formulas and element-to-normal mapping.
+/// The SC noise surrogate (<see cref="ScNoiseSurrogate"/>, sc-kernels.md §10.2) on the device: the exact product by
+/// cuBLAS in FP32, the Philox noise drawn and added in place by Kernels/random.cu with the CPU's σ formulas and
+/// element-to-normal mapping. Shape and finiteness checks and the abs-max scales are the CPU engine's own, so the
+/// noise equals the CPU's bit for bit and only the product's rounding differs. A weight operand is a tensor, read from
+/// its device copy (uploaded once while the weight stays unchanged).
 /// </summary>
-public sealed class CudaNoiseSurrogate(CudaDevice device, CudaBlas blas)
+public sealed class CudaNoiseSurrogate(CudaDevice device, CudaBlas blas) : IScSurrogate
 {
-    public float[] Multiply(float[] a, int n, float[] b, int m, int d, int stream, NoiseModel noise, bool perRow, ScMode mode,
-        ulong seed, ulong streamId = 0)
+    public float[] Multiply(ReadOnlySpan<float> a, int n, Tensor b, ReadOnlySpan<float> bRowScales, int m, int d, int stream, NoiseModel noise,
+        ScMode mode, ulong seed, ulong streamId)
     {
-        if (a.Length != (long)n * d || b.Length != (long)m * d)
-            throw new ArgumentException($"operands of {a.Length} and {b.Length} elements do not match {n}×{d} and {m}×{d}");
+        var weight = b.AsReadOnlySpan<float>();
+        ScNoiseSurrogate.CheckShapes(a, n, weight, m, d);
+        if (bRowScales.Length != m)
+            throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
+        var aRowScales = ScNoiseSurrogate.FiniteRowScales(a, n, weight, bRowScales, d);
         var output = new float[n * m];
         if (stream <= 0)
             return output;
-        using var da = device.Upload<float>(a);
-        using var db = device.Upload<float>(b);
+        using var da = device.Upload(a);
         using var dc = device.Allocate<float>((long)n * m);
-        blas.Gemm(da, db, dc, n, m, d, transposeA: false, transposeB: true, lda: d, ldb: d);
-        var c = perRow ? noise.Local : noise.Global;
-        if (c != 0)
+        blas.Gemm(da.Pointer, b.DeviceAddress(device, write: false), dc.Pointer, n, m, d, false, true, d, d, 1f, 1, GemmPrecision.Float32);
+        using var aScales = device.Upload<float>(aRowScales);
+        using var bScales = device.Upload(bRowScales);
+        AddNoise(dc.Pointer, n, m, d, stream, noise.Local, aScales, bScales, perRow: true, mode, seed, streamId);
+        dc.Download<float>(output);
+        return output;
+    }
+
+    public float[] MultiplyBatched(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d, int stream, NoiseModel noise,
+        ScMode mode, ulong seed, ulong streamId)
+    {
+        ScInput.Validate(a, b, batch, n, m, d, default);
+        var output = new float[batch * n * m];
+        if (stream <= 0)
+            return output;
+        using var da = device.Upload(a);
+        using var db = device.Upload(b);
+        using var dc = device.Allocate<float>((long)batch * n * m);
+        blas.Gemm(da, db, dc, n, m, d, transposeA: false, transposeB: true, lda: d, ldb: d, batch: batch);
+        for (var s = 0; s < batch; s++)
         {
-            using var aScale = Scales(da, n, d, perRow);
-            using var bScale = Scales(db, m, d, perRow);
-            device.LaunchElements("random.cu", "sc_noise_add", (long)n * m, new KernelArguments()
-                .Pointer(dc).Pointer(aScale).Int(perRow ? 1 : 0).Pointer(bScale).Int(perRow ? 1 : 0).Int(m).Long((long)n * m)
-                .Double(Math.Sqrt(d * c) / stream).Double(c / ((double)stream * stream)).Int(mode == ScMode.Bipolar ? 1 : 0)
-                .ULong(seed).ULong(streamId));
+            using var aScale = device.Upload<float>([ScNoiseSurrogate.AbsMax(a.Slice(s * n * d, n * d))]);
+            using var bScale = device.Upload<float>([ScNoiseSurrogate.AbsMax(b.Slice(s * m * d, m * d))]);
+            AddNoise(dc.Pointer + (ulong)((long)s * n * m * sizeof(float)), n, m, d, stream, noise.Local, aScale, bScale, perRow: false, mode, seed,
+                streamId + (ulong)s);
         }
 
         dc.Download<float>(output);
         return output;
     }
 
-    /// <summary>max |x| per row, or (per tensor) the maximum of those in a one-element buffer.</summary>
-    private DeviceBuffer Scales(DeviceBuffer x, int rows, int d, bool perRow)
+    /// <summary>n×m outputs at <paramref name="output"/> += σ·normal, per-row scales or one per operand (random.cu).</summary>
+    private void AddNoise(ulong output, int n, int m, int d, int stream, double c, DeviceBuffer aScale, DeviceBuffer bScale, bool perRow, ScMode mode,
+        ulong seed, ulong streamId)
     {
-        var scales = device.Allocate<float>(rows);
-        device.Launch("rows.cu", "absmax_rows", ((uint)rows, 1, 1), (256, 1, 1), 0, new KernelArguments().Pointer(x).Pointer(scales).Int(d));
-        if (perRow)
-            return scales;
-        var max = 0f;
-        foreach (var v in scales.Download<float>(rows))
-            max = Math.Max(max, v);
-        scales.Upload<float>([max]);
-        return scales;
+        if (c == 0)
+            return;
+        device.LaunchElements("random.cu", "sc_noise_add", (long)n * m, new KernelArguments()
+            .ULong(output).Pointer(aScale).Int(perRow ? 1 : 0).Pointer(bScale).Int(perRow ? 1 : 0).Int(m).Long((long)n * m)
+            .Double(Math.Sqrt(d * c) / stream).Double(c / ((double)stream * stream)).Int(mode == ScMode.Bipolar ? 1 : 0)
+            .ULong(seed).ULong(streamId));
     }
 }

@@ -28,6 +28,7 @@ internal static class ScCases
         yield return Legacy("sc legacy and p7 L100", new ScOptions { Precision = 7, Stream = 100, Mode = ScMode.Unipolar, Kernel = ScKernel.And });
         yield return new SelfTestCase("activation fake-quant (int8 per token)", FakeQuant);
         yield return new SelfTestCase("sc noise surrogate (per row)", Noise);
+        yield return new SelfTestCase("sc noise surrogate (5 slices)", NoiseBatched);
     }
 
     /// <summary>Operands quantized as the per-row path does (70 rows of a, 45 of b, D = 150: tails in every tile).</summary>
@@ -187,8 +188,22 @@ internal static class ScCases
         var a = SelfTestCase.Values(33 * 72, 13);
         var b = SelfTestCase.Values(40 * 72, 14);
         var noise = new NoiseModel(0.15, 0.6);
-        var expected = ScNoiseSurrogate.Multiply(a, 33, b, 40, 72, 64, noise, perRow: true, ScMode.Bipolar, seed: 5);
-        var actual = new CudaNoiseSurrogate(context.Device, context.Blas).Multiply(a, 33, b, 40, 72, 64, noise, perRow: true, ScMode.Bipolar, seed: 5);
+        var scales = ScNoiseSurrogate.RowScales(b, 40, 72);
+        var expected = ScNoiseSurrogate.Multiply(a, 33, b, scales, 40, 72, 64, noise, perRow: true, ScMode.Bipolar, seed: 5, streamId: 3);
+        using var weight = Tensor.From(b, 40, 72);
+        var actual = new CudaNoiseSurrogate(context.Device, context.Blas).Multiply(a, 33, weight, scales, 40, 72, 64, noise, ScMode.Bipolar, 5, 3);
+        return SelfTestCase.Compare(name, expected, actual, 1e-5);
+    }
+
+    /// <summary>Attention's form: 5 slices, one abs-max per slice, slice s from stream 7 + s.</summary>
+    private static SelfTestResult NoiseBatched(SelfTestContext context)
+    {
+        const string name = "sc noise surrogate (5 slices)";
+        var a = SelfTestCase.Values(5 * 9 * 72, 15);
+        var b = SelfTestCase.Values(5 * 11 * 72, 16);
+        var noise = new NoiseModel(0.15, 0.6);
+        var expected = ScNoiseSurrogate.MultiplyBatched(a, b, 5, 9, 11, 72, 32, noise, ScMode.Bipolar, seed: 5, streamId: 7);
+        var actual = new CudaNoiseSurrogate(context.Device, context.Blas).MultiplyBatched(a, b, 5, 9, 11, 72, 32, noise, ScMode.Bipolar, 5, 7);
         return SelfTestCase.Compare(name, expected, actual, 1e-5);
     }
 }
