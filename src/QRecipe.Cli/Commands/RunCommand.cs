@@ -10,7 +10,7 @@ using QRecipe.Cli.Run;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Recipes;
-using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
@@ -94,13 +94,13 @@ internal static class RunCommand
             float[]? initial = null;
             if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
                 return CliApp.UsageError;
-            // The VAE is checked before sampling, so a wrong file costs no sampling time.
-            using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model);
-            if (vaePath is not null && vae is null)
-                return CliApp.RuntimeFailure;
             // Opened before the results folder, so a missing driver, library or GPU leaves nothing behind.
             using var runDevice = RunDevice.Open(device, gpu, error);
             if (runDevice is null)
+                return CliApp.RuntimeFailure;
+            // The VAE is checked before sampling, so a wrong file costs no sampling time; it decodes on the run's device.
+            using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, runDevice.Backend);
+            if (vaePath is not null && vae is null)
                 return CliApp.RuntimeFailure;
 
             var folder = ResultsFolder.Create(outRoot, plan.Name);
@@ -182,12 +182,12 @@ internal static class RunCommand
             }
         }
 
-        private VaeDecoder? LoadVae(string path, ModelSpec model)
+        private VaeDecoder? LoadVae(string path, ModelSpec model, ITensorBackend backend)
         {
             VaeDecoder decoder;
             try
             {
-                decoder = VaeDecoder.Load(path, CpuBackend.Instance);
+                decoder = VaeDecoder.Load(path, backend);
             }
             catch (CheckpointException e)
             {

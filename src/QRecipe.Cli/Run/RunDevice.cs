@@ -15,8 +15,8 @@ namespace QRecipe.Cli.Run;
 /// Where <c>qrecipe run</c> computes: the CPU backend and SC engine, or (<c>--device cuda</c>) the GPU for the DiT
 /// (tensors resident on the device between operations), activation fake-quantization, the exact SC products' integer
 /// accumulators and the noise surrogate's products. The CPU engine keeps SC quantization, mixed-precision splitting
-/// and the decode, so exact SC outputs equal a CPU run's wherever the kernels equal the engine; the VAE decode stays
-/// on the CPU, and the run's output says what runs where.
+/// and the decode, so exact SC outputs equal a CPU run's wherever the kernels equal the engine. The <c>--vae</c> decode
+/// runs on the same backend. The run's output says what runs where.
 /// </summary>
 internal sealed class RunDevice : IDisposable
 {
