@@ -17,7 +17,7 @@ public sealed unsafe class CudaBlas : IDisposable
 
     public CudaBlas(CudaDevice device, CudaLibraryLocator? locator = null)
     {
-        api = new CublasApi((locator ?? CudaLibraryLocator.Default).Load(CudaLibrary.Cublas));
+        api = new CublasApi((locator ?? device.Locator).Load(CudaLibrary.Cublas));
         device.MakeCurrent();
         nint h;
         CublasApi.Check(api.Create(&h), "cublasCreate");

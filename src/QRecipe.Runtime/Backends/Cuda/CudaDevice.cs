@@ -28,9 +28,10 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
     private long bytesToHost;
     private bool disposed;
 
-    private CudaDevice(CudaDriver driver, int ordinal, NvrtcCompiler compiler, KernelCache cache)
+    private CudaDevice(CudaDriver driver, int ordinal, NvrtcCompiler compiler, KernelCache cache, CudaLibraryLocator locator)
     {
         this.driver = driver;
+        Locator = locator;
         this.compiler = compiler;
         this.cache = cache;
         int device;
@@ -83,6 +84,9 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
 
     internal nint Stream { get; }
 
+    /// <summary>Where the driver and NVRTC were found; cuBLAS is loaded from the same places.</summary>
+    internal CudaLibraryLocator Locator { get; }
+
     internal CudaDriver Driver => driver;
 
     /// <summary>Opens device <paramref name="ordinal"/>, or throws <see cref="CudaUnavailableException"/> naming what is missing.</summary>
@@ -98,7 +102,7 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
         driver.Check(driver.DeviceGetCount(&count), "cuDeviceGetCount");
         if (ordinal < 0 || ordinal >= count)
             throw new CudaUnavailableException($"CUDA device {ordinal} does not exist: the driver reports {count} device(s)");
-        return new CudaDevice(driver, ordinal, NvrtcCompiler.Load(locator), cache ?? KernelCache.Default);
+        return new CudaDevice(driver, ordinal, NvrtcCompiler.Load(locator), cache ?? KernelCache.Default, locator);
     }
 
     public DeviceBuffer Allocate<T>(long count) where T : unmanaged => new(this, Math.Max(1, count) * sizeof(T));
