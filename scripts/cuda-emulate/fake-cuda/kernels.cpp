@@ -1,0 +1,93 @@
+// Every __global__ kernel of src/QRecipe.Runtime/Backends/Cuda/Kernels, compiled as C++ against emulate.h
+// (kernels.inc) and listed by kernel-table.sh (kernel_table.inc). A launch unpacks cuLaunchKernel's parameter pointers
+// into the kernel's own parameter types, checks pointer arguments against live allocations, runs the grid and then
+// checks the guard bytes behind every allocation the kernel could write.
+#include "emulate.h"
+#include "kernels.inc"
+#include "kernels.h"
+#include "stats.h"
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace
+{
+template <typename P>
+bool argument_in_bounds(const char* kernel, std::size_t index, P value)
+{
+    if constexpr (std::is_pointer_v<P>)
+    {
+        if (value == nullptr)
+            return true;
+        auto operand = "argument " + std::to_string(index);
+        return qrecipe_fake_cuda_in_bounds(kernel, operand.c_str(), reinterpret_cast<CUdeviceptr>(value), 1);
+    }
+    else
+    {
+        return true;
+    }
+}
+
+template <typename P>
+bool guard_intact(const char* kernel, P value)
+{
+    if constexpr (std::is_pointer_v<P> && !std::is_const_v<std::remove_pointer_t<P>>)
+        return value == nullptr || qrecipe_fake_cuda_guard_intact(kernel, reinterpret_cast<CUdeviceptr>(value));
+    else
+        return true;
+}
+
+template <typename... Params, std::size_t... I>
+CUresult run(void (*kernel)(Params...), const fake::Launch& launch, std::index_sequence<I...>)
+{
+    if (sizeof...(Params) > 0 && launch.parameters == nullptr)
+        return CUDA_ERROR_INVALID_VALUE;
+    EmuCall<Params...> call{kernel, {*static_cast<std::remove_cv_t<Params>*>(launch.parameters[I])...}};
+    if (!(argument_in_bounds(launch.name, I, std::get<I>(call.arguments)) && ...))
+        return CUDA_ERROR_INVALID_VALUE;
+    auto start = std::chrono::steady_clock::now();
+    auto findings = emu::run(launch.grid, launch.block, launch.shared_bytes, true, emu_call<Params...>, &call);
+    auto& stats = fake::stats();
+    stats.launch_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    stats.launches++;
+    stats.threads += 1ull * launch.grid.x * launch.grid.y * launch.grid.z * launch.block.x * launch.block.y * launch.block.z;
+    bool intact = (guard_intact(launch.name, std::get<I>(call.arguments)) & ...);
+    if (findings.divergent_barriers)
+    {
+        std::fprintf(stderr, "fake-cuda: %s: in %llu block(s) threads exited while others waited at __syncthreads\n",
+                     launch.name, findings.divergent_barriers);
+        stats.failures++;
+        return CUDA_ERROR_LAUNCH_FAILED;
+    }
+    return intact ? CUDA_SUCCESS : CUDA_ERROR_ILLEGAL_ADDRESS;
+}
+
+template <typename... Params>
+constexpr std::size_t arity(void (*)(Params...))
+{
+    return sizeof...(Params);
+}
+
+template <auto Kernel>
+CUresult launch_kernel(const fake::Launch& launch)
+{
+    return run(Kernel, launch, std::make_index_sequence<arity(Kernel)>());
+}
+
+#define FAKE_KERNEL(name, bound) {#name, bound, launch_kernel<&name>},
+const fake::Kernel table[] = {
+#include "kernel_table.inc"
+};
+#undef FAKE_KERNEL
+}
+
+const fake::Kernel* fake::find_kernel(const char* name)
+{
+    for (const auto& kernel : table)
+        if (std::strcmp(kernel.name, name) == 0)
+            return &kernel;
+    return nullptr;
+}
