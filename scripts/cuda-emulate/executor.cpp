@@ -1,11 +1,16 @@
 // Fibers and the worker pool behind emu::run (executor.h). x86-64 System V only: the context switch saves the
-// callee-saved registers, MXCSR and the x87 control word, which is all a cooperative switch between calls needs.
+// callee-saved registers, which is all a cooperative switch between calls needs while every fiber keeps the worker's
+// floating-point environment (kernels never change MXCSR or the x87 control word).
+//
+// A block starts with one fiber that runs its threads one after another. A thread that reaches __syncthreads keeps
+// that fiber, and a new fiber takes the next thread; so a kernel without barriers runs a whole block on one fiber.
+// The block's fibers form a ring: at a barrier each switches straight to the next one, and when the last has arrived
+// the barrier opens and the first one continues. Fibers whose threads are all done leave the ring.
 #include "executor.h"
 #include <sys/mman.h>
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,14 +32,8 @@ emu_switch:
     pushq %r13
     pushq %r14
     pushq %r15
-    subq $8, %rsp
-    stmxcsr (%rsp)
-    fnstcw 4(%rsp)
     movq %rsp, (%rdi)
     movq %rsi, %rsp
-    ldmxcsr (%rsp)
-    fldcw 4(%rsp)
-    addq $8, %rsp
     popq %r15
     popq %r14
     popq %r13
@@ -48,13 +47,12 @@ emu_switch:
 
 namespace
 {
-constexpr std::size_t stack_bytes = 256 * 1024;
 constexpr std::size_t guard_bytes = 4096;
 
 struct Fiber
 {
     void* sp = nullptr;
-    unsigned char* stack = nullptr;
+    unsigned char* stack = nullptr;  // aligned to stack_bytes
     bool done = false;
 };
 
@@ -67,17 +65,12 @@ struct Launch
     const void* context;
 };
 
-// One OS thread's state: its fiber stacks (kept for reuse), the fibers of the block it runs, its shared memory.
-struct Worker
-{
-    std::vector<unsigned char*> free_stacks;
-    std::vector<Fiber> fibers;
-    std::vector<unsigned> waiting, next;
-    void* scheduler_sp = nullptr;
-    Fiber* current = nullptr;
-    const Launch* launch = nullptr;
-    unsigned char* shared = nullptr;
+[[noreturn]] void fiber_main();
 
+// One OS thread's state: its fiber stacks (kept for reuse), the ring of the block it runs, its shared memory.
+class Worker
+{
+public:
     Worker()
     {
         shared = static_cast<unsigned char*>(std::aligned_alloc(256, emu::dynamic_shared_capacity));
@@ -88,8 +81,111 @@ struct Worker
     ~Worker()
     {
         for (auto* stack : free_stacks)
-            munmap(stack - guard_bytes, stack_bytes + guard_bytes);
+            munmap(stack, emu::stack_bytes);
+        for (auto* fiber : free_fibers)
+            delete fiber;
         std::free(shared);
+    }
+
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    // Runs block `index` of the launch; true when threads exited while others waited at a barrier.
+    bool run_block(const Launch& launch, dim3 index)
+    {
+        this->launch = &launch;
+        block = index;
+        threads = launch.block.x * launch.block.y * launch.block.z;
+        next_thread = 0;
+        arrived = exited = 0;
+        position = 0;
+        divergent = false;
+        if (launch.fill)
+            std::memset(shared, 0xFF, launch.shared_bytes);
+        ring.clear();
+        spawn();
+        emu_switch(&scheduler_sp, ring[0]->sp);
+        return divergent;
+    }
+
+    // The body of a fiber: threads until none are left unstarted, then leave the ring.
+    [[noreturn]] void serve(emu::FiberHeader& header)
+    {
+        const dim3& b = launch->block;
+        while (next_thread < threads)
+        {
+            unsigned t = next_thread++;
+            header.thread = {t % b.x, (t / b.x) % b.y, t / (b.x * b.y)};
+            launch->body(launch->context);
+            exited++;
+        }
+        auto* fiber = static_cast<Fiber*>(header.fiber);
+        fiber->done = true;
+        advance(fiber);
+        __builtin_unreachable();
+    }
+
+    void barrier(Fiber* fiber)
+    {
+        arrived++;
+        if (next_thread < threads)
+            spawn();  // the next unstarted thread gets a fiber, which is next in the ring
+        advance(fiber);
+    }
+
+private:
+    // Leaves `from` (at a barrier or done) for the next fiber in the ring; at the end of the ring the barrier opens.
+    void advance(Fiber* from)
+    {
+        if (++position == ring.size())
+        {
+            divergent |= arrived > 0 && exited > 0;
+            arrived = exited = 0;
+            position = 0;
+            auto live = std::remove_if(ring.begin(), ring.end(), [this](Fiber* f) {
+                if (f->done)
+                    retire(f);
+                return f->done;
+            });
+            ring.erase(live, ring.end());
+            if (ring.empty())
+            {
+                emu_switch(&from->sp, scheduler_sp);
+                __builtin_unreachable();
+            }
+        }
+        if (ring[position] != from)
+            emu_switch(&from->sp, ring[position]->sp);
+    }
+
+    // A fiber at the end of the ring with a fresh stack: header, then six zeroed registers and fiber_main as the
+    // return address for emu_switch, above a null "caller" that keeps a call's entry alignment (rsp = 8 mod 16). The
+    // frames start lower by 64 bytes per fiber (up to 4 KiB) so the fibers' hot frames do not share cache sets.
+    void spawn()
+    {
+        Fiber* fiber = free_fibers.empty() ? new Fiber() : free_fibers.back();
+        if (!free_fibers.empty())
+            free_fibers.pop_back();
+        fiber->stack = take_stack();
+        fiber->done = false;
+        auto* top = fiber->stack + emu::stack_bytes;
+        auto* header = new (top - sizeof(emu::FiberHeader)) emu::FiberHeader{
+            {}, block, launch->block, launch->grid, shared, fiber, this};
+        auto* sp = reinterpret_cast<std::uint64_t*>(reinterpret_cast<std::uintptr_t>(header) & ~std::uintptr_t{15});
+        sp -= 8 * (ring.size() % 64);
+        *--sp = 0;
+        *--sp = reinterpret_cast<std::uint64_t>(&fiber_main);
+        for (int r = 0; r < 6; r++)
+            *--sp = 0;
+        fiber->sp = sp;
+        ring.push_back(fiber);
+    }
+
+    // Called only for a fiber that will never run again; its stack is reused by a later spawn, after the switch away.
+    void retire(Fiber* fiber)
+    {
+        free_stacks.push_back(fiber->stack);
+        free_fibers.push_back(fiber);
     }
 
     unsigned char* take_stack()
@@ -100,86 +196,39 @@ struct Worker
             free_stacks.pop_back();
             return stack;
         }
-        void* memory = mmap(nullptr, stack_bytes + guard_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        // Twice the size, trimmed to an aligned stack; its lowest page is a guard, so an overflow faults.
+        auto bytes = 2 * emu::stack_bytes;
+        void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (memory == MAP_FAILED)
         {
-            std::fprintf(stderr, "fake-cuda: cannot map a %zu-byte fiber stack\n", stack_bytes);
+            std::fprintf(stderr, "emulate: cannot map a %zu-byte fiber stack\n", emu::stack_bytes);
             std::abort();
         }
-        mprotect(memory, guard_bytes, PROT_NONE);  // an overflow faults instead of corrupting the next stack
-        return static_cast<unsigned char*>(memory) + guard_bytes;
+        auto start = reinterpret_cast<std::uintptr_t>(memory);
+        auto aligned = (start + emu::stack_bytes - 1) & ~(emu::stack_bytes - 1);
+        if (aligned > start)
+            munmap(memory, aligned - start);
+        if (aligned + emu::stack_bytes < start + bytes)
+            munmap(reinterpret_cast<void*>(aligned + emu::stack_bytes), start + bytes - aligned - emu::stack_bytes);
+        mprotect(reinterpret_cast<void*>(aligned), guard_bytes, PROT_NONE);
+        return reinterpret_cast<unsigned char*>(aligned);
     }
 
-    // Runs one block: every thread until it finishes or reaches __syncthreads, then the waiting ones again, until none wait.
-    bool run_block(unsigned threads);
-    void resume(unsigned t);
+    std::vector<unsigned char*> free_stacks;
+    std::vector<Fiber*> free_fibers, ring;
+    void* scheduler_sp = nullptr;
+    const Launch* launch = nullptr;
+    unsigned char* shared = nullptr;
+    dim3 block;
+    unsigned threads = 0, next_thread = 0, arrived = 0, exited = 0;
+    std::size_t position = 0;
+    bool divergent = false;
 };
 
-thread_local Worker* worker = nullptr;
-
-[[noreturn]] void fiber_main()
+void fiber_main()
 {
-    Worker& w = *worker;
-    w.launch->body(w.launch->context);
-    w.current->done = true;
-    emu_switch(&w.current->sp, w.scheduler_sp);
-    __builtin_unreachable();
-}
-
-// A fresh fiber's stack as emu_switch leaves it: control word slot, six zeroed registers, then fiber_main as the
-// return address, above which a null "caller" keeps the entry alignment of a call (rsp = 8 mod 16).
-void* initial_sp(unsigned char* stack)
-{
-    auto* sp = reinterpret_cast<std::uint64_t*>(stack + stack_bytes);
-    *--sp = 0;
-    *--sp = reinterpret_cast<std::uint64_t>(&fiber_main);
-    for (int r = 0; r < 6; r++)
-        *--sp = 0;
-    std::uint32_t csr[2] = {};
-    asm volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(csr[0]), "=m"(csr[1]));
-    *--sp = (std::uint64_t)csr[1] << 32 | csr[0];
-    return sp;
-}
-
-void Worker::resume(unsigned t)
-{
-    const dim3& b = launch->block;
-    threadIdx = {t % b.x, (t / b.x) % b.y, t / (b.x * b.y)};
-    Fiber& f = fibers[t];
-    current = &f;
-    emu_switch(&scheduler_sp, f.sp);
-    if (f.done)
-        free_stacks.push_back(f.stack);
-    else
-        next.push_back(t);
-}
-
-bool Worker::run_block(unsigned threads)
-{
-    fibers.assign(threads, Fiber{});
-    waiting.clear();
-    next.clear();
-    bool divergent = false;
-    for (unsigned t = 0; t < threads; t++)
-    {
-        fibers[t].stack = take_stack();
-        fibers[t].sp = initial_sp(fibers[t].stack);
-        resume(t);
-    }
-
-    while (!next.empty())
-    {
-        // Every live thread ran until it blocked: none may have exited while others wait. (Which __syncthreads each
-        // waits at is not compared: the compiler duplicates calls into both arms of an if, so sites differ legally.)
-        divergent |= next.size() != threads;
-        threads = static_cast<unsigned>(next.size());
-        std::swap(waiting, next);
-        next.clear();
-        for (unsigned t : waiting)
-            resume(t);
-    }
-
-    return divergent;
+    auto& header = emu::here();
+    static_cast<Worker*>(header.worker)->serve(header);
 }
 
 // Blocks of the current launch are handed out through one counter; the launching thread works as worker 0.
@@ -256,19 +305,12 @@ private:
     void work(const Launch& launch)
     {
         thread_local Worker self;
-        worker = &self;
-        self.launch = &launch;
-        emu_dynamic_shared = self.shared;
-        gridDim = launch.grid;
-        blockDim = launch.block;
-        unsigned threads = launch.block.x * launch.block.y * launch.block.z;
+        const dim3& g = launch.grid;
         for (unsigned long long b; (b = next_block.fetch_add(1)) < total;)
         {
-            blockIdx = {static_cast<unsigned>(b % launch.grid.x), static_cast<unsigned>(b / launch.grid.x % launch.grid.y),
-                        static_cast<unsigned>(b / (static_cast<unsigned long long>(launch.grid.x) * launch.grid.y))};
-            if (launch.fill)
-                std::memset(self.shared, 0xFF, launch.shared_bytes);
-            if (self.run_block(threads))
+            dim3 index{static_cast<unsigned>(b % g.x), static_cast<unsigned>(b / g.x % g.y),
+                       static_cast<unsigned>(b / (static_cast<unsigned long long>(g.x) * g.y))};
+            if (self.run_block(launch, index))
                 divergent.fetch_add(1);
         }
     }
@@ -292,6 +334,6 @@ emu::Findings emu::run(dim3 grid, dim3 block, std::size_t shared_bytes, bool fil
 
 void emu::barrier()
 {
-    Worker& w = *worker;
-    emu_switch(&w.current->sp, w.scheduler_sp);
+    auto& header = here();
+    static_cast<Worker*>(header.worker)->barrier(static_cast<Fiber*>(header.fiber));
 }
