@@ -1,20 +1,32 @@
 // Every __global__ kernel of src/QRecipe.Runtime/Backends/Cuda/Kernels, compiled as C++ against emulate.h
 // (kernels.inc) and listed by kernel-table.sh (kernel_table.inc). A launch unpacks cuLaunchKernel's parameter pointers
 // into the kernel's own parameter types, checks pointer arguments against live allocations, runs the grid and then
-// checks the guard bytes behind every allocation the kernel could write.
+// checks the guard bytes behind every allocation the kernel could write. With QRECIPE_FAKE_CUDA_STATS=2 the exit
+// report lists every kernel's launches, CUDA threads, time and largest dynamic shared memory, unlaunched ones too.
 #include "emulate.h"
 #include "kernels.inc"
 #include "kernels.h"
 #include "stats.h"
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 namespace
 {
+struct Usage
+{
+    std::atomic<unsigned long long> launches{0}, threads{0}, ns{0}, max_shared{0};
+};
+
+void record(const fake::Launch& launch, unsigned long long ns);
+
 template <typename P>
 bool argument_in_bounds(const char* kernel, std::size_t index, P value)
 {
@@ -46,20 +58,18 @@ CUresult run(void (*kernel)(Params...), const fake::Launch& launch, std::index_s
     if (sizeof...(Params) > 0 && launch.parameters == nullptr)
         return CUDA_ERROR_INVALID_VALUE;
     EmuCall<Params...> call{kernel, {*static_cast<std::remove_cv_t<Params>*>(launch.parameters[I])...}};
-    if (!(argument_in_bounds(launch.name, I, std::get<I>(call.arguments)) && ...))
+    const char* name = launch.kernel->name;
+    if (!(argument_in_bounds(name, I, std::get<I>(call.arguments)) && ...))
         return CUDA_ERROR_INVALID_VALUE;
     auto start = std::chrono::steady_clock::now();
     auto findings = emu::run(launch.grid, launch.block, launch.shared_bytes, true, emu_call<Params...>, &call);
-    auto& stats = fake::stats();
-    stats.launch_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
-    stats.launches++;
-    stats.threads += 1ull * launch.grid.x * launch.grid.y * launch.grid.z * launch.block.x * launch.block.y * launch.block.z;
-    bool intact = (guard_intact(launch.name, std::get<I>(call.arguments)) & ...);
+    record(launch, std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    bool intact = (guard_intact(name, std::get<I>(call.arguments)) & ...);
     if (findings.divergent_barriers)
     {
-        std::fprintf(stderr, "fake-cuda: %s: in %llu block(s) threads exited while others waited at __syncthreads\n",
-                     launch.name, findings.divergent_barriers);
-        stats.failures++;
+        std::fprintf(stderr, "fake-cuda: %s: in %llu block(s) threads exited while others waited at __syncthreads\n", name,
+                     findings.divergent_barriers);
+        fake::stats().failures++;
         return CUDA_ERROR_LAUNCH_FAILED;
     }
     return intact ? CUDA_SUCCESS : CUDA_ERROR_ILLEGAL_ADDRESS;
@@ -82,6 +92,43 @@ const fake::Kernel table[] = {
 #include "kernel_table.inc"
 };
 #undef FAKE_KERNEL
+
+// Per-kernel counters, printed by their destructor at exit when QRECIPE_FAKE_CUDA_STATS=2.
+struct Usages
+{
+    Usage of[std::size(table)];
+
+    ~Usages()
+    {
+        const char* flag = std::getenv("QRECIPE_FAKE_CUDA_STATS");
+        if (!flag || std::strcmp(flag, "2") != 0)
+            return;
+        std::size_t order[std::size(table)];
+        for (std::size_t i = 0; i < std::size(table); i++)
+            order[i] = i;
+        std::sort(std::begin(order), std::end(order), [this](std::size_t a, std::size_t b) { return of[a].ns > of[b].ns; });
+        std::fprintf(stderr, "fake-cuda: %-26s %9s %13s %9s %13s\n", "kernel", "launches", "CUDA threads", "seconds", "max shared B");
+        for (auto i : order)
+            std::fprintf(stderr, "fake-cuda: %-26s %9llu %13llu %9.3f %13llu\n", table[i].name, of[i].launches.load(), of[i].threads.load(),
+                         of[i].ns / 1e9, of[i].max_shared.load());
+    }
+} usages;
+
+void record(const fake::Launch& launch, unsigned long long ns)
+{
+    auto threads = 1ull * launch.grid.x * launch.grid.y * launch.grid.z * launch.block.x * launch.block.y * launch.block.z;
+    auto& stats = fake::stats();
+    stats.launch_ns += ns;
+    stats.launches++;
+    stats.threads += threads;
+    auto& usage = usages.of[launch.kernel - table];
+    usage.launches++;
+    usage.threads += threads;
+    usage.ns += ns;
+    for (auto seen = usage.max_shared.load(); launch.shared_bytes > seen && !usage.max_shared.compare_exchange_weak(seen, launch.shared_bytes);)
+    {
+    }
+}
 }
 
 const fake::Kernel* fake::find_kernel(const char* name)

@@ -6,9 +6,11 @@
 
 namespace fake
 {
+struct Kernel;
+
 struct Launch
 {
-    const char* name;
+    const Kernel* kernel;
     dim3 grid, block;
     std::size_t shared_bytes;
     void** parameters;

@@ -186,5 +186,5 @@ FAKE_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned gx, unsigned g
                       function->max_dynamic_shared), result = CUDA_ERROR_INVALID_VALUE;
     if (result != CUDA_SUCCESS)
         return fake::fail("cuLaunchKernel", result, why);
-    return function->kernel->launch({name, {gx, gy, gz}, {bx, by, bz}, shared_bytes, parameters});
+    return function->kernel->launch({function->kernel, {gx, gy, gz}, {bx, by, bz}, shared_bytes, parameters});
 }

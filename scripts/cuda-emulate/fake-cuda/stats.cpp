@@ -16,7 +16,7 @@ struct Report
     ~Report()
     {
         const char* flag = std::getenv("QRECIPE_FAKE_CUDA_STATS");
-        if (!flag || std::strcmp(flag, "1") != 0)
+        if (!flag || (std::strcmp(flag, "1") != 0 && std::strcmp(flag, "2") != 0))
             return;
         auto& s = values;
         std::fprintf(stderr,

@@ -1,4 +1,5 @@
-// Counters of what the host asked the fake driver to do, printed as one line at exit when QRECIPE_FAKE_CUDA_STATS=1.
+// Counters of what the host asked the fake driver to do, printed as one line at exit when QRECIPE_FAKE_CUDA_STATS is 1 or 2
+// (2 adds the per-kernel table of kernels.cpp).
 #pragma once
 #include <atomic>
 
