@@ -103,6 +103,7 @@ FAKE_EXPORT CUresult cuModuleLoadData(CUmodule* module, const void* image)
     std::lock_guard lock(fake::state().mutex);
     fake::state().modules.insert(loaded);
     fake::stats().modules++;
+    fake::stats().live_modules++;
     *module = loaded;
     return CUDA_SUCCESS;
 }
@@ -124,6 +125,7 @@ FAKE_EXPORT CUresult cuModuleUnload(CUmodule module)
         delete function;
         it = s.functions.erase(it);
     }
+    fake::stats().live_modules--;
     delete module;
     return CUDA_SUCCESS;
 }

@@ -1,6 +1,7 @@
 // Streams and events (libcuda.so.1). All work completes inside the call that queues it, so a stream is only a live
 // handle and an event records the steady-clock time of cuEventRecord.
 #include "state.h"
+#include "stats.h"
 #include <chrono>
 
 struct FakeStream
@@ -44,6 +45,7 @@ FAKE_EXPORT CUresult cuStreamCreate(CUstream* stream, unsigned int flags)
         return fake::fail("cuStreamCreate", CUDA_ERROR_INVALID_VALUE, "no result pointer or unknown flags");
     *stream = new FakeStream{flags};
     remember(fake::state().streams, *stream);
+    fake::stats().live_streams++;
     return CUDA_SUCCESS;
 }
 
@@ -51,6 +53,7 @@ FAKE_EXPORT CUresult cuStreamDestroy_v2(CUstream stream)
 {
     if (!forget(fake::state().streams, stream))
         return fake::fail("cuStreamDestroy_v2", CUDA_ERROR_INVALID_HANDLE, "not a live stream");
+    fake::stats().live_streams--;
     delete stream;
     return CUDA_SUCCESS;
 }
@@ -68,6 +71,7 @@ FAKE_EXPORT CUresult cuEventCreate(CUevent* event, unsigned int flags)
         return fake::fail("cuEventCreate", CUDA_ERROR_INVALID_VALUE, "no result pointer or unknown flags");
     *event = new FakeEvent();
     remember(fake::state().events, *event);
+    fake::stats().live_events++;
     return CUDA_SUCCESS;
 }
 
@@ -103,6 +107,7 @@ FAKE_EXPORT CUresult cuEventDestroy_v2(CUevent event)
 {
     if (!forget(fake::state().events, event))
         return fake::fail("cuEventDestroy_v2", CUDA_ERROR_INVALID_HANDLE, "not a live event");
+    fake::stats().live_events--;
     delete event;
     return CUDA_SUCCESS;
 }
