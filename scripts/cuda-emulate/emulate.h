@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <tuple>
 #include <vector>
@@ -50,9 +51,13 @@ void emu_call(const void* call)
 }
 
 // Runs kernel(args...) over grid x block (run.cpp's launches; dynamic shared memory is the worker's whole buffer).
+// A divergent barrier, which a GPU would not survive, is reported on stderr.
 template <typename... Params, typename... Args>
 void emu_launch(void (*kernel)(Params...), dim3 grid, dim3 block, Args... args)
 {
     EmuCall<Params...> call{kernel, {static_cast<Params>(args)...}};
-    emu::run(grid, block, 0, false, emu_call<Params...>, &call);
+    auto findings = emu::run(grid, block, 0, false, emu_call<Params...>, &call);
+    if (findings.divergent_barriers)
+        std::fprintf(stderr, "emulate: in %llu block(s) of a %ux%ux%u launch threads exited while others waited at __syncthreads\n",
+                     findings.divergent_barriers, grid.x, grid.y, grid.z);
 }
