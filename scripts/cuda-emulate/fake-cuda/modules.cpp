@@ -4,6 +4,7 @@
 #include "kernels.h"
 #include "state.h"
 #include "stats.h"
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -36,7 +37,7 @@ T field(const unsigned char* image, std::size_t offset)
     return value;
 }
 
-// The image's bytes: a 64-bit ELF up to the end of its section header table, or NUL-terminated PTX.
+// The image's bytes: a 64-bit ELF up to the end of its header tables, or NUL-terminated PTX.
 CUresult read_image(const unsigned char* image, std::vector<unsigned char>& bytes)
 {
     if (std::memcmp(image, "\x7f" "ELF", 4) == 0)
@@ -50,7 +51,10 @@ CUresult read_image(const unsigned char* image, std::vector<unsigned char>& byte
             fake::stats().failures++;
             return CUDA_ERROR_INVALID_IMAGE;
         }
-        auto size = field<std::uint64_t>(image, 0x28) + std::uint64_t(field<unsigned short>(image, 0x3A)) * field<unsigned short>(image, 0x3C);
+        // NVRTC writes the section headers, then the program headers last; take whichever table ends later.
+        auto sections = field<std::uint64_t>(image, 0x28) + std::uint64_t(field<unsigned short>(image, 0x3A)) * field<unsigned short>(image, 0x3C);
+        auto programs = field<std::uint64_t>(image, 0x20) + std::uint64_t(field<unsigned short>(image, 0x36)) * field<unsigned short>(image, 0x38);
+        auto size = std::max(sections, programs);
         bytes.assign(image, image + size);
         return CUDA_SUCCESS;
     }
