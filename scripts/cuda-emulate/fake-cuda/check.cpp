@@ -157,6 +157,9 @@ void driver_checks()
         worst = std::max(worst, std::abs(y[i] - v / (1 + std::exp(-1.5957691216057308 * (v + 0.044715 * v * v * v)))));
     }
     check("gelu_tanh matches float64 within 1e-6", worst < 1e-6, scientific(worst));
+    expect("null kernelParams: INVALID_VALUE", cuLaunchKernel(gelu, 1, 1, 1, 32, 1, 1, 0, nullptr, nullptr, nullptr), CUDA_ERROR_INVALID_VALUE);
+    void* short_args[] = {&dx, nullptr, &n};
+    expect("a null parameter pointer: INVALID_VALUE", cuLaunchKernel(gelu, 1, 1, 1, 32, 1, 1, 0, nullptr, short_args, nullptr), CUDA_ERROR_INVALID_VALUE);
     expect("block of 1025 threads: INVALID_VALUE", cuLaunchKernel(gelu, 1, 1, 1, 1025, 1, 1, 0, nullptr, args, nullptr), CUDA_ERROR_INVALID_VALUE);
     expect("grid.y of 65536: INVALID_VALUE", cuLaunchKernel(gelu, 1, 65536, 1, 32, 1, 1, 0, nullptr, args, nullptr), CUDA_ERROR_INVALID_VALUE);
     expect("49153 bytes of dynamic shared memory by default: INVALID_VALUE", cuLaunchKernel(gelu, 1, 1, 1, 32, 1, 1, 49153, nullptr, args, nullptr),

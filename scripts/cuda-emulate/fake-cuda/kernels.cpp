@@ -55,8 +55,13 @@ bool guard_intact(const char* kernel, P value)
 template <typename... Params, std::size_t... I>
 CUresult run(void (*kernel)(Params...), const fake::Launch& launch, std::index_sequence<I...>)
 {
-    if (sizeof...(Params) > 0 && launch.parameters == nullptr)
+    if (sizeof...(Params) > 0 && (launch.parameters == nullptr || ((launch.parameters[I] == nullptr) || ...)))
+    {
+        std::fprintf(stderr, "fake-cuda: %s: kernelParams is null or holds a null pointer among its first %zu entries\n", launch.kernel->name,
+                     sizeof...(Params));
+        fake::stats().failures++;
         return CUDA_ERROR_INVALID_VALUE;
+    }
     EmuCall<Params...> call{kernel, {*static_cast<std::remove_cv_t<Params>*>(launch.parameters[I])...}};
     const char* name = launch.kernel->name;
     if (!(argument_in_bounds(name, I, std::get<I>(call.arguments)) && ...))
