@@ -140,14 +140,17 @@ private:
         if (++position == ring.size())
         {
             divergent |= arrived > 0 && exited > 0;
-            arrived = exited = 0;
             position = 0;
-            auto live = std::remove_if(ring.begin(), ring.end(), [this](Fiber* f) {
-                if (f->done)
-                    retire(f);
-                return f->done;
-            });
-            ring.erase(live, ring.end());
+            if (exited > 0)  // only then can a fiber have finished
+            {
+                auto live = std::remove_if(ring.begin(), ring.end(), [this](Fiber* f) {
+                    if (f->done)
+                        retire(f);
+                    return f->done;
+                });
+                ring.erase(live, ring.end());
+            }
+            arrived = exited = 0;
             if (ring.empty())
             {
                 emu_switch(&from->sp, scheduler_sp);
