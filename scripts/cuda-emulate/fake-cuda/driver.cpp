@@ -3,6 +3,7 @@
 #include "stats.h"
 #include "memory.h"
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace
@@ -39,11 +40,11 @@ bool attribute(int which, int* value)
         case 38: *value = 40 * 1024 * 1024; return true;  // L2_CACHE_SIZE
         case 39: *value = 2048; return true;            // MAX_THREADS_PER_MULTIPROCESSOR
         case 41: *value = 1; return true;               // UNIFIED_ADDRESSING
-        case 75: *value = 8; return true;               // COMPUTE_CAPABILITY_MAJOR
-        case 76: *value = 0; return true;               // COMPUTE_CAPABILITY_MINOR
+        case 75: *value = fake::device().arch / 10; return true;  // COMPUTE_CAPABILITY_MAJOR
+        case 76: *value = fake::device().arch % 10; return true;  // COMPUTE_CAPABILITY_MINOR
         case 81: *value = 164 * 1024; return true;      // MAX_SHARED_MEMORY_PER_MULTIPROCESSOR
         case 82: *value = 65536; return true;           // MAX_REGISTERS_PER_MULTIPROCESSOR
-        case 97: *value = 163 * 1024; return true;      // MAX_SHARED_MEMORY_PER_BLOCK_OPTIN
+        case 97: *value = fake::device().shared_optin; return true;  // MAX_SHARED_MEMORY_PER_BLOCK_OPTIN
         case 106: *value = 32; return true;             // MAX_BLOCKS_PER_MULTIPROCESSOR
         default: return false;
     }
@@ -55,6 +56,18 @@ CUresult check_device(const char* call, CUdevice device)
         return fake::fail(call, CUDA_ERROR_NOT_INITIALIZED, "cuInit has not been called");
     return device == 0 ? CUDA_SUCCESS : fake::fail(call, CUDA_ERROR_INVALID_DEVICE, "the only device is 0");
 }
+}
+
+const fake::Device& fake::device()
+{
+    static const Device d = [] {
+        auto setting = [](const char* name, int fallback) {
+            const char* text = std::getenv(name);
+            return text ? std::atoi(text) : fallback;
+        };
+        return Device{setting("QRECIPE_FAKE_CUDA_ARCH", 80), setting("QRECIPE_FAKE_CUDA_SHARED_OPTIN", 163 * 1024)};
+    }();
+    return d;
 }
 
 fake::State& fake::state()

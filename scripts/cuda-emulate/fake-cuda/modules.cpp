@@ -1,6 +1,6 @@
 // Modules, functions and launches (libcuda.so.1). cuModuleLoadData keeps the image NVRTC produced only to check it:
-// a CUBIN must be a CUDA ELF for sm_80 (the fake device), and each function looked up must be named in it. The code
-// that runs is the C++ build of the same kernel (kernels.cpp).
+// a CUBIN must be a CUDA ELF for the fake device's architecture, PTX must not target a newer one, and each function
+// looked up must be named in the image. The code that runs is the C++ build of the same kernel (kernels.cpp).
 #include "kernels.h"
 #include "state.h"
 #include "stats.h"
@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,6 @@ struct FakeFunction
 
 namespace
 {
-constexpr int optin_shared = 163 * 1024;
 constexpr unsigned short em_cuda = 190;
 
 template <typename T>
@@ -44,10 +44,10 @@ CUresult read_image(const unsigned char* image, std::vector<unsigned char>& byte
     {
         if (image[4] != 2 || field<unsigned short>(image, 0x12) != em_cuda)
             return fake::fail("cuModuleLoadData", CUDA_ERROR_INVALID_IMAGE, "an ELF image that is not 64-bit CUDA code");
-        unsigned arch = field<std::uint32_t>(image, 0x30) & 0xFF;
-        if (arch != 80)
+        int arch = static_cast<int>(field<std::uint32_t>(image, 0x30) & 0xFF);
+        if (arch != fake::device().arch)
         {
-            std::fprintf(stderr, "fake-cuda: cuModuleLoadData: CUBIN for sm_%u; the device is sm_80\n", arch);
+            std::fprintf(stderr, "fake-cuda: cuModuleLoadData: CUBIN for sm_%d; the device is sm_%d\n", arch, fake::device().arch);
             fake::stats().failures++;
             return CUDA_ERROR_INVALID_IMAGE;
         }
@@ -58,9 +58,17 @@ CUresult read_image(const unsigned char* image, std::vector<unsigned char>& byte
         bytes.assign(image, image + size);
         return CUDA_SUCCESS;
     }
+    // PTX is JIT-compiled by the driver for any device at least as new as its .target.
     const char* text = reinterpret_cast<const char*>(image);
-    if (!std::strstr(text, ".version") || !std::strstr(text, ".target"))
+    const char* target = std::strstr(text, ".target sm_");
+    if (!std::strstr(text, ".version") || !target)
         return fake::fail("cuModuleLoadData", CUDA_ERROR_INVALID_IMAGE, "neither CUBIN nor PTX");
+    if (std::atoi(target + 11) > fake::device().arch)
+    {
+        std::fprintf(stderr, "fake-cuda: cuModuleLoadData: PTX for sm_%d; the device is sm_%d\n", std::atoi(target + 11), fake::device().arch);
+        fake::stats().failures++;
+        return CUDA_ERROR_INVALID_IMAGE;
+    }
     bytes.assign(image, image + std::strlen(text));
     return CUDA_SUCCESS;
 }
@@ -159,8 +167,8 @@ FAKE_EXPORT CUresult cuFuncSetAttribute(CUfunction function, int attribute, int 
         return fake::fail("cuFuncSetAttribute", CUDA_ERROR_INVALID_HANDLE, "not a live function");
     if (attribute != 8)  // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, the only one emulated
         return fake::fail("cuFuncSetAttribute", CUDA_ERROR_INVALID_VALUE, "attribute not emulated");
-    if (value < 0 || value > optin_shared)
-        return fake::fail("cuFuncSetAttribute", CUDA_ERROR_INVALID_VALUE, "dynamic shared memory above the opt-in limit of 163 KiB");
+    if (value < 0 || value > fake::device().shared_optin)
+        return fake::fail("cuFuncSetAttribute", CUDA_ERROR_INVALID_VALUE, "dynamic shared memory above the device's opt-in limit");
     function->max_dynamic_shared = value;
     return CUDA_SUCCESS;
 }

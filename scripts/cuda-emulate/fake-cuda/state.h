@@ -16,6 +16,17 @@ struct State
 
 State& state();
 
+// What the fake device reports, by default an A100: compute capability QRECIPE_FAKE_CUDA_ARCH (10 major + minor,
+// default 80) and QRECIPE_FAKE_CUDA_SHARED_OPTIN bytes of opt-in shared memory per block (default 163 KiB), so that
+// host paths for other GPUs run too (an RTX 4090 is 89 with 101376, an H100 90 with 232448).
+struct Device
+{
+    int arch;
+    int shared_optin;
+};
+
+const Device& device();
+
 // CUDA_SUCCESS when cuInit ran and the calling thread has a current context; otherwise the error, reported on stderr.
 CUresult ready(const char* call);
 
