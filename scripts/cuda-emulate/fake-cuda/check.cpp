@@ -141,6 +141,7 @@ void driver_checks()
 
     CUmodule module;
     expect("cuModuleLoadData of an sm_90 CUBIN: INVALID_IMAGE", cuModuleLoadData(&module, cubin_header(90).data()), CUDA_ERROR_INVALID_IMAGE);
+    expect("cuModuleLoadData of PTX for sm_90: INVALID_IMAGE", cuModuleLoadData(&module, ".version 7.8\n.target sm_90\n"), CUDA_ERROR_INVALID_IMAGE);
     const char* ptx = ".version 7.0\n.target sm_80\n.visible .entry gelu_tanh(\n.visible .entry softmax_rows(\n";
     expect("cuModuleLoadData of PTX", cuModuleLoadData(&module, ptx), CUDA_SUCCESS);
     CUfunction gelu, softmax, missing;
