@@ -6,10 +6,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
 dotnet run --project "$here/dump" -- "$work"
-# Dynamic shared memory becomes a pointer into the emulator's buffer.
-for f in "$here"/../../src/QRecipe.Runtime/Backends/Cuda/Kernels/*.cu; do
-  echo "// $(basename "$f")"
-  sed -E 's/extern __shared__ ([a-z ]+) ([a-zA-Z]+)\[\];/\1* \2 = (\1*)emu_dynamic_shared;/' "$f"
-done > "$work/kernels.inc"
-g++ -std=c++20 -O2 -ffp-contract=off -pthread -I"$here" -I"$work" -o "$work/run" "$here/run.cpp"
+"$here/kernels-inc.sh" "$work/kernels.inc"
+g++ -std=c++20 -O2 -ffp-contract=off -pthread -I"$here" -I"$work" -o "$work/run" "$here/run.cpp" "$here/executor.cpp"
 "$work/run" "$work"
