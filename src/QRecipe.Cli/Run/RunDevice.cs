@@ -15,7 +15,7 @@ namespace QRecipe.Cli.Run;
 /// Where <c>qrecipe run</c> computes: the CPU backend and SC engine, or (<c>--device cuda</c>) the GPU for the DiT
 /// (tensors resident on the device between operations), activation fake-quantization, the exact SC products' integer
 /// accumulators and the noise surrogate's products. The CPU engine keeps SC quantization, mixed-precision splitting
-/// and the decode, so exact SC outputs equal a CPU run's wherever the kernels equal the engine. The <c>--vae</c> decode
+/// and the decode, so an exact SC product gives the CPU's output for the same operands. The <c>--vae</c> decode
 /// runs on the same backend. The run's output says what runs where.
 /// </summary>
 internal sealed class RunDevice : IDisposable

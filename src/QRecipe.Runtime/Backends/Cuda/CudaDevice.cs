@@ -253,7 +253,11 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
             driver.Check(driver.MemsetD32Async(pointer, word, (nuint)count, Stream), "cuMemsetD32Async");
     }
 
-    internal void Zero(ulong pointer, long bytes) => driver.Check(driver.MemsetD8Async(pointer, 0, (nuint)bytes, Stream), "cuMemsetD8Async");
+    internal void Zero(ulong pointer, long bytes)
+    {
+        MakeCurrent();
+        driver.Check(driver.MemsetD8Async(pointer, 0, (nuint)bytes, Stream), "cuMemsetD8Async");
+    }
 
     public void Dispose()
     {
