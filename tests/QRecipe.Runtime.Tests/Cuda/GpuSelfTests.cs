@@ -14,6 +14,12 @@ public sealed class GpuSelfTests
     public void Kernel_matches_the_cpu(string check)
     {
         using var device = CudaDevice.Open();
+        AssertPasses(device, check);
+    }
+
+    /// <summary>Runs one self-test check on <paramref name="device"/> and fails with its error and detail.</summary>
+    internal static void AssertPasses(CudaDevice device, string check)
+    {
         var result = Assert.Single(CudaSelfTest.Run(device, check), r => r.Name == check);
         Assert.True(result.Passed, $"{check}: error {result.Error:E2} > {result.Tolerance:E0}; {result.Detail}");
     }
