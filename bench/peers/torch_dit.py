@@ -50,6 +50,15 @@ class Dit:
         self.final_ada = linear(2 * hidden, hidden, 0.5)
         self.final = linear(PATCH * PATCH * OUT_CH, hidden)
 
+    def to(self, device):
+        """Moves every weight to `device` (bench/peers/torch_dit_sampling.py runs on a GPU)."""
+        def move(w):
+            return tuple(t.to(device) for t in w) if isinstance(w, tuple) else w.to(device)
+        for name in ("patch", "pos", "t0", "t2", "labels", "final_ada", "final"):
+            setattr(self, name, move(getattr(self, name)))
+        self.blocks = [{k: move(w) for k, w in b.items()} for b in self.blocks]
+        return self
+
     @staticmethod
     def modulate(x, shift, scale):
         return x * (1 + scale.unsqueeze(1)) + shift.unsqueeze(1)
@@ -59,7 +68,7 @@ class Dit:
         g = LATENT // PATCH
         patches = x.reshape(n, IN_CH, g, PATCH, g, PATCH).permute(0, 2, 4, 1, 3, 5).reshape(n, g * g, -1)
         tokens = lin(patches, self.patch) + self.pos
-        freqs = torch.exp(-math.log(10000) * torch.arange(FREQ // 2, dtype=torch.float32) / (FREQ // 2))
+        freqs = torch.exp(-math.log(10000) * torch.arange(FREQ // 2, dtype=torch.float32, device=x.device) / (FREQ // 2))
         args = t.unsqueeze(1) * freqs.unsqueeze(0)
         c = F.linear(F.silu(F.linear(torch.cat([torch.cos(args), torch.sin(args)], dim=1), *self.t0)), *self.t2) + self.labels[y]
         sc = F.silu(c)

@@ -36,7 +36,7 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Seed of the initial and per-step noise (default: the recipe's sampler seed)" };
         var device = new Option<string>("--device")
         {
-            Description = "cpu, or cuda: the DiT on the CUDA backend and exact SC products on the GPU (docs/cuda.md)",
+            Description = "cpu, or cuda: the DiT, activation quantizers, SC products and the VAE on the GPU (docs/cuda.md)",
             DefaultValueFactory = _ => "cpu",
         };
         device.AcceptOnlyFromAmong("cpu", "cuda");

@@ -102,7 +102,7 @@ public static class CudaBenchmarks
     }
 
     /// <summary>DiT-XL/2 (256 px) with synthetic weights on the CUDA backend: one guided forward of one sample, then a
-    /// DDIM run; wall-clock times including the host staging of every operation (docs/cuda.md).</summary>
+    /// DDIM run; wall-clock times with the tensors resident on the device (docs/cuda.md).</summary>
     private static IEnumerable<BenchRow> DitRuns(CudaDevice device, int steps)
     {
         var model = ModelCatalog.Find("dit-xl/2", 256)!;
@@ -116,7 +116,7 @@ public static class CudaBenchmarks
         dit.ForwardWithCfg(x, t, labels, 4f, output);
         var clock = Stopwatch.StartNew();
         dit.ForwardWithCfg(x, t, labels, 4f, output);
-        yield return new BenchRow("dit-xl/2 forward (cfg, TF32)", "1 sample, 256 tokens", clock.Elapsed.TotalMilliseconds, "", "host-staged tensors");
+        yield return new BenchRow("dit-xl/2 forward (cfg, TF32)", "1 sample, 256 tokens", clock.Elapsed.TotalMilliseconds, "", "device-resident tensors");
         if (steps <= 0)
             yield break;
         var latents = SelfTestCase.Values(model.InChannels * model.LatentSize * model.LatentSize, 6);
@@ -124,7 +124,7 @@ public static class CudaBenchmarks
         clock.Restart();
         DiffusionSampler.Sample(DiffusionSchedule.Create(steps.ToString(System.Globalization.CultureInfo.InvariantCulture)), ddim: true, latents, 1, model.InChannels, denoiser.Denoise, null);
         yield return new BenchRow($"dit-xl/2 ddim sampling, {steps} steps (TF32)", "1 sample, cfg 4", clock.Elapsed.TotalMilliseconds,
-            $"{clock.Elapsed.TotalMilliseconds / steps:F1} ms/step", "float weights, host-staged tensors");
+            $"{clock.Elapsed.TotalMilliseconds / steps:F1} ms/step", "float weights, device-resident tensors");
     }
 
     private static double Median(int repeats, Func<float> run)
