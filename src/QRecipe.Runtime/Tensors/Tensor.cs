@@ -102,7 +102,9 @@ public sealed unsafe partial class Tensor : IDisposable
         return storage.HostPointer(write) + byteOffset;
     }
 
-    /// <summary>The elements for reading and writing on the host (see <see cref="Address"/>).</summary>
+    /// <summary>The elements for reading and writing on the host (see <see cref="Address"/>). Write through the span
+    /// before the next device operation on this tensor: the device copy is marked stale when the span is taken, so
+    /// writes after a device operation has read the tensor again would not reach the device.</summary>
     public Span<T> AsSpan<T>() where T : unmanaged => new((void*)Address, CheckedCount<T>());
 
     /// <summary>The elements for reading on the host; a device copy stays valid.</summary>
