@@ -19,7 +19,9 @@ public sealed record BenchRow(string Name, string Shape, double Milliseconds, st
 /// The CUDA measurements of issue 9 on DiT-XL/2 shapes (1152 hidden, 4608 MLP, 256 tokens, batch 2 as with
 /// classifier-free guidance): cuBLAS GEMMs at FP32/TF32/BF16/FP16 against the CPU SGEMM, the SC enable product at
 /// p = 8, L = 256 with both inner loops (bit-operations n·m·D·L per second and its time as a multiple of the FP16 GEMM
-/// of the same shape; kernels only, packing and k lookup included), the legacy XNOR product, and DiT-XL/2 forward and DDIM sampling on the CUDA backend with synthetic weights.
+/// of the same shape; kernels only, packing and k lookup included), the legacy XNOR product, the attention products
+/// of one block (32 heads batched) against the batched FP16 GEMM, and DiT-XL/2 forward and DDIM sampling on the CUDA
+/// backend with synthetic weights.
 /// Device times are the median of <c>repeats</c> runs after one warm-up, measured with CUDA events.
 /// </summary>
 public static class CudaBenchmarks
@@ -85,8 +87,48 @@ public static class CudaBenchmarks
                 $"{xnor / fp16[layer]:F2}x the FP16 GEMM");
         }
 
+        foreach (var row in AttentionRows(device, blas, repeats, tableProduct, popcountProduct))
+            yield return row;
         foreach (var row in DitRuns(device, samplingSteps))
             yield return row;
+    }
+
+    /// <summary>The two attention products of a DiT-XL/2 block with guidance (2 × 16 heads, 256 tokens, head size 72):
+    /// q·kᵀ (256 × 256 per head, D = 72) and softmax·v (256 × 72 per head, D = 256), as a batched FP16 GEMM and as
+    /// one batched SC enable product of the 32 heads (p = 8, L = 256).</summary>
+    private static IEnumerable<BenchRow> AttentionRows(CudaDevice device, CudaBlas blas, int repeats, CudaScProduct tableProduct,
+        CudaScProduct popcountProduct)
+    {
+        const int heads = 32, tokens = 256, headSize = 72;
+        var geometry = new ScOptions().Resolve();
+        foreach (var (name, n, m, d) in new[] { ("qk", tokens, tokens, headSize), ("av", tokens, headSize, tokens) })
+        {
+            var shape = $"{heads}x{n}x{m}x{d}";
+            using var a = device.Upload<float>(SelfTestCase.Values(heads * n * d, 7));
+            using var b = device.Upload<float>(SelfTestCase.Values(heads * m * d, 8));
+            using var c = device.Allocate<float>((long)heads * n * m);
+            var fp16 = Median(repeats, () =>
+            {
+                using var timer = device.StartTimer();
+                blas.Gemm(a, b, c, n, m, d, false, true, d, d, batch: heads, precision: GemmPrecision.Float16);
+                return timer.Stop();
+            });
+            yield return new BenchRow($"cublas batched gemm attention {name} Float16", shape, fp16, $"{2.0 * heads * n * m * d / fp16 / 1e9:F1} TFLOP/s", "");
+            var qa = Enumerable.Range(0, heads).Select(h => ScQuantizer.BipolarGrouped(SelfTestCase.Values(n * d, 20 + (ulong)h), n, d, 1, geometry)).ToArray();
+            var qb = Enumerable.Range(0, heads).Select(h => ScQuantizer.BipolarGrouped(SelfTestCase.Values(m * d, 60 + (ulong)h), m, d, 1, geometry)).ToArray();
+            var tables = new EnableTables(ScSequences.Prepare(geometry, d), geometry.G);
+            var bitOps = (double)heads * n * m * d * geometry.L;
+            foreach (var (label, product) in new[] { ("table", tableProduct), ("popcount", popcountProduct) })
+            {
+                var enable = Median(repeats, () =>
+                {
+                    product.EnableSlices(qa, qb, tables);
+                    return product.LastKernelMilliseconds;
+                });
+                yield return new BenchRow($"sc enable ({label}) attention {name} p8 L256", shape, enable, $"{bitOps / enable / 1e9:F1} Tbit-op/s",
+                    $"{enable / fp16:F2}x the FP16 GEMM");
+            }
+        }
     }
 
     private static BenchRow CpuGemm(string layer, int n, int k, double flops)
