@@ -81,8 +81,11 @@ internal sealed class RunDevice : IDisposable
         var lines = new[]
         {
             $"device {_cuda.Name}, sm_{_cuda.Architecture}: the DiT and activation quantizers on the CUDA backend (FP32 GEMMs, tensors kept on the device)",
-            $"  SC: {sc.Count - surrogate} exact cells' integer accumulators on the GPU, decoded by the CPU engine"
-                + (surrogate > 0 ? $"; {surrogate} noise-surrogate cells' products on the GPU (same noise as the CPU, FP32 cuBLAS product)" : string.Empty),
+            "  SC: " + string.Join("; ", new[]
+            {
+                sc.Count - surrogate > 0 ? $"{sc.Count - surrogate} exact cells' integer accumulators on the GPU, decoded by the CPU engine" : null,
+                surrogate > 0 ? $"{surrogate} noise-surrogate cells' products on the GPU (same noise as the CPU, FP32 cuBLAS product)" : null,
+            }.Where(part => part is not null).DefaultIfEmpty("no SC cells")),
         };
         foreach (var line in lines)
         {
