@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Runtime.InteropServices;
 
 namespace QRecipe.Runtime.Tensors;
@@ -14,39 +13,23 @@ public sealed unsafe class NativeMemoryPool
     /// <summary>Cache-line (and AVX-512 vector) alignment of every block.</summary>
     public const int Alignment = 64;
 
-    private readonly Dictionary<nuint, Stack<nint>> free = new();
-    private readonly object gate = new();
-    private long retainedBytes;
+    private readonly BlockBuckets<nint> kept;
 
-    public NativeMemoryPool(long retainLimitBytes) => RetainLimitBytes = retainLimitBytes;
+    public NativeMemoryPool(long retainLimitBytes) => kept = new BlockBuckets<nint>(retainLimitBytes);
 
     /// <summary>The process-wide pool (1 GiB retained at most).</summary>
     public static NativeMemoryPool Shared { get; } = new(1L << 30);
 
-    public long RetainLimitBytes { get; }
+    public long RetainLimitBytes => kept.RetainLimitBytes;
 
-    public long RetainedBytes
-    {
-        get
-        {
-            lock (gate)
-                return retainedBytes;
-        }
-    }
+    public long RetainedBytes => kept.RetainedBytes;
 
     /// <summary>Rents a block of at least <paramref name="bytes"/> bytes, rounded up to the alignment; not zeroed.</summary>
     public nint Rent(nuint bytes, out nuint capacity)
     {
         capacity = RoundUp(bytes);
-        lock (gate)
-        {
-            if (free.TryGetValue(capacity, out var stack) && stack.Count > 0)
-            {
-                retainedBytes -= (long)capacity;
-                return stack.Pop();
-            }
-        }
-
+        if (kept.TryTake((long)capacity, out var block))
+            return block;
         try
         {
             return (nint)NativeMemory.AlignedAlloc(capacity, Alignment);
@@ -59,19 +42,8 @@ public sealed unsafe class NativeMemoryPool
 
     public void Return(nint block, nuint capacity)
     {
-        lock (gate)
-        {
-            if (retainedBytes + (long)capacity <= RetainLimitBytes)
-            {
-                if (!free.TryGetValue(capacity, out var stack))
-                    free[capacity] = stack = new Stack<nint>();
-                stack.Push(block);
-                retainedBytes += (long)capacity;
-                return;
-            }
-        }
-
-        NativeMemory.AlignedFree((void*)block);
+        if (!kept.TryKeep(block, (long)capacity))
+            NativeMemory.AlignedFree((void*)block);
     }
 
     private static nuint RoundUp(nuint bytes) => Math.Max(Alignment, (bytes + Alignment - 1) / Alignment * Alignment);

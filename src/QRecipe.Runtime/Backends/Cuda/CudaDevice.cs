@@ -16,6 +16,9 @@ namespace QRecipe.Runtime.Backends.Cuda;
 public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
 {
     private const int OutOfMemory = 2;
+
+    /// <summary>Device blocks are allocated in steps of this many bytes, so that freed ones fit later requests.</summary>
+    private const long Granule = 512;
     private readonly CudaDriver driver;
     private readonly int handle;
     private readonly nint context;
@@ -23,7 +26,7 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
     private readonly Dictionary<string, nint> functions = new();
     private readonly NvrtcCompiler compiler;
     private readonly KernelCache cache;
-    private readonly DeviceMemoryPool pool;
+    private readonly BlockBuckets<ulong> pool;
     private long bytesToDevice;
     private long bytesToHost;
     private bool disposed;
@@ -56,7 +59,9 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
         nuint memory;
         driver.Check(driver.DeviceTotalMem(&memory, device), "cuDeviceTotalMem");
         TotalMemory = (long)memory;
-        pool = new DeviceMemoryPool(TotalMemory / 4);
+        // cuMemAlloc and cuMemFree are slow and cuMemFree waits for the device. Reusing a freed block needs no
+        // synchronisation: every copy and kernel runs on the one stream, in order.
+        pool = new BlockBuckets<ulong>(TotalMemory / 4);
         Target = KernelTarget.For(Architecture, compiler.SupportedArchitectures)
             ?? throw new CudaUnavailableException($"NVRTC {compiler.Version} cannot compile for {Name} (sm_{Architecture}); it knows sm_{string.Join(", sm_", compiler.SupportedArchitectures)}");
     }
@@ -176,7 +181,7 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
     internal ulong Allocate(long bytes)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        var rounded = DeviceMemoryPool.RoundUp(bytes);
+        var rounded = RoundUp(bytes);
         if (pool.TryTake(rounded, out var block))
             return block;
         MakeCurrent();
@@ -198,11 +203,13 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
     /// Never throws: it runs when buffers and tensors are disposed, after the device may have been closed.</summary>
     internal void Free(ulong pointer, long bytes)
     {
-        if (disposed || pool.TryKeep(pointer, DeviceMemoryPool.RoundUp(bytes)))
+        if (disposed || pool.TryKeep(pointer, RoundUp(bytes)))
             return;
         driver.CtxSetCurrent(context);
         driver.MemFree(pointer);
     }
+
+    private static long RoundUp(long bytes) => (Math.Max(1, bytes) + Granule - 1) / Granule * Granule;
 
     internal void CopyToDevice(ulong destination, void* source, long bytes)
     {
