@@ -40,7 +40,8 @@ internal static class ScSurrogateProducts
                 var id = streamBase + call++;
                 if (stream <= 0)
                     continue;
-                using var sub = Tensor.From(Gather(b, d, columns), columns.Length, d);
+                using var sub = Tensor.Empty(columns.Length, d);
+                Gather(b, d, columns, sub.AsSpan<float>());
                 var part = surrogate.Multiply(Gather(a, d, rows), rows.Length, sub, Gather(bRowScales, 1, columns), columns.Length, d, stream, noise,
                     mode, seed, id);
                 for (var r = 0; r < rows.Length; r++)
@@ -94,8 +95,14 @@ internal static class ScSurrogateProducts
     private static float[] Gather(ReadOnlySpan<float> x, int d, IReadOnlyList<int> rows)
     {
         var result = new float[rows.Count * d];
-        for (var r = 0; r < rows.Count; r++)
-            x.Slice(rows[r] * d, d).CopyTo(result.AsSpan(r * d, d));
+        Gather(x, d, rows, result);
         return result;
+    }
+
+    /// <summary>The listed rows of x (rows of <paramref name="d"/>) one after another into <paramref name="into"/>.</summary>
+    private static void Gather(ReadOnlySpan<float> x, int d, IReadOnlyList<int> rows, Span<float> into)
+    {
+        for (var r = 0; r < rows.Count; r++)
+            x.Slice(rows[r] * d, d).CopyTo(into.Slice(r * d, d));
     }
 }

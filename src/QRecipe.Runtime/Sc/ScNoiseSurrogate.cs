@@ -58,9 +58,7 @@ public static class ScNoiseSurrogate
     public static void MultiplyInto(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d, int stream,
         NoiseModel noise, bool perRow, ScMode mode, ulong seed, Span<float> output, ulong streamId = 0)
     {
-        CheckShapes(a, n, b, m, d);
-        if (bRowScales.Length != m)
-            throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
+        CheckShapes(a, n, b, bRowScales, m, d);
         ScInput.RequireOutput(output, (long)n * m);
         Noisy(a, n, b, bRowScales, m, d, stream, noise, perRow, mode, seed, streamId, output);
     }
@@ -122,6 +120,15 @@ public static class ScNoiseSurrogate
             throw new ArgumentException($"operand a has {a.Length} elements, expected {n}×{d} = {(long)n * d}", nameof(a));
         if (b.Length != (long)m * d)
             throw new ArgumentException($"operand b has {b.Length} elements, expected {m}×{d} = {(long)m * d}", nameof(b));
+    }
+
+    /// <summary><see cref="CheckShapes(ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, int)"/>, and one row scale
+    /// per row of b.</summary>
+    internal static void CheckShapes(ReadOnlySpan<float> a, int n, ReadOnlySpan<float> b, ReadOnlySpan<float> bRowScales, int m, int d)
+    {
+        CheckShapes(a, n, b, m, d);
+        if (bRowScales.Length != m)
+            throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
     }
 
     private static void RequireFinite(ReadOnlySpan<float> x, ReadOnlySpan<float> rowScales, int d, string name)

@@ -18,9 +18,7 @@ public sealed class CudaNoiseSurrogate(CudaDevice device, CudaBlas blas) : IScSu
         ScMode mode, ulong seed, ulong streamId)
     {
         var weight = b.AsReadOnlySpan<float>();
-        ScNoiseSurrogate.CheckShapes(a, n, weight, m, d);
-        if (bRowScales.Length != m)
-            throw new ArgumentException($"b has {m} rows but {bRowScales.Length} row scales", nameof(bRowScales));
+        ScNoiseSurrogate.CheckShapes(a, n, weight, bRowScales, m, d);
         var aRowScales = ScNoiseSurrogate.FiniteRowScales(a, n, weight, bRowScales, d);
         var output = new float[n * m];
         if (stream <= 0)
