@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Tensors;
 
@@ -9,32 +10,9 @@ namespace QRecipe.Runtime.Backends.Cuda;
 /// copy_rows kernel of Kernels/layout.cu), so that these steps of a forward do not pull tensors back to the host.</summary>
 public sealed partial class CudaBackend
 {
-    public void Concat(IReadOnlyList<Tensor> inputs, int axis, Tensor output)
-    {
-        var (outer, wholeRowBytes, rowBytes) = TensorChecks.Concatenation(nameof(Concat), output, axis, inputs, intoWhole: true);
-        var sources = new ulong[inputs.Count];
-        for (var i = 0; i < inputs.Count; i++)
-            sources[i] = In(inputs[i]);
-        var whole = Out(output);
-        var offset = 0L;
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            CopyRows(sources[i], rowBytes[i], whole + (ulong)offset, wholeRowBytes, rowBytes[i], outer);
-            offset += rowBytes[i];
-        }
-    }
+    public void Concat(IReadOnlyList<Tensor> inputs, int axis, Tensor output) => ConcatOrSplit(nameof(Concat), output, axis, inputs, intoWhole: true);
 
-    public void Split(Tensor input, int axis, IReadOnlyList<Tensor> outputs)
-    {
-        var (outer, wholeRowBytes, rowBytes) = TensorChecks.Concatenation(nameof(Split), input, axis, outputs, intoWhole: false);
-        var whole = In(input);
-        var offset = 0L;
-        for (var i = 0; i < outputs.Count; i++)
-        {
-            CopyRows(whole + (ulong)offset, wholeRowBytes, Out(outputs[i]), rowBytes[i], rowBytes[i], outer);
-            offset += rowBytes[i];
-        }
-    }
+    public void Split(Tensor input, int axis, IReadOnlyList<Tensor> outputs) => ConcatOrSplit(nameof(Split), input, axis, outputs, intoWhole: false);
 
     public void Copy(Tensor source, Tensor destination)
     {
@@ -63,10 +41,23 @@ public sealed partial class CudaBackend
         }
     }
 
-    private void CopyRows(ulong source, long sourcePitch, ulong destination, long destinationPitch, long width, long rows)
+    /// <summary>Copies between the parts and the whole, part by part as pitched rows (see
+    /// <see cref="TensorChecks.Concatenation"/>); the sides read are taken before the sides written.</summary>
+    private void ConcatOrSplit(string op, Tensor whole, int axis, IReadOnlyList<Tensor> parts, bool intoWhole)
     {
-        if (width * rows > 0)
-            device.LaunchElements(Layout, "copy_rows", width * rows, new KernelArguments()
-                .ULong(source).Long(sourcePitch).ULong(destination).Long(destinationPitch).Long(width).Long(width * rows));
+        var (outer, wholeRowBytes, rowBytes) = TensorChecks.Concatenation(op, whole, axis, parts, intoWhole);
+        var sources = intoWhole ? parts.Select(In).ToArray() : null;
+        var wholeAddress = intoWhole ? Out(whole) : In(whole);
+        var offset = 0L;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var (from, fromPitch, to, toPitch) = intoWhole
+                ? (sources![i], rowBytes[i], wholeAddress + (ulong)offset, wholeRowBytes)
+                : (wholeAddress + (ulong)offset, wholeRowBytes, Out(parts[i]), rowBytes[i]);
+            if (rowBytes[i] * outer > 0)
+                device.LaunchElements(Layout, "copy_rows", rowBytes[i] * outer, new KernelArguments()
+                    .ULong(from).Long(fromPitch).ULong(to).Long(toPitch).Long(rowBytes[i]).Long(rowBytes[i] * outer));
+            offset += rowBytes[i];
+        }
     }
 }
