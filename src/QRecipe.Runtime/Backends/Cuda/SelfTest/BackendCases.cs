@@ -72,87 +72,72 @@ internal static class BackendCases
             }
         });
 
+    /// <summary>Runs <paramref name="run"/> on the CPU backend, then on the CUDA backend, and compares what each returns.</summary>
+    private static SelfTestResult BothSides(SelfTestContext context, string name, double tolerance, Func<ITensorBackend, float[]> run) =>
+        SelfTestCase.Compare(name, run(context.Cpu), run(context.Cuda), tolerance);
+
     private static SelfTestResult Split(SelfTestContext context)
     {
         using var whole = Tensor.From(SelfTestCase.Values(3 * 4 * 9, 0), 3, 4, 9);
-        var results = new List<float>[2];
-        for (var side = 0; side < 2; side++)
+        return BothSides(context, "split (axis 2)", 0, backend =>
         {
             using Tensor a = Tensor.Empty(3, 4, 2), b = Tensor.Empty(3, 4, 7);
-            (side == 0 ? context.Cpu : context.Cuda).Split(whole, 2, [a, b]);
-            results[side] = [.. a.AsReadOnlySpan<float>(), .. b.AsReadOnlySpan<float>()];
-        }
-
-        return SelfTestCase.Compare("split (axis 2)", results[0].ToArray(), results[1].ToArray(), 0);
+            backend.Split(whole, 2, [a, b]);
+            return [.. a.AsReadOnlySpan<float>(), .. b.AsReadOnlySpan<float>()];
+        });
     }
 
     /// <summary>Operations in place on one tensor that stays on the device, a read on the host in between, then a
     /// host write that the next device operation must see (the device copy is stale then).</summary>
-    private static SelfTestResult InPlaceChain(SelfTestContext context)
+    private static SelfTestResult InPlaceChain(SelfTestContext context) => BothSides(context, "in place, resident, then host-written", 1e-5, backend =>
     {
-        var outputs = new float[2][];
-        for (var side = 0; side < 2; side++)
-        {
-            var backend = side == 0 ? context.Cpu : context.Cuda;
-            using var x = Tensor.From(SelfTestCase.Values(9 * 130, 0), 9, 130);
-            using var bias = Tensor.From(SelfTestCase.Values(130, 1), 130);
-            using var y = Tensor.Empty(9, 130);
-            backend.Gelu(x, x);
-            backend.Softmax(x, x);
-            backend.Add(x, bias, x);
-            var peak = backend.AbsMax(x);
-            x.AsSpan<float>()[5] = peak;
-            backend.LayerNorm(x, y);
-            outputs[side] = [.. y.AsReadOnlySpan<float>(), .. x.AsReadOnlySpan<float>()];
-        }
-
-        return SelfTestCase.Compare("in place, resident, then host-written", outputs[0], outputs[1], 1e-5);
-    }
+        using var x = Tensor.From(SelfTestCase.Values(9 * 130, 0), 9, 130);
+        using var bias = Tensor.From(SelfTestCase.Values(130, 1), 130);
+        using var y = Tensor.Empty(9, 130);
+        backend.Gelu(x, x);
+        backend.Softmax(x, x);
+        backend.Add(x, bias, x);
+        var peak = backend.AbsMax(x);
+        x.AsSpan<float>()[5] = peak;
+        backend.LayerNorm(x, y);
+        return [.. y.AsReadOnlySpan<float>(), .. x.AsReadOnlySpan<float>()];
+    });
 
     private static SelfTestResult SplitHeads(SelfTestContext context)
     {
         using var qkv = Tensor.From(SelfTestCase.Values(2 * 17 * 72, 0), 2, 17, 72);
-        var results = new List<float>[2];
-        for (var side = 0; side < 2; side++)
+        return BothSides(context, "split heads", 0, backend =>
         {
             using Tensor q = Tensor.Empty(2, 3, 17, 8), k = Tensor.Empty(2, 3, 17, 8), v = Tensor.Empty(2, 3, 17, 8);
-            (side == 0 ? context.Cpu : context.Cuda).SplitHeads(qkv, q, k, v);
-            results[side] = [.. q.AsReadOnlySpan<float>(), .. k.AsReadOnlySpan<float>(), .. v.AsReadOnlySpan<float>()];
-        }
-
-        return SelfTestCase.Compare("split heads", results[0].ToArray(), results[1].ToArray(), 0);
+            backend.SplitHeads(qkv, q, k, v);
+            return [.. q.AsReadOnlySpan<float>(), .. k.AsReadOnlySpan<float>(), .. v.AsReadOnlySpan<float>()];
+        });
     }
 
     private static SelfTestResult EmbeddingLookup(SelfTestContext context)
     {
         using var table = Tensor.From(SelfTestCase.Values(11 * 40, 0), 11, 40);
         using var ids = Tensor.From(new[] { 3, 0, 10, 3, 7 }, 5);
-        using var expected = Tensor.Empty(5, 40);
-        using var actual = Tensor.Empty(5, 40);
-        context.Cpu.EmbeddingLookup(table, ids, expected);
-        context.Cuda.EmbeddingLookup(table, ids, actual);
-        return SelfTestCase.Compare("embedding lookup", expected.AsReadOnlySpan<float>(), actual.AsReadOnlySpan<float>(), 0);
+        return BothSides(context, "embedding lookup", 0, backend =>
+        {
+            using var output = Tensor.Empty(5, 40);
+            backend.EmbeddingLookup(table, ids, output);
+            return output.ToArray<float>();
+        });
     }
 
     /// <summary>A whole DiT forward with classifier-free guidance on seeded synthetic weights: every operation
     /// in the order the model uses them.</summary>
-    private static SelfTestResult DitForward(SelfTestContext context)
+    private static SelfTestResult DitForward(SelfTestContext context) => BothSides(context, "dit forward (2 blocks, cfg)", 1e-4, backend =>
     {
         var model = new ModelSpec("custom", Depth: 2, Hidden: 64, Heads: 4, PatchSize: 2, LatentSize: 8, NumClasses: 10);
-        var outputs = new float[2][];
-        for (var side = 0; side < 2; side++)
-        {
-            var backend = side == 0 ? context.Cpu : context.Cuda;
-            using var weights = DitWeights.Synthetic(model, backend, seed: 11);
-            using var dit = new DitModel(weights, backend);
-            using var x = Tensor.From(SelfTestCase.Values(2 * 4 * 8 * 8, 1), 2, 4, 8, 8);
-            using var t = Tensor.From(new[] { 10f, 700f }, 2);
-            using var labels = Tensor.From(new[] { 3, 7 }, 2);
-            using var output = Tensor.Empty(2, 8, 8, 8);
-            dit.ForwardWithCfg(x, t, labels, 1.5f, output);
-            outputs[side] = output.ToArray<float>();
-        }
-
-        return SelfTestCase.Compare("dit forward (2 blocks, cfg)", outputs[0], outputs[1], 1e-4);
-    }
+        using var weights = DitWeights.Synthetic(model, backend, seed: 11);
+        using var dit = new DitModel(weights, backend);
+        using var x = Tensor.From(SelfTestCase.Values(2 * 4 * 8 * 8, 1), 2, 4, 8, 8);
+        using var t = Tensor.From(new[] { 10f, 700f }, 2);
+        using var labels = Tensor.From(new[] { 3, 7 }, 2);
+        using var output = Tensor.Empty(2, 8, 8, 8);
+        dit.ForwardWithCfg(x, t, labels, 1.5f, output);
+        return output.ToArray<float>();
+    });
 }
