@@ -28,7 +28,7 @@ public sealed class CudaNoiseSurrogate(CudaDevice device, CudaBlas blas) : IScSu
         blas.Gemm(da.Pointer, b.DeviceAddress(device, write: false), dc.Pointer, n, m, d, false, true, d, d, 1f, 1, GemmPrecision.Float32);
         using var aScales = device.Upload<float>(aRowScales);
         using var bScales = device.Upload(bRowScales);
-        AddNoise(dc.Pointer, n, m, d, stream, noise.Local, aScales, bScales, perRow: true, mode, seed, streamId);
+        AddNoise(dc.Pointer, n, m, d, stream, noise.Local, aScales.Pointer, bScales.Pointer, perRow: true, mode, seed, streamId);
         dc.Download<float>(output);
         return output;
     }
@@ -44,12 +44,15 @@ public sealed class CudaNoiseSurrogate(CudaDevice device, CudaBlas blas) : IScSu
         using var db = device.Upload(b);
         using var dc = device.Allocate<float>((long)batch * n * m);
         blas.Gemm(da, db, dc, n, m, d, transposeA: false, transposeB: true, lda: d, ldb: d, batch: batch);
+        // One abs-max per slice and operand, uploaded together; slice s reads its own pair.
+        var sliceScales = new float[2 * batch];
+        for (var s = 0; s < batch; s++)
+            (sliceScales[s], sliceScales[batch + s]) = (ScNoiseSurrogate.AbsMax(a.Slice(s * n * d, n * d)), ScNoiseSurrogate.AbsMax(b.Slice(s * m * d, m * d)));
+        using var scales = device.Upload<float>(sliceScales);
         for (var s = 0; s < batch; s++)
         {
-            using var aScale = device.Upload<float>([ScNoiseSurrogate.AbsMax(a.Slice(s * n * d, n * d))]);
-            using var bScale = device.Upload<float>([ScNoiseSurrogate.AbsMax(b.Slice(s * m * d, m * d))]);
-            AddNoise(dc.Pointer + (ulong)((long)s * n * m * sizeof(float)), n, m, d, stream, noise.Local, aScale, bScale, perRow: false, mode, seed,
-                streamId + (ulong)s);
+            AddNoise(dc.Pointer + (ulong)((long)s * n * m * sizeof(float)), n, m, d, stream, noise.Local, scales.Pointer + (ulong)(s * sizeof(float)),
+                scales.Pointer + (ulong)((batch + s) * sizeof(float)), perRow: false, mode, seed, streamId + (ulong)s);
         }
 
         dc.Download<float>(output);
@@ -57,13 +60,13 @@ public sealed class CudaNoiseSurrogate(CudaDevice device, CudaBlas blas) : IScSu
     }
 
     /// <summary>n×m outputs at <paramref name="output"/> += σ·normal, per-row scales or one per operand (random.cu).</summary>
-    private void AddNoise(ulong output, int n, int m, int d, int stream, double c, DeviceBuffer aScale, DeviceBuffer bScale, bool perRow, ScMode mode,
+    private void AddNoise(ulong output, int n, int m, int d, int stream, double c, ulong aScale, ulong bScale, bool perRow, ScMode mode,
         ulong seed, ulong streamId)
     {
         if (c == 0)
             return;
         device.LaunchElements("random.cu", "sc_noise_add", (long)n * m, new KernelArguments()
-            .ULong(output).Pointer(aScale).Int(perRow ? 1 : 0).Pointer(bScale).Int(perRow ? 1 : 0).Int(m).Long((long)n * m)
+            .ULong(output).ULong(aScale).Int(perRow ? 1 : 0).ULong(bScale).Int(perRow ? 1 : 0).Int(m).Long((long)n * m)
             .Double(Math.Sqrt(d * c) / stream).Double(c / ((double)stream * stream)).Int(mode == ScMode.Bipolar ? 1 : 0)
             .ULong(seed).ULong(streamId));
     }
