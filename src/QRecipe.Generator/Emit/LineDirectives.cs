@@ -9,18 +9,20 @@ namespace QRecipe.Generator.Emit;
 /// </summary>
 internal static class LineDirectives
 {
-    /// <summary>Writes <paramref name="text"/> on its own line, mapped to <paramref name="span"/> when there is one.
-    /// Without C# 10 only the line is mapped.</summary>
+    /// <summary>Writes <paramref name="text"/> on its own line, mapped to <paramref name="span"/> when there is one
+    /// and the path can stand in a directive (<see cref="Escaping.LineDirectiveFile"/>). Without C# 10 only the line
+    /// is mapped.</summary>
     public static void WriteMapped(SourceWriter writer, string path, SourceSpan span, string text, bool enhanced)
     {
-        if (span.Line == 0)
+        var file = Escaping.LineDirectiveFile(path);
+        if (span.Line == 0 || file is null)
         {
             writer.Line(text);
             return;
         }
         writer.Directive(enhanced
-            ? "#line (" + span.Line + "," + span.Column + ")-(" + span.EndLine + "," + span.EndColumn + ") " + writer.NextLineColumn + " " + Literals.String(path)
-            : "#line " + span.Line + " " + Literals.String(path));
+            ? "#line (" + span.Line + "," + span.Column + ")-(" + span.EndLine + "," + span.EndColumn + ") " + writer.NextLineColumn + " " + file
+            : "#line " + span.Line + " " + file);
         writer.Line(text);
         writer.Directive("#line default");
     }

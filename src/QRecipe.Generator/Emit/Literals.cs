@@ -1,10 +1,10 @@
 using System;
 using System.Globalization;
-using System.Text;
 
 namespace QRecipe.Generator.Emit;
 
-/// <summary>C# literals, culture-invariant so the output does not depend on the build machine's locale.</summary>
+/// <summary>C# literals of numbers, booleans and enums, culture-invariant so the output does not depend on the build
+/// machine's locale. Strings are literals of outside text and live in <see cref="Escaping"/>.</summary>
 internal static class Literals
 {
     public const string PlanNamespace = "global::QRecipe.Language.Plan.";
@@ -31,30 +31,4 @@ internal static class Literals
     }
 
     public static string Enum<T>(T value) where T : struct, Enum => PlanNamespace + typeof(T).Name + "." + value;
-
-    public static string String(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                default:
-                    if (c < ' ' || c > '~')
-                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else
-                        builder.Append(c);
-                    break;
-            }
-        }
-        return builder.Append('"').ToString();
-    }
-
-    /// <summary>Text for an XML doc comment.</summary>
-    public static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Plan;
+using static QRecipe.Generator.Emit.Escaping;
 using static QRecipe.Generator.Emit.Literals;
 
 namespace QRecipe.Generator.Emit;
@@ -159,7 +160,7 @@ internal static class PlanDataEmitter
             + ")";
 
     private static string Model(ModelSpec model) =>
-        "new " + PlanNamespace + "ModelSpec(" + String(model.Name) + ", " + Int(model.Depth) + ", " + Int(model.Hidden) + ", " + Int(model.Heads) + ", "
+        "new " + PlanNamespace + "ModelSpec(" + StringLiteral(model.Name) + ", " + Int(model.Depth) + ", " + Int(model.Hidden) + ", " + Int(model.Heads) + ", "
         + Int(model.PatchSize) + ", " + Int(model.LatentSize) + ", " + Int(model.NumClasses) + ", " + Int(model.InChannels) + ", " + Bool(model.LearnSigma) + ")";
 
     private static string Sampler(SamplerSpec sampler) =>

@@ -1,4 +1,5 @@
 using QRecipe.Generator.Model;
+using static QRecipe.Generator.Emit.Escaping;
 using static QRecipe.Generator.Emit.Literals;
 
 namespace QRecipe.Generator.Emit;
@@ -20,7 +21,7 @@ internal static class RegistryEmitter
         writer.Line("namespace " + set.Namespace);
         writer.OpenBrace();
         writer.Line("/// <summary>Every recipe compiled into this assembly, ordered by namespace and name.</summary>");
-        writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"QRecipe.Generator\", " + String(GeneratorVersion.Value) + ")]");
+        writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"QRecipe.Generator\", " + StringLiteral(GeneratorVersion.Value) + ")]");
         writer.Line("public static class QRecipeRegistry");
         writer.OpenBrace();
         writer.Line("/// <summary>The recipes, ordered by namespace and name.</summary>");
