@@ -35,6 +35,20 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public void A_line_separator_in_the_description_is_QR0008_with_its_position()
+    {
+        // The description would end a /// comment in the generated class; check refuses it before any build.
+        using var folder = new TempFolder();
+        var file = folder.File("hostile.qrecipe",
+            "recipe Hostile \"safe\u2028} [System.Runtime.CompilerServices.ModuleInitializer] internal static void X() { } /*\"\nmodel dit-xl/2\nsampler ddpm steps 50\n");
+        var (code, output, error) = CliRunner.Run("check", file);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{file}(1,21): error QR0008: line separator U+2028 in a string", error);
+        Assert.DoesNotContain('\u2028', error + output);
+    }
+
+    [Fact]
     public void A_missing_path_is_reported_without_a_stack_trace()
     {
         var (code, _, error) = CliRunner.Run("check", "no/such/file.qrecipe");

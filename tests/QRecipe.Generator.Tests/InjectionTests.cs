@@ -67,6 +67,12 @@ public sealed class InjectionTests
         AssertNoPayload(output);
         Assert.Empty(CompilerProblems(output));
         AssertDescriptionSurvives(output, "QRecipe.Recipes.Hostile", description);
+        // The language refuses the character where it stands: line 2, after `recipe Hostile "safe`.
+        var refused = Assert.Single(driver.GetRunResult().Diagnostics);
+        Assert.Equal("QR0008", refused.Id);
+        Assert.Equal(DiagnosticSeverity.Error, refused.Severity);
+        Assert.Equal(RecipePath("hostile.qrecipe"), refused.Location.GetLineSpan().Path);
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(1, 20), refused.Location.GetLineSpan().StartLinePosition);
     }
 
     [Theory]

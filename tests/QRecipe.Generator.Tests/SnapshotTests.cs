@@ -58,6 +58,20 @@ public sealed class SnapshotTests
         Snapshot.Verify(driver);
     }
 
+    /// <summary>A description that tries to end its doc comment (U+2028, then a module initializer) and carries XML
+    /// specials and a bidirectional override: QR0008 for the build, and a class whose comment and constant hold the
+    /// text escaped.</summary>
+    [Fact]
+    public void HostileDescription()
+    {
+        var description = "safe\u2028} [System.Runtime.CompilerServices.ModuleInitializer] internal static void X() { System.Environment.Exit(42); } /* <b>&amp; \u202Eevil\u202C \u00b7";
+        var text = TestRecipes.Tiny.Replace("recipe Tiny \"tiny custom DiT\"", "recipe Hostile \"" + description + "\"");
+        var (driver, output) = Run(new[] { Recipe("hostile.qrecipe", text) });
+
+        Assert.Empty(CompilerProblems(output));
+        Snapshot.Verify(driver);
+    }
+
     [Fact]
     public void MissingHeaderNamesClassAfterFile()
     {

@@ -32,6 +32,7 @@ public sealed class DiagnosticTests
         ["QR0005"] = new(H + "weights int8\u00A0per-channel\n", 4, 13, "U+00A0", "ASCII"),
         ["QR0006"] = new(H + "weights int4 group 99999999999999999999\n", 4, 20, "99999999999999999999", "2147483647"),
         ["QR0007"] = new(H + "at blocks 0 {\n  weights int8\n", 4, 13, "line 4", "never closed"),
+        ["QR0008"] = new("recipe T \"left\u202Eright\"\nmodel dit-xl/2\nsampler ddpm steps 50\n", 1, 15, "U+202E", "bidirectional control", "string"),
         // Header
         ["QR0100"] = new("model dit-xl/2\nsampler ddpm steps 50\n", 1, 1, "recipe"),
         ["QR0101"] = new("recipe my-recipe\nmodel dit-xl/2\nsampler ddpm steps 50\n", 1, 8, "my-recipe", "MyRecipe"),
@@ -184,6 +185,9 @@ public sealed class DiagnosticTests
     [InlineData("QR0002", H + "sc precison 8 {\n}\n")]
     [InlineData("QR0002", H + "sc {\n  qk blokcs 0 stream 64\n}\n")]
     [InlineData("QR0007", H + "}\n")]
+    [InlineData("QR0008", "recipe T \"fine\u2028} evil\"\nmodel dit-xl/2\nsampler ddpm steps 50\n")]
+    [InlineData("QR0008", H + "weights int8 // note\u2029at blocks 0 {\n")]
+    [InlineData("QR0008", "recipe T \"bell\u0007\"\nmodel dit-xl/2\nsampler ddpm steps 50\n")]
     [InlineData("QR0101", "recipe class\nmodel dit-xl/2\nsampler ddpm steps 50\n")]
     [InlineData("QR0105", "recipe T\nmodel custom { depth 4 hidden 128 heads 4 patch 2 latent 16 } image 256\nsampler ddpm steps 50\n")]
     [InlineData("QR0105", "recipe T\nmodel custom { depth 4 hidden 128 heads 4 patch 3 latent 16 }\nsampler ddpm steps 50\n")]

@@ -34,14 +34,18 @@ internal static class Snippets
 
     public static string ReadRecipe(string name) => File.ReadAllText(Path.Combine(RepositoryRoot, "recipes", name));
 
-    /// <summary>Offsets where each line starts, counted here independently of the compiler's line index.</summary>
+    /// <summary>Offsets where each line starts, counted here independently of the compiler's line index: after
+    /// "\r\n", "\n" or a lone "\r", as editors break lines.</summary>
     public static int[] LineStarts(string text)
     {
         var starts = new List<int> { 0 };
-        for (var i = 0; i < text.Length; i++)
+        var index = 0;
+        // Split tries the separators in order, so "\r\n" is one break, not two.
+        foreach (var line in text.Split(new[] { "\r\n", "\n", "\r" }, StringSplitOptions.None).SkipLast(1))
         {
-            if (text[i] == '\n')
-                starts.Add(i + 1);
+            index += line.Length;
+            index += string.CompareOrdinal(text, index, "\r\n", 0, 2) == 0 ? 2 : 1;
+            starts.Add(index);
         }
         return starts.ToArray();
     }

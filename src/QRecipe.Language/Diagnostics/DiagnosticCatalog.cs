@@ -20,6 +20,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidCharacter = New("QR0005", Error, "Invalid character", "Syntax");
     public static readonly DiagnosticDescriptor NumberOutOfRange = New("QR0006", Error, "Number too large", "Syntax");
     public static readonly DiagnosticDescriptor UnbalancedBraces = New("QR0007", Error, "Unbalanced braces", "Syntax");
+    public static readonly DiagnosticDescriptor UnsafeCharacter = New("QR0008", Error, "Control, line-separator or bidirectional character in a string or comment", "Syntax");
 
     // QR01xx: header (recipe, model, sampler, calibrate) and statement structure
     public static readonly DiagnosticDescriptor MissingRecipeHeader = New("QR0100", Error, "Missing recipe header", "Header");

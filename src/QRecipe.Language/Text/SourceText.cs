@@ -11,10 +11,13 @@ public sealed class SourceText
     {
         Text = text;
         Path = path;
+        // Lines end at \n, \r\n and a lone \r, as the parser ends statements, strings and comments, and as editors
+        // count them. U+0085, U+2028 and U+2029 do not end a line (editors disagree on them); they are errors
+        // wherever they stand (QR0005, QR0008), and positions up to the first of them read the same either way.
         var starts = new List<int> { 0 };
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] == '\n')
+            if (text[i] == '\n' || text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n'))
                 starts.Add(i + 1);
         }
         _lineStarts = starts.ToArray();
