@@ -54,10 +54,11 @@ internal static class ExplainCommand
         if (svg is not null || png is not null)
         {
             var panels = PlanHeatmap.Build(plan);
+            var title = $"{plan.Name}: blocks x operators (blue: SC stream / 2^P; orange: weight bits; fp: white)";
             if (svg is not null)
-                RecipeFiles.WriteAtomically(svg, HeatmapRenderer.Svg($"{plan.Name}: blocks x operators (blue: SC stream / 2^P; orange: weight bits; fp: white)", panels));
+                RecipeFiles.WriteAtomically(svg, HeatmapRenderer.Svg(title, panels));
             if (png is not null)
-                RecipeFiles.WriteAtomically(png, HeatmapRenderer.Png(panels));
+                RecipeFiles.WriteAtomically(png, HeatmapRenderer.Png(title, panels));
             output.WriteLine($"heatmap: {panels.Count} step range{(panels.Count == 1 ? string.Empty : "s")} ({string.Join(", ", panels.Select(PlanHeatmap.Title))}){(svg is null ? string.Empty : " -> " + svg)}{(png is null ? string.Empty : " -> " + png)}");
         }
         return 0;

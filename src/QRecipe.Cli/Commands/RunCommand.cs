@@ -215,7 +215,7 @@ internal static class RunCommand
             {
                 var zoom = Math.Max(1, 128 / m.LatentSize);
                 var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
-                RecipeFiles.WriteAtomically(Path.Combine(folder, "samples.png"), PngWriter.Encode(width, height, rgb));
+                RecipeFiles.WriteAtomically(Path.Combine(folder, "samples.png"), Drawing.Png(width, height, rgb));
             }
             else
             {
@@ -232,7 +232,7 @@ internal static class RunCommand
         private static void WriteGrid(string path, byte[][] rgb, DecodedImages images)
         {
             var (width, height, grid) = ImageGrid.Compose(rgb, images.Width, images.Height);
-            RecipeFiles.WriteAtomically(path, PngWriter.Encode(width, height, grid));
+            RecipeFiles.WriteAtomically(path, Drawing.Png(width, height, grid));
         }
 
         private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images)

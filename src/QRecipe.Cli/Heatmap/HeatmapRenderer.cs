@@ -5,10 +5,11 @@ using System.Linq;
 using System.Net;
 using System.Text;
 using QRecipe.Cli.Output;
+using SkiaSharp;
 
 namespace QRecipe.Cli.Heatmap;
 
-/// <summary>Draws heatmap panels side by side: SVG with labels, PNG with the same geometry and colours.</summary>
+/// <summary>Draws heatmap panels side by side: SVG, and PNG with the same geometry, labels and colours plus a legend.</summary>
 internal static class HeatmapRenderer
 {
     private const int CellWidth = 44;
@@ -59,35 +60,59 @@ internal static class HeatmapRenderer
         return svg.ToString();
     }
 
-    public static byte[] Png(IReadOnlyList<HeatmapPanel> panels)
+    /// <summary>The same picture as <see cref="Svg"/>, with a legend of the colours underneath.</summary>
+    public static byte[] Png(string title, IReadOnlyList<HeatmapPanel> panels)
     {
         var (width, height) = Size(panels);
-        var rgb = Enumerable.Repeat((byte)255, width * height * 3).ToArray();
-        for (var p = 0; p < panels.Count; p++)
+        // Drawn at twice the SVG's scale so the small labels stay legible.
+        return Drawing.Png(PngScale * Math.Max(width, LegendWidth), PngScale * (height + LegendHeight), canvas =>
         {
-            var panel = panels[p];
-            for (var block = 0; block < panel.Cells.GetLength(0); block++)
+            canvas.Scale(PngScale);
+            Drawing.Text(canvas, title, Margin, 12, 11);
+            for (var p = 0; p < panels.Count; p++)
             {
+                var panel = panels[p];
+                var left = Left(p);
+                Drawing.Text(canvas, PlanHeatmap.Title(panel), left, 25, 10);
                 for (var c = 0; c < PlanHeatmap.Columns.Length; c++)
+                    Drawing.Text(canvas, PlanHeatmap.Columns[c], left + c * CellWidth + 2, TitleHeight - 2, 9);
+                for (var block = 0; block < panel.Cells.GetLength(0); block++)
                 {
-                    var cell = panel.Cells[block, c];
-                    // One pixel of white between cells, as the SVG's stroke.
-                    var x0 = Left(p) + c * CellWidth;
-                    var y0 = TitleHeight + block * CellHeight;
-                    for (var y = y0 + 1; y < y0 + CellHeight - 1; y++)
-                    {
-                        for (var x = x0 + 1; x < x0 + CellWidth - 1; x++)
-                        {
-                            var i = (y * width + x) * 3;
-                            rgb[i] = cell.Red;
-                            rgb[i + 1] = cell.Green;
-                            rgb[i + 2] = cell.Blue;
-                        }
-                    }
+                    var top = TitleHeight + block * CellHeight;
+                    if (p == 0)
+                        Drawing.Text(canvas, block.ToString(CultureInfo.InvariantCulture), Margin - 4, top + 11, 9, SKTextAlign.Right);
+                    for (var c = 0; c < PlanHeatmap.Columns.Length; c++)
+                        DrawCell(canvas, panel.Cells[block, c], left + c * CellWidth, top);
                 }
             }
+            DrawLegend(canvas, height + 6);
+        });
+    }
+
+    private const int PngScale = 2;
+    private const int LegendHeight = 44;
+    private const int LegendStride = CellWidth + 100;
+    private const int LegendWidth = Margin + 5 * LegendStride;
+
+    private static void DrawCell(SKCanvas canvas, HeatmapCell cell, float x, float y)
+    {
+        // One pixel of white between cells, as the SVG's stroke.
+        Drawing.Box(canvas, x + 1, y + 1, CellWidth - 2, CellHeight - 2, new SKColor(cell.Red, cell.Green, cell.Blue));
+        // White text on dark cells (long SC streams, few weight bits), black elsewhere.
+        var dark = 0.299 * cell.Red + 0.587 * cell.Green + 0.114 * cell.Blue < 140;
+        Drawing.Text(canvas, cell.Label, x + 3, y + 11, 9, SKTextAlign.Left, dark ? SKColors.White : SKColors.Black);
+    }
+
+    private static void DrawLegend(SKCanvas canvas, float top)
+    {
+        Drawing.Text(canvas, "rows: blocks; W/A: weight and activation bits; L: SC stream length (L~ mean under mixed precision or per-head streams)", Margin, top + 8, 9, SKTextAlign.Left, SKColors.DimGray);
+        for (var i = 0; i < PlanHeatmap.Legend.Count; i++)
+        {
+            var (cell, meaning) = PlanHeatmap.Legend[i];
+            var x = Margin + i * LegendStride;
+            DrawCell(canvas, cell, x, top + 16);
+            Drawing.Text(canvas, meaning, x + CellWidth + 4, top + 27, 9);
         }
-        return PngWriter.Encode(width, height, rgb);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -52,21 +52,42 @@ internal static class PlanHeatmap
     {
         if (setting.Sc.Enabled)
         {
-            // Blue, darker for longer streams: white at 0, full blue at 2^P.
-            var share = setting.Sc.MeanStream / setting.Sc.FullStream;
-            var light = (byte)(235 - 200 * share);
             var label = setting.Sc.HeadStreams.IsEmpty && setting.Sc.GroupStreams.IsEmpty && setting.Sc.MixedPrecision is null
                 ? $"L{setting.Sc.Stream}"
                 : $"L~{setting.Sc.MeanStream:0}";
-            return new HeatmapCell(label, light, light, 255);
+            return ScCell(label, setting.Sc.MeanStream / setting.Sc.FullStream);
         }
         var bits = Operators.HasWeights(op) ? setting.Weights.Bits : setting.Activations.Bits;
         if (bits == 0)
-            return new HeatmapCell("fp", 245, 245, 245);
-        // Orange, darker for fewer bits: 8 bits light, 2 bits dark.
-        var shade = (byte)(90 + 20 * bits);
+            return BitsCell("fp", 0);
         var text = Operators.HasWeights(op) ? $"W{setting.Weights.Bits}A{Bits(setting.Activations)}" : $"A{Bits(setting.Activations)}";
-        return new HeatmapCell(text, 255, shade, (byte)(shade / 3));
+        return BitsCell(text, bits);
+    }
+
+    /// <summary>Colour samples with their meaning, for the picture's legend.</summary>
+    public static IReadOnlyList<(HeatmapCell Cell, string Meaning)> Legend { get; } = new[]
+    {
+        (BitsCell("fp", 0), "float"),
+        (BitsCell("W8A8", 8), "8-bit weights"),
+        (BitsCell("W4A8", 4), "4-bit weights"),
+        (ScCell("L256", 1), "SC, full stream"),
+        (ScCell("L64", 0.25), "SC, 1/4 stream"),
+    };
+
+    // Blue, darker for longer streams: white at 0, full blue at 2^P.
+    private static HeatmapCell ScCell(string label, double share)
+    {
+        var light = (byte)(235 - 200 * share);
+        return new HeatmapCell(label, light, light, 255);
+    }
+
+    // Orange, darker for fewer bits: 8 bits light, 2 bits dark; float is near-white grey.
+    private static HeatmapCell BitsCell(string label, int bits)
+    {
+        if (bits == 0)
+            return new HeatmapCell(label, 245, 245, 245);
+        var shade = (byte)(90 + 20 * bits);
+        return new HeatmapCell(label, 255, shade, (byte)(shade / 3));
     }
 
     private static string Bits(ActivationQuant quant) => quant.IsFloat ? "fp" : quant.Bits.ToString(System.Globalization.CultureInfo.InvariantCulture);

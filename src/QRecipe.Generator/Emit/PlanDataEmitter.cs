@@ -161,7 +161,7 @@ internal static class PlanDataEmitter
 
     private static string Model(ModelSpec model) =>
         "new " + PlanNamespace + "ModelSpec(" + StringLiteral(model.Name) + ", " + Int(model.Depth) + ", " + Int(model.Hidden) + ", " + Int(model.Heads) + ", "
-        + Int(model.PatchSize) + ", " + Int(model.LatentSize) + ", " + Int(model.NumClasses) + ", " + Int(model.InChannels) + ", " + Bool(model.LearnSigma) + ")";
+        + Int(model.PatchSize) + ", " + Int(model.LatentSize) + ", " + Int(model.NumClasses) + ", " + Int(model.InChannels) + ", " + Bool(model.LearnSigma) + ", " + Bool(model.PixelSpace) + ")";
 
     private static string Sampler(SamplerSpec sampler) =>
         "new " + PlanNamespace + "SamplerSpec(" + Enum(sampler.Kind) + ", " + Int(sampler.Steps) + ", " + Double(sampler.Cfg) + ", " + Long(sampler.Seed) + ", "

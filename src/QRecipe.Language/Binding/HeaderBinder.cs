@@ -57,13 +57,15 @@ internal sealed class HeaderBinder
         var categories = new ClauseCategories(_sink);
         foreach (var clause in statement.Clauses.Skip(1))
             categories.Claim(clause.Name, clause);
-        var image = ModelCatalog.DefaultImageSize;
+        var sizes = ModelCatalog.ImageSizesOf(name.Text);
+        var image = sizes[0];
         if (imageClause is not null)
         {
             var number = ((NumberArgument)imageClause.Arguments[0]).Number;
-            if (number.Value is not (256 or 512) || !number.IsInteger || number.IsPercent)
+            if (!number.IsInteger || number.IsPercent || !sizes.Contains((int)number.Value))
             {
-                _sink.Report(DiagnosticCatalog.InvalidImageSize, number.Span, $"image size {number.Text} is not available; DiT checkpoints exist for 256 and 512");
+                _sink.Report(DiagnosticCatalog.InvalidImageSize, number.Span,
+                    $"image size {number.Text} is not available for {name.Text}; it exists for {string.Join(" and ", sizes)}");
                 return null;
             }
             image = (int)number.Value;

@@ -5,8 +5,9 @@ using QRecipe.Language.Plan;
 
 namespace QRecipe.Language.Models;
 
-/// <summary>The twelve named DiT configurations (shared/spec/dit-and-diffusion.md A.1). Each is available at image
-/// 256 (latent 32) and 512 (latent 64); all share in_channels 4, learned sigma, 1000 classes.</summary>
+/// <summary>The named DiT configurations a recipe can name (docs/language.md, models): the twelve configurations of
+/// the DiT paper, each at image 256 (latent 32) and 512 (latent 64) with in_channels 4, learned sigma and 1000 classes;
+/// and the bundled Fashion-MNIST DiT, a pixel-space model whose weights ship with QRecipe (docs/model-card.md).</summary>
 public static class ModelCatalog
 {
     private sealed record Family(string Size, int Depth, int Hidden, int Heads);
@@ -21,17 +22,35 @@ public static class ModelCatalog
 
     private static readonly int[] Patches = { 2, 4, 8 };
 
+    /// <summary>The image sizes the DiT paper's checkpoints exist for.</summary>
     public static readonly IReadOnlyList<int> ImageSizes = new[] { 256, 512 };
 
     public const int DefaultImageSize = 256;
 
-    /// <summary>Catalogue names as written in recipes: <c>dit-xl/2</c> … <c>dit-s/8</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        Families.SelectMany(f => Patches.Select(p => $"dit-{f.Size}/{p}")).ToArray();
+    /// <summary>The bundled class-conditional DiT trained on Fashion-MNIST: 1 × 28 × 28 pixels, patch 4 (49 tokens),
+    /// depth 6, hidden 128, 4 heads, 10 classes, learned sigma.</summary>
+    public static readonly ModelSpec FashionMnist = new("fmnist-dit/4", 6, 128, 4, 4, 28, 10, InChannels: 1, LearnSigma: true, PixelSpace: true);
 
-    /// <summary>The model for a catalogue name and image size, or null when the name is unknown.</summary>
+    /// <summary>Catalogue names as written in recipes: <c>dit-xl/2</c> … <c>dit-s/8</c>, then <c>fmnist-dit/4</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        Families.SelectMany(f => Patches.Select(p => $"dit-{f.Size}/{p}")).Append(FashionMnist.Name).ToArray();
+
+    /// <summary>The image sizes a catalogue model can be named with; the first is its default.</summary>
+    public static IReadOnlyList<int> ImageSizesOf(string name) =>
+        name == FashionMnist.Name ? new[] { FashionMnist.ImageSize } : ImageSizes;
+
+    /// <summary>The weights file that ships with QRecipe for a model, relative to the bundled models folder, or null.</summary>
+    public static string? BundledWeights(string name) =>
+        name == FashionMnist.Name ? "fmnist-dit/fmnist-dit.safetensors" : null;
+
+    /// <summary>The model for a catalogue name and image size, or null when the name is unknown or the size is not
+    /// one of <see cref="ImageSizesOf"/>.</summary>
     public static ModelSpec? Find(string name, int imageSize)
     {
+        if (name == FashionMnist.Name)
+            return imageSize == FashionMnist.ImageSize ? FashionMnist : null;
+        if (!ImageSizes.Contains(imageSize))
+            return null;
         foreach (var family in Families)
         {
             foreach (var patch in Patches)

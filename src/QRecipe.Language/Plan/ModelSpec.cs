@@ -3,8 +3,9 @@ using System;
 namespace QRecipe.Language.Plan;
 
 /// <summary>
-/// The DiT architecture a recipe is checked against (shared/spec/dit-and-diffusion.md A.1). Every shape a check
-/// or a budget needs is derived from these few numbers.
+/// The DiT architecture a recipe is checked against (docs/checkpoints.md). Every shape a check or a budget needs is
+/// derived from these few numbers. A latent-space DiT samples latents that a VAE decodes at 8× their size; a
+/// pixel-space one (<see cref="PixelSpace"/>, the bundled Fashion-MNIST model) samples the images themselves.
 /// </summary>
 public sealed record ModelSpec(
     string Name,
@@ -15,7 +16,8 @@ public sealed record ModelSpec(
     int LatentSize,
     int NumClasses,
     int InChannels = 4,
-    bool LearnSigma = true)
+    bool LearnSigma = true,
+    bool PixelSpace = false)
 {
     public int HeadDim => Hidden / Heads;
 
@@ -23,7 +25,7 @@ public sealed record ModelSpec(
 
     public int MlpHidden => Hidden * 4;
 
-    public int ImageSize => LatentSize * 8;
+    public int ImageSize => PixelSpace ? LatentSize : LatentSize * 8;
 
     public int OutChannels => LearnSigma ? InChannels * 2 : InChannels;
 

@@ -99,8 +99,8 @@ public sealed class DitModel : IDisposable
 
     /// <summary>
     /// Classifier-free guidance as DiT's <c>forward_with_cfg</c> (§A.12) on an N-row state: the conditional and the
-    /// null-class branch run as one batch of 2N; eps channels 0..2 are guided, uncond + s·(cond − uncond), while eps
-    /// channel 3 and the variance channels come from the conditional branch. output is [N, 2C, L, L].
+    /// null-class branch run as one batch of 2N; the <see cref="GuidedChannels"/> are guided, uncond + s·(cond − uncond),
+    /// while the other channels come from the conditional branch. output is [N, 2C, L, L].
     /// </summary>
     public void ForwardWithCfg(Tensor x, Tensor timesteps, Tensor labels, float scale, Tensor output)
     {
@@ -122,11 +122,14 @@ public sealed class DitModel : IDisposable
         using (var unconditional = _cfgLabels.Slice(n, n))
             _backend.Fill(unconditional, m.NumClasses);
         Forward(_cfgInput, _cfgTimesteps!, _cfgLabels, _cfgOutput!);
-        _backend.ClassifierFreeGuidance(_cfgOutput!, GuidedChannels, scale, output);
+        _backend.ClassifierFreeGuidance(_cfgOutput!, GuidedChannels(m), scale, output);
     }
 
-    /// <summary>DiT guides the first three of the four eps channels, as its authors did (§A.12).</summary>
-    public const int GuidedChannels = 3;
+    /// <summary>The channels classifier-free guidance mixes. DiT's own sampler guides the first three of its four eps
+    /// channels, and QRecipe keeps that for 4-channel models so their samples match DiT's; any other model (the bundled
+    /// 1-channel Fashion-MNIST DiT) has all its eps channels guided and its variance channels taken from the
+    /// conditional half (docs/checkpoints.md).</summary>
+    public static int GuidedChannels(ModelSpec model) => model.InChannels == 4 ? 3 : model.InChannels;
 
     private DitWorkspace Workspace(int batch)
     {

@@ -103,26 +103,34 @@ public static partial class NpyFile
     /// rename), so an interrupted run never leaves a half-written array.</summary>
     public static void WriteSingles(string path, ReadOnlySpan<float> values, params int[] shape)
     {
+        var data = new byte[values.Length * 4];
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * 4), values[i]);
+        var temporary = path + ".tmp-" + Environment.ProcessId;
+        File.WriteAllBytes(temporary, Encode("<f4", data, shape));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>A whole <c>.npy</c> file (format 1.0, C order) around little-endian <paramref name="data"/> of NumPy type
+    /// <paramref name="descr"/> (e.g. <c>&lt;f4</c>, <c>|u1</c>, <c>&lt;i8</c>).</summary>
+    public static byte[] Encode(string descr, ReadOnlySpan<byte> data, params int[] shape)
+    {
         var count = shape.Aggregate(1L, (product, d) => product * d);
-        if (count != values.Length)
-            throw new ArgumentException($"{values.Length} values do not fill shape ({string.Join(", ", shape)})");
+        if (!ElementSizes.TryGetValue(descr[1..], out var size) || count * size != data.Length)
+            throw new ArgumentException($"{data.Length} bytes of {descr} do not fill shape ({string.Join(", ", shape)})");
         var dims = shape.Length == 1 ? $"{shape[0]}," : string.Join(", ", shape);
-        var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({dims}), }}";
+        var header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({dims}), }}";
         // Pad with spaces so the data starts on a 64-byte boundary; the header ends with a newline.
         var total = Magic.Length + 4 + header.Length + 1;
         header += new string(' ', (64 - total % 64) % 64) + "\n";
-        var bytes = new byte[Magic.Length + 4 + header.Length + values.Length * 4];
+        var bytes = new byte[Magic.Length + 4 + header.Length + data.Length];
         Magic.CopyTo(bytes, 0);
         bytes[6] = 1;
         bytes[7] = 0;
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
         Encoding.ASCII.GetBytes(header, bytes.AsSpan(10));
-        var data = bytes.AsSpan(10 + header.Length);
-        for (var i = 0; i < values.Length; i++)
-            BinaryPrimitives.WriteSingleLittleEndian(data[(i * 4)..], values[i]);
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        data.CopyTo(bytes.AsSpan(10 + header.Length));
+        return bytes;
     }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]

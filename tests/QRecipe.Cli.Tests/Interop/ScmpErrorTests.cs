@@ -92,5 +92,7 @@ public sealed class ScmpErrorTests
         Assert.Matches(@"dit-xl/2\s+256\s+28\s+1152\s+16\s+72\s+2\s+256", output);
         Assert.Matches(@"dit-s/8\s+512\s+12\s+384\s+6\s+64\s+8\s+64", output);
         Assert.Equal(24, System.Text.RegularExpressions.Regex.Matches(output, @"^dit-", System.Text.RegularExpressions.RegexOptions.Multiline).Count);
+        // The bundled Fashion-MNIST DiT: 28 x 28 pixels, patch 4 -> 49 tokens, depth 6, hidden 128, 4 heads of 32.
+        Assert.Matches(@"fmnist-dit/4\s+28\s+6\s+128\s+4\s+32\s+4\s+49\s", output);
     }
 }

@@ -226,7 +226,7 @@ namespace QRecipe.Recipes
             return new global::QRecipe.Language.Plan.RecipePlan(
                 Name,
                 Description,
-                new global::QRecipe.Language.Plan.ModelSpec("dit-xl/2", 28, 1152, 16, 2, 32, 1000, 4, true),
+                new global::QRecipe.Language.Plan.ModelSpec("dit-xl/2", 28, 1152, 16, 2, 32, 1000, 4, true, false),
                 new global::QRecipe.Language.Plan.SamplerSpec(global::QRecipe.Language.Plan.SamplerKind.Ddpm, 50, 1.5D, 0L, 0D),
                 null,
                 new global::QRecipe.Language.Plan.EquatableArray<global::QRecipe.Language.Plan.OpSetting>(palette),

@@ -229,7 +229,7 @@ namespace QRecipe.Recipes
             return new global::QRecipe.Language.Plan.RecipePlan(
                 Name,
                 Description,
-                new global::QRecipe.Language.Plan.ModelSpec("dit-xl/2", 28, 1152, 16, 2, 32, 1000, 4, true),
+                new global::QRecipe.Language.Plan.ModelSpec("dit-xl/2", 28, 1152, 16, 2, 32, 1000, 4, true, false),
                 new global::QRecipe.Language.Plan.SamplerSpec(global::QRecipe.Language.Plan.SamplerKind.Ddpm, 100, 1.5D, 0L, 0D),
                 new global::QRecipe.Language.Plan.CalibrationSpec(32, global::QRecipe.Language.Plan.EquatableArray.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49), 8),
                 new global::QRecipe.Language.Plan.EquatableArray<global::QRecipe.Language.Plan.OpSetting>(palette),

@@ -211,7 +211,7 @@ namespace QRecipe.Recipes
             return new global::QRecipe.Language.Plan.RecipePlan(
                 Name,
                 Description,
-                new global::QRecipe.Language.Plan.ModelSpec("custom", 4, 128, 4, 2, 16, 10, 4, true),
+                new global::QRecipe.Language.Plan.ModelSpec("custom", 4, 128, 4, 2, 16, 10, 4, true, false),
                 new global::QRecipe.Language.Plan.SamplerSpec(global::QRecipe.Language.Plan.SamplerKind.Ddim, 10, 1.5D, 0L, 0D),
                 null,
                 new global::QRecipe.Language.Plan.EquatableArray<global::QRecipe.Language.Plan.OpSetting>(palette),

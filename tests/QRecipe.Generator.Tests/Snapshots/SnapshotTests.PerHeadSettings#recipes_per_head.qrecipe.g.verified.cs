@@ -219,7 +219,7 @@ namespace QRecipe.Recipes
             return new global::QRecipe.Language.Plan.RecipePlan(
                 Name,
                 Description,
-                new global::QRecipe.Language.Plan.ModelSpec("custom", 2, 64, 4, 2, 8, 10, 4, true),
+                new global::QRecipe.Language.Plan.ModelSpec("custom", 2, 64, 4, 2, 8, 10, 4, true, false),
                 new global::QRecipe.Language.Plan.SamplerSpec(global::QRecipe.Language.Plan.SamplerKind.Ddim, 4, 1D, 0L, 0D),
                 null,
                 new global::QRecipe.Language.Plan.EquatableArray<global::QRecipe.Language.Plan.OpSetting>(palette),

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+
+namespace QRecipe.Runtime.IO;
+
+/// <summary>NumPy <c>.npz</c> archives: a ZIP of <c>NAME.npy</c> entries, as <c>numpy.savez</c> writes them (stored,
+/// not deflated). The sample archives use the layout of ADM's evaluation suite (<c>arr_0</c> images, <c>arr_1</c>
+/// labels); reference statistics use <c>mu</c> and <c>sigma</c>.</summary>
+public static class NpzFile
+{
+    /// <summary>One array to write: its name without <c>.npy</c>, NumPy type string, shape and little-endian bytes.</summary>
+    public sealed record Entry(string Name, string Descr, int[] Shape, byte[] Data);
+
+    public static Entry Bytes(string name, byte[] values, params int[] shape) => new(name, "|u1", shape, values);
+
+    public static Entry Int64s(string name, ReadOnlySpan<long> values, params int[] shape)
+    {
+        var data = new byte[values.Length * 8];
+        for (int i = 0; i < values.Length; i++)
+            BitConverter.TryWriteBytes(data.AsSpan(i * 8), values[i]);
+        return new(name, "<i8", shape, data);
+    }
+
+    public static Entry Doubles(string name, ReadOnlySpan<double> values, params int[] shape)
+    {
+        var data = new byte[values.Length * 8];
+        for (int i = 0; i < values.Length; i++)
+            BitConverter.TryWriteBytes(data.AsSpan(i * 8), values[i]);
+        return new(name, "<f8", shape, data);
+    }
+
+    /// <summary>Writes the archive atomically: a temporary file beside <paramref name="path"/>, removed on failure.</summary>
+    public static void Write(string path, IEnumerable<Entry> entries)
+    {
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException(".npz files are written on little-endian machines only");
+        var temporary = path + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+            {
+                foreach (var entry in entries)
+                {
+                    using var target = zip.CreateEntry(entry.Name + ".npy", CompressionLevel.NoCompression).Open();
+                    target.Write(NpyFile.Encode(entry.Descr, entry.Data, entry.Shape));
+                }
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Every array of the archive by name (without <c>.npy</c>).</summary>
+    public static IReadOnlyDictionary<string, NpyArray> Read(string path)
+    {
+        var arrays = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            foreach (var entry in zip.Entries)
+            {
+                if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
+                    continue;
+                using var source = entry.Open();
+                using var buffer = new MemoryStream();
+                source.CopyTo(buffer);
+                arrays[entry.FullName[..^4]] = NpyFile.Parse(buffer.ToArray(), $"{path}:{entry.FullName}");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read: {e.Message}", e);
+        }
+        return arrays;
+    }
+}
