@@ -58,7 +58,7 @@ static dim3 Elements(long long n) { return {(unsigned)std::max(1LL, std::min((n 
 static void ScCase(const std::string& name)
 {
     Reader r(name);
-    int n = r.Int(), m = r.Int(), dims = r.Int(), length = r.Int(), grid = r.Int(), p = r.Int(), qmax = r.Int(), kind = r.Int();
+    int n = r.Int(), m = r.Int(), dims = r.Int(), length = r.Int(), grid = r.Int(), p = r.Int(), kind = r.Int();
     auto ba = r.Array<unsigned short>(); auto sa = r.Array<signed char>(); auto va = r.Array<short>();
     auto bb = r.Array<unsigned short>(); auto sb = r.Array<signed char>(); auto vb = r.Array<short>();
     auto k = r.Array<unsigned short>(); auto seqA = r.Array<unsigned short>(); auto seqB = r.Array<unsigned short>();
@@ -99,9 +99,9 @@ static void ScCase(const std::string& name)
         bool xnor = kind == 1;
         std::vector<unsigned> bitsA((size_t)n * dims * words), bitsB((size_t)m * dims * words);
         emu_launch(sc_pack_legacy, {(unsigned)dims, (unsigned)std::min(64LL, std::max(1LL, ((long long)n * words + 255) / 256)), 1}, {256},
-                   va.data(), seqA.data(), bitsA.data(), n, dims, length, words, (int)xnor, p, qmax);
+                   va.data(), seqA.data(), bitsA.data(), n, dims, length, words, (int)xnor, p);
         emu_launch(sc_pack_legacy, {(unsigned)dims, (unsigned)std::min(64LL, std::max(1LL, ((long long)m * words + 255) / 256)), 1}, {256},
-                   vb.data(), seqB.data(), bitsB.data(), m, dims, length, words, (int)xnor, p, qmax);
+                   vb.data(), seqB.data(), bitsB.data(), m, dims, length, words, (int)xnor, p);
         emu_launch(sc_bitstream_product, {(unsigned)((m + 15) / 16), (unsigned)((n + 15) / 16), 1}, tile,
                    bitsA.data(), bitsB.data(), acc.data(), n, m, dims * words, (int)xnor, (long long)dims * length);
     }

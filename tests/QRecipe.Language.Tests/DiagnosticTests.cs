@@ -98,6 +98,7 @@ public sealed class DiagnosticTests
         ["QR0613"] = new(H + "sc noise local 150 {\n  qk stream 256\n}\n", 4, 16, "150", "[0, 100]"),
         ["QR0614"] = new(H + "activations int8 asymmetric on all\nsc {\n  qk heads 0..7 stream 128\n}\n", 6, 3, "per-head", "qk", "asymmetric"),
         ["QR0615"] = new(H + "sc {\n  mp qk levels 256 128 fractions 0.5 0.5\n}\n", 5, 3, "SC is off"),
+        ["QR0616"] = new(H + "activations int8 on all\nsc precision 6 kernel xnor {\n  qk stream 32\n}\n", 6, 13, "32", "xnor", "64", "kernel enable"),
         // Cascade: 5 linear operators x 28 blocks x 50 steps = 7000 cells, all overridden by the next line.
         ["QR0700"] = new(H + "weights int8\nweights int4\n", 4, 1, "7000"),
     };
@@ -177,6 +178,19 @@ public sealed class DiagnosticTests
         Assert.DoesNotContain("did you mean", diagnostic.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>QR0616 is about the bitstream kernels' error at short streams: 64 is long enough, and the enable kernel
+    /// is never warned about, nor a pruning level 0.</summary>
+    [Theory]
+    [InlineData("sc precision 6 kernel xnor {\n  qk stream 64\n}\n")]
+    [InlineData("sc precision 6 {\n  qk stream 32\n}\n")]
+    [InlineData("sc kernel xnor {\n  qk stream 256\n  mp qk levels 256 64 0 fractions 0.5 0.25 0.25\n}\n")]
+    public void StreamsOfAtLeast64OrTheEnableKernelAreNotWarnedAbout(string sc)
+    {
+        var compilation = Snippets.Compile(H + "activations int8 on all\n" + sc);
+        Assert.DoesNotContain(compilation.Diagnostics, d => d.Id == "QR0616");
+        Assert.NotNull(compilation.Plan);
+    }
+
     /// <summary>The further examples docs/diagnostics.md gives for each ID.</summary>
     [Theory]
     [InlineData("QR0001", H + "weights int4 group 50%\n")]
@@ -217,6 +231,7 @@ public sealed class DiagnosticTests
     [InlineData("QR0503", H + Cal + "smooth ditas alpha 0.5 iterations 5\n")]
     [InlineData("QR0601", H + "activations int8 on all\nsc precision 9 {\n  qk stream 512\n}\nsc precision 8 {\n  qk heads 0 stream 256\n}\n")]
     [InlineData("QR0611", H + "weights int8\nactivations int8\nsc chunk 2000 {\n  qkv stream 256\n}\n")]
+    [InlineData("QR0616", H + "activations int8 asymmetric on all\nsc kernel and {\n  qk stream 256\n  mp qk levels 256 32 0 fractions 0.5 0.25 0.25\n}\n")]
     public void DocumentedExampleReportsItsId(string id, string text)
     {
         var compilation = Snippets.Compile(text);

@@ -32,7 +32,8 @@ float[] Values(int count, ulong stream, float scale = 2f)
     return values;
 }
 
-// SC cases: header (n, m, dims, L, grid, p, qmax, kind 0 enable / 1 xnor / 2 and), codes, tables, CPU accumulators.
+// SC cases: header (n, m, dims, L, grid, p, kind 0 enable / 1 xnor / 2 and), codes, tables (empty for the legacy
+// kernels, which have none), CPU accumulators.
 // The last case's tables cover 200 dimensions for 150-dimensional operands, as a chunked call's narrower last chunk
 // uses the first chunk's tables.
 var cases = new (string Name, ScOptions Options, int TableDims)[]
@@ -56,14 +57,14 @@ foreach (var (name, options, tableDims) in cases)
     var qa = unipolar ? ScQuantizer.UnipolarGrouped(a, n, dims, 1, g) : ScQuantizer.BipolarGrouped(a, n, dims, 1, g);
     var qb = unipolar ? ScQuantizer.UnipolarGrouped(b, m, dims, 1, g) : ScQuantizer.BipolarGrouped(b, m, dims, 1, g);
     var sequences = ScSequences.Prepare(g, tableDims);
-    var tables = new EnableTables(sequences, g.G);
     var kind = options.Kernel == ScKernel.Enable ? 0 : options.Kernel == ScKernel.Xnor ? 1 : 2;
-    var acc = kind == 0
+    var tables = kind == 0 ? new EnableTables(sequences, g.G) : null;
+    var acc = tables is not null
         ? EnableKernel.Accumulate(qa, qb, tables, signed: !unipolar)
-        : BitstreamKernel.Accumulate(qa, qb, sequences, kind == 1, g.P, g.QMax);
+        : BitstreamKernel.Accumulate(qa, qb, sequences);
     Write(name, w =>
     {
-        foreach (var v in new[] { n, m, dims, g.L, g.G, g.P, g.QMax, kind })
+        foreach (var v in new[] { n, m, dims, g.L, g.G, g.P, kind })
             w.Write(v);
         foreach (var codes in new[] { qa, qb })
         {
@@ -71,13 +72,13 @@ foreach (var (name, options, tableDims) in cases)
             Array<sbyte>(w, codes.Sign);
             Array<short>(w, codes.Value);
         }
-        Array<ushort>(w, tables.K);
+        Array<ushort>(w, tables?.K ?? []);
         Array<ushort>(w, sequences.A);
         Array<ushort>(w, sequences.B);
         Array<int>(w, acc);
-        w.Write(System.Array.TrueForAll(sequences.Masks, mask => mask == sequences.Masks[0]) ? 1 : 0);
-        Array<ushort>(w, tables.Slices(0, 1)[0]);
-        w.Write(tables.RowWidth);
+        w.Write(tables is not null && System.Array.TrueForAll(sequences.Masks, mask => mask == sequences.Masks[0]) ? 1 : 0);
+        Array<ushort>(w, tables?.Slices(0, 1)[0] ?? []);
+        w.Write(tables?.RowWidth ?? 0);
     });
 }
 

@@ -92,6 +92,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidNoise = New("QR0613", Error, "Invalid noise-model coefficient", "SC");
     public static readonly DiagnosticDescriptor PerHeadNeedsBipolar = New("QR0614", Error, "Per-head SC needs bipolar operands", "SC");
     public static readonly DiagnosticDescriptor MixedPrecisionWithoutSc = New("QR0615", Warning, "Mixed precision where SC is off", "SC");
+    public static readonly DiagnosticDescriptor LegacyKernelShortStream = New("QR0616", Warning, "XNOR/AND kernel on a short stream", "SC");
 
     // QR07xx: rule cascade
     public static readonly DiagnosticDescriptor RuleShadowed = New("QR0700", Warning, "Rule overridden everywhere by later rules", "Cascade");

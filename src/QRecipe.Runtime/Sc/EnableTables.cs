@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Threading.Tasks;
+using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Sc;
 
@@ -23,6 +24,9 @@ public sealed class EnableTables
 
     public EnableTables(ScSequences sequences, int grid)
     {
+        // The slices are cached by (p, L, G, mask), which identifies the enable kernel's sequences only.
+        if (sequences.Geometry.Kernel != ScKernel.Enable)
+            throw new ArgumentException($"enable tables need the enable kernel's sequences, not the {sequences.Geometry.Kernel} kernel's", nameof(sequences));
         Sequences = sequences;
         Grid = grid;
         streamOrder = new Lazy<(ushort[], int[])>(BuildStreamOrder);

@@ -18,8 +18,9 @@ public interface IScAccumulators
     /// call): acc[s][i·m + j] for the n×m of slice s.</summary>
     ScAccumulatorSet Enable(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, EnableTables tables);
 
-    /// <summary>Legacy XNOR (bipolar) or AND (unipolar) accumulators, per slice as <see cref="Enable"/>.</summary>
-    ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences, bool xnor);
+    /// <summary>Legacy XNOR (bipolar) or AND (unipolar) accumulators, per slice as <see cref="Enable"/>; the sequences'
+    /// geometry names the kernel.</summary>
+    ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences);
 }
 
 /// <summary>One accumulator array per slice. <paramref name="Pooled"/>: the arrays were rented from

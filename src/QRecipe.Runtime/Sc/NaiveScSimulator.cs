@@ -41,8 +41,9 @@ internal static class NaiveScSimulator
         return acc;
     }
 
-    public static int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences, bool xnor, int p, int qmax)
+    public static int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences)
     {
+        var (xnor, p) = (BitstreamKernel.IsXnor(sequences), sequences.Geometry.P);
         int n = a.Rows, m = b.Rows, dims = a.Dims, length = sequences.Length;
         var acc = new int[n * m];
         for (var i = 0; i < n; i++)
@@ -52,8 +53,8 @@ internal static class NaiveScSimulator
                 var total = 0;
                 for (var d = 0; d < dims; d++)
                 {
-                    var ta = BitstreamKernel.Threshold(a.Value[i * dims + d], xnor, p, qmax);
-                    var tb = BitstreamKernel.Threshold(b.Value[j * dims + d], xnor, p, qmax);
+                    var ta = BitstreamKernel.Threshold(a.Value[i * dims + d], xnor, p);
+                    var tb = BitstreamKernel.Threshold(b.Value[j * dims + d], xnor, p);
                     var ones = 0;
                     for (var t = 0; t < length; t++)
                     {

@@ -20,12 +20,11 @@ public sealed class ScEngineAccumulators : IScAccumulators
         return new ScAccumulatorSet(acc, pooled);
     }
 
-    public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences, bool xnor)
+    public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences)
     {
-        var g = sequences.Geometry;
         var acc = new int[a.Count][];
         for (var s = 0; s < a.Count; s++)
-            acc[s] = BitstreamKernel.Accumulate(a[s], b[s].Codes, sequences, xnor, g.P, g.QMax);
+            acc[s] = BitstreamKernel.Accumulate(a[s], b[s].Codes, sequences);
         return new ScAccumulatorSet(acc, Pooled: false);
     }
 }

@@ -113,7 +113,7 @@ public static class ScMatmul
             throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
 
         var unipolar = options.Mode == ScMode.Unipolar;
-        var product = ScProduct.For(g, options.Kernel, !unipolar, d);
+        var product = ScProduct.For(g, !unipolar, d);
         if (options.Granularity == ScGranularity.PerTensor)
         {
             // One range over all slices (§13 item 4), then one kernel call per slice.
@@ -176,7 +176,7 @@ public static class ScMatmul
         var g = options.Resolve();
         var d = b.Dims;
         var unipolar = options.Mode == ScMode.Unipolar;
-        var product = ScProduct.For(g, options.Kernel, !unipolar, b.Parts[0].Codes.Dims);
+        var product = ScProduct.For(g, !unipolar, b.Parts[0].Codes.Dims);
         var partials = new List<ScPartial>();
         if (b.Parts.Count > 1)
         {

@@ -78,15 +78,26 @@ public sealed record ScOptions
         var qmax = Mode == ScMode.Bipolar ? (1 << (Precision - 1)) - 1 : full - 1;
         if (qmax == 0)
             throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "bipolar SC needs p >= 2 (qmax = 2^(p-1) - 1 = 0 at p = 1)");
-        return new ScGeometry(Precision, stream, grid, qmax, Scramble, ScrambleSeed);
+        return new ScGeometry(Precision, stream, grid, qmax, Scramble, ScrambleSeed, Kernel);
     }
 }
 
-/// <summary>Resolved SC parameters: precision p, stream length L, enable grid G, integer range qmax, scramble.</summary>
-public readonly record struct ScGeometry(int P, int L, int G, int QMax, ScScramble Scramble, ulong ScrambleSeed)
+/// <summary>Resolved SC parameters: precision p, stream length L, enable grid G, integer range qmax, scramble, and the
+/// kernel, which decides the streams' sequences (<see cref="ScSequences.Prepare"/>) and what a stream stands for.</summary>
+public readonly record struct ScGeometry(int P, int L, int G, int QMax, ScScramble Scramble, ulong ScrambleSeed, ScKernel Kernel)
 {
     public int Full => 1 << P;
 
-    /// <summary>Decode factor qmax²/L in fp32 (§4.3: the actual L, not 2^p).</summary>
-    public float DecodeFactor => (float)((double)QMax * QMax / L);
+    /// <summary>The integer a stream of all ones stands for: qmax for the enable kernel, whose boundaries map |x| = qmax
+    /// onto G (§2.4); 2^(p−1) for XNOR and 2^p for AND, whose thresholds are the integers themselves
+    /// (<see cref="BitstreamKernel.Threshold"/>), so that their expected counts decode to x_a·x_b exactly.</summary>
+    public int StreamUnit => Kernel switch
+    {
+        ScKernel.Xnor => 1 << (P - 1),
+        ScKernel.And => 1 << P,
+        _ => QMax,
+    };
+
+    /// <summary>Decode factor unit²/L in fp32 (§4.3: the actual L, not 2^p; the unit is qmax for the enable kernel).</summary>
+    public float DecodeFactor => (float)((double)StreamUnit * StreamUnit / L);
 }

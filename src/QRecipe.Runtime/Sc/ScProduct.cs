@@ -7,21 +7,21 @@ namespace QRecipe.Runtime.Sc;
 
 /// <summary>One call's kernel: the prepared sequences and, for the enable kernel, its K table, shared by every
 /// chunk and slice of the call.</summary>
-internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipolar, ScSequences sequences)
+internal sealed class ScProduct(ScGeometry geometry, bool bipolar, ScSequences sequences)
 {
-    private static readonly ConcurrentDictionary<(ScGeometry, ScKernel, bool, int), ScProduct> Cache = new();
+    private static readonly ConcurrentDictionary<(ScGeometry, bool, int), ScProduct> Cache = new();
 
-    /// <summary>The kernel for (geometry, kernel, mode, dims), kept for the process: its sequences and tables depend
-    /// on nothing else, and a run uses a handful of them (cleared beyond 64).</summary>
-    public static ScProduct For(in ScGeometry geometry, ScKernel kernel, bool bipolar, int dims)
+    /// <summary>The kernel for (geometry with its kernel, mode, dims), kept for the process: its sequences and tables
+    /// depend on nothing else, and a run uses a handful of them (cleared beyond 64).</summary>
+    public static ScProduct For(in ScGeometry geometry, bool bipolar, int dims)
     {
         if (Cache.Count > 64)
             Cache.Clear();
-        return Cache.GetOrAdd((geometry, kernel, bipolar, dims),
-            key => new ScProduct(key.Item1, key.Item2, key.Item3, ScSequences.Prepare(key.Item1, key.Item4)));
+        return Cache.GetOrAdd((geometry, bipolar, dims),
+            key => new ScProduct(key.Item1, key.Item2, ScSequences.Prepare(key.Item1, key.Item3)));
     }
 
-    private readonly EnableTables? tables = kernel == ScKernel.Enable ? new EnableTables(sequences, geometry.G) : null;
+    private readonly EnableTables? tables = geometry.Kernel == ScKernel.Enable ? new EnableTables(sequences, geometry.G) : null;
 
     /// <summary>Independent products on the same tables (per-head attention), as one parallel job for the enable kernel.</summary>
     public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScCodes> b, ScDecode decode, IScAccumulators accumulators)
@@ -76,7 +76,7 @@ internal sealed class ScProduct(ScGeometry geometry, ScKernel kernel, bool bipol
     public List<ScPartial> RunSlices(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScDecode decode, IScAccumulators accumulators)
     {
         var (acc, pooled) = tables is null
-            ? accumulators.Bitstream(a, b, sequences, kernel == ScKernel.Xnor)
+            ? accumulators.Bitstream(a, b, sequences)
             : accumulators.Enable(a, b, tables);
         if (acc.Length != a.Count)
             throw new InvalidOperationException($"{acc.Length} accumulator arrays for {a.Count} slices");

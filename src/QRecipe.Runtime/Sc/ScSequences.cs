@@ -21,18 +21,24 @@ public sealed class ScSequences
 
     public int Dims { get; }
     public int Length => Geometry.L;
-    /// <summary>The XOR mask actually applied to dimension d (0 where nothing is scrambled). A dimension's sequences,
-    /// and so its tables, depend on (p, L, G) and this mask only.</summary>
+    /// <summary>The XOR mask actually applied to a's sequence of dimension d (0 where nothing is scrambled). The enable
+    /// kernel applies it to b's as well, so a dimension's sequences, and so its tables, depend on (p, L, G) and this
+    /// mask only; the legacy kernels shift b by masks of its own (<see cref="ScrambleMasks.ForLegacyB"/>).</summary>
     public int[] Masks { get; }
     public ushort[] A { get; }
     public ushort[] B { get; }
 
+    /// <summary>The sequences of the geometry's kernel: <see cref="PrepareEnable"/> or <see cref="PrepareLegacy"/>.</summary>
+    public static ScSequences Prepare(in ScGeometry geometry, int dims) =>
+        geometry.Kernel == ScKernel.Enable ? PrepareEnable(geometry, dims) : PrepareLegacy(geometry, dims);
+
     /// <summary>
-    /// Prefix of length L; XOR with μ_d when the prefix is truncated (G = 2^p) or whenever the grid is rescaled
-    /// (G ≠ 2^p, scmp's default SC_SCRAMBLE_RESCALE=1; mode <c>off</c> scrambles nothing); then r' = floor(r·G/2^p).
-    /// At L = G = 2^p nothing is scrambled, as in scmp HEAD (§13 item 1).
+    /// Enable kernel: a from the q sequence, b from the k sequence (§3.1), prefix of length L; XOR with μ_d when the
+    /// prefix is truncated (G = 2^p) or whenever the grid is rescaled (G ≠ 2^p, scmp's default SC_SCRAMBLE_RESCALE=1;
+    /// mode <c>off</c> scrambles nothing); then r' = floor(r·G/2^p). At L = G = 2^p nothing is scrambled, as in scmp
+    /// HEAD (§13 item 1).
     /// </summary>
-    public static ScSequences Prepare(in ScGeometry geometry, int dims)
+    private static ScSequences PrepareEnable(in ScGeometry geometry, int dims)
     {
         var (p, length, grid) = (geometry.P, geometry.L, geometry.G);
         var full = 1 << p;
@@ -41,6 +47,24 @@ public sealed class ScSequences
         return new ScSequences(geometry, dims, masks,
             PrepareOne(SobolSequence.Generate(p, ScOperand.A), masks, length, grid, p),
             PrepareOne(SobolSequence.Generate(p, ScOperand.B), masks, length, grid, p));
+    }
+
+    /// <summary>
+    /// Legacy XNOR/AND kernels, whose two streams must be independent for XNOR/AND of them to be the product: a from
+    /// the q sequence, b from the second Sobol dimension (<see cref="SobolSequence.SecondDimension"/>), so (a_t, b_t) are
+    /// 2-D Sobol points; a shifted by μ_d, b by its own ν_d, at every length (full length too: unshifted, every
+    /// dimension would see the same point set and its error would add up coherently over D). The k sequence that the
+    /// enable kernel gives b equals the q sequence for p ≤ 4 and on the first 16 values for any p, which made these
+    /// products measure |a − b| instead of a·b.
+    /// </summary>
+    private static ScSequences PrepareLegacy(in ScGeometry geometry, int dims)
+    {
+        var (p, length, grid) = (geometry.P, geometry.L, geometry.G);
+        var masksA = ScrambleMasks.For(geometry.Scramble, p, dims, geometry.ScrambleSeed);
+        var masksB = ScrambleMasks.ForLegacyB(geometry.Scramble, p, dims, geometry.ScrambleSeed);
+        return new ScSequences(geometry, dims, masksA,
+            PrepareOne(SobolSequence.Generate(p, ScOperand.A), masksA, length, grid, p),
+            PrepareOne(SobolSequence.SecondDimension(p), masksB, length, grid, p));
     }
 
     private static ushort[] PrepareOne(int[] sequence, int[] masks, int length, int grid, int p)

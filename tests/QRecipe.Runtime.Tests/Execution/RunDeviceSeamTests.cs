@@ -38,11 +38,10 @@ public sealed class RunDeviceSeamTests
             return new ScAccumulatorSet(a.Select((codes, s) => EnableKernel.Accumulate(codes, b[s].Codes, tables, b[s].Signed)).ToArray(), false);
         }
 
-        public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences, bool xnor)
+        public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences)
         {
             BitstreamSlices += a.Count;
-            var g = sequences.Geometry;
-            return new ScAccumulatorSet(a.Select((codes, s) => BitstreamKernel.Accumulate(codes, b[s].Codes, sequences, xnor, g.P, g.QMax)).ToArray(), false);
+            return new ScAccumulatorSet(a.Select((codes, s) => BitstreamKernel.Accumulate(codes, b[s].Codes, sequences)).ToArray(), false);
         }
     }
 

@@ -58,6 +58,74 @@ public class SobolAndScrambleTests
         }
     }
 
+    /// <summary>Sobol's second dimension (polynomial x + 1; Joe and Kuo's m = 1, 3, 5, 15, 17, 51, 85, 255) paired with
+    /// the q sequence: every prefix of 2^k points has exactly one point in each elementary box of 2^j × 2^(k−j) cells,
+    /// the property that makes the legacy kernels' two comparator bits jointly uniform.</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(11)]
+    public void SecondDimensionWithTheQSequenceIsANetOnEveryPowerOfTwoPrefix(int p)
+    {
+        int[] m = [1, 3, 5, 15, 17, 51, 85, 255, 257, 771, 1285];
+        Assert.Equal(m.Take(p).Select((v, i) => v << (p - 1 - i)), SobolSequence.SecondDimensionDirections(p));
+        var q = SobolSequence.Generate(p, ScOperand.A);
+        var s = SobolSequence.SecondDimension(p);
+        for (var k = 0; k <= p; k++)
+        {
+            for (var j = 0; j <= k; j++)
+            {
+                var boxes = Enumerable.Range(0, 1 << k).Select(t => (q[t] >> (p - j), s[t] >> (p - (k - j)))).Distinct().Count();
+                Assert.Equal(1 << k, boxes);
+            }
+        }
+    }
+
+    /// <summary>The legacy kernels' sequences: a from the q sequence, b from the second dimension, each shifted by its
+    /// own mask at every length, full length included (bitrev: a bit-reversed, b counter; counter: the other way round;
+    /// random: Philox streams 0 and 1).</summary>
+    [Theory]
+    [InlineData(ScScramble.Bitrev, 256)]
+    [InlineData(ScScramble.Counter, 100)]
+    [InlineData(ScScramble.Random, 64)]
+    [InlineData(ScScramble.Off, 256)]
+    public void LegacySequencesShiftAAndBByTheirOwnMasks(ScScramble scramble, int stream)
+    {
+        const int Dims = 40;
+        var g = new ScOptions { Stream = stream, Scramble = scramble, ScrambleSeed = 9, Kernel = ScKernel.Xnor }.Resolve();
+        var prepared = ScSequences.Prepare(g, Dims);
+        var q = SobolSequence.Generate(8, ScOperand.A);
+        var s = SobolSequence.SecondDimension(8);
+        int[] maskA = new int[Dims], maskB = new int[Dims];
+        for (var d = 0; d < Dims; d++)
+        {
+            (maskA[d], maskB[d]) = scramble switch
+            {
+                ScScramble.Bitrev => (ScrambleMasks.BitReverse(d, 8), d),
+                ScScramble.Counter => (d, ScrambleMasks.BitReverse(d, 8)),
+                ScScramble.Random => ((int)(Word(9, 0, d) & 255), (int)(Word(9, 1, d) & 255)),
+                _ => (0, 0),
+            };
+            for (var t = 0; t < stream; t++)
+            {
+                Assert.Equal(q[t] ^ maskA[d], prepared.A[d * stream + t]);
+                Assert.Equal(s[t] ^ maskB[d], prepared.B[d * stream + t]);
+            }
+        }
+
+        Assert.Equal(maskA, prepared.Masks);
+        if (scramble != ScScramble.Off)
+            Assert.Contains(Enumerable.Range(0, Dims), d => maskA[d] != maskB[d]);
+    }
+
+    /// <summary>Word <paramref name="index"/> of Philox4x32-10 stream <paramref name="stream"/> under key = seed.</summary>
+    private static uint Word(ulong seed, ulong stream, int index)
+    {
+        var block = QRecipe.Runtime.Randomness.PhiloxRandom.BlockAt(seed, stream, (ulong)index / 4);
+        return (index % 4) switch { 0 => block.X0, 1 => block.X1, 2 => block.X2, _ => block.X3 };
+    }
+
     [Fact]
     public void MasksTv04()
     {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using QRecipe.Language.Models;
+using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Backends.Cuda.SelfTest;
 using QRecipe.Runtime.Diffusion;
@@ -78,9 +79,10 @@ public static class CudaBenchmarks
                     $"{enable / fp16[layer]:F2}x the FP16 GEMM");
             }
 
+            var xnorSequences = ScSequences.Prepare(geometry with { Kernel = ScKernel.Xnor }, k);
             var xnor = Median(repeats, () =>
             {
-                popcountProduct.Bitstream(qa, qb, sequences, xnor: true);
+                popcountProduct.Bitstream(qa, qb, xnorSequences);
                 return popcountProduct.LastKernelMilliseconds;
             });
             yield return new BenchRow($"sc legacy xnor {layer} p8 L256", $"{Tokens}x{n}x{k}", xnor, $"{bitOps / xnor / 1e9:F1} Tbit-op/s",

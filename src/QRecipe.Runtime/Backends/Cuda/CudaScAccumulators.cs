@@ -32,11 +32,11 @@ public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators, IDi
         return new ScAccumulatorSet(acc, Pooled: false);
     }
 
-    public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences, bool xnor)
+    public ScAccumulatorSet Bitstream(IReadOnlyList<ScCodes> a, IReadOnlyList<ScPreparedPart> b, ScSequences sequences)
     {
         var acc = new int[a.Count][];
         for (var s = 0; s < a.Count; s++)
-            acc[s] = product.Bitstream(a[s], Codes(b[s]), sequences, xnor);
+            acc[s] = product.Bitstream(a[s], Codes(b[s]), sequences);
         Calls = (Calls.Enable, Calls.Bitstream + a.Count);
         return new ScAccumulatorSet(acc, Pooled: false);
     }

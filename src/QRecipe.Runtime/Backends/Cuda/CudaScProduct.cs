@@ -173,10 +173,12 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
     private static bool Uniform(IReadOnlyList<ScCodes> slices) =>
         slices.Count > 0 && slices.All(s => s.Rows == slices[0].Rows && s.Dims == slices[0].Dims);
 
-    /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>
-    public int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences, bool xnor)
+    /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), the kernel the sequences' geometry names,
+    /// equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>
+    public int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences)
     {
         Check(a, b);
+        var xnor = BitstreamKernel.IsXnor(sequences);
         var g = sequences.Geometry;
         int n = a.Rows, m = b.Rows, dims = a.Dims, length = sequences.Length, words = (length + 31) / 32;
         // Uploads first, so the timer measures packing and product only.
@@ -187,7 +189,7 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
         using var packedA = device.Allocate<uint>((long)n * dims * words);
         using var packedB = device.Allocate<uint>((long)m * dims * words);
         using var acc = device.Allocate<int>((long)n * m);
-        var legacy = new KernelArguments().Int(xnor ? 1 : 0).Int(g.P).Int(g.QMax);
+        var legacy = new KernelArguments().Int(xnor ? 1 : 0).Int(g.P);
         using var timer = device.StartTimer();
         Pack("sc_pack_legacy", new KernelArguments().Pointer(valuesA).Pointer(rngA).Pointer(packedA), n, dims, length, words, legacy);
         Pack("sc_pack_legacy", new KernelArguments().Pointer(valuesB).Pointer(rngB).Pointer(packedB), m, dims, length, words, legacy);

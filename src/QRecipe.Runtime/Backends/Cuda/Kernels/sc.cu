@@ -49,10 +49,10 @@ extern "C" __global__ void sc_pack_enable(const unsigned short* boundary, const 
     }
 }
 
-// Legacy bitstream packing (§4.6) on the full 2^p grid, with XNOR threshold floor(((value + qmax) 2^p + qmax) / (2 qmax))
-// and AND threshold floor((2 value 2^p + qmax) / (2 qmax)).
+// Legacy bitstream packing (§4.6) on the full 2^p grid, each integer its own threshold: XNOR value + 2^(p-1), AND value
+// (BitstreamKernel.Threshold). The sequences (a's and b's own, sc.ScSequences) come from the host.
 extern "C" __global__ void sc_pack_legacy(const short* value, const unsigned short* sequence, unsigned int* bits,
-                                          int rows, int dims, int length, int words, int xnor, int p, int qmax)
+                                          int rows, int dims, int length, int words, int xnor, int p)
 {
     extern __shared__ unsigned short prefix[];
     int d = blockIdx.x;
@@ -61,7 +61,7 @@ extern "C" __global__ void sc_pack_legacy(const short* value, const unsigned sho
     {
         int r = (int)(i / words), w = (int)(i % words);
         long long x = value[(long long)r * dims + d];
-        long long threshold = xnor ? (((x + qmax) << p) + qmax) / (2LL * qmax) : (2LL * x * (1LL << p) + qmax) / (2LL * qmax);
+        long long threshold = xnor ? x + (1LL << (p - 1)) : x;
         bits[((long long)r * dims + d) * words + w] = pack_word(prefix, w, length, threshold);
     }
 }

@@ -163,11 +163,9 @@ internal static class ScCases
     private static SelfTestCase Legacy(string name, ScOptions options) => new(name, context =>
     {
         var (a, b, sequences) = Operands(options);
-        var g = sequences.Geometry;
-        var xnor = options.Kernel == ScKernel.Xnor;
-        var expected = BitstreamKernel.Accumulate(a, b, sequences, xnor, g.P, g.QMax);
+        var expected = BitstreamKernel.Accumulate(a, b, sequences);
         using var product = new CudaScProduct(context.Device);
-        return SelfTestCase.Exact(name, expected, product.Bitstream(a, b, sequences, xnor));
+        return SelfTestCase.Exact(name, expected, product.Bitstream(a, b, sequences));
     });
 
     private static SelfTestResult FakeQuant(SelfTestContext context)
