@@ -20,7 +20,9 @@ public sealed class CheckCommandTests
         var (code, output, _) = CliRunner.Run("check", Path.Combine(CliRunner.RecipesFolder, "dit_w4a8_sc.qrecipe"));
         Assert.Equal(0, code);
         // qk: SC in the noisiest 25 of 50 steps in blocks 1..26 (blocks 0 and 27 are off) = 25 x 26 cells.
-        Assert.Matches(@"qk .* 650/1400", output);
+        Assert.Matches(@"qk .* 650/1400 +83\.2 ", output);
+        // av: blocks 1..13 in all 50 steps; mp levels capped at 128 (heads 0..7) and 64 (heads 8..15): mean L 60.8.
+        Assert.Matches(@"av .* 650/1400 +60\.8 ", output);
         // fc1: blocks 1..21 in all 50 steps.
         Assert.Matches(@"fc1 .* 1050/1400", output);
     }

@@ -82,6 +82,21 @@ public sealed class RunCommandTests
         Assert.Contains("--synthetic", error);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void A_sample_count_below_one_is_a_usage_error(string samples)
+    {
+        using var folder = new TempFolder();
+        var recipe = folder.File("tiny.qrecipe", Recipe("weights fp"));
+        var results = Path.Combine(folder.Path, "results");
+        var (code, output, error) = CliRunner.Run("run", recipe, "--synthetic", "--samples", samples, "--out", results);
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal($"qrecipe: --samples {samples}: at least 1 sample", error.Trim());
+        Assert.False(Directory.Exists(results));
+    }
+
     [Fact]
     public void Non_finite_initial_noise_is_a_usage_error()
     {

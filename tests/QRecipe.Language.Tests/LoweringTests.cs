@@ -111,7 +111,7 @@ public sealed class LoweringTests
     {
         var plan = Snippets.Compile(Snippets.ReadRecipe("dit_w4a8_sc.qrecipe")).Plan!;
         var mp = new MixedPrecision(EquatableArray.Create(256, 128, 64, 32), EquatableArray.Create(0.1, 0.2, 0.3, 0.4));
-        Assert.Equal(0.1 * 256 + 0.2 * 128 + 0.3 * 64 + 0.4 * 32, mp.MeanStream, 9);
+        Assert.Equal(0.1 * 256 + 0.2 * 128 + 0.3 * 64 + 0.4 * 32, mp.MeanStream(256), 9);
 
         // av blocks first 14 stream 128, then heads 8..15 of the same blocks stream 64: the per-head cascade.
         var av = plan.Get(10, 1, Operator.Av).Sc;
@@ -195,6 +195,35 @@ public sealed class LoweringTests
         Assert.False(plan.Get(40, 4, Operator.Fc2).Sc.Enabled);
         Assert.Equal(8, plan.Get(40, 4, Operator.Fc2).Weights.Bits);
         Assert.False(plan.GetGlobal(0, Operator.Embed).Sc.Enabled); // `all` covers the block operators only
+    }
+
+    [Fact]
+    public void MixedPrecisionLevelsAreCappedAtEachHeadsAndGroupsStreamInTheBudget()
+    {
+        // dit_w4a8_sc: levels 256 128 64 32 in fractions 0.1 0.2 0.3 0.4 on qk and av. qk runs every head at 256, so
+        // nothing is capped: 25.6 + 25.6 + 19.2 + 12.8. av runs heads 0..7 at 128 (12.8 + 25.6 + 19.2 + 12.8 = 70.4)
+        // and heads 8..15 at 64 (6.4 + 12.8 + 19.2 + 12.8 = 51.2): 60.8 on average, not 83.2.
+        var plan = Snippets.Compile(Snippets.ReadRecipe("dit_w4a8_sc.qrecipe")).Plan!;
+        Assert.Equal(83.2, MeanL(plan, Operator.Qk), 9);
+        Assert.Equal(60.8, MeanL(plan, Operator.Av), 9);
+
+        // sc_everywhere_mp: every stream 256, so the levels are never capped: 64 + 32 + 25.6 + 0 on the linear layers;
+        // qk and av take the mp rule in the 25 noisiest steps only and run at 256 in the other 25.
+        plan = Snippets.Compile(Snippets.ReadRecipe("sc_everywhere_mp.qrecipe")).Plan!;
+        foreach (var op in new[] { Operator.Qkv, Operator.Proj, Operator.Fc1, Operator.Fc2 })
+            Assert.Equal(121.6, MeanL(plan, op), 9);
+        Assert.Equal((83.2 + 256) / 2, MeanL(plan, Operator.Av), 9);
+
+        // Output-row groups at 128, 128, 32, 32 with levels 256 and 64 in halves: (96 + 96 + 32 + 32) / 4.
+        plan = Snippets.Plan("activations int8 on all\nsc precision 8 {\n  fc1 stream 128\n  fc1 groups 2..3 of 4 stream 32\n"
+            + "  mp fc1 levels 256 64 fractions 0.5 0.5\n}\n");
+        Assert.Equal(64, plan.Get(0, 0, Operator.Fc1).Sc.MeanStream, 9);
+    }
+
+    private static double MeanL(RecipePlan plan, Operator op)
+    {
+        var budget = PlanBudget.Of(plan).Operators.Single(o => o.Operator == op);
+        return budget.StreamSum / budget.Cells;
     }
 
     [Fact]

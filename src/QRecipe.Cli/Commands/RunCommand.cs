@@ -76,6 +76,11 @@ internal static class RunCommand
                 error.WriteLine("qrecipe: --checkpoint and --synthetic exclude each other");
                 return CliApp.UsageError;
             }
+            if (samples < 1 && noisePath is null)
+            {
+                error.WriteLine($"qrecipe: --samples {samples}: at least 1 sample");
+                return CliApp.UsageError;
+            }
             if (classes is { Length: > 0 } && classes.Length != samples)
             {
                 if (classes.Length == 1)

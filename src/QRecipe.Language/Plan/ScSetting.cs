@@ -1,3 +1,5 @@
+using System;
+
 namespace QRecipe.Language.Plan;
 
 /// <summary>The stream combination kernel (shared/spec/sc-kernels.md §4).</summary>
@@ -40,16 +42,19 @@ public sealed record NoiseModel(double Local, double Global)
 /// <c>Fractions[0]</c> of them get <c>Levels[0]</c>, and so on (sc-kernels.md §6.2). A level of 0 prunes rows.</summary>
 public sealed record MixedPrecision(EquatableArray<int> Levels, EquatableArray<double> Fractions)
 {
-    /// <summary>Expected stream length per row.</summary>
-    public double MeanStream
+    /// <summary>The stream a ranked unit (row, head slice) runs at: its level, capped by the stream the unit has
+    /// without mixed precision (its head's, its output-row group's or the cell's). A level never lengthens a unit,
+    /// and 0 on either side prunes it. The runtime and the static budget both apply this rule.</summary>
+    public static int Capped(int level, int ownStream) => Math.Min(level, ownStream);
+
+    /// <summary>Expected stream length of a unit whose own stream is <paramref name="ownStream"/>: each level, capped,
+    /// in its fraction of the units.</summary>
+    public double MeanStream(int ownStream)
     {
-        get
-        {
-            var sum = 0.0;
-            for (var i = 0; i < Levels.Count; i++)
-                sum += Levels[i] * Fractions[i];
-            return sum;
-        }
+        var sum = 0.0;
+        for (var i = 0; i < Levels.Count; i++)
+            sum += Capped(Levels[i], ownStream) * Fractions[i];
+        return sum;
     }
 }
 
@@ -85,21 +90,22 @@ public sealed record ScSetting(
     /// <summary>Stream length of one head (qk, av) taking per-head lengths into account.</summary>
     public int StreamOfHead(int head) => HeadStreams.IsEmpty ? Stream : HeadStreams[head];
 
-    /// <summary>Mean stream length over heads or output-row groups (the figure budgets use).</summary>
+    /// <summary>Mean stream length over heads or output-row groups (the figure budgets use). With mixed precision
+    /// each head or group takes the levels capped at its own stream (<see cref="Plan.MixedPrecision.Capped"/>), as
+    /// if every head and group got the levels in their fractions; the run ranks units by data, so a run whose
+    /// high-metric rows gather in the heads with longer streams measures a little more, and the reverse less.</summary>
     public double MeanStream
     {
         get
         {
             if (!Enabled)
                 return 0;
-            if (MixedPrecision is not null)
-                return MixedPrecision.MeanStream;
             var lengths = !HeadStreams.IsEmpty ? HeadStreams : GroupStreams;
             if (lengths.IsEmpty)
-                return Stream;
+                return MixedPrecision?.MeanStream(Stream) ?? Stream;
             var sum = 0.0;
             foreach (var length in lengths)
-                sum += length;
+                sum += MixedPrecision?.MeanStream(length) ?? length;
             return sum / lengths.Count;
         }
     }

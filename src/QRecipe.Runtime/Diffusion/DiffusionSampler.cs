@@ -11,7 +11,7 @@ public delegate void Denoiser(ReadOnlySpan<float> x, int timestep, int stepIndex
 /// <summary>Fills <paramref name="destination"/> with standard normal noise for the step <paramref name="stepIndex"/>.</summary>
 public delegate void NoiseSource(int stepIndex, Span<float> destination);
 
-/// <summary>DDPM ancestral sampling and DDIM (η = 0) over a <see cref="DiffusionSchedule"/>
+/// <summary>DDPM ancestral sampling and DDIM (any η in [0, 1]) over a <see cref="DiffusionSchedule"/>
 /// (shared/spec/dit-and-diffusion.md §B.6–§B.8). Each coefficient is computed in float64 and cast to float32 where it
 /// meets the state, as the reference's <c>_extract_into_tensor</c> does.</summary>
 public static class DiffusionSampler
@@ -23,30 +23,32 @@ public static class DiffusionSampler
     /// <summary>The initial latent x_T from stream 0 of the seed.</summary>
     public static void InitialNoise(Span<float> destination, ulong seed) => PhiloxRandom.FillNormal(destination, seed, 0);
 
-    /// <summary>Runs all S steps in place on <paramref name="x"/> ([batch, channels, pixels] flattened).</summary>
+    /// <summary>Runs all S steps in place on <paramref name="x"/> ([batch, channels, pixels] flattened). DDPM and DDIM
+    /// with <paramref name="eta"/> &gt; 0 draw noise from <paramref name="noise"/> at every step but the last.</summary>
     public static void Sample(
         DiffusionSchedule schedule, bool ddim, Span<float> x, int batch, int channels, Denoiser denoiser, NoiseSource? noise,
-        Action<int>? stepDone = null)
+        Action<int>? stepDone = null, double eta = 0)
     {
         var pixels = x.Length / (batch * channels);
         if (pixels * batch * channels != x.Length)
             throw new ArgumentException($"a state of {x.Length} values is not {batch} x {channels} x H x W", nameof(x));
-        if (!ddim && noise is null)
-            throw new ArgumentNullException(nameof(noise), "DDPM sampling draws noise at every step but the last");
+        if (!(eta >= 0 && eta <= 1) || (!ddim && eta != 0))
+            throw new ArgumentOutOfRangeException(nameof(eta), eta, "DDIM's eta is in [0, 1]; DDPM has none");
+        var stochastic = !ddim || eta > 0;
+        if (stochastic && noise is null)
+            throw new ArgumentNullException(nameof(noise), "DDPM and DDIM with eta > 0 draw noise at every step but the last");
         var output = new float[2 * x.Length];
-        var stepNoise = ddim ? Array.Empty<float>() : new float[x.Length];
+        var stepNoise = stochastic ? new float[x.Length] : Array.Empty<float>();
         for (var j = 0; j < schedule.Steps; j++)
         {
             var k = schedule.Steps - 1 - j;
             denoiser(x, schedule.TimestepMap[k], j, output);
+            if (stochastic && k != 0)
+                noise!(j, stepNoise);
             if (ddim)
-                DdimStep(schedule, k, output, x, batch, channels, pixels);
+                DdimStep(schedule, k, output, x, batch, channels, pixels, eta, stepNoise);
             else
-            {
-                if (k != 0)
-                    noise!(j, stepNoise);
                 DdpmStep(schedule, k, output, x, stepNoise, batch, channels, pixels);
-            }
             stepDone?.Invoke(j);
         }
     }
@@ -84,11 +86,20 @@ public static class DiffusionSampler
         }
     }
 
-    /// <summary>Deterministic DDIM update with η = 0: eps re-derived from the predicted x0 (§B.8).</summary>
-    public static void DdimStep(DiffusionSchedule s, int k, ReadOnlySpan<float> output, Span<float> x, int batch, int channels, int pixels)
+    /// <summary>DDIM update (§B.8): eps re-derived from the predicted x0, then
+    /// x ← x0·sqrt(ᾱprev) + sqrt(1 − ᾱprev − σ²)·eps + σ·noise with σ = η·sqrt((1 − ᾱprev)/(1 − ᾱ))·sqrt(1 − ᾱ/ᾱprev).
+    /// η = 0 is deterministic and reads no noise; σ is 0 at the last step (k = 0, ᾱprev = 1).</summary>
+    public static void DdimStep(DiffusionSchedule s, int k, ReadOnlySpan<float> output, Span<float> x, int batch, int channels, int pixels,
+        double eta = 0, ReadOnlySpan<float> noise = default)
     {
         float recip = (float)s.SqrtRecipAlphaBar[k], recipM1 = (float)s.SqrtRecipM1AlphaBar[k];
-        float sqrtPrev = (float)Math.Sqrt(s.AlphaBarPrev[k]), sqrtOneMinusPrev = (float)Math.Sqrt(1 - s.AlphaBarPrev[k]);
+        double alphaBar = s.AlphaBar[k], alphaBarPrev = s.AlphaBarPrev[k];
+        var sigma = eta * Math.Sqrt((1 - alphaBarPrev) / (1 - alphaBar)) * Math.Sqrt(1 - alphaBar / alphaBarPrev);
+        // 1 − ᾱprev − σ² ≥ (1 − ᾱprev)²·ᾱ/(ᾱprev·(1 − ᾱ)) > 0 for η ≤ 1 before the last step, and exactly 0 at it.
+        float sqrtPrev = (float)Math.Sqrt(alphaBarPrev), epsScale = (float)Math.Sqrt(1 - alphaBarPrev - sigma * sigma);
+        var noiseScale = (float)sigma;
+        if (noiseScale != 0 && noise.Length != x.Length)
+            throw new ArgumentException($"DDIM with eta {eta} needs {x.Length} noise values, not {noise.Length}", nameof(noise));
         for (var n = 0; n < batch; n++)
         {
             for (var c = 0; c < channels; c++)
@@ -100,7 +111,8 @@ public static class DiffusionSampler
                     var xi = x[state + i];
                     var x0 = recip * xi - recipM1 * output[eps + i];
                     var epsPrime = (recip * xi - x0) / recipM1;
-                    x[state + i] = x0 * sqrtPrev + sqrtOneMinusPrev * epsPrime;
+                    var next = x0 * sqrtPrev + epsScale * epsPrime;
+                    x[state + i] = noiseScale == 0 ? next : next + noiseScale * noise[state + i];
                 }
             }
         }

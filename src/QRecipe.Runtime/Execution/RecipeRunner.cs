@@ -41,8 +41,6 @@ public static class RecipeRunner
 
     private static void Validate(RecipePlan plan, RunSettings settings)
     {
-        if (plan.Sampler.Kind == SamplerKind.Ddim && plan.Sampler.Eta != 0)
-            throw new NotSupportedException($"{plan.Name}: DDIM with eta {plan.Sampler.Eta} is not implemented (eta 0 is)");
         var model = plan.Model;
         if (settings.Samples < 1)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Samples, "at least one sample");
@@ -87,7 +85,7 @@ public static class RecipeRunner
             {
                 progress?.Report(new RunProgress("sample", step + 1, plan.Steps));
                 cancellation.ThrowIfCancellationRequested();
-            });
+            }, plan.Sampler.Eta);
         }
         var samplingTime = clock.Elapsed;
 
@@ -102,7 +100,7 @@ public static class RecipeRunner
             {
                 progress?.Report(new RunProgress("float", step + 1, plan.Steps));
                 cancellation.ThrowIfCancellationRequested();
-            });
+            }, plan.Sampler.Eta);
         }
         var floatTime = clock.Elapsed;
 

@@ -147,10 +147,11 @@ internal sealed class ScCellProducts
     private static int[] Levels(MixedPrecision mp, float[] metric) =>
         ScRowClassifier.ClassifyRows(metric, mp.Fractions.ToArray()).Select(level => mp.Levels[level]).ToArray();
 
+    /// <summary>Each unit at its level capped by its own stream: the plan's rule, which the static budget applies too.</summary>
     private static void Cap(int[] streams, int[] levels)
     {
         for (var i = 0; i < streams.Length; i++)
-            streams[i] = Math.Min(streams[i], levels[i]);
+            streams[i] = MixedPrecision.Capped(levels[i], streams[i]);
     }
 
     /// <summary>Σ rows × outputs × D × min(row, column stream) against the same at 2^p.</summary>

@@ -15,30 +15,19 @@ internal static class FakeDriver
 {
     public const string Variable = "QRECIPE_FAKE_CUDA";
 
-    private static readonly Lazy<string?> Missing = new(() =>
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } folder)
-            return $"{Variable} is not set; scripts/cuda-emulate/fake-cuda/build.sh builds the fake driver into a folder to set it to";
-        if (!File.Exists(Path.Combine(folder, "libcuda.so.1")))
-            return $"{Variable}={folder} holds no libcuda.so.1";
-        try
-        {
-            Open().Dispose();
-            return null;
-        }
-        catch (Exception e) when (e is CudaUnavailableException or CudaException)
-        {
-            return e.Message;
-        }
-    });
+    private static readonly Lazy<string?> Missing = new(() => CudaNeeds.Probe(() => Open().Dispose()));
 
     /// <summary>Why the fake driver cannot be used here, or null.</summary>
     public static string? SkipReason => Missing.Value;
 
-    /// <summary>The fake device; its kernels are compiled by the real NVRTC into a cache of their own.</summary>
+    /// <summary>The fake device; its kernels are compiled by the real NVRTC into a cache of their own. Without the
+    /// variable or the fakes this throws saying so, so a test that must run (QRECIPE_REQUIRE_CUDA_TOOLS) fails with that line.</summary>
     public static CudaDevice Open()
     {
-        var folder = Environment.GetEnvironmentVariable(Variable)!;
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } folder)
+            throw new CudaUnavailableException($"{Variable} is not set; scripts/cuda-emulate/fake-cuda/build.sh builds the fake driver into a folder to set it to");
+        if (!File.Exists(Path.Combine(folder, "libcuda.so.1")))
+            throw new CudaUnavailableException($"{Variable}={folder} holds no libcuda.so.1");
         var locator = new CudaLibraryLocator(CudaLibraryLocator.SearchFolders(folder, "/"));
         var device = CudaDevice.Open(0, locator, new KernelCache(Path.Combine(Path.GetTempPath(), "qrecipe-fake-cuda-kernels")));
         if (!device.Name.Contains("emulation", StringComparison.OrdinalIgnoreCase))
@@ -48,25 +37,5 @@ internal static class FakeDriver
         }
 
         return device;
-    }
-}
-
-/// <summary>A theory that runs against the fake driver; skipped with <see cref="FakeDriver.SkipReason"/> without it.</summary>
-public sealed class FakeDriverTheoryAttribute : TheoryAttribute
-{
-    public FakeDriverTheoryAttribute()
-    {
-        if (FakeDriver.SkipReason is { } reason)
-            Skip = "fake CUDA driver unavailable: " + reason;
-    }
-}
-
-/// <summary>A fact that runs against the fake driver; skipped with <see cref="FakeDriver.SkipReason"/> without it.</summary>
-public sealed class FakeDriverFactAttribute : FactAttribute
-{
-    public FakeDriverFactAttribute()
-    {
-        if (FakeDriver.SkipReason is { } reason)
-            Skip = "fake CUDA driver unavailable: " + reason;
     }
 }

@@ -45,7 +45,7 @@ public sealed class FakeDriverRunTests
     private static double RelativeMaxError(float[] expected, float[] actual) =>
         expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max() / expected.Max(v => Math.Abs((double)v));
 
-    [FakeDriverFact]
+    [CudaFact(CudaNeed.FakeDriver)]
     public void A_float_run_matches_the_cpu_and_keeps_its_weights_on_the_device()
     {
         var (cpu, device, toDevice) = Runs(Plan(""));
@@ -55,7 +55,7 @@ public sealed class FakeDriverRunTests
         Assert.True(toDevice < 64 * 1024, $"{toDevice} bytes copied to the device");
     }
 
-    [FakeDriverFact]
+    [CudaFact(CudaNeed.FakeDriver)]
     public void A_surrogate_run_draws_the_cpu_noise()
     {
         // Uniform, per-head and mp lengths; the noise is about 1e-2 of the outputs, so a different draw fails.

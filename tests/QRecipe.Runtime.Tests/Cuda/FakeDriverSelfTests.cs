@@ -5,7 +5,7 @@ namespace QRecipe.Runtime.Tests.Cuda;
 /// generation and the memory model are not exercised (scripts/cuda-emulate/fake-cuda/README.md).</summary>
 public sealed class FakeDriverSelfTests
 {
-    [FakeDriverTheory]
+    [CudaTheory(CudaNeed.FakeDriver)]
     [MemberData(nameof(GpuSelfTests.Checks), MemberType = typeof(GpuSelfTests))]
     public void Kernel_matches_the_cpu_under_the_fake_driver(string check)
     {

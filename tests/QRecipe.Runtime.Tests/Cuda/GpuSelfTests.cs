@@ -9,7 +9,7 @@ public sealed class GpuSelfTests
 {
     public static TheoryData<string> Checks() => new(CudaSelfTest.Names);
 
-    [GpuTheory]
+    [CudaTheory(CudaNeed.Gpu)]
     [MemberData(nameof(Checks))]
     public void Kernel_matches_the_cpu(string check)
     {

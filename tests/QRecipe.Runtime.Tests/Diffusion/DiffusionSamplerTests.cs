@@ -63,6 +63,92 @@ public sealed class DiffusionSamplerTests
         }
     }
 
+    /// <summary>eps = 0.3·x + 0.05·t/1000, so every step's prediction depends on the state it is given.</summary>
+    private static void LinearEps(ReadOnlySpan<float> x, int timestep, int batch, int channels, Span<float> output)
+    {
+        var pixels = x.Length / (batch * channels);
+        output.Fill(float.NaN); // the variance channels: DDIM must not read them
+        for (var n = 0; n < batch; n++)
+        {
+            for (var i = 0; i < channels * pixels; i++)
+                output[n * 2 * channels * pixels + i] = 0.3f * x[n * channels * pixels + i] + 0.05f * timestep / 1000;
+        }
+    }
+
+    private static float StepNoise(int step, int i) => (float)Math.Sin(1.3 * i + 0.7 * step + 0.2);
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    public void Ddim_with_eta_follows_the_ddim_update_in_float64(double eta)
+    {
+        const int batch = 2, channels = 4;
+        var s = DiffusionSchedule.Create("10");
+        var x = State(batch * channels * 9);
+        var expected = x.Select(v => (double)v).ToArray();
+        var drawn = new System.Collections.Generic.List<int>();
+        DiffusionSampler.Sample(s, ddim: true, x, batch, channels, (state, t, step, output) => LinearEps(state, t, batch, channels, output),
+            (step, noise) =>
+            {
+                drawn.Add(step);
+                for (var i = 0; i < noise.Length; i++)
+                    noise[i] = StepNoise(step, i);
+            }, eta: eta);
+
+        // DDIM (Song et al.): x0 = (x − sqrt(1 − ā)·eps)/sqrt(ā); x ← sqrt(āprev)·x0 + sqrt(1 − āprev − σ²)·eps + σ·z,
+        // σ = η·sqrt((1 − āprev)/(1 − ā))·sqrt(1 − ā/āprev), no noise at the last step.
+        for (var j = 0; j < s.Steps; j++)
+        {
+            var k = s.Steps - 1 - j;
+            double a = s.AlphaBar[k], prev = s.AlphaBarPrev[k], t = s.TimestepMap[k];
+            var sigma = eta * Math.Sqrt((1 - prev) / (1 - a)) * Math.Sqrt(1 - a / prev);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                var eps = 0.3 * expected[i] + 0.05 * t / 1000;
+                var x0 = (expected[i] - Math.Sqrt(1 - a) * eps) / Math.Sqrt(a);
+                expected[i] = Math.Sqrt(prev) * x0 + Math.Sqrt(1 - prev - sigma * sigma) * eps + (k == 0 ? 0 : sigma * StepNoise(j, i));
+            }
+        }
+        Assert.Equal(eta == 0 ? [] : Enumerable.Range(0, s.Steps - 1), drawn);
+        var scale = expected.Max(Math.Abs);
+        for (var i = 0; i < x.Length; i++)
+            Assert.True(Math.Abs(x[i] - expected[i]) <= 2e-6 * scale, $"eta {eta}, element {i}: {x[i]} vs {expected[i]}");
+    }
+
+    [Fact]
+    public void Ddim_with_eta_one_is_the_ddpm_step_with_the_posterior_variance()
+    {
+        // σ² at η = 1 is the posterior variance β̃, and the mean becomes the posterior mean: one step of each from the
+        // same state, prediction and noise agree. v = −1 selects the (clipped) posterior log-variance, unclipped at k ≥ 1.
+        var s = DiffusionSchedule.Create("50");
+        var noise = Enumerable.Range(0, 2 * 4 * 4).Select(i => StepNoise(3, i)).ToArray();
+        foreach (var k in new[] { 1, 20, 49 })
+        {
+            var ddim = State(noise.Length);
+            var ddpm = ddim.ToArray();
+            var output = new float[2 * ddim.Length];
+            LinearEps(ddim, s.TimestepMap[k], 2, 4, output);
+            for (var n = 0; n < 2; n++)
+                output.AsSpan((2 * n + 1) * 4 * 4, 4 * 4).Fill(-1f);
+            DiffusionSampler.DdimStep(s, k, output, ddim, 2, 4, 4, eta: 1, noise);
+            DiffusionSampler.DdpmStep(s, k, output, ddpm, noise, 2, 4, 4);
+            var scale = ddpm.Max(Math.Abs);
+            for (var i = 0; i < ddim.Length; i++)
+                Assert.True(Math.Abs(ddim[i] - ddpm[i]) <= 2e-6 * scale, $"k {k}, element {i}: DDIM {ddim[i]} vs DDPM {ddpm[i]}");
+        }
+    }
+
+    [Fact]
+    public void Ddim_eta_outside_zero_to_one_or_with_ddpm_is_refused()
+    {
+        var s = DiffusionSchedule.Create("2");
+        var noise = DiffusionSampler.PhiloxNoise(1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => DiffusionSampler.Sample(s, ddim: true, new float[4], 1, 4, ZeroEps, noise, eta: 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DiffusionSampler.Sample(s, ddim: false, new float[4], 1, 4, ZeroEps, noise, eta: 0.5));
+        Assert.Throws<ArgumentNullException>(() => DiffusionSampler.Sample(s, ddim: true, new float[4], 1, 4, ZeroEps, null, eta: 0.5));
+    }
+
     [Fact]
     public void Seeded_noise_depends_only_on_seed_and_step()
     {

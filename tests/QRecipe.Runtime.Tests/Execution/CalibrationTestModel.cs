@@ -51,7 +51,7 @@ internal static class CalibrationTestModel
             DiffusionSampler.InitialNoise(latents, seed);
             using var denoiser = new DitDenoiser(dit, Backend, labels[first..(first + count)], (float)plan.Sampler.Cfg, step => recorder.Step = step);
             DiffusionSampler.Sample(schedule, plan.Sampler.Kind == SamplerKind.Ddim, latents, count, model.InChannels, denoiser.Denoise,
-                DiffusionSampler.PhiloxNoise(seed));
+                DiffusionSampler.PhiloxNoise(seed), eta: plan.Sampler.Eta);
         }
         return recorder;
     }

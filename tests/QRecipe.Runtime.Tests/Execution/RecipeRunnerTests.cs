@@ -84,6 +84,23 @@ public sealed class RecipeRunnerTests
     }
 
     [Fact]
+    public void Ddim_with_eta_draws_its_step_noise_from_the_run_seed()
+    {
+        var initial = Enumerable.Range(0, 2 * 4 * 64).Select(i => (float)Math.Sin(i)).ToArray();
+        float[] Latents(string sampler, ulong seed) => RecipeRunner.Run(Plan("weights fp\nactivations fp on all", sampler),
+            new RunSettings(2, new[] { 1, 7 }, seed, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, initial), CpuBackend.Instance).Latents;
+
+        // From given latents, eta 0 ignores the seed; eta 0.5 adds seeded noise at every step but the last.
+        Assert.Equal(Latents("ddim steps 4 cfg 1.5", 3), Latents("ddim steps 4 cfg 1.5", 4));
+        var stochastic = Latents("ddim steps 4 cfg 1.5 eta 0.5", 3);
+        Assert.Equal(stochastic, Latents("ddim steps 4 cfg 1.5 eta 0.5", 3));
+        Assert.NotEqual(stochastic, Latents("ddim steps 4 cfg 1.5 eta 0.5", 4));
+        Assert.NotEqual(stochastic, Latents("ddim steps 4 cfg 1.5", 3));
+        // The float comparison samples from the same noise: a float recipe matches it exactly.
+        Assert.Equal(0.0, Run(Plan("weights fp\nactivations fp on all", "ddim steps 4 cfg 1.5 eta 0.5")).FinalRelativeError);
+    }
+
+    [Fact]
     public void Cancellation_stops_between_steps()
     {
         using var source = new CancellationTokenSource();

@@ -84,7 +84,7 @@ public sealed class CalibrationRun
             {
                 _progress?.Report(new RunProgress("calibrate", ++_done, _total));
                 _cancellation.ThrowIfCancellationRequested();
-            });
+            }, _plan.Sampler.Eta);
         }
     }
 }
