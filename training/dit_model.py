@@ -51,7 +51,8 @@ class TimestepEmbedder(nn.Module):
         return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
 
     def forward(self, t):
-        return self.mlp(self.frequency_embedding(t, self.FREQUENCIES))
+        # The embedding is computed in float32, as DiT does, then meets the MLP in the MLP's precision.
+        return self.mlp(self.frequency_embedding(t, self.FREQUENCIES).to(self.mlp[0].weight.dtype))
 
 
 class LabelEmbedder(nn.Module):

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -7,10 +8,13 @@ using System.Threading;
 using System.Threading.Tasks;
 using QRecipe.Cli.Output;
 using QRecipe.Cli.Run;
+using QRecipe.Evaluation.Quality;
 using QRecipe.Language;
+using QRecipe.Language.Models;
 using QRecipe.Language.Plan;
 using QRecipe.Recipes;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Bundled;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
@@ -65,6 +69,8 @@ internal static class RunCommand
             var (status, plan, source) = LoadPlan(recipe);
             if (plan is null)
                 return status;
+            if (checkpoint is null && !synthetic && !TryBundledWeights(plan.Model, out checkpoint))
+                return CliApp.RecipeErrors;
             if (checkpoint is null && !synthetic)
             {
                 error.WriteLine($"qrecipe: {plan.Name} runs {plan.Model.Name} at {plan.Model.ImageSize}x{plan.Model.ImageSize} and needs its weights: pass --checkpoint PATH "
@@ -107,6 +113,10 @@ internal static class RunCommand
             using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, runDevice.Backend);
             if (vaePath is not null && vae is null)
                 return CliApp.RuntimeFailure;
+            // The bundled model's samples are judged by the bundled classifier; opened now so a missing file costs no sampling.
+            if (!TryOpenJudge(plan.Model, out var judge))
+                return CliApp.RecipeErrors;
+            using var judgeScope = judge;
 
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
@@ -123,8 +133,10 @@ internal static class RunCommand
                     var run = RecipeRunner.Run(plan, settings, runDevice.Backend, view, cancellation);
                     return (run, vae is null ? null : DecodedImages.Decode(vae, vaePath!, run, view, cancellation));
                 });
-                WriteOutputs(result, folder, source, images);
-                Summary(result, folder, output, images);
+                var runImages = RunImages.Of(result, images);
+                var quality = runImages is null ? null : RunQuality.Measure(judge, runImages, result.Labels);
+                var written = WriteOutputs(result, folder, source, images, runImages, quality);
+                Summary(result, folder, output, images, quality, written);
                 runDevice.Report(output);
                 log.WriteLine("done");
                 return 0;
@@ -209,38 +221,73 @@ internal static class RunCommand
             return null;
         }
 
-        private static void WriteOutputs(RunResult result, string folder, string source, DecodedImages? images)
+        /// <summary>Writes every result file and returns their names, in the order the summary lists them.</summary>
+        private static List<string> WriteOutputs(RunResult result, string folder, string source, DecodedImages? images, RunImages? runImages, RunQuality? quality)
         {
+            var written = new List<string>();
+            void Write(string name, byte[] bytes)
+            {
+                RecipeFiles.WriteAtomically(Path.Combine(folder, name), bytes);
+                written.Add(name);
+            }
+            void WriteText(string name, string text)
+            {
+                RecipeFiles.WriteAtomically(Path.Combine(folder, name), text);
+                written.Add(name);
+            }
             var m = result.Plan.Model;
             var n = result.Labels.Length;
+            var classNames = ModelCatalog.ClassNames(m.Name) ?? Array.Empty<string>();
             NpyFile.WriteSingles(Path.Combine(folder, "latents.npy"), result.Latents, n, m.InChannels, m.LatentSize, m.LatentSize);
+            written.Add("latents.npy");
             if (result.FloatLatents is { } reference)
-                NpyFile.WriteSingles(Path.Combine(folder, "latents_fp.npy"), reference, n, m.InChannels, m.LatentSize, m.LatentSize);
-            if (images is null)
             {
-                var zoom = Math.Max(1, 128 / m.LatentSize);
-                var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
-                RecipeFiles.WriteAtomically(Path.Combine(folder, "samples.png"), Drawing.Png(width, height, rgb));
+                NpyFile.WriteSingles(Path.Combine(folder, "latents_fp.npy"), reference, n, m.InChannels, m.LatentSize, m.LatentSize);
+                written.Add("latents_fp.npy");
+            }
+            if (images is not null)
+            {
+                Write("samples.png", Grid(images.Rgb, images));
+                if (images.FloatRgb is { } floatImages)
+                    Write("samples_fp.png", Grid(floatImages, images));
+            }
+            else if (runImages is not null)
+            {
+                Write("samples.png", ComparisonSheet.Render($"{result.Plan.Name}: {n} samples, one row per class", classNames, result.Labels,
+                    runImages.Pixels, null, quality?.Recipe?.Predicted, runImages.Height, runImages.Width, runImages.Channels));
             }
             else
             {
-                WriteGrid(Path.Combine(folder, "samples.png"), images.Rgb, images);
-                if (images.FloatRgb is { } floatImages)
-                    WriteGrid(Path.Combine(folder, "samples_fp.png"), floatImages, images);
+                var zoom = Math.Max(1, 128 / m.LatentSize);
+                var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
+                Write("samples.png", Drawing.Png(width, height, rgb));
             }
-            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.json"), RunReport.Json(result, source, images));
-            RecipeFiles.WriteAtomically(Path.Combine(folder, "report.md"), RunReport.Markdown(result, source, images));
+            if (runImages?.FloatPixels is { } floatPixels)
+            {
+                Write("compare.png", ComparisonSheet.Render($"{result.Plan.Name} beside float (same seed and label; red frame: classified as another class)", classNames,
+                    result.Labels, runImages.Pixels, floatPixels, quality?.Recipe?.Predicted, runImages.Height, runImages.Width, runImages.Channels));
+            }
+            if (runImages is not null)
+            {
+                NpzFile.Write(Path.Combine(folder, "samples.npz"), runImages.AdmArrays(result.Labels));
+                written.Add("samples.npz");
+            }
+            if (result.OperatorErrors is { } errors)
+                Write("errors.png", ErrorHeatmapPlot.Render(result.Plan, errors));
+            WriteText("report.json", RunReport.Json(result, source, images, quality));
+            WriteText("report.md", RunReport.Markdown(result, source, images, quality));
             if (result.ScDebug.Count > 0)
-                RecipeFiles.WriteAtomically(Path.Combine(folder, ScDebugCsv.FileName), ScDebugCsv.Format(result.ScDebug));
+                WriteText(ScDebugCsv.FileName, ScDebugCsv.Format(result.ScDebug));
+            return written;
         }
 
-        private static void WriteGrid(string path, byte[][] rgb, DecodedImages images)
+        private static byte[] Grid(byte[][] rgb, DecodedImages images)
         {
             var (width, height, grid) = ImageGrid.Compose(rgb, images.Width, images.Height);
-            RecipeFiles.WriteAtomically(path, Drawing.Png(width, height, grid));
+            return Drawing.Png(width, height, grid);
         }
 
-        private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images)
+        private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images, RunQuality? quality, List<string> written)
         {
             var t = result.Times;
             output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));
@@ -251,7 +298,47 @@ internal static class RunCommand
             if (images is not null)
                 output.WriteLine(FormattableString.Invariant($"  VAE decoded {images.Rgb.Length} images of {images.Width}x{images.Height} in {images.DecodeTime.TotalSeconds:0.00} s")
                     + (images.Psnr is { } psnr ? $"; PSNR vs float {DecodedImages.Db(psnr)}" : string.Empty));
-            output.WriteLine($"  results in {folder}: samples.png{(images?.FloatRgb is null ? string.Empty : ", samples_fp.png")}, latents.npy{(result.FloatLatents is null ? string.Empty : ", latents_fp.npy")}, report.json, report.md, log.txt{(result.ScDebug.Count > 0 ? ", " + ScDebugCsv.FileName : string.Empty)}");
+            foreach (var line in quality?.Summary() ?? Array.Empty<string>())
+                output.WriteLine(line);
+            output.WriteLine($"  results in {folder}: {string.Join(", ", written)}, log.txt");
+        }
+
+        /// <summary>A catalogue model whose weights ship with QRecipe runs on them when neither --checkpoint nor
+        /// --synthetic is given; false (after one line) when the bundled file is missing.</summary>
+        private bool TryBundledWeights(ModelSpec model, out string? checkpoint)
+        {
+            checkpoint = null;
+            if (ModelCatalog.BundledWeights(model.Name) is not { } bundled)
+                return true;
+            try
+            {
+                checkpoint = BundledAssets.Locate(bundled);
+                return true;
+            }
+            catch (CheckpointException e)
+            {
+                error.WriteLine("qrecipe: " + e.Message);
+                return false;
+            }
+        }
+
+        /// <summary>The bundled classifier for a run of the bundled model (null for any other model); false (after
+        /// one line) when one of its files is missing or unusable.</summary>
+        private bool TryOpenJudge(ModelSpec model, out BundledClassifier? judge)
+        {
+            judge = null;
+            if (!model.Equals(ModelCatalog.FashionMnist))
+                return true;
+            try
+            {
+                judge = BundledClassifier.Open();
+                return true;
+            }
+            catch (Exception e) when (e is CheckpointException or InvalidDataException)
+            {
+                error.WriteLine("qrecipe: " + e.Message);
+                return false;
+            }
         }
 
         private static string CheckpointName(ModelSpec model) =>

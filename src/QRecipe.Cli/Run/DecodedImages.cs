@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
+using QRecipe.Evaluation.Fidelity;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Tensors;
 using QRecipe.Runtime.Vae;
 
@@ -32,15 +34,15 @@ internal sealed record DecodedImages(string VaePath, int Width, int Height, byte
                 using (var latent = Tensor.From(latents.AsSpan(i * latentValues, latentValues), 1, m.InChannels, m.LatentSize, m.LatentSize))
                     decoder.Decode(latent, image);
                 rgb[i] = new byte[3 * size * size];
-                VaeImages.ToRgb(image.AsReadOnlySpan<float>(), size, size, rgb[i]);
+                SampleImages.ToBytes(image.AsReadOnlySpan<float>(), 1, 3, size, size, rgb[i]);
                 progress?.Report(new RunProgress("decode", ++done, total));
             }
             return rgb;
         }
         var recipe = ToBytes(result.Latents);
         var reference = result.FloatLatents is { } floats ? ToBytes(floats) : null;
-        double? psnr = reference is null ? null : VaeImages.Psnr(reference.SelectMany(b => b).ToArray(), recipe.SelectMany(b => b).ToArray());
-        var perSample = reference?.Select((r, i) => VaeImages.Psnr(r, recipe[i])).ToArray();
+        double? psnr = reference is null ? null : ImageFidelity.Psnr(reference.SelectMany(b => b).ToArray(), recipe.SelectMany(b => b).ToArray());
+        var perSample = reference?.Select((r, i) => ImageFidelity.Psnr(r, recipe[i])).ToArray();
         return new DecodedImages(vaePath, size, size, recipe, reference, psnr, perSample, clock.Elapsed);
     }
 

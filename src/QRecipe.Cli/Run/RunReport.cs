@@ -14,7 +14,7 @@ namespace QRecipe.Cli.Run;
 /// numbers.</summary>
 internal static class RunReport
 {
-    public static string Json(RunResult result, string recipePath, DecodedImages? images = null)
+    public static string Json(RunResult result, string recipePath, DecodedImages? images = null, RunQuality? quality = null)
     {
         var plan = result.Plan;
         var m = plan.Model;
@@ -128,12 +128,13 @@ internal static class RunReport
             }
 
             images?.WriteJson(json);
+            quality?.WriteJson(json);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    public static string Markdown(RunResult result, string recipePath, DecodedImages? images = null)
+    public static string Markdown(RunResult result, string recipePath, DecodedImages? images = null, RunQuality? quality = null)
     {
         var plan = result.Plan;
         var text = new StringBuilder();
@@ -193,6 +194,8 @@ internal static class RunReport
         }
         if (images is not null)
             text.Append(images.Markdown());
+        if (quality is not null)
+            text.Append(quality.Markdown());
         return text.ToString();
     }
 

@@ -87,7 +87,7 @@ public static class ImageFidelity
 
     private static void CheckSameLength(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
-        if (a.Length != b.Length)
-            throw new ArgumentException($"the images differ in size: {a.Length} and {b.Length} pixels");
+        if (a.Length != b.Length || a.Length == 0)
+            throw new ArgumentException($"comparing images needs two non-empty images of the same size, got {a.Length} and {b.Length} bytes");
     }
 }

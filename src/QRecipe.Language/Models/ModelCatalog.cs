@@ -39,6 +39,13 @@ public static class ModelCatalog
     public static IReadOnlyList<int> ImageSizesOf(string name) =>
         name == FashionMnist.Name ? new[] { FashionMnist.ImageSize } : ImageSizes;
 
+    /// <summary>The names of a catalogue model's classes, where the model has named ones (the bundled Fashion-MNIST
+    /// DiT), else null.</summary>
+    public static IReadOnlyList<string>? ClassNames(string name) =>
+        name == FashionMnist.Name
+            ? new[] { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" }
+            : null;
+
     /// <summary>The weights file that ships with QRecipe for a model, relative to the bundled models folder, or null.</summary>
     public static string? BundledWeights(string name) =>
         name == FashionMnist.Name ? "fmnist-dit/fmnist-dit.safetensors" : null;

@@ -1,5 +1,6 @@
 using System;
 using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Tensors;
 using QRecipe.Runtime.Tests.Dit;
 using QRecipe.Runtime.Vae;
@@ -43,7 +44,7 @@ public sealed class VaeDecoderTests
         var exact = 0;
         for (var n = 0; n < 2; n++)
         {
-            VaeImages.ToRgb(images.AsSpan(n * rgb.Length, rgb.Length), 20, 24, rgb);
+            SampleImages.ToBytes(images.AsSpan(n * rgb.Length, rgb.Length), 1, 3, 20, 24, rgb);
             for (var p = 0; p < 20 * 24; p++)
             {
                 for (var c = 0; c < 3; c++)
