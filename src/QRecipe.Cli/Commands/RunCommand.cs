@@ -12,6 +12,7 @@ using QRecipe.Language.Plan;
 using QRecipe.Recipes;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Vae;
@@ -123,6 +124,14 @@ internal static class RunCommand
                 runDevice.Report(output);
                 log.WriteLine("done");
                 return 0;
+            }
+            catch (NonFiniteActivationException e)
+            {
+                // Result files are written only after sampling, so none exist yet; the log stays to say what happened.
+                log.WriteLine("failed: " + e.Message);
+                log.WriteLine("no result files were written");
+                error.WriteLine($"qrecipe: {e.Message}; no result files were written, {logPath} has the log");
+                return CliApp.NonFiniteActivation;
             }
             catch (OperationCanceledException)
             {

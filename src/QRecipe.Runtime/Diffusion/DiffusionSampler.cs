@@ -1,5 +1,6 @@
 using System;
 using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Diffusion;
 
@@ -23,7 +24,9 @@ public static class DiffusionSampler
     /// <summary>The initial latent x_T from stream 0 of the seed.</summary>
     public static void InitialNoise(Span<float> destination, ulong seed) => PhiloxRandom.FillNormal(destination, seed, 0);
 
-    /// <summary>Runs all S steps in place on <paramref name="x"/> ([batch, channels, pixels] flattened).</summary>
+    /// <summary>Runs all S steps in place on <paramref name="x"/> ([batch, channels, pixels] flattened). A
+    /// <see cref="NonFiniteActivationException"/> from the denoiser gets the step it happened in; an update that makes the
+    /// latents non-finite throws one for the sampler.</summary>
     public static void Sample(
         DiffusionSchedule schedule, bool ddim, Span<float> x, int batch, int channels, Denoiser denoiser, NoiseSource? noise,
         Action<int>? stepDone = null)
@@ -38,7 +41,14 @@ public static class DiffusionSampler
         for (var j = 0; j < schedule.Steps; j++)
         {
             var k = schedule.Steps - 1 - j;
-            denoiser(x, schedule.TimestepMap[k], j, output);
+            try
+            {
+                denoiser(x, schedule.TimestepMap[k], j, output);
+            }
+            catch (NonFiniteActivationException e) when (e.Step is null)
+            {
+                throw e.AtStep(j);
+            }
             if (ddim)
                 DdimStep(schedule, k, output, x, batch, channels, pixels);
             else
@@ -47,6 +57,9 @@ public static class DiffusionSampler
                     noise!(j, stepNoise);
                 DdpmStep(schedule, k, output, x, stepNoise, batch, channels, pixels);
             }
+            var bad = FiniteValues.CountNonFinite(x);
+            if (bad != 0)
+                throw NonFiniteActivationException.Of(ActivationSite.SamplerUpdate(ddim), x, [batch, channels, pixels], bad).AtStep(j);
             stepDone?.Invoke(j);
         }
     }
