@@ -50,10 +50,8 @@ public static class FiniteValues
         return -1;
     }
 
-    /// <summary><c>NaN</c>, <c>+Inf</c> or <c>-Inf</c>; a finite value in round-trip form.</summary>
-    public static string Describe(float value) =>
-        float.IsNaN(value) ? "NaN" : float.IsPositiveInfinity(value) ? "+Inf" : float.IsNegativeInfinity(value) ? "-Inf"
-        : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A non-finite value as the messages write it: <c>NaN</c>, <c>+Inf</c> or <c>-Inf</c>.</summary>
+    public static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
 
     /// <summary>The position of flat index <paramref name="index"/> in a row-major tensor of <paramref name="shape"/>,
     /// written like NumPy prints an index: <c>[1, 0, 7]</c>.</summary>
