@@ -4,6 +4,7 @@
 #include "emulate.h"
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <string>
 #include "kernels.inc"
 
@@ -258,6 +259,22 @@ int main(int argc, char** argv)
         wrong = 0;
         for (size_t i = 0; i < x.size(); i++) wrong += x[i] != expected[i];
         Report("fake_quantize_groups", wrong == 0, std::to_string(x.size() - wrong) + "/" + std::to_string(x.size()) + " values identical");
+    }
+    {
+        // Planted NaN and infinities among finite values (the largest ones included), more elements than one grid of
+        // CudaBackend.CountNonFinite's launch covers, so the grid-stride loop wraps; the host adds the block counts.
+        const long long n = 1500001;
+        std::vector<float> x(n);
+        for (long long i = 0; i < n; i++) x[i] = (float)((i * 7919) % 2001 - 1000) / 7.0f;
+        const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+        x[0] = nan; x[7] = inf; x[1081344] = -inf; x[n - 1] = nan;
+        x[1] = std::numeric_limits<float>::max(); x[2] = -std::numeric_limits<float>::max();
+        dim3 grid = Elements(n);
+        std::vector<int> counts(grid.x, -1);
+        emu_launch(count_nonfinite, grid, {256}, x.data(), counts.data(), n);
+        long long total = 0;
+        for (int c : counts) total += c;
+        Report("count_nonfinite", total == 4, std::to_string(total) + " of 4 planted non-finite values counted");
     }
     {
         Reader r("noise");

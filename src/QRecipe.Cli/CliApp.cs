@@ -7,12 +7,14 @@ using QRecipe.Cli.Commands;
 namespace QRecipe.Cli;
 
 /// <summary>The <c>qrecipe</c> command line. Output goes to the given writers so tests can run it in-process.
-/// Exit codes: 0 ok, 1 recipe or input errors, 2 usage errors, 3 runtime failure, 130 a run stopped by Ctrl-C.</summary>
+/// Exit codes: 0 ok, 1 recipe or input errors, 2 usage errors, 3 runtime failure, 4 a run whose activations became NaN or
+/// infinite, 130 a run stopped by Ctrl-C.</summary>
 public static class CliApp
 {
     public const int RecipeErrors = 1;
     public const int UsageError = 2;
     public const int RuntimeFailure = 3;
+    public const int NonFiniteActivation = 4;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {

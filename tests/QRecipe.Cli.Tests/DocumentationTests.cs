@@ -1,4 +1,7 @@
 using System.IO;
+using System.Linq;
+using System.Reflection;
+using QRecipe.Cli.Commands;
 using QRecipe.Language.Diagnostics;
 
 namespace QRecipe.Cli.Tests;
@@ -14,5 +17,15 @@ public sealed class DocumentationTests
             var severity = descriptor.Severity.ToString().ToLowerInvariant();
             Assert.Contains($"| {descriptor.Id} | {severity} |", docs);
         }
+    }
+
+    [Fact]
+    public void Every_exit_code_is_in_the_table_of_docs_cli()
+    {
+        var docs = File.ReadAllText(Path.Combine(CliRunner.RecipesFolder, "..", "docs", "cli.md"));
+        var codes = typeof(CliApp).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (int)f.GetValue(null)!)
+            .Append(RunCommand.Cancelled);
+        foreach (var code in codes)
+            Assert.Contains($"\n| {code} | ", docs);
     }
 }

@@ -1,7 +1,7 @@
 namespace QRecipe.Cli.Tests;
 
-/// <summary>Exit codes: 0 ok, 1 recipe errors, 2 usage errors, 3 runtime failures; errors are short lines, not the help
-/// text or a stack trace (unless --verbose).</summary>
+/// <summary>Exit codes: 0 ok, 1 recipe errors, 2 usage errors, 3 runtime failures (4, a run whose activations became
+/// non-finite, is in NonFiniteRunTests); errors are short lines, not the help text or a stack trace (unless --verbose).</summary>
 public sealed class ExitCodeTests
 {
     [Theory]

@@ -16,6 +16,7 @@ using QRecipe.Recipes;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Bundled;
 using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Vae;
@@ -140,6 +141,14 @@ internal static class RunCommand
                 runDevice.Report(output);
                 log.WriteLine("done");
                 return 0;
+            }
+            catch (NonFiniteActivationException e)
+            {
+                // Result files are written only after sampling, so none exist yet; the log stays to say what happened.
+                log.WriteLine("failed: " + e.Message);
+                log.WriteLine("no result files were written");
+                error.WriteLine($"qrecipe: {e.Message}; no result files were written, {logPath} has the log");
+                return CliApp.NonFiniteActivation;
             }
             catch (OperationCanceledException)
             {
@@ -292,7 +301,7 @@ internal static class RunCommand
             var t = result.Times;
             output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));
             if (result.FinalRelativeError is { } error)
-                output.WriteLine(FormattableString.Invariant($"  final latents vs float: relative L2 error {error:0.0000e+0} (float run {t.FloatSampling.TotalSeconds:0.00} s)"));
+                output.WriteLine(FormattableString.Invariant($"  final latents vs float: relative L2 error {ReportNumbers.Text(error, "0.0000e+0")} (float run {t.FloatSampling.TotalSeconds:0.00} s)"));
             output.WriteLine(FormattableString.Invariant($"  plan: SC runs {result.Budget.ScFraction * 100:0.0}% of block MACs, {result.Budget.Savings * 100:0.0}% below full-length streams"));
             RunSummary.Write(result, output);
             if (images is not null)

@@ -53,27 +53,17 @@ internal sealed record DecodedImages(string VaePath, int Width, int Height, byte
         json.WriteString("file", VaePath);
         json.WriteNumber("width", Width);
         json.WriteNumber("height", Height);
-        json.WriteNumber("decode_s", DecodeTime.TotalSeconds);
+        ReportNumbers.Write(json, "decode_s", DecodeTime.TotalSeconds);
         if (Psnr is { } psnr)
         {
-            Number(json, "psnr_db_vs_fp", psnr);
+            ReportNumbers.Write(json, "psnr_db_vs_fp", psnr);
             json.WriteBoolean("identical_to_fp", double.IsPositiveInfinity(psnr));
             json.WriteStartArray("psnr_db_vs_fp_per_sample");
             foreach (var value in SamplePsnr!)
-                Number(json, null, value);
+                ReportNumbers.Write(json, null, value);
             json.WriteEndArray();
         }
         json.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter json, string? name, double value)
-    {
-        if (name is not null)
-            json.WritePropertyName(name);
-        if (double.IsFinite(value))
-            json.WriteNumberValue(value);
-        else
-            json.WriteNullValue();
     }
 
     /// <summary>The section of report.md.</summary>

@@ -37,7 +37,7 @@ internal sealed record RunQuality(ClassifierQuality? Recipe, ClassifierQuality? 
         if (Fidelity is { } f)
         {
             json.WriteStartObject("vs_fp");
-            Number(json, "mean_psnr_db", f.MeanPsnr);
+            ReportNumbers.Write(json, "mean_psnr_db", f.MeanPsnr);
             json.WriteNumber("identical_to_fp", f.Identical);
             json.WriteNumber("mean_ssim", f.MeanSsim);
             Numbers(json, "psnr_db_per_sample", f.Psnr);
@@ -51,7 +51,7 @@ internal sealed record RunQuality(ClassifierQuality? Recipe, ClassifierQuality? 
     {
         json.WriteStartObject(name);
         json.WriteNumber("class_accuracy", quality.ClassAccuracy);
-        Number(json, "fid", quality.Fid);
+        ReportNumbers.Write(json, "fid", quality.Fid);
         json.WriteStartArray("predicted_classes");
         foreach (var c in quality.Predicted)
             json.WriteNumberValue(c);
@@ -59,25 +59,11 @@ internal sealed record RunQuality(ClassifierQuality? Recipe, ClassifierQuality? 
         json.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter json, string name, double value)
-    {
-        json.WritePropertyName(name);
-        if (double.IsFinite(value))
-            json.WriteNumberValue(value);
-        else
-            json.WriteNullValue();
-    }
-
     private static void Numbers(Utf8JsonWriter json, string name, IEnumerable<double> values)
     {
         json.WriteStartArray(name);
         foreach (var v in values)
-        {
-            if (double.IsFinite(v))
-                json.WriteNumberValue(v);
-            else
-                json.WriteNullValue();
-        }
+            ReportNumbers.Write(json, null, v);
         json.WriteEndArray();
     }
 

@@ -36,7 +36,7 @@ internal static class RunReport
             json.WriteStartObject("sampler");
             json.WriteString("kind", plan.Sampler.Kind.ToString().ToLowerInvariant());
             json.WriteNumber("steps", plan.Steps);
-            json.WriteNumber("cfg", plan.Sampler.Cfg);
+            ReportNumbers.Write(json, "cfg", plan.Sampler.Cfg);
             json.WriteEndObject();
             json.WriteString("weights", result.WeightSource);
             json.WriteNumber("samples", result.Labels.Length);
@@ -46,28 +46,22 @@ internal static class RunReport
             json.WriteEndArray();
 
             json.WriteStartObject("timings_s");
-            json.WriteNumber("weights", result.Times.Weights.TotalSeconds);
-            json.WriteNumber("quantization", result.Times.Quantization.TotalSeconds);
-            json.WriteNumber("sampling", result.Times.Sampling.TotalSeconds);
-            json.WriteNumber("float_sampling", result.Times.FloatSampling.TotalSeconds);
+            ReportNumbers.Write(json, "weights", result.Times.Weights.TotalSeconds);
+            ReportNumbers.Write(json, "quantization", result.Times.Quantization.TotalSeconds);
+            ReportNumbers.Write(json, "sampling", result.Times.Sampling.TotalSeconds);
+            ReportNumbers.Write(json, "float_sampling", result.Times.FloatSampling.TotalSeconds);
             json.WriteEndObject();
 
             if (result.OperatorErrors is { } errors)
             {
                 json.WriteStartObject("fidelity");
-                json.WriteNumber("final_relative_l2", result.FinalRelativeError!.Value);
+                ReportNumbers.Write(json, "final_relative_l2", result.FinalRelativeError!.Value);
                 json.WriteStartObject("operator_relative_l2_per_step");
                 foreach (var op in Operators.All)
                 {
                     json.WriteStartArray(Operators.Name(op));
                     for (var step = 0; step < plan.Steps; step++)
-                    {
-                        var value = errors.MeanOverBlocks(step, op);
-                        if (double.IsNaN(value))
-                            json.WriteNullValue();
-                        else
-                            json.WriteNumberValue(value);
-                    }
+                        ReportNumbers.Write(json, null, errors.MeanOverBlocks(step, op));
                     json.WriteEndArray();
                 }
                 json.WriteEndObject();
@@ -78,7 +72,7 @@ internal static class RunReport
             json.WriteNumber("quantized_layers", result.WeightReports.Count);
             json.WriteNumber("quantized_bytes", result.WeightReports.Sum(r => r.QuantizedBytes));
             json.WriteNumber("float_bytes", result.WeightReports.Sum(r => r.Elements * 4));
-            json.WriteNumber("average_bits", AverageBits(result));
+            ReportNumbers.Write(json, "average_bits", AverageBits(result));
             json.WriteStartArray("layers");
             foreach (var r in result.WeightReports)
             {
@@ -87,7 +81,7 @@ internal static class RunReport
                 json.WriteNumber("bits", r.Bits);
                 json.WriteString("method", WeightQuant.MethodText(r.Method));
                 json.WriteNumber("bytes", r.QuantizedBytes);
-                json.WriteNumber("relative_error", r.RelativeError);
+                ReportNumbers.Write(json, "relative_error", r.RelativeError);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -95,10 +89,10 @@ internal static class RunReport
 
             var budget = result.Budget;
             json.WriteStartObject("sc_budget");
-            json.WriteNumber("sc_fraction_of_block_macs", budget.ScFraction);
-            json.WriteNumber("stream_bit_macs", budget.StreamMacs);
-            json.WriteNumber("full_length_stream_bit_macs", budget.FullLengthStreamMacs);
-            json.WriteNumber("savings", budget.Savings);
+            ReportNumbers.Write(json, "sc_fraction_of_block_macs", budget.ScFraction);
+            ReportNumbers.Write(json, "stream_bit_macs", budget.StreamMacs);
+            ReportNumbers.Write(json, "full_length_stream_bit_macs", budget.FullLengthStreamMacs);
+            ReportNumbers.Write(json, "savings", budget.Savings);
             json.WriteEndObject();
 
             var compute = result.ScCompute;
@@ -120,10 +114,7 @@ internal static class RunReport
                 json.WriteString("file", ScDebugCsv.FileName);
                 json.WriteNumber("records", result.ScDebug.Count);
                 var defined = result.ScDebug.Where(r => !double.IsNaN(r.RelativeL2)).ToList();
-                if (defined.Count > 0)
-                    json.WriteNumber("max_relative_l2", defined.Max(r => r.RelativeL2));
-                else
-                    json.WriteNull("max_relative_l2");
+                ReportNumbers.Write(json, "max_relative_l2", defined.Count > 0 ? defined.Max(r => r.RelativeL2) : double.NaN);
                 json.WriteEndObject();
             }
 
@@ -154,7 +145,7 @@ internal static class RunReport
             Line($"");
             Line($"## Fidelity against floating point");
             Line($"");
-            Line($"Final latents: relative L2 error **{result.FinalRelativeError:0.0000e+0}**.");
+            Line($"Final latents: relative L2 error **{ReportNumbers.Text(result.FinalRelativeError!.Value, "0.0000e+0")}**.");
             Line($"");
             Line($"Relative L2 error of each operator's output on the same input (RMS over blocks), first, middle and last step:");
             Line($"");
@@ -190,7 +181,7 @@ internal static class RunReport
             Line($"");
             Line($"## SC debug");
             Line($"");
-            Line($"`{ScDebugCsv.FileName}`: {result.ScDebug.Count} (step, block, operator) records of SC against the float product of the same operands; the float product went downstream. Largest relative L2 error {worst.RelativeL2:0.000e+0} ({Operators.Name(worst.Operator)}, block {worst.Block}, step {worst.Step}).");
+            Line($"`{ScDebugCsv.FileName}`: {result.ScDebug.Count} (step, block, operator) records of SC against the float product of the same operands; the float product went downstream. Largest relative L2 error {ReportNumbers.Text(worst.RelativeL2, "0.000e+0")} ({Operators.Name(worst.Operator)}, block {worst.Block}, step {worst.Step}).");
         }
         if (images is not null)
             text.Append(images.Markdown());
@@ -204,7 +195,7 @@ internal static class RunReport
         json.WriteNumber("calls", calls);
         json.WriteNumber("stream_bit_macs", streamMacs);
         json.WriteNumber("full_length_stream_bit_macs", fullLength);
-        json.WriteNumber("savings", savings);
+        ReportNumbers.Write(json, "savings", savings);
     }
 
     private static double AverageBits(RunResult result)
@@ -213,5 +204,5 @@ internal static class RunReport
         return elements == 0 ? 32 : result.WeightReports.Sum(r => r.QuantizedBytes) * 8.0 / elements;
     }
 
-    private static string Cell(double value) => double.IsNaN(value) ? "—" : value.ToString("0.000e+0", CultureInfo.InvariantCulture);
+    private static string Cell(double value) => ReportNumbers.Text(value, "0.000e+0");
 }

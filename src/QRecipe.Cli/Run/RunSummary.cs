@@ -37,7 +37,7 @@ internal static class RunSummary
         return values.Count == 0 ? double.NaN : Math.Sqrt(values.Average(v => v * v));
     }
 
-    private static string E(double value) => double.IsNaN(value) ? "—" : value.ToString("0.000e+0", CultureInfo.InvariantCulture);
+    private static string E(double value) => ReportNumbers.Text(value, "0.000e+0");
 
-    private static string Percent(long calls, double savings) => calls == 0 ? "—" : (savings * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    private static string Percent(long calls, double savings) => calls == 0 || !double.IsFinite(savings) ? ReportNumbers.Missing : (savings * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }

@@ -95,6 +95,10 @@ public interface ITensorBackend
 
     float AbsMax(Tensor input);
 
+    /// <summary>How many elements are NaN or ±∞ (0: all finite). The forward pass checks every operator's output with
+    /// it, so it is one pass over the tensor where it lives, and only the count comes back.</summary>
+    long CountNonFinite(Tensor input);
+
     float Mean(Tensor input);
 
     /// <summary>Population (biased) variance over all elements.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Checkpoints;
 
@@ -11,9 +12,10 @@ namespace QRecipe.Runtime.Checkpoints;
 /// </summary>
 public abstract class CheckpointEntry
 {
-    private protected CheckpointEntry(string name, CheckpointDType dtype, IReadOnlyList<int> shape)
+    private protected CheckpointEntry(string name, CheckpointDType dtype, IReadOnlyList<int> shape, string? storedName = null)
     {
         Name = name;
+        StoredName = storedName ?? name;
         DType = dtype;
         Shape = shape;
         long count = 1;
@@ -23,6 +25,9 @@ public abstract class CheckpointEntry
     }
 
     public string Name { get; }
+
+    /// <summary>The name in the file; it differs from <see cref="Name"/> after a key-layout mapping.</summary>
+    public string StoredName { get; }
 
     /// <summary>The stored element type (the data is widened to float32 when copied).</summary>
     public CheckpointDType DType { get; }
@@ -40,6 +45,25 @@ public abstract class CheckpointEntry
         CopyToCore(destination);
     }
 
+    /// <summary>
+    /// <see cref="CopyTo"/> for model weights, which must be finite: a NaN or an infinity is refused with a
+    /// <see cref="CheckpointException"/> naming <paramref name="file"/>, the tensor and its first bad element. The check
+    /// is one vectorised pass over the decoded values.
+    /// </summary>
+    public void CopyFiniteTo(Span<float> destination, string file)
+    {
+        CopyTo(destination);
+        var count = FiniteValues.CountNonFinite(destination);
+        if (count == 0)
+            return;
+        var first = FiniteValues.FirstNonFinite(destination);
+        var (stored, element) = Source(first);
+        var position = FiniteValues.Position(element, stored.Shape);
+        var where = stored.StoredName == Name ? position : $"{position} of '{stored.StoredName}'";
+        throw new CheckpointException(file,
+            $"{count} of the {ElementCount} values of tensor '{Name}' are NaN or infinite, the first {FiniteValues.Describe(destination[(int)first])} at {where}; the weights must be finite");
+    }
+
     /// <summary>The tensor as a new float32 array (a convenience for tests and small tensors).</summary>
     public float[] ToArray()
     {
@@ -55,8 +79,12 @@ public abstract class CheckpointEntry
 
     internal static bool SameShape(IReadOnlyList<int> a, IReadOnlyList<int> b) => a.SequenceEqual(b);
 
-    /// <summary>The same data under another key (layout mapping).</summary>
+    /// <summary>The same data under another key (layout mapping); <see cref="StoredName"/> stays.</summary>
     internal abstract CheckpointEntry WithName(string name);
+
+    /// <summary>The tensor of the file that holds element <paramref name="element"/> (row-major) of this one, and the
+    /// element's index there.</summary>
+    internal virtual (CheckpointEntry Stored, long Element) Source(long element) => (this, element);
 
     private protected abstract void CopyToCore(Span<float> destination);
 }

@@ -35,6 +35,17 @@ internal sealed class ConcatenatedEntry : CheckpointEntry
 
     internal override CheckpointEntry WithName(string name) => new ConcatenatedEntry(name, _parts, Shape.ToArray());
 
+    internal override (CheckpointEntry Stored, long Element) Source(long element)
+    {
+        foreach (var part in _parts)
+        {
+            if (element < part.ElementCount)
+                return part.Source(element);
+            element -= part.ElementCount;
+        }
+        throw new ArgumentOutOfRangeException(nameof(element), element, $"'{Name}' has {ElementCount} elements");
+    }
+
     private protected override void CopyToCore(Span<float> destination)
     {
         int start = 0;

@@ -23,8 +23,8 @@ internal sealed class MappedTensorEntry : CheckpointEntry
     private readonly bool _bigEndian;
 
     private MappedTensorEntry(string name, CheckpointDType dtype, int[] shape, MappedFile file, long storageStart,
-        long offset, long[] strides, bool bigEndian)
-        : base(name, dtype, shape)
+        long offset, long[] strides, bool bigEndian, string? storedName = null)
+        : base(name, dtype, shape, storedName)
     {
         _shape = shape;
         _file = file;
@@ -76,7 +76,7 @@ internal sealed class MappedTensorEntry : CheckpointEntry
     }
 
     internal override CheckpointEntry WithName(string name) =>
-        new MappedTensorEntry(name, DType, _shape, _file, _storageStart, _offset, _strides, _bigEndian);
+        new MappedTensorEntry(name, DType, _shape, _file, _storageStart, _offset, _strides, _bigEndian, StoredName);
 
     private protected override void CopyToCore(Span<float> destination)
     {

@@ -1,5 +1,6 @@
 using System;
 using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Diffusion;
 
@@ -24,7 +25,9 @@ public static class DiffusionSampler
     public static void InitialNoise(Span<float> destination, ulong seed) => PhiloxRandom.FillNormal(destination, seed, 0);
 
     /// <summary>Runs all S steps in place on <paramref name="x"/> ([batch, channels, pixels] flattened). DDPM and DDIM
-    /// with <paramref name="eta"/> &gt; 0 draw noise from <paramref name="noise"/> at every step but the last.</summary>
+    /// with <paramref name="eta"/> &gt; 0 draw noise from <paramref name="noise"/> at every step but the last. A
+    /// <see cref="NonFiniteActivationException"/> from the denoiser gets the step it happened in; an update that makes the
+    /// latents non-finite throws one for the sampler.</summary>
     public static void Sample(
         DiffusionSchedule schedule, bool ddim, Span<float> x, int batch, int channels, Denoiser denoiser, NoiseSource? noise,
         Action<int>? stepDone = null, double eta = 0)
@@ -42,13 +45,23 @@ public static class DiffusionSampler
         for (var j = 0; j < schedule.Steps; j++)
         {
             var k = schedule.Steps - 1 - j;
-            denoiser(x, schedule.TimestepMap[k], j, output);
+            try
+            {
+                denoiser(x, schedule.TimestepMap[k], j, output);
+            }
+            catch (NonFiniteActivationException e) when (e.Step is null)
+            {
+                throw e.AtStep(j);
+            }
             if (stochastic && k != 0)
                 noise!(j, stepNoise);
             if (ddim)
                 DdimStep(schedule, k, output, x, batch, channels, pixels, eta, stepNoise);
             else
                 DdpmStep(schedule, k, output, x, stepNoise, batch, channels, pixels);
+            var bad = FiniteValues.CountNonFinite(x);
+            if (bad != 0)
+                throw NonFiniteActivationException.Of(ActivationSite.SamplerUpdate(ddim), x, [batch, channels, pixels], bad).AtStep(j);
             stepDone?.Invoke(j);
         }
     }

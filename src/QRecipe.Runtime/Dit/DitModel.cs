@@ -1,14 +1,19 @@
 using System;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Tensors;
+using OperatorNames = QRecipe.Language.Plan.Operators;
 
 namespace QRecipe.Runtime.Dit;
 
 /// <summary>
 /// The DiT forward pass of shared/spec/dit-and-diffusion.md §A.11, on any <see cref="ITensorBackend"/>. Every linear
 /// layer and both attention products go through <see cref="Operators"/>, the hook the quantization and SC engines
-/// replace. Intermediate tensors live in a workspace kept per batch size.
+/// replace. Intermediate tensors live in a workspace kept per batch size. Every product's output and every step between
+/// products that can turn finite values into NaN or ±∞ (adds, layer norm with modulate, gated residuals, guidance) is
+/// checked where it is made, so a <see cref="NonFiniteActivationException"/> names the operator that first produced
+/// one. Steps that cannot (silu, gelu, softmax, layout changes) are not checked.
 /// </summary>
 public sealed class DitModel : IDisposable
 {
@@ -42,31 +47,33 @@ public sealed class DitModel : IDisposable
         Expect(x, nameof(x), batch, m.InChannels, m.LatentSize, m.LatentSize);
         Expect(output, nameof(output), batch, m.OutChannels, m.LatentSize, m.LatentSize);
         var w = Workspace(batch);
-        var ops = Operators;
 
         // §A.3, §A.4: patch tokens plus the fixed positional table.
         _backend.Patchify(x, m.PatchSize, w.Patches);
-        ops.Linear(new LayerSite(-1, Operator.Embed, Weights.Patch.Name), w.Patches, Weights.Patch, w.Tokens);
+        Linear(new LayerSite(-1, Operator.Embed, Weights.Patch.Name), w.Patches, Weights.Patch, w.Tokens);
         _backend.Add(w.Tokens, Weights.PosEmbed, w.Tokens);
+        Check(w.Tokens, Stage.PosEmbed, -1);
 
         // §A.5–§A.7: c = MLP(frequencies(t)) + label row.
         _backend.TimestepEmbedding(timesteps, w.Frequencies);
-        ops.Linear(new LayerSite(-1, Operator.Embed, Weights.TimeMlp0.Name), w.Frequencies, Weights.TimeMlp0, w.TimeHidden);
+        Linear(new LayerSite(-1, Operator.Embed, Weights.TimeMlp0.Name), w.Frequencies, Weights.TimeMlp0, w.TimeHidden);
         _backend.Silu(w.TimeHidden, w.TimeHidden);
-        ops.Linear(new LayerSite(-1, Operator.Embed, Weights.TimeMlp2.Name), w.TimeHidden, Weights.TimeMlp2, w.Condition);
+        Linear(new LayerSite(-1, Operator.Embed, Weights.TimeMlp2.Name), w.TimeHidden, Weights.TimeMlp2, w.Condition);
         _backend.EmbeddingLookup(Weights.LabelTable, labels, w.LabelRows);
         _backend.Add(w.Condition, w.LabelRows, w.Condition);
+        Check(w.Condition, Stage.LabelAdd, -1);
         _backend.Silu(w.Condition, w.SiluCondition);
 
         for (var block = 0; block < m.Depth; block++)
             Block(block, Weights.Blocks[block], w);
 
         // §A.9, §A.10.
-        ops.Linear(new LayerSite(-1, Operator.Final, Weights.FinalAdaLN.Name), w.SiluCondition, Weights.FinalAdaLN, w.FinalModulation);
+        Linear(new LayerSite(-1, Operator.Final, Weights.FinalAdaLN.Name), w.SiluCondition, Weights.FinalAdaLN, w.FinalModulation);
         _backend.Split(w.FinalModulation, 1, w.FinalChunks);
         _backend.LayerNorm(w.Tokens, w.Normalized);
         _backend.Modulate(w.Normalized, w.FinalChunks[0], w.FinalChunks[1], w.Modulated);
-        ops.Linear(new LayerSite(-1, Operator.Final, Weights.FinalLinear.Name), w.Modulated, Weights.FinalLinear, w.FinalTokens);
+        Check(w.Modulated, Stage.FinalNorm, -1);
+        Linear(new LayerSite(-1, Operator.Final, Weights.FinalLinear.Name), w.Modulated, Weights.FinalLinear, w.FinalTokens);
         _backend.Unpatchify(w.FinalTokens, m.PatchSize, output);
     }
 
@@ -75,27 +82,85 @@ public sealed class DitModel : IDisposable
     {
         var m = Spec;
         var ops = Operators;
-        ops.Linear(new LayerSite(block, Operator.AdaLN, weights.AdaLN.Name), w.SiluCondition, weights.AdaLN, w.Modulation);
+        Linear(new LayerSite(block, Operator.AdaLN, weights.AdaLN.Name), w.SiluCondition, weights.AdaLN, w.Modulation);
         _backend.Split(w.Modulation, 1, w.Chunks);
 
         _backend.LayerNorm(w.Tokens, w.Normalized);
         _backend.Modulate(w.Normalized, w.Chunks[0], w.Chunks[1], w.Modulated);
-        ops.Linear(new LayerSite(block, Operator.Qkv, weights.Qkv.Name), w.Modulated, weights.Qkv, w.Qkv);
+        Check(w.Modulated, Stage.Norm1, block);
+        Linear(new LayerSite(block, Operator.Qkv, weights.Qkv.Name), w.Modulated, weights.Qkv, w.Qkv);
         _backend.SplitHeads(w.Qkv, w.Q, w.K, w.V);
-        ops.AttentionScores(new LayerSite(block, Operator.Qk, weights.Qkv.Name + ".qk"), w.Q, w.K, 1f / MathF.Sqrt(m.HeadDim), w.Scores);
+        var scores = new LayerSite(block, Operator.Qk, weights.Qkv.Name + ".qk");
+        ops.AttentionScores(scores, w.Q, w.K, 1f / MathF.Sqrt(m.HeadDim), w.Scores);
+        Check(w.Scores, scores);
         _backend.Softmax(w.Scores, w.Scores);
-        ops.AttentionValues(new LayerSite(block, Operator.Av, weights.Qkv.Name + ".av"), w.Scores, w.V, w.HeadOutputs);
+        var values = new LayerSite(block, Operator.Av, weights.Qkv.Name + ".av");
+        ops.AttentionValues(values, w.Scores, w.V, w.HeadOutputs);
+        Check(w.HeadOutputs, values);
         _backend.MergeHeads(w.HeadOutputs, w.Merged);
-        ops.Linear(new LayerSite(block, Operator.Proj, weights.Proj.Name), w.Merged, weights.Proj, w.Branch);
+        Linear(new LayerSite(block, Operator.Proj, weights.Proj.Name), w.Merged, weights.Proj, w.Branch);
         _backend.GatedResidual(w.Tokens, w.Chunks[2], w.Branch, w.Tokens);
+        Check(w.Tokens, Stage.AttentionResidual, block);
 
         _backend.LayerNorm(w.Tokens, w.Normalized);
         _backend.Modulate(w.Normalized, w.Chunks[3], w.Chunks[4], w.Modulated);
-        ops.Linear(new LayerSite(block, Operator.Fc1, weights.Fc1.Name), w.Modulated, weights.Fc1, w.Mlp);
+        Check(w.Modulated, Stage.Norm2, block);
+        Linear(new LayerSite(block, Operator.Fc1, weights.Fc1.Name), w.Modulated, weights.Fc1, w.Mlp);
         _backend.Gelu(w.Mlp, w.Mlp);
-        ops.Linear(new LayerSite(block, Operator.Fc2, weights.Fc2.Name), w.Mlp, weights.Fc2, w.Branch);
+        Linear(new LayerSite(block, Operator.Fc2, weights.Fc2.Name), w.Mlp, weights.Fc2, w.Branch);
         _backend.GatedResidual(w.Tokens, w.Chunks[5], w.Branch, w.Tokens);
+        Check(w.Tokens, Stage.MlpResidual, block);
     }
+
+    /// <summary>A linear layer through <see cref="Operators"/>, its output checked.</summary>
+    private void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output)
+    {
+        Operators.Linear(site, input, weights, output);
+        Check(output, site);
+    }
+
+    private void Check(Tensor output, LayerSite site)
+    {
+        var count = _backend.CountNonFinite(output);
+        if (count != 0)
+            throw NonFiniteActivationException.Of(SiteOf(site), output.AsReadOnlySpan<float>(), output.Shape.ToArray(), count);
+    }
+
+    private void Check(Tensor output, Stage stage, int block)
+    {
+        var count = _backend.CountNonFinite(output);
+        if (count != 0)
+            throw NonFiniteActivationException.Of(SiteOf(stage, block), output.AsReadOnlySpan<float>(), output.Shape.ToArray(), count);
+    }
+
+    private static ActivationSite SiteOf(LayerSite site) => site.Block >= 0
+        ? ActivationSite.InBlock(site.Block, OperatorNames.Name(site.Operator), site.Name)
+        : site.Operator == Operator.Final
+            ? ActivationSite.FinalLayer(OperatorNames.Name(site.Operator), site.Name)
+            : ActivationSite.Embedders(OperatorNames.Name(site.Operator), site.Name);
+
+    /// <summary>The steps between products; names follow DiT's modules (norm1, norm2, norm_final).</summary>
+    private enum Stage
+    {
+        PosEmbed,
+        LabelAdd,
+        Norm1,
+        AttentionResidual,
+        Norm2,
+        MlpResidual,
+        FinalNorm,
+    }
+
+    private static ActivationSite SiteOf(Stage stage, int block) => stage switch
+    {
+        Stage.PosEmbed => ActivationSite.Embedders("pos_embed add", "x_embedder.proj + pos_embed"),
+        Stage.LabelAdd => ActivationSite.Embedders("label add", "t_embedder + y_embedder"),
+        Stage.Norm1 => ActivationSite.InBlock(block, "norm1", $"blocks.{block}.norm1, modulated by shift_msa, scale_msa"),
+        Stage.AttentionResidual => ActivationSite.InBlock(block, "attn residual", $"blocks.{block}: x + gate_msa·attn"),
+        Stage.Norm2 => ActivationSite.InBlock(block, "norm2", $"blocks.{block}.norm2, modulated by shift_mlp, scale_mlp"),
+        Stage.MlpResidual => ActivationSite.InBlock(block, "mlp residual", $"blocks.{block}: x + gate_mlp·mlp"),
+        _ => ActivationSite.FinalLayer("norm_final", "final_layer.norm_final, modulated by shift, scale"),
+    };
 
     /// <summary>
     /// Classifier-free guidance as DiT's <c>forward_with_cfg</c> (§A.12) on an N-row state: the conditional and the
@@ -123,6 +188,9 @@ public sealed class DitModel : IDisposable
             _backend.Fill(unconditional, m.NumClasses);
         Forward(_cfgInput, _cfgTimesteps!, _cfgLabels, _cfgOutput!);
         _backend.ClassifierFreeGuidance(_cfgOutput!, GuidedChannels(m), scale, output);
+        var count = _backend.CountNonFinite(output);
+        if (count != 0)
+            throw NonFiniteActivationException.Of(ActivationSite.Guidance, output.AsReadOnlySpan<float>(), output.Shape.ToArray(), count);
     }
 
     /// <summary>The channels classifier-free guidance mixes. DiT's own sampler guides the first three of its four eps

@@ -81,7 +81,8 @@ public sealed class DitWeights : IDisposable
     public const int FrequencySize = 256;
 
     /// <summary>Copies a validated checkpoint (original or diffusers layout, <see cref="Checkpoint.OpenDit"/>) into
-    /// tensors; the positional table is recomputed when the file does not carry it.</summary>
+    /// tensors, refusing NaN and infinities (<see cref="CheckpointEntry.CopyFiniteTo"/>); the positional table is
+    /// recomputed when the file does not carry it.</summary>
     public static DitWeights Load(string path, ModelSpec model, ITensorBackend backend)
     {
         using var checkpoint = Checkpoint.OpenDit(path, model);
@@ -89,7 +90,7 @@ public sealed class DitWeights : IDisposable
         Tensor Read(string name, params int[] shape)
         {
             var tensor = Tensor.Empty(shape);
-            state[name].CopyTo(tensor.AsSpan<float>());
+            state[name].CopyFiniteTo(tensor.AsSpan<float>(), path);
             return tensor;
         }
         return Build(model, backend, (name, shape) => Read(name, shape), state.TryGetValue(DitKeys.PosEmbed, out _));

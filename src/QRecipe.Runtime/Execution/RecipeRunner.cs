@@ -96,11 +96,18 @@ public static class RecipeRunner
             floatLatents = (float[])initial.Clone();
             using var dit = new DitModel(weights, backend);
             using var denoiser = new DitDenoiser(dit, backend, labels, (float)plan.Sampler.Cfg);
-            DiffusionSampler.Sample(schedule, ddim, floatLatents, settings.Samples, model.InChannels, denoiser.Denoise, noise, step =>
+            try
             {
-                progress?.Report(new RunProgress("float", step + 1, plan.Steps));
-                cancellation.ThrowIfCancellationRequested();
-            }, plan.Sampler.Eta);
+                DiffusionSampler.Sample(schedule, ddim, floatLatents, settings.Samples, model.InChannels, denoiser.Denoise, noise, step =>
+                {
+                    progress?.Report(new RunProgress("float", step + 1, plan.Steps));
+                    cancellation.ThrowIfCancellationRequested();
+                }, plan.Sampler.Eta);
+            }
+            catch (NonFiniteActivationException e)
+            {
+                throw e.InRun("floating-point reference");
+            }
         }
         var floatTime = clock.Elapsed;
 

@@ -50,7 +50,8 @@ public sealed class VaeWeights : IDisposable
     public VaeLayer ConvOut { get; }
 
     /// <summary>Loads the decoder of a diffusers AutoencoderKL .safetensors (or .pt) file; the encoder half, if
-    /// present, is skipped. Throws <see cref="CheckpointException"/> (one line) naming the file and every kind of problem.</summary>
+    /// present, is skipped. Throws <see cref="CheckpointException"/> (one line) naming the file and every kind of problem,
+    /// a NaN or infinite weight included.</summary>
     public static VaeWeights Load(string path)
     {
         using var checkpoint = Checkpoint.Open(path);
@@ -62,7 +63,7 @@ public sealed class VaeWeights : IDisposable
         return Build(config, (name, shape) =>
         {
             var tensor = Tensor.Empty(new TensorShape(shape));
-            decoder[name].CopyTo(tensor.AsSpan<float>());
+            decoder[name].CopyFiniteTo(tensor.AsSpan<float>(), path);
             return tensor;
         });
     }

@@ -18,7 +18,7 @@ public sealed class KernelCompilationTests
     private static readonly (string File, string[] Kernels)[] Launched =
     [
         ("elementwise.cu", ["gelu_tanh", "silu", "add_broadcast", "multiply_broadcast", "modulate", "gated_residual", "guidance", "add_bias_rows", "add_bias_channels", "upsample_nearest2x"]),
-        ("rows.cu", ["softmax_rows", "layernorm_rows", "absmax_rows", "absmax_columns", "minmax_groups", "group_norm"]),
+        ("rows.cu", ["softmax_rows", "layernorm_rows", "absmax_rows", "absmax_columns", "minmax_groups", "count_nonfinite", "group_norm"]),
         ("layout.cu", ["patchify", "unpatchify", "gather_heads", "merge_heads", "transpose_last_two", "embedding_lookup", "timestep_embedding", "im2col_same", "copy_rows"]),
         ("quant.cu", ["fake_quantize_groups"]),
         ("random.cu", ["philox_normal", "sc_noise_add"]),

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
+using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
@@ -63,10 +64,11 @@ public sealed class CalibrationBadInputTests
     }
 
     [Fact]
-    public void A_non_finite_activation_names_the_layer_and_step()
+    public void A_non_finite_activation_names_the_operator_that_made_it()
     {
         // Finite parameters whose product overflows: fc1's channel 3 is float.MaxValue (GELU keeps it), fc2 multiplies
-        // it by 10, so block 0's output is infinite and block 1's qkv input (its LayerNorm) is NaN in every forward.
+        // it by 10, so block 0's fc2 output is infinite in every forward. The error names fc2, where the infinity is
+        // born, not a later layer whose quantizer or calibration reads it.
         static void Corrupt(DitWeights w)
         {
             w.Blocks[0].Fc1.Bias.AsSpan<float>()[3] = float.MaxValue;
@@ -74,12 +76,18 @@ public sealed class CalibrationBadInputTests
             for (var i = 0; i < 32; i++)
                 fc2[i * 128 + 3] = 10f;
         }
-        Assert.StartsWith("blocks.1.attn.qkv step 0: activation [0, 0] is NaN", Fails(Plan("weights int8\nactivations int8"), Corrupt).Message);
-        Assert.StartsWith("blocks.1.attn.qkv operand 0 step 0: calibration activation [0, 0] is NaN",
-            Fails(Plan("activations int8 static\ncalibrate samples 1"), Corrupt).Message);
-        // Observed only at step 2: by then the whole state is NaN and block 0's qkv is the first layer to see it.
-        Assert.StartsWith("blocks.0.attn.qkv step 2: calibration activation [0, 0] is NaN",
-            Fails(Plan("weights int8\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2"), Corrupt).Message);
+        NonFiniteActivationException Diverges(RecipePlan plan)
+        {
+            using var weights = Weights(plan);
+            Corrupt(weights);
+            return Assert.Throws<NonFiniteActivationException>(() => RecipeRunner.Run(plan, Settings(), weights, Backend));
+        }
+        const string Fc2 = "step 0, block 0, operator fc2 (blocks.0.mlp.fc2)";
+        Assert.StartsWith($"non-finite activation at {Fc2}: ", Diverges(Plan("weights int8\nactivations int8")).Message);
+        Assert.StartsWith($"non-finite activation in the calibration run at {Fc2}: ", Diverges(Plan("activations int8 static\ncalibrate samples 1")).Message);
+        // Calibration observes step 2 only, but samples from step 0, where fc2 first overflows.
+        Assert.StartsWith($"non-finite activation in the calibration run at {Fc2}: ",
+            Diverges(Plan("weights int8\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2")).Message);
     }
 
     [Fact]

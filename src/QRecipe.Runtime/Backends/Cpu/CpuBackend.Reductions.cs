@@ -25,6 +25,16 @@ public sealed unsafe partial class CpuBackend
         return Reductions.AbsMax(input.Float32ReadPointer, input.ElementCount);
     }
 
+    public long CountNonFinite(Tensor input)
+    {
+        TensorChecks.Float32(nameof(CountNonFinite), input);
+        var x = input.Float32ReadPointer;
+        long count = 0;
+        for (long start = 0; start < input.ElementCount; start += int.MaxValue)
+            count += FiniteValues.CountNonFinite(new System.ReadOnlySpan<float>(x + start, (int)System.Math.Min(int.MaxValue, input.ElementCount - start)));
+        return count;
+    }
+
     public float Mean(Tensor input) => (float)Statistics(nameof(Mean), input).Mean;
 
     public float Variance(Tensor input) => (float)Statistics(nameof(Variance), input).Variance;

@@ -90,6 +90,21 @@ public sealed partial class CudaBackend
             new KernelArguments().ULong(x).ULong(Out(output)).Int(rows).Int(columns));
     }
 
+    /// <summary>One partial count per block on the device; only those (at most 32 per multiprocessor) come back.</summary>
+    public long CountNonFinite(Tensor input)
+    {
+        TensorChecks.Float32(nameof(CountNonFinite), input);
+        var n = input.ElementCount;
+        var blocks = (int)Math.Clamp((n + 255) / 256, 1, 32L * device.Multiprocessors);
+        var x = In(input);
+        using var counts = device.Allocate<int>(blocks);
+        device.Launch(Rows, "count_nonfinite", ((uint)blocks, 1, 1), (256, 1, 1), 0, new KernelArguments().ULong(x).Pointer(counts).Long(n));
+        long total = 0;
+        foreach (var count in counts.Download<int>(blocks))
+            total += count;
+        return total;
+    }
+
     public void RandomNormal(Tensor output, ulong seed, ulong stream = 0, float mean = 0f, float std = 1f)
     {
         TensorChecks.Float32(nameof(RandomNormal), output);

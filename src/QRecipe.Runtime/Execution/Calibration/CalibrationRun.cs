@@ -80,11 +80,18 @@ public sealed class CalibrationRun
             var latents = new float[count * model.InChannels * model.LatentSize * model.LatentSize];
             DiffusionSampler.InitialNoise(latents, seed);
             using var denoiser = new DitDenoiser(dit, _backend, labels[first..(first + count)], (float)_plan.Sampler.Cfg, step => observer.Step = step);
-            DiffusionSampler.Sample(schedule, ddim, latents, count, model.InChannels, denoiser.Denoise, DiffusionSampler.PhiloxNoise(seed), _ =>
+            try
             {
-                _progress?.Report(new RunProgress("calibrate", ++_done, _total));
-                _cancellation.ThrowIfCancellationRequested();
-            }, _plan.Sampler.Eta);
+                DiffusionSampler.Sample(schedule, ddim, latents, count, model.InChannels, denoiser.Denoise, DiffusionSampler.PhiloxNoise(seed), _ =>
+                {
+                    _progress?.Report(new RunProgress("calibrate", ++_done, _total));
+                    _cancellation.ThrowIfCancellationRequested();
+                }, _plan.Sampler.Eta);
+            }
+            catch (NonFiniteActivationException e)
+            {
+                throw e.InRun("calibration");
+            }
         }
     }
 }

@@ -121,6 +121,26 @@ extern "C" __global__ void __launch_bounds__(THREADS) minmax_groups(const float*
     }
 }
 
+// How many of n elements are NaN or infinite (exponent bits all ones), one partial count per block for the host to
+// add up: the check after every operator of a forward pass. Integer sums, so a count is exact however large.
+extern "C" __global__ void __launch_bounds__(THREADS) count_nonfinite(const float* x, int* counts, long long n)
+{
+    __shared__ int shared[THREADS];
+    int c = 0;
+    for (long long i = (long long)blockIdx.x * THREADS + threadIdx.x; i < n; i += (long long)THREADS * gridDim.x)
+        c += (__float_as_uint(x[i]) & 0x7f800000u) == 0x7f800000u;
+    shared[threadIdx.x] = c;
+    __syncthreads();
+    for (int s = THREADS / 2; s > 0; s >>= 1)
+    {
+        if (threadIdx.x < s)
+            shared[threadIdx.x] += shared[threadIdx.x + s];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0)
+        counts[blockIdx.x] = shared[0];
+}
+
 // GroupNorm of [N, C, S]: block (n, g) normalises channels [g*C/G, (g+1)*C/G) over S positions, then the affine.
 extern "C" __global__ void __launch_bounds__(THREADS) group_norm(const float* x, const float* weight, const float* bias,
                                                                  float* y, int channels, int spatial, int groups, float epsilon)

@@ -50,6 +50,7 @@ internal static class BackendCases
         yield return new SelfTestCase("in place, resident, then host-written", InPlaceChain);
         yield return new SelfTestCase("split heads", SplitHeads);
         yield return new SelfTestCase("embedding lookup", EmbeddingLookup);
+        yield return new SelfTestCase("count non-finite", CountNonFinite);
         yield return new SelfTestCase("dit forward (2 blocks, cfg)", DitForward);
     }
 
@@ -124,6 +125,22 @@ internal static class BackendCases
             backend.EmbeddingLookup(table, ids, output);
             return output.ToArray<float>();
         });
+    }
+
+    /// <summary>NaN, ±∞ and the largest finite values planted in a tensor larger than one grid of the kernel (so its
+    /// grid-stride loop wraps) and in a short one; the device must count exactly what was planted.</summary>
+    private static SelfTestResult CountNonFinite(SelfTestContext context)
+    {
+        var many = SelfTestCase.Values(1_000_003, 0);
+        (many[0], many[7], many[500_000], many[^1]) = (float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.NaN);
+        (many[1], many[2]) = (float.MaxValue, -float.MaxValue);
+        var few = SelfTestCase.Values(37, 1);
+        few[36] = float.NegativeInfinity;
+        using var a = Tensor.From(many, many.Length);
+        using var b = Tensor.From(few, few.Length);
+        var (large, small) = (context.Cuda.CountNonFinite(a), context.Cuda.CountNonFinite(b));
+        return new SelfTestResult("count non-finite", (large, small) == (4, 1), (large, small) == (4, 1) ? 0 : 1, 0,
+            $"{large} of 4 and {small} of 1 planted NaN/±∞ counted");
     }
 
     /// <summary>A whole DiT forward with classifier-free guidance on seeded synthetic weights: every operation
