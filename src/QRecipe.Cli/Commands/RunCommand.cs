@@ -88,6 +88,14 @@ internal static class RunCommand
                 error.WriteLine($"qrecipe: --samples {samples}: at least 1 sample");
                 return CliApp.UsageError;
             }
+            // Every input file is checked before the results folder exists, so a bad one leaves nothing behind.
+            if (!InputFile.Exists("--checkpoint", checkpoint, error) || !InputFile.Exists("--noise", noisePath, error) || !InputFile.Exists("--vae", vaePath, error))
+                return CliApp.UsageError;
+            if (checkpoint is not null && !CheckpointOpens(checkpoint, plan.Model))
+                return CliApp.RecipeErrors;
+            float[]? initial = null;
+            if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
+                return CliApp.RecipeErrors;
             if (classes is { Length: > 0 } && classes.Length != samples)
             {
                 if (classes.Length == 1)
@@ -98,14 +106,11 @@ internal static class RunCommand
                     return CliApp.UsageError;
                 }
             }
-            if (classes?.FirstOrDefault(c => c < 0 || c >= plan.Model.NumClasses, -1) is { } bad && bad != -1)
+            if (classes?.Where(c => c < 0 || c >= plan.Model.NumClasses).Select(c => (int?)c).FirstOrDefault() is { } bad)
             {
-                error.WriteLine($"qrecipe: class {bad} is outside 0..{plan.Model.NumClasses - 1} of {plan.Model.Name}");
+                error.WriteLine($"qrecipe: --class {bad} is outside 0..{plan.Model.NumClasses - 1} of {plan.Model.Name}");
                 return CliApp.UsageError;
             }
-            float[]? initial = null;
-            if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
-                return CliApp.UsageError;
             // Opened before the results folder, so a missing driver, library or GPU leaves nothing behind.
             using var runDevice = RunDevice.Open(device, gpu, error);
             if (runDevice is null)
@@ -113,7 +118,7 @@ internal static class RunCommand
             // The VAE is checked before sampling, so a wrong file costs no sampling time; it decodes on the run's device.
             using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, runDevice.Backend);
             if (vaePath is not null && vae is null)
-                return CliApp.RuntimeFailure;
+                return CliApp.RecipeErrors;
             // The bundled model's samples are judged by the bundled classifier; opened now so a missing file costs no sampling.
             if (!TryOpenJudge(plan.Model, out var judge))
                 return CliApp.RecipeErrors;
@@ -188,9 +193,9 @@ internal static class RunCommand
             {
                 var array = NpyFile.Read(path);
                 var shape = array.Shape;
-                if (shape.Count != 4 || shape[1] != model.InChannels || shape[2] != model.LatentSize || shape[3] != model.LatentSize)
+                if (shape.Count != 4 || shape[0] < 1 || shape[1] != model.InChannels || shape[2] != model.LatentSize || shape[3] != model.LatentSize)
                 {
-                    error.WriteLine($"qrecipe: {path} has shape ({string.Join(", ", shape)}); {model.Name} needs (N, {model.InChannels}, {model.LatentSize}, {model.LatentSize})");
+                    error.WriteLine($"qrecipe: {path} has shape ({string.Join(", ", shape)}); {model.Name} needs (N, {model.InChannels}, {model.LatentSize}, {model.LatentSize}) with N at least 1");
                     return false;
                 }
                 samples = shape[0];
@@ -202,6 +207,22 @@ internal static class RunCommand
                 return false;
             }
             catch (InvalidDataException e)
+            {
+                error.WriteLine("qrecipe: " + e.Message);
+                return false;
+            }
+        }
+
+        /// <summary>Opens the checkpoint's header and checks its keys and shapes against the model (no tensor is
+        /// read); false after one line when it is not a usable checkpoint of that model.</summary>
+        private bool CheckpointOpens(string path, ModelSpec model)
+        {
+            try
+            {
+                using var _ = Checkpoint.OpenDit(path, model);
+                return true;
+            }
+            catch (CheckpointException e)
             {
                 error.WriteLine("qrecipe: " + e.Message);
                 return false;
