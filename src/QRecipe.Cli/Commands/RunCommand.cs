@@ -141,8 +141,11 @@ internal static class RunCommand
                 });
                 var runImages = RunImages.Of(result, images);
                 var quality = runImages is null ? null : RunQuality.Measure(judge, runImages, result.Labels);
-                var written = WriteOutputs(result, folder, source, images, runImages, quality);
-                Summary(result, folder, output, images, quality, written);
+                // All result files or none: leaving this block before Keep removes those written so far.
+                using var files = new ResultFiles(folder);
+                WriteOutputs(files, result, source, images, runImages, quality);
+                files.Keep();
+                Summary(result, folder, output, images, quality, files.Written);
                 runDevice.Report(output);
                 log.WriteLine("done");
                 return 0;
@@ -167,10 +170,19 @@ internal static class RunCommand
                 error.WriteLine("qrecipe: " + e.Message);
                 return CliApp.RecipeErrors;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Typically a full disk while the results were written; ResultFiles removed those written so far.
+                log.WriteLine("failed: " + e.Message);
+                log.WriteLine("no result files were kept");
+                error.WriteLine($"qrecipe: {e.Message}; no result files were kept, {logPath} has the log");
+                return CliApp.RuntimeFailure;
+            }
             catch (Exception e)
             {
                 // Anything else is a runtime failure: logged here, reported (exit 3) by CliApp.
                 log.WriteLine("failed: " + e.Message);
+                log.WriteLine("no result files were kept");
                 throw;
             }
         }
@@ -251,64 +263,45 @@ internal static class RunCommand
             return null;
         }
 
-        /// <summary>Writes every result file and returns their names, in the order the summary lists them.</summary>
-        private static List<string> WriteOutputs(RunResult result, string folder, string source, DecodedImages? images, RunImages? runImages, RunQuality? quality)
+        /// <summary>Writes every result file, in the order the summary lists them.</summary>
+        private static void WriteOutputs(ResultFiles files, RunResult result, string source, DecodedImages? images, RunImages? runImages, RunQuality? quality)
         {
-            var written = new List<string>();
-            void Write(string name, byte[] bytes)
-            {
-                RecipeFiles.WriteAtomically(Path.Combine(folder, name), bytes);
-                written.Add(name);
-            }
-            void WriteText(string name, string text)
-            {
-                RecipeFiles.WriteAtomically(Path.Combine(folder, name), text);
-                written.Add(name);
-            }
             var m = result.Plan.Model;
             var n = result.Labels.Length;
             var classNames = ModelCatalog.ClassNames(m.Name) ?? Array.Empty<string>();
-            NpyFile.WriteSingles(Path.Combine(folder, "latents.npy"), result.Latents, n, m.InChannels, m.LatentSize, m.LatentSize);
-            written.Add("latents.npy");
+            files.WriteNpy("latents.npy", result.Latents, n, m.InChannels, m.LatentSize, m.LatentSize);
             if (result.FloatLatents is { } reference)
-            {
-                NpyFile.WriteSingles(Path.Combine(folder, "latents_fp.npy"), reference, n, m.InChannels, m.LatentSize, m.LatentSize);
-                written.Add("latents_fp.npy");
-            }
+                files.WriteNpy("latents_fp.npy", reference, n, m.InChannels, m.LatentSize, m.LatentSize);
             if (images is not null)
             {
-                Write("samples.png", Grid(images.Rgb, images));
+                files.Write("samples.png", Grid(images.Rgb, images));
                 if (images.FloatRgb is { } floatImages)
-                    Write("samples_fp.png", Grid(floatImages, images));
+                    files.Write("samples_fp.png", Grid(floatImages, images));
             }
             else if (runImages is not null)
             {
-                Write("samples.png", ComparisonSheet.Render($"{result.Plan.Name}: {n} samples, one row per class", classNames, result.Labels,
+                files.Write("samples.png", ComparisonSheet.Render($"{result.Plan.Name}: {n} samples, one row per class", classNames, result.Labels,
                     runImages.Pixels, null, quality?.Recipe?.Predicted, runImages.Height, runImages.Width, runImages.Channels));
             }
             else
             {
                 var zoom = Math.Max(1, 128 / m.LatentSize);
                 var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
-                Write("samples.png", Drawing.Png(width, height, rgb));
+                files.Write("samples.png", Drawing.Png(width, height, rgb));
             }
             if (runImages?.FloatPixels is { } floatPixels)
             {
-                Write("compare.png", ComparisonSheet.Render($"{result.Plan.Name} beside float (same seed and label; red frame: classified as another class)", classNames,
+                files.Write("compare.png", ComparisonSheet.Render($"{result.Plan.Name} beside float (same seed and label; red frame: classified as another class)", classNames,
                     result.Labels, runImages.Pixels, floatPixels, quality?.Recipe?.Predicted, runImages.Height, runImages.Width, runImages.Channels));
             }
             if (runImages is not null)
-            {
-                NpzFile.Write(Path.Combine(folder, "samples.npz"), runImages.AdmArrays(result.Labels));
-                written.Add("samples.npz");
-            }
+                files.WriteNpz("samples.npz", runImages.AdmArrays(result.Labels));
             if (result.OperatorErrors is { } errors)
-                Write("errors.png", ErrorHeatmapPlot.Render(result.Plan, errors));
-            WriteText("report.json", RunReport.Json(result, source, images, quality));
-            WriteText("report.md", RunReport.Markdown(result, source, images, quality));
+                files.Write("errors.png", ErrorHeatmapPlot.Render(result.Plan, errors));
+            files.Write("report.json", RunReport.Json(result, source, images, quality));
+            files.Write("report.md", RunReport.Markdown(result, source, images, quality));
             if (result.ScDebug.Count > 0)
-                WriteText(ScDebugCsv.FileName, ScDebugCsv.Format(result.ScDebug));
-            return written;
+                files.Write(ScDebugCsv.FileName, ScDebugCsv.Format(result.ScDebug));
         }
 
         private static byte[] Grid(byte[][] rgb, DecodedImages images)
@@ -317,7 +310,7 @@ internal static class RunCommand
             return Drawing.Png(width, height, grid);
         }
 
-        private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images, RunQuality? quality, List<string> written)
+        private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images, RunQuality? quality, IReadOnlyList<string> written)
         {
             var t = result.Times;
             output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));
