@@ -15,7 +15,8 @@ public sealed class RunInputValidationTests
     private static (int Code, string Output, string Error) Run(TempFolder folder, params string[] extra)
     {
         var recipe = folder.File("tiny.qrecipe", Tiny);
-        var result = CliRunner.Run(new[] { "run", recipe, "--samples", "2", "--out", Path.Combine(folder.Path, "results") }.Concat(extra).ToArray());
+        var samples = extra.Contains("--samples") ? Array.Empty<string>() : new[] { "--samples", "2" };
+        var result = CliRunner.Run(new[] { "run", recipe, "--out", Path.Combine(folder.Path, "results") }.Concat(samples).Concat(extra).ToArray());
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "results")), "a refused run created its results folder");
         Assert.Equal(string.Empty, result.Output);
         return result;
@@ -104,6 +105,24 @@ public sealed class RunInputValidationTests
         var (code, _, error) = Run(folder, "--synthetic", "--class", label);
         Assert.Equal(2, code);
         Assert.Equal($"qrecipe: --class {label} is outside 0..9 of custom", error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void A_run_that_cannot_fit_in_memory_is_refused_with_the_estimate()
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = Run(folder, "--synthetic", "--samples", "2147483647");
+        Assert.Equal(1, code);
+        Assert.Matches(@"^qrecipe: --samples 2147483647 on custom needs at least [0-9.]+ GiB \(weights [0-9.]+ MiB, activations [0-9.]+ GiB, latents [0-9.]+ GiB\); [0-9.]+ GiB is available\n$", error);
+    }
+
+    [Fact]
+    public void A_noise_device_is_refused_without_reading_it()
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = Run(folder, "--synthetic", "--noise", "/dev/zero");
+        Assert.Equal(1, code);
+        Assert.Equal("qrecipe: --noise /dev/zero is empty or not a regular file", error.TrimEnd('\n'));
     }
 
     [Fact]

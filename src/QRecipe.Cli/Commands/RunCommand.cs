@@ -96,6 +96,8 @@ internal static class RunCommand
             float[]? initial = null;
             if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
                 return CliApp.RecipeErrors;
+            if (!FitsInMemory(plan.Model, samples, compare))
+                return CliApp.RecipeErrors;
             if (classes is { Length: > 0 } && classes.Length != samples)
             {
                 if (classes.Length == 1)
@@ -198,9 +200,31 @@ internal static class RunCommand
             return (status, plan, recipe);
         }
 
+        /// <summary>False after one line when the run's memory estimate exceeds what this machine has available.</summary>
+        private bool FitsInMemory(ModelSpec model, int samples, bool compare)
+        {
+            var need = RunMemoryEstimate.For(model, samples, compare);
+            var available = RunMemoryEstimate.Available();
+            if (need.TotalBytes <= available)
+                return true;
+            error.WriteLine($"qrecipe: --samples {samples}{(compare ? " --compare-fp" : string.Empty)} on {model.Name} needs at least {RunMemoryEstimate.Format(need.TotalBytes)} "
+                + $"(weights {RunMemoryEstimate.Format(need.WeightBytes)}, activations {RunMemoryEstimate.Format(need.ActivationBytes)}, latents {RunMemoryEstimate.Format(need.LatentBytes)}); "
+                + $"{RunMemoryEstimate.Format(available)} is available");
+            return false;
+        }
+
         private bool TryReadNoise(string path, ModelSpec model, ref int samples, out float[]? noise)
         {
             noise = null;
+            // A device such as /dev/zero reports length 0 and never ends; a file larger than the memory available cannot be a usable input.
+            var length = new FileInfo(path).Length;
+            if (length == 0 || length > RunMemoryEstimate.Available() / 2)
+            {
+                error.WriteLine(length == 0
+                    ? $"qrecipe: --noise {path} is empty or not a regular file"
+                    : $"qrecipe: --noise {path} has {RunMemoryEstimate.Format(length)}, more than half of the {RunMemoryEstimate.Format(RunMemoryEstimate.Available())} of memory available");
+                return false;
+            }
             try
             {
                 var array = NpyFile.Read(path);
