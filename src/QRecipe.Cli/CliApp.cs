@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Reflection;
 using QRecipe.Cli.Commands;
+using QRecipe.Cli.Output;
 
 namespace QRecipe.Cli;
 
@@ -54,7 +55,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine($"qrecipe: {e.Message}");
+            error.WriteLine($"qrecipe: {UserMessage.Of(e)}");
             if (parse.GetValue(verbose))
                 error.WriteLine(e.ToString());
             else

@@ -98,7 +98,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public void Non_finite_initial_noise_is_a_usage_error()
+    public void Non_finite_initial_noise_is_an_input_error()
     {
         using var folder = new TempFolder();
         var noise = folder.File("noise.npy");
@@ -106,19 +106,19 @@ public sealed class RunCommandTests
         values[70] = float.NaN;
         NpyFile.WriteSingles(noise, values, 1, 4, 8, 8);
         var (code, _, error, _) = Run(folder, "weights int8", "--noise", noise);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("has a non-finite value NaN at flat index 70", error);
     }
 
     [Fact]
-    public void Noise_file_of_the_wrong_shape_is_a_usage_error()
+    public void Noise_file_of_the_wrong_shape_is_an_input_error()
     {
         using var folder = new TempFolder();
         var noise = folder.File("noise.npy");
         NpyFile.WriteSingles(noise, new float[2 * 4 * 16 * 16], 2, 4, 16, 16);
         var (code, _, error, _) = Run(folder, "weights int8", "--noise", noise);
-        Assert.Equal(2, code);
-        Assert.Contains("has shape (2, 4, 16, 16); custom needs (N, 4, 8, 8)", error);
+        Assert.Equal(1, code);
+        Assert.Contains("has shape (2, 4, 16, 16); custom needs (N, 4, 8, 8) with N at least 1", error);
     }
 
     [Fact]

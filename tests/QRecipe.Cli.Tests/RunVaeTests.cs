@@ -90,21 +90,20 @@ public sealed class RunVaeTests
         using var folder = new TempFolder();
         var absent = Path.Combine(folder.Path, "absent.safetensors");
         var (code, _, error, results) = Run(folder, "weights int8", "--vae", absent);
-        Assert.Equal(3, code);
-        Assert.Single(error.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith($"qrecipe: VAE {absent}: cannot open the file", error);
+        Assert.Equal(2, code);
+        Assert.Equal($"qrecipe: --vae {absent}: no such file", error.TrimEnd('\n'));
         Assert.Equal(string.Empty, results);
 
         var text = folder.File("notes.txt", "not weights at all");
         (code, _, error, _) = Run(folder, "weights int8", "--vae", text);
-        Assert.Equal(3, code);
+        Assert.Equal(1, code);
         Assert.Equal($"qrecipe: VAE {text}: not a recognised checkpoint: expected a PyTorch .pt (a zip starting with 'PK') or a .safetensors file (a header length and a JSON header)", error.TrimEnd('\n'));
 
         // The tiny VAE without its config.json: 32 groups are assumed, which its 16 channels cannot split into.
         var bare = Path.Combine(folder.Path, "bare.safetensors");
         File.Copy(TinyVae, bare);
         (code, _, error, _) = Run(folder, "weights int8", "--vae", bare);
-        Assert.Equal(3, code);
+        Assert.Equal(1, code);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.Contains("16 channels do not split into 32 groups", error);
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "results")));
@@ -113,7 +112,7 @@ public sealed class RunVaeTests
         var threeChannel = Path.Combine(folder.Path, "three.safetensors");
         WriteZeroVae(threeChannel, new VaeConfig(3, [32], 0, 32, 3, 0.18215f));
         (code, _, error, _) = Run(folder, "weights int8", "--vae", threeChannel);
-        Assert.Equal(3, code);
+        Assert.Equal(1, code);
         Assert.Equal($"qrecipe: VAE {threeChannel} decodes 3-channel latents, but custom samples 4 channels", error.TrimEnd('\n'));
     }
 

@@ -88,6 +88,16 @@ internal static class RunCommand
                 error.WriteLine($"qrecipe: --samples {samples}: at least 1 sample");
                 return CliApp.UsageError;
             }
+            // Every input file is checked before the results folder exists, so a bad one leaves nothing behind.
+            if (!InputFile.Exists("--checkpoint", checkpoint, error) || !InputFile.Exists("--noise", noisePath, error) || !InputFile.Exists("--vae", vaePath, error))
+                return CliApp.UsageError;
+            if (checkpoint is not null && !CheckpointOpens(checkpoint, plan.Model))
+                return CliApp.RecipeErrors;
+            float[]? initial = null;
+            if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
+                return CliApp.RecipeErrors;
+            if (!FitsInMemory(plan.Model, samples, compare))
+                return CliApp.RecipeErrors;
             if (classes is { Length: > 0 } && classes.Length != samples)
             {
                 if (classes.Length == 1)
@@ -98,14 +108,11 @@ internal static class RunCommand
                     return CliApp.UsageError;
                 }
             }
-            if (classes?.FirstOrDefault(c => c < 0 || c >= plan.Model.NumClasses, -1) is { } bad && bad != -1)
+            if (classes?.Where(c => c < 0 || c >= plan.Model.NumClasses).Select(c => (int?)c).FirstOrDefault() is { } bad)
             {
-                error.WriteLine($"qrecipe: class {bad} is outside 0..{plan.Model.NumClasses - 1} of {plan.Model.Name}");
+                error.WriteLine($"qrecipe: --class {bad} is outside 0..{plan.Model.NumClasses - 1} of {plan.Model.Name}");
                 return CliApp.UsageError;
             }
-            float[]? initial = null;
-            if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
-                return CliApp.UsageError;
             // Opened before the results folder, so a missing driver, library or GPU leaves nothing behind.
             using var runDevice = RunDevice.Open(device, gpu, error);
             if (runDevice is null)
@@ -113,7 +120,7 @@ internal static class RunCommand
             // The VAE is checked before sampling, so a wrong file costs no sampling time; it decodes on the run's device.
             using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, runDevice.Backend);
             if (vaePath is not null && vae is null)
-                return CliApp.RuntimeFailure;
+                return CliApp.RecipeErrors;
             // The bundled model's samples are judged by the bundled classifier; opened now so a missing file costs no sampling.
             if (!TryOpenJudge(plan.Model, out var judge))
                 return CliApp.RecipeErrors;
@@ -136,8 +143,11 @@ internal static class RunCommand
                 });
                 var runImages = RunImages.Of(result, images);
                 var quality = runImages is null ? null : RunQuality.Measure(judge, runImages, result.Labels);
-                var written = WriteOutputs(result, folder, source, images, runImages, quality);
-                Summary(result, folder, output, images, quality, written);
+                // All result files or none: leaving this block before Keep removes those written so far.
+                using var files = new ResultFiles(folder);
+                WriteOutputs(files, result, source, images, runImages, quality);
+                files.Keep();
+                Summary(result, folder, output, images, quality, files.Written);
                 runDevice.Report(output);
                 log.WriteLine("done");
                 return 0;
@@ -162,10 +172,19 @@ internal static class RunCommand
                 error.WriteLine("qrecipe: " + e.Message);
                 return CliApp.RecipeErrors;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Typically a full disk while the results were written; ResultFiles removed those written so far.
+                log.WriteLine("failed: " + e.Message);
+                log.WriteLine("no result files were kept");
+                error.WriteLine($"qrecipe: {e.Message}; no result files were kept, {logPath} has the log");
+                return CliApp.RuntimeFailure;
+            }
             catch (Exception e)
             {
                 // Anything else is a runtime failure: logged here, reported (exit 3) by CliApp.
                 log.WriteLine("failed: " + e.Message);
+                log.WriteLine("no result files were kept");
                 throw;
             }
         }
@@ -181,16 +200,38 @@ internal static class RunCommand
             return (status, plan, recipe);
         }
 
+        /// <summary>False after one line when the run's memory estimate exceeds what this machine has available.</summary>
+        private bool FitsInMemory(ModelSpec model, int samples, bool compare)
+        {
+            var need = RunMemoryEstimate.For(model, samples, compare);
+            var available = RunMemoryEstimate.Available();
+            if (need.TotalBytes <= available)
+                return true;
+            error.WriteLine($"qrecipe: --samples {samples}{(compare ? " --compare-fp" : string.Empty)} on {model.Name} needs at least {RunMemoryEstimate.Format(need.TotalBytes)} "
+                + $"(weights {RunMemoryEstimate.Format(need.WeightBytes)}, activations {RunMemoryEstimate.Format(need.ActivationBytes)}, latents {RunMemoryEstimate.Format(need.LatentBytes)}); "
+                + $"{RunMemoryEstimate.Format(available)} is available");
+            return false;
+        }
+
         private bool TryReadNoise(string path, ModelSpec model, ref int samples, out float[]? noise)
         {
             noise = null;
+            // A device such as /dev/zero reports length 0 and never ends; a file larger than the memory available cannot be a usable input.
+            var length = new FileInfo(path).Length;
+            if (length == 0 || length > RunMemoryEstimate.Available() / 2)
+            {
+                error.WriteLine(length == 0
+                    ? $"qrecipe: --noise {path} is empty or not a regular file"
+                    : $"qrecipe: --noise {path} has {RunMemoryEstimate.Format(length)}, more than half of the {RunMemoryEstimate.Format(RunMemoryEstimate.Available())} of memory available");
+                return false;
+            }
             try
             {
                 var array = NpyFile.Read(path);
                 var shape = array.Shape;
-                if (shape.Count != 4 || shape[1] != model.InChannels || shape[2] != model.LatentSize || shape[3] != model.LatentSize)
+                if (shape.Count != 4 || shape[0] < 1 || shape[1] != model.InChannels || shape[2] != model.LatentSize || shape[3] != model.LatentSize)
                 {
-                    error.WriteLine($"qrecipe: {path} has shape ({string.Join(", ", shape)}); {model.Name} needs (N, {model.InChannels}, {model.LatentSize}, {model.LatentSize})");
+                    error.WriteLine($"qrecipe: {path} has shape ({string.Join(", ", shape)}); {model.Name} needs (N, {model.InChannels}, {model.LatentSize}, {model.LatentSize}) with N at least 1");
                     return false;
                 }
                 samples = shape[0];
@@ -202,6 +243,22 @@ internal static class RunCommand
                 return false;
             }
             catch (InvalidDataException e)
+            {
+                error.WriteLine("qrecipe: " + e.Message);
+                return false;
+            }
+        }
+
+        /// <summary>Opens the checkpoint's header and checks its keys and shapes against the model (no tensor is
+        /// read); false after one line when it is not a usable checkpoint of that model.</summary>
+        private bool CheckpointOpens(string path, ModelSpec model)
+        {
+            try
+            {
+                using var _ = Checkpoint.OpenDit(path, model);
+                return true;
+            }
+            catch (CheckpointException e)
             {
                 error.WriteLine("qrecipe: " + e.Message);
                 return false;
@@ -230,64 +287,45 @@ internal static class RunCommand
             return null;
         }
 
-        /// <summary>Writes every result file and returns their names, in the order the summary lists them.</summary>
-        private static List<string> WriteOutputs(RunResult result, string folder, string source, DecodedImages? images, RunImages? runImages, RunQuality? quality)
+        /// <summary>Writes every result file, in the order the summary lists them.</summary>
+        private static void WriteOutputs(ResultFiles files, RunResult result, string source, DecodedImages? images, RunImages? runImages, RunQuality? quality)
         {
-            var written = new List<string>();
-            void Write(string name, byte[] bytes)
-            {
-                RecipeFiles.WriteAtomically(Path.Combine(folder, name), bytes);
-                written.Add(name);
-            }
-            void WriteText(string name, string text)
-            {
-                RecipeFiles.WriteAtomically(Path.Combine(folder, name), text);
-                written.Add(name);
-            }
             var m = result.Plan.Model;
             var n = result.Labels.Length;
             var classNames = ModelCatalog.ClassNames(m.Name) ?? Array.Empty<string>();
-            NpyFile.WriteSingles(Path.Combine(folder, "latents.npy"), result.Latents, n, m.InChannels, m.LatentSize, m.LatentSize);
-            written.Add("latents.npy");
+            files.WriteNpy("latents.npy", result.Latents, n, m.InChannels, m.LatentSize, m.LatentSize);
             if (result.FloatLatents is { } reference)
-            {
-                NpyFile.WriteSingles(Path.Combine(folder, "latents_fp.npy"), reference, n, m.InChannels, m.LatentSize, m.LatentSize);
-                written.Add("latents_fp.npy");
-            }
+                files.WriteNpy("latents_fp.npy", reference, n, m.InChannels, m.LatentSize, m.LatentSize);
             if (images is not null)
             {
-                Write("samples.png", Grid(images.Rgb, images));
+                files.Write("samples.png", Grid(images.Rgb, images));
                 if (images.FloatRgb is { } floatImages)
-                    Write("samples_fp.png", Grid(floatImages, images));
+                    files.Write("samples_fp.png", Grid(floatImages, images));
             }
             else if (runImages is not null)
             {
-                Write("samples.png", ComparisonSheet.Render($"{result.Plan.Name}: {n} samples, one row per class", classNames, result.Labels,
+                files.Write("samples.png", ComparisonSheet.Render($"{result.Plan.Name}: {n} samples, one row per class", classNames, result.Labels,
                     runImages.Pixels, null, quality?.Recipe?.Predicted, runImages.Height, runImages.Width, runImages.Channels));
             }
             else
             {
                 var zoom = Math.Max(1, 128 / m.LatentSize);
                 var (width, height, rgb) = LatentImage.Render(result.Latents, n, m.InChannels, m.LatentSize, zoom);
-                Write("samples.png", Drawing.Png(width, height, rgb));
+                files.Write("samples.png", Drawing.Png(width, height, rgb));
             }
             if (runImages?.FloatPixels is { } floatPixels)
             {
-                Write("compare.png", ComparisonSheet.Render($"{result.Plan.Name} beside float (same seed and label; red frame: classified as another class)", classNames,
+                files.Write("compare.png", ComparisonSheet.Render($"{result.Plan.Name} beside float (same seed and label; red frame: classified as another class)", classNames,
                     result.Labels, runImages.Pixels, floatPixels, quality?.Recipe?.Predicted, runImages.Height, runImages.Width, runImages.Channels));
             }
             if (runImages is not null)
-            {
-                NpzFile.Write(Path.Combine(folder, "samples.npz"), runImages.AdmArrays(result.Labels));
-                written.Add("samples.npz");
-            }
+                files.WriteNpz("samples.npz", runImages.AdmArrays(result.Labels));
             if (result.OperatorErrors is { } errors)
-                Write("errors.png", ErrorHeatmapPlot.Render(result.Plan, errors));
-            WriteText("report.json", RunReport.Json(result, source, images, quality));
-            WriteText("report.md", RunReport.Markdown(result, source, images, quality));
+                files.Write("errors.png", ErrorHeatmapPlot.Render(result.Plan, errors));
+            files.Write("report.json", RunReport.Json(result, source, images, quality));
+            files.Write("report.md", RunReport.Markdown(result, source, images, quality));
             if (result.ScDebug.Count > 0)
-                WriteText(ScDebugCsv.FileName, ScDebugCsv.Format(result.ScDebug));
-            return written;
+                files.Write(ScDebugCsv.FileName, ScDebugCsv.Format(result.ScDebug));
         }
 
         private static byte[] Grid(byte[][] rgb, DecodedImages images)
@@ -296,7 +334,7 @@ internal static class RunCommand
             return Drawing.Png(width, height, grid);
         }
 
-        private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images, RunQuality? quality, List<string> written)
+        private static void Summary(RunResult result, string folder, TextWriter output, DecodedImages? images, RunQuality? quality, IReadOnlyList<string> written)
         {
             var t = result.Times;
             output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));

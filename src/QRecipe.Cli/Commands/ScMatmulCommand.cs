@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using QRecipe.Cli.Output;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;
@@ -30,7 +31,7 @@ internal static class ScMatmulCommand
         var groupA = new Option<int>("--group-a") { Description = "Rows of a sharing one scale", DefaultValueFactory = _ => 1 };
         var groupB = new Option<int>("--group-b") { Description = "Rows of b sharing one scale", DefaultValueFactory = _ => 1 };
         var outFile = new Option<string?>("--out") { Description = "Write the SC product here (.npy float32)" };
-        var noiseModel = new Option<bool>("--noise-model") { Description = "The Gaussian noise surrogate (sc-kernels.md §10.2) instead of the exact SC product" };
+        var noiseModel = new Option<bool>("--noise-model") { Description = "The Gaussian noise surrogate instead of the exact SC product" };
         var correction = new Option<double?>("--correction")
         {
             Description = $"Surrogate coefficient c (default {NoiseModel.DefaultLocal} per-row/per-head, {NoiseModel.DefaultGlobal} per-tensor; 0 = plain quantized product)",
@@ -110,7 +111,7 @@ internal static class ScMatmulCommand
         }
         catch (ArgumentException e)
         {
-            error.WriteLine("qrecipe: sc matmul: " + e.Message);
+            error.WriteLine("qrecipe: sc matmul: " + UserMessage.Of(e));
             return CliApp.RecipeErrors;
         }
         var exact = ExactProduct(a.Values, b.Values, batch, n, m, d);

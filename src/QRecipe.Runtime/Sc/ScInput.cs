@@ -42,7 +42,7 @@ internal static class ScInput
         if (smoothScales.IsEmpty)
             return;
         if (smoothScales.Length != d)
-            throw new ArgumentException($"smooth scales have {smoothScales.Length} entries, expected d = {d} (§5.4)", nameof(smoothScales));
+            throw new ArgumentException($"smooth scales have {smoothScales.Length} entries, expected d = {d}", nameof(smoothScales));
         for (var j = 0; j < d; j++)
         {
             if (!float.IsFinite(smoothScales[j]) || smoothScales[j] <= 0)

@@ -110,7 +110,7 @@ public static class ScMatmul
         if (!threeD)
             return Partials2D(sa, n, ScPreparedOperand.Quantize(sb, m, d, options), options, source, into);
         if (options.Chunk > 0)
-            throw new ArgumentException("chunk_d needs 2-D operands (§1)", nameof(options));
+            throw new ArgumentException("chunk_d needs 2-D operands", nameof(options));
 
         var unipolar = options.Mode == ScMode.Unipolar;
         var product = ScProduct.For(g, !unipolar, d);
@@ -132,7 +132,7 @@ public static class ScMatmul
             {
                 if (group != 1 && group < rows)
                     throw new NotSupportedException(
-                        $"3-D bipolar per_row supports row groups of 1 or >= rows per slice ({rows}), not {group} (§1)");
+                        $"3-D bipolar per_row supports row groups of 1 or >= rows per slice ({rows}), not {group}");
             }
         }
 

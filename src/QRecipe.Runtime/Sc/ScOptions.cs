@@ -56,22 +56,22 @@ public sealed record ScOptions
         var grid = Grid ?? (halve ? full / 2 : full);
         if (stream < 1 || stream > full)
             throw new ArgumentOutOfRangeException(nameof(Stream), stream,
-                $"SC stream length L must lie in 1..2^p = {full} (p = {Precision}); L > 2^p is not defined (§2.5)");
+                $"SC stream length L must lie in 1..2^p = {full} (p = {Precision}); L > 2^p is not defined");
         if (grid < 1 || grid > full)
             throw new ArgumentOutOfRangeException(nameof(Grid), grid, $"SC enable grid G must lie in 1..2^p = {full}");
         if (Kernel == ScKernel.Xnor && Mode != ScMode.Bipolar)
-            throw new ArgumentException("the XNOR kernel is bipolar (§4.6); use the AND kernel for unipolar", nameof(Kernel));
+            throw new ArgumentException("the XNOR kernel is bipolar; use the AND kernel for unipolar", nameof(Kernel));
         if (Kernel == ScKernel.And && Mode != ScMode.Unipolar)
-            throw new ArgumentException("the AND kernel is unipolar (§4.6); use the XNOR kernel for bipolar", nameof(Kernel));
+            throw new ArgumentException("the AND kernel is unipolar; use the XNOR kernel for bipolar", nameof(Kernel));
         if (Kernel != ScKernel.Enable && grid != full)
-            throw new ArgumentException($"the legacy {Kernel} kernel compares on the full 2^p grid (§4.6); grid {grid} is not supported",
+            throw new ArgumentException($"the legacy {Kernel} kernel compares on the full 2^p grid; grid {grid} is not supported",
                 nameof(Grid));
         if (Chunk < 0)
             throw new ArgumentOutOfRangeException(nameof(Chunk), Chunk, "chunk_d must be 0 (off) or positive");
         if (Chunk > 0 && (Granularity != ScGranularity.PerRow || Mode != ScMode.Bipolar))
-            throw new ArgumentException("chunk_d needs per_row granularity and bipolar mode (§1)", nameof(Chunk));
+            throw new ArgumentException("chunk_d needs per_row granularity and bipolar mode", nameof(Chunk));
         if (Granularity == ScGranularity.PerHead && Mode != ScMode.Bipolar)
-            throw new ArgumentException("per_head granularity needs bipolar mode (§1)", nameof(Granularity));
+            throw new ArgumentException("per_head granularity needs bipolar mode", nameof(Granularity));
         if (GroupA < 1 || GroupB < 1)
             throw new ArgumentOutOfRangeException(GroupA < 1 ? nameof(GroupA) : nameof(GroupB), Math.Min(GroupA, GroupB),
                 "row groups must be at least 1");

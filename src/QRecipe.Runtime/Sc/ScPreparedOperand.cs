@@ -64,7 +64,7 @@ public sealed class ScPreparedOperand
     internal static ScPreparedOperand Quantize(ReadOnlySpan<float> b, int m, int d, ScOptions options)
     {
         if (options.Granularity == ScGranularity.PerHead)
-            throw new ArgumentException("per_head granularity needs 3-D operands (§1)", nameof(options));
+            throw new ArgumentException("per_head granularity needs 3-D operands", nameof(options));
         var g = options.Resolve();
         var unipolar = options.Mode == ScMode.Unipolar;
         var parts = new List<ScPreparedPart>();
