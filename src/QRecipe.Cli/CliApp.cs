@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Reflection;
 using QRecipe.Cli.Commands;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli;
 
@@ -41,7 +42,7 @@ public static class CliApp
         {
             // One line per problem and where to look, instead of the whole help text.
             foreach (var problem in parse.Errors)
-                error.WriteLine("qrecipe: " + problem.Message);
+                error.WriteLine("qrecipe: " + SafeText.Escape(problem.Message));
             var command = string.Join(" ", parse.CommandResult.Command is RootCommand ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name });
             error.WriteLine($"Run 'qrecipe {(command.Length == 0 ? string.Empty : command + " ")}--help' for usage.");
             return UsageError;
@@ -52,7 +53,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine($"qrecipe: {e.Message}");
+            error.WriteLine($"qrecipe: {SafeText.Escape(e.Message)}");
             if (parse.GetValue(verbose))
                 error.WriteLine(e.ToString());
             else

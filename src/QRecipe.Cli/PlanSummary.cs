@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli;
 
@@ -12,7 +13,7 @@ internal static class PlanSummary
     public static void Write(RecipePlan plan, string file, TextWriter output)
     {
         var model = plan.Model;
-        output.WriteLine($"{file}: {plan.Name} — {plan.Description}");
+        output.WriteLine($"{SafeText.Escape(file)}: {plan.Name} — {SafeText.Escape(plan.Description)}");
         output.WriteLine($"  model   {model.Name}: depth {model.Depth}, hidden {model.Hidden}, {model.Heads} heads x {model.HeadDim}, patch {model.PatchSize}, {model.Tokens} tokens");
         output.WriteLine($"  sampler {plan.Sampler.Kind.ToString().ToLowerInvariant()}, {plan.Steps} steps, cfg {F(plan.Sampler.Cfg)}, seed {plan.Sampler.Seed}");
         if (plan.Calibration is { } calibration)

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli;
 
@@ -22,13 +23,13 @@ internal static class RecipeFiles
                 files.Add(path);
             else
             {
-                error.WriteLine($"qrecipe: '{path}' does not exist (expected a .qrecipe file or a folder of them)");
+                error.WriteLine($"qrecipe: {SafeText.Quote(path)} does not exist (expected a .qrecipe file or a folder of them)");
                 ok = false;
             }
         }
         if (ok && files.Count == 0)
         {
-            error.WriteLine("qrecipe: no .qrecipe files found in " + string.Join(", ", paths));
+            error.WriteLine("qrecipe: no .qrecipe files found in " + ShortList.Join(", ", paths, format: SafeText.Escape));
             ok = false;
         }
         return ok;
@@ -43,7 +44,7 @@ internal static class RecipeFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"{path}: error QR0801: cannot read the file: {e.Message}");
+            error.WriteLine($"{SafeText.Escape(path)}: error QR0801: cannot read the file: {SafeText.Escape(e.Message)}");
             return null;
         }
     }
@@ -58,7 +59,7 @@ internal static class RecipeFiles
             return CliApp.UsageError;
         if (files.Count != 1)
         {
-            error.WriteLine($"qrecipe: '{path}' names {files.Count} recipes; pass one .qrecipe file");
+            error.WriteLine($"qrecipe: {SafeText.Quote(path)} names {files.Count} recipes; pass one .qrecipe file");
             return CliApp.UsageError;
         }
         var text = Read(files[0], error);

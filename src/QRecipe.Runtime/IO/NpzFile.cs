@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.IO;
 
@@ -68,15 +69,21 @@ public static class NpzFile
             {
                 if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
                     continue;
+                // The declared size is the one buffer an entry gets; data beyond it (a deflated entry that expands
+                // further) is refused rather than read.
+                if (entry.Length > Array.MaxLength)
+                    throw new InvalidDataException($"{SafeText.Escape(path)}: entry {SafeText.Quote(entry.FullName)} declares {entry.Length} bytes; at most {Array.MaxLength} are read");
                 using var source = entry.Open();
-                using var buffer = new MemoryStream();
-                source.CopyTo(buffer);
-                arrays[entry.FullName[..^4]] = NpyFile.Parse(buffer.ToArray(), $"{path}:{entry.FullName}");
+                var buffer = new byte[entry.Length];
+                var read = source.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+                if (read < buffer.Length || source.ReadByte() >= 0)
+                    throw new InvalidDataException($"{SafeText.Escape(path)}: entry {SafeText.Quote(entry.FullName)} declares {entry.Length} bytes but holds {(read < buffer.Length ? read.ToString(System.Globalization.CultureInfo.InvariantCulture) : "more")}");
+                arrays[entry.FullName[..^4]] = NpyFile.Parse(buffer, $"{path}:{entry.FullName}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidDataException($"{path}: cannot read: {e.Message}", e);
+            throw new InvalidDataException($"{SafeText.Escape(path)}: cannot read: {SafeText.Escape(e.Message)}", e);
         }
         return arrays;
     }
