@@ -5,6 +5,7 @@ using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Language.Text;
+using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli;
 
@@ -72,13 +73,9 @@ internal static class RecipeFiles
         return plan is null ? CliApp.RecipeErrors : 0;
     }
 
-    /// <summary>Replaces a file's content atomically: a crash leaves either the old or the new text, never half.</summary>
-    public static void WriteAtomically(string path, string text) => WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(text));
+    /// <summary>Replaces a file's content atomically (<see cref="AtomicFile"/>: a crash leaves either the old or the
+    /// new text, links and permissions are kept, the temporary file is removed on failure).</summary>
+    public static void WriteAtomically(string path, string text) => AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
 
-    public static void WriteAtomically(string path, byte[] bytes)
-    {
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static void WriteAtomically(string path, byte[] bytes) => AtomicFile.Write(path, bytes);
 }

@@ -162,16 +162,14 @@ public static partial class NpyFile
         return (descr.Groups[1].Value, order.Groups[1].Value == "True", dims);
     }
 
-    /// <summary>Writes float32 values as a version 1.0 <c>&lt;f4</c> C-order file, atomically (temporary file, then
-    /// rename), so an interrupted run never leaves a half-written array.</summary>
+    /// <summary>Writes float32 values as a version 1.0 <c>&lt;f4</c> C-order file, atomically (<see cref="AtomicFile"/>),
+    /// so an interrupted run never leaves a half-written array.</summary>
     public static void WriteSingles(string path, ReadOnlySpan<float> values, params int[] shape)
     {
         var data = new byte[values.Length * 4];
         for (var i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * 4), values[i]);
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temporary, Encode("<f4", data, shape));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, Encode("<f4", data, shape));
     }
 
     /// <summary>A whole <c>.npy</c> file (format 1.0, C order) around little-endian <paramref name="data"/> of NumPy type

@@ -32,30 +32,20 @@ public static class NpzFile
         return new(name, "<f8", shape, data);
     }
 
-    /// <summary>Writes the archive atomically: a temporary file beside <paramref name="path"/>, removed on failure.</summary>
+    /// <summary>Writes the archive atomically (<see cref="AtomicFile"/>).</summary>
     public static void Write(string path, IEnumerable<Entry> entries)
     {
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException(".npz files are written on little-endian machines only");
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (var entry in entries)
             {
-                foreach (var entry in entries)
-                {
-                    using var target = zip.CreateEntry(entry.Name + ".npy", CompressionLevel.NoCompression).Open();
-                    target.Write(NpyFile.Encode(entry.Descr, entry.Data, entry.Shape));
-                }
+                using var target = zip.CreateEntry(entry.Name + ".npy", CompressionLevel.NoCompression).Open();
+                target.Write(NpyFile.Encode(entry.Descr, entry.Data, entry.Shape));
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        });
     }
 
     /// <summary>Every array of the archive by name (without <c>.npy</c>).</summary>
