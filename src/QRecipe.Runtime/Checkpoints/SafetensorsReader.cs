@@ -92,7 +92,7 @@ internal static class SafetensorsReader
         long bytes;
         try
         {
-            bytes = checked(shape.Aggregate(1L, (product, dim) => checked(product * dim)) * dtype.ElementSize());
+            bytes = checked(shape.Aggregate(1L, (product, dim) => product * dim) * dtype.ElementSize());
         }
         catch (OverflowException)
         {

@@ -63,7 +63,7 @@ public sealed class OverflowTests
     [Fact]
     public void A_safetensors_shape_whose_product_wraps_to_zero_is_refused()
     {
-        // 2^30 · 2^30 · 16 = 2^64 wraps to 0, which matched the empty data_offsets [0, 0].
+        // 2^30 · 2^30 · 16 = 2^64 must be refused, not wrapped to 0, which would match the empty data_offsets [0, 0].
         using var file = new TempFile(".safetensors");
         SafetensorsFileWriter.Write(file.Path, "{\"w\":{\"dtype\":\"F32\",\"shape\":[1073741824,1073741824,16],\"data_offsets\":[0,0]}}", 0);
 
