@@ -44,6 +44,7 @@ internal static class SafetensorsReader
         // Format detection saw '{' first, so a document that parses is an object.
         try
         {
+            Checkpoint.CheckTensorCount(file, CountEntries(header));
             using var document = JsonDocument.Parse(header);
             var declared = new List<Declared>();
             foreach (var property in document.RootElement.EnumerateObject())
@@ -58,6 +59,20 @@ internal static class SafetensorsReader
             // InvalidOperationException: a name or string that is not valid UTF-8, found only when it is read.
             throw new CheckpointException(file.DisplayName, $"the safetensors header is not valid JSON: {e.Message}");
         }
+    }
+
+    /// <summary>The header's tensor entries, counted by a forward-only reader before the document is built (a
+    /// document of a 100 MB header takes several times that).</summary>
+    private static long CountEntries(byte[] header)
+    {
+        var reader = new Utf8JsonReader(header);
+        long count = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && !reader.ValueTextEquals("__metadata__"u8))
+                count++;
+        }
+        return count;
     }
 
     private static Declared ParseTensor(MappedFile file, string name, JsonElement value)

@@ -28,6 +28,7 @@ internal static class TorchCheckpointReader
         if (root is not PickleDict dict)
             throw new CheckpointException(file.DisplayName, $"the checkpoint holds {TorchGlobals.Describe(root)}, not a state dict (a dict of tensors)");
 
+        Checkpoint.CheckTensorCount(file, dict.Items.Count);
         var tensors = new List<CheckpointEntry>(dict.Items.Count);
         foreach (var (key, value) in dict.Items)
         {
