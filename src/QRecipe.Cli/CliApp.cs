@@ -1,16 +1,19 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using QRecipe.Cli.Commands;
 using QRecipe.Cli.Output;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli;
 
 /// <summary>The <c>qrecipe</c> command line. Output goes to the given writers so tests can run it in-process.
 /// Exit codes: 0 ok, 1 recipe or input errors, 2 usage errors, 3 runtime failure, 4 a run whose activations became NaN or
 /// infinite, 130 a run stopped by Ctrl-C.</summary>
-public static class CliApp
+public static partial class CliApp
 {
     public const int RecipeErrors = 1;
     public const int UsageError = 2;
@@ -42,9 +45,17 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+            if (parse.CommandResult.Command is RootCommand && args is [var first, ..] && !first.StartsWith('-'))
+            {
+                // A mistyped command: one line with the nearest command, not the parser's "no command" and one line per argument.
+                var names = root.Subcommands.Select(c => c.Name).ToArray();
+                error.WriteLine($"qrecipe: unknown command '{SafeText.Escape(first, 40)}'{Suggestions.DidYouMean(first, names)}; the commands are {string.Join(", ", names)}");
+                error.WriteLine("Run 'qrecipe --help' for usage.");
+                return UsageError;
+            }
             // One line per problem and where to look, instead of the whole help text.
             foreach (var problem in parse.Errors)
-                error.WriteLine("qrecipe: " + problem.Message);
+                error.WriteLine("qrecipe: " + SafeText.Escape(LineBreaks().Replace(problem.Message, " ")));
             var command = string.Join(" ", parse.CommandResult.Command is RootCommand ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name });
             error.WriteLine($"Run 'qrecipe {(command.Length == 0 ? string.Empty : command + " ")}--help' for usage.");
             return UsageError;
@@ -55,7 +66,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine($"qrecipe: {UserMessage.Of(e)}");
+            error.WriteLine($"qrecipe: {SafeText.Escape(UserMessage.Of(e))}");
             if (parse.GetValue(verbose))
                 error.WriteLine(e.ToString());
             else
@@ -63,4 +74,8 @@ public static class CliApp
             return RuntimeFailure;
         }
     }
+
+    // The parser's messages put lists on lines of their own ("Must be one of:\n\t'scmp-json'").
+    [GeneratedRegex(@"\s*\r?\n\s*")]
+    private static partial Regex LineBreaks();
 }

@@ -1,7 +1,9 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli;
 
@@ -12,13 +14,13 @@ internal static class PlanSummary
     public static void Write(RecipePlan plan, string file, TextWriter output)
     {
         var model = plan.Model;
-        output.WriteLine($"{file}: {plan.Name} — {plan.Description}");
+        output.WriteLine($"{SafeText.Escape(file)}: {plan.Name} — {SafeText.Escape(plan.Description)}");
         output.WriteLine($"  model   {model.Name}: depth {model.Depth}, hidden {model.Hidden}, {model.Heads} heads x {model.HeadDim}, patch {model.PatchSize}, {model.Tokens} tokens");
         output.WriteLine($"  sampler {plan.Sampler.Kind.ToString().ToLowerInvariant()}, {plan.Steps} steps, cfg {F(plan.Sampler.Cfg)}, seed {plan.Sampler.Seed}");
         if (plan.Calibration is { } calibration)
             output.WriteLine($"  calibration {calibration.Samples} samples at {calibration.Steps.Count} steps, batch {calibration.Batch}");
         var budget = PlanBudget.Of(plan);
-        output.WriteLine($"  {"operator",-8} {"weights",-30} {"activations",-34} {"SC cells",12} {"mean L",7} {"saved",6}");
+        var rows = new List<string[]> { new[] { "operator", "weights", "activations", "SC cells", "mean L", "saved" } };
         foreach (var op in Operators.All)
         {
             var settings = Enumerable.Range(0, plan.Steps)
@@ -30,8 +32,13 @@ internal static class PlanSummary
             var cells = sc is null ? "—" : $"{sc.Cells}/{settings.Count}";
             var mean = sc is null || sc.Cells == 0 ? "—" : F(sc.StreamSum / sc.Cells);
             var saved = sc is null || sc.Cells == 0 ? "—" : (sc.Savings * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
-            output.WriteLine($"  {Operators.Name(op),-8} {weights,-30} {activations,-34} {cells,12} {mean,7} {saved,6}");
+            rows.Add(new[] { Operators.Name(op), weights, activations, cells, mean, saved });
         }
+        // Columns as wide as their longest entry ("int4 group 128 symmetric rtn (+1 more)" is longer than most):
+        // text left-aligned, numbers right-aligned.
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var row in rows)
+            output.WriteLine("  " + string.Join(" ", row.Select((cell, c) => c < 3 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
         output.WriteLine($"  SC runs {budget.ScFraction * 100:0.0}% of block MACs; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length");
     }
 

@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
+using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli;
 
@@ -22,13 +24,13 @@ internal static class RecipeFiles
                 files.Add(path);
             else
             {
-                error.WriteLine($"qrecipe: '{path}' does not exist (expected a .qrecipe file or a folder of them)");
+                error.WriteLine($"qrecipe: {SafeText.Quote(path)} does not exist (expected a .qrecipe file or a folder of them)");
                 ok = false;
             }
         }
         if (ok && files.Count == 0)
         {
-            error.WriteLine("qrecipe: no .qrecipe files found in " + string.Join(", ", paths));
+            error.WriteLine("qrecipe: no .qrecipe files found in " + ShortList.Join(", ", paths, format: SafeText.Escape));
             ok = false;
         }
         return ok;
@@ -43,7 +45,7 @@ internal static class RecipeFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"{path}: error QR0801: cannot read the file: {e.Message}");
+            error.WriteLine($"{SafeText.Escape(path)}: error QR0801: cannot read the file: {SafeText.Escape(e.Message)}");
             return null;
         }
     }
@@ -58,7 +60,7 @@ internal static class RecipeFiles
             return CliApp.UsageError;
         if (files.Count != 1)
         {
-            error.WriteLine($"qrecipe: '{path}' names {files.Count} recipes; pass one .qrecipe file");
+            error.WriteLine($"qrecipe: {SafeText.Quote(path)} names {files.Count} recipes; pass one .qrecipe file");
             return CliApp.UsageError;
         }
         var text = Read(files[0], error);
@@ -71,13 +73,9 @@ internal static class RecipeFiles
         return plan is null ? CliApp.RecipeErrors : 0;
     }
 
-    /// <summary>Replaces a file's content atomically: a crash leaves either the old or the new text, never half.</summary>
-    public static void WriteAtomically(string path, string text) => WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(text));
+    /// <summary>Replaces a file's content atomically (<see cref="AtomicFile"/>: a crash leaves either the old or the
+    /// new text, links and permissions are kept, the temporary file is removed on failure).</summary>
+    public static void WriteAtomically(string path, string text) => AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(text));
 
-    public static void WriteAtomically(string path, byte[] bytes)
-    {
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static void WriteAtomically(string path, byte[] bytes) => AtomicFile.Write(path, bytes);
 }

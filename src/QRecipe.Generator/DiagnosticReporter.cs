@@ -16,7 +16,9 @@ namespace QRecipe.Generator;
 /// </summary>
 internal static class DiagnosticReporter
 {
-    private const string HelpLinkBase = "https://github.com/qrecipe/qrecipe/blob/main/docs/diagnostics.md#";
+    // The page ships with the version that reports the diagnostic: docs/diagnostics.md of the repository and of the
+    // package (the same relative path from the package root), with an anchor per ID.
+    private const string HelpLinkBase = "docs/diagnostics.md#";
 
     // One Roslyn descriptor per language descriptor; immutable after construction, so safe to share across builds.
     private static readonly Dictionary<string, DiagnosticDescriptor> s_descriptors =

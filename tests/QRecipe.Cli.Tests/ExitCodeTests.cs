@@ -5,7 +5,7 @@ namespace QRecipe.Cli.Tests;
 public sealed class ExitCodeTests
 {
     [Theory]
-    [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'; the commands are run,")]
     [InlineData(new[] { "check" }, "Required argument 'paths' missing")]
     [InlineData(new[] { "export", "x.qrecipe" }, "Option '--format' is required")]
     [InlineData(new[] { "import", "yaml", "x.json" }, "yaml")]

@@ -20,7 +20,8 @@ public sealed class ResultFilesTests
         files.Write("samples.png", new byte[] { 1, 2, 3 });
         Assert.Equal(new[] { "latents.npy", "samples.png" }, files.Written);
         Assert.ThrowsAny<IOException>(() => files.Write("report.json", "{}"));
-        Assert.True(File.Exists(Path.Combine(folder.Path, $"report.json.tmp-{Environment.ProcessId}")));
+        // The atomic writer removes its own temporary file when the rename fails.
+        Assert.False(File.Exists(Path.Combine(folder.Path, $"report.json.tmp-{Environment.ProcessId}")));
 
         files.Dispose();
 

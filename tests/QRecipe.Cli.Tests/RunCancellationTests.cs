@@ -41,6 +41,9 @@ public sealed class RunCancellationTests
         Assert.True(process.WaitForExit(60_000), "the run did not stop after SIGINT");
         Assert.Equal(130, process.ExitCode);
         Assert.Contains("cancelled", process.StandardError.ReadToEnd());
+        // Acknowledged at once, on the console and in the log, before the run stops.
+        Assert.Contains("stopping after the current product of the forward pass (Ctrl-C received)", process.StandardOutput.ReadToEnd());
+        Assert.Contains("stopping after the current product of the forward pass", File.ReadAllText(log));
         Assert.Contains("cancelled by the user", File.ReadAllText(log));
         var files = Directory.GetFiles(Path.GetDirectoryName(log)!).Select(Path.GetFileName).ToArray();
         Assert.Equal(new[] { "log.txt" }, files);

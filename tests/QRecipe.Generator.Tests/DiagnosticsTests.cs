@@ -49,7 +49,7 @@ public sealed class DiagnosticsTests
         Assert.StartsWith("/proj/recipes/broken.qrecipe(5,9): error QR0400: weight bit width int9", first.ToString());
         Assert.Contains(WellKnownDiagnosticTags.NotConfigurable, first.Descriptor.CustomTags);
         Assert.Equal("QR0400", first.Descriptor.Id);
-        Assert.EndsWith("#qr0400", first.Descriptor.HelpLinkUri);
+        Assert.Equal("docs/diagnostics.md#qr0400", first.Descriptor.HelpLinkUri);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class PackageTests : IDisposable
             foreach (var expected in new[]
             {
                 "analyzers/dotnet/cs/QRecipe.Generator.dll", "analyzers/dotnet/cs/QRecipe.Language.dll", "analyzers/dotnet/cs/Sprache.dll",
-                "build/QRecipe.Generator.props", "build/QRecipe.Generator.targets", "lib/netstandard2.0/QRecipe.Language.dll",
+                "build/QRecipe.Generator.props", "build/QRecipe.Generator.targets", "lib/netstandard2.0/QRecipe.Language.dll", "docs/diagnostics.md",
             })
             {
                 Assert.Contains(expected, entries);

@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using QRecipe.Language.Text;
 using QRecipe.Runtime.Backends.Cuda;
 
 namespace QRecipe.Cli.Commands;
@@ -35,7 +36,7 @@ internal static class CudaOptions
     /// <summary>The message for a missing driver, library or GPU.</summary>
     public static void Unavailable(CudaUnavailableException e, TextWriter error)
     {
-        error.WriteLine("qrecipe: CUDA is not available: " + e.Message);
+        error.WriteLine("qrecipe: CUDA is not available: " + SafeText.Escape(e.Message));
         error.WriteLine("The CPU backend is unaffected; docs/cuda.md says how to run on a GPU machine.");
     }
 

@@ -4,6 +4,7 @@ using System.Linq;
 using QRecipe.Cli.Heatmap;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli.Commands;
 
@@ -59,7 +60,7 @@ internal static class ExplainCommand
                 RecipeFiles.WriteAtomically(svg, HeatmapRenderer.Svg(title, panels));
             if (png is not null)
                 RecipeFiles.WriteAtomically(png, HeatmapRenderer.Png(title, panels));
-            output.WriteLine($"heatmap: {panels.Count} step range{(panels.Count == 1 ? string.Empty : "s")} ({string.Join(", ", panels.Select(PlanHeatmap.Title))}){(svg is null ? string.Empty : " -> " + svg)}{(png is null ? string.Empty : " -> " + png)}");
+            output.WriteLine($"heatmap: {panels.Count} step range{(panels.Count == 1 ? string.Empty : "s")} ({ShortList.Join(", ", panels.Select(PlanHeatmap.Title))}){(svg is null ? string.Empty : " -> " + svg)}{(png is null ? string.Empty : " -> " + png)}");
         }
         return 0;
     }

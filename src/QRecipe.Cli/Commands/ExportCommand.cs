@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using QRecipe.Cli.Interop;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli.Commands;
 
@@ -36,11 +37,11 @@ internal static class ExportCommand
         }
         catch (InteropException e)
         {
-            error.WriteLine("qrecipe: " + e.Message);
+            error.WriteLine("qrecipe: " + SafeText.Escape(e.Message));
             return CliApp.RecipeErrors;
         }
         foreach (var warning in export.Warnings)
-            error.WriteLine($"{path}: warning: {warning}");
+            error.WriteLine($"{SafeText.Escape(path)}: warning: {SafeText.Escape(warning)}");
         var json = ScmpJson.Write(export.Map);
         if (outFile is null)
             output.Write(json);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using QRecipe.Language.Formatting;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli.Commands;
 
@@ -36,7 +37,7 @@ internal static class FormatCommand
             {
                 foreach (var diagnostic in result.Errors)
                     error.WriteLine(diagnostic);
-                error.WriteLine($"{file}: not formatted because of syntax errors");
+                error.WriteLine($"{SafeText.Escape(file)}: not formatted because of syntax errors");
                 status = CliApp.RecipeErrors;
                 continue;
             }
@@ -44,13 +45,13 @@ internal static class FormatCommand
                 continue;
             if (check)
             {
-                output.WriteLine($"{file}: not in canonical layout");
+                output.WriteLine($"{SafeText.Escape(file)}: not in canonical layout");
                 status = CliApp.RecipeErrors;
             }
             else
             {
                 RecipeFiles.WriteAtomically(file, result.Text);
-                output.WriteLine($"{file}: formatted");
+                output.WriteLine($"{SafeText.Escape(file)}: formatted");
             }
         }
         return status;

@@ -8,6 +8,7 @@ using QRecipe.Language;
 using QRecipe.Language.Formatting;
 using QRecipe.Language.Models;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli.Commands;
 
@@ -53,28 +54,23 @@ internal static class ImportCommand
 
     private static int Run(string path, ImportOptions options, string? outFile, TextWriter output, TextWriter error)
     {
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"qrecipe: cannot read {path}: {e.Message}");
-            return CliApp.UsageError;
-        }
         ScmpImport imported;
         try
         {
-            imported = ScmpImporter.Import(ScmpJson.Read(json, path), options, path);
+            imported = ScmpImporter.Import(ScmpJson.ReadFile(path), options, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"qrecipe: cannot read {SafeText.Escape(path)}: {SafeText.Escape(e.Message)}");
+            return CliApp.UsageError;
         }
         catch (InteropException e)
         {
-            error.WriteLine("qrecipe: " + e.Message);
+            error.WriteLine("qrecipe: " + SafeText.Escape(e.Message));
             return CliApp.RecipeErrors;
         }
         foreach (var warning in imported.Warnings)
-            error.WriteLine("warning: " + warning);
+            error.WriteLine("warning: " + SafeText.Escape(warning));
         // The options (steps, precision, bits, name) are the user's words: check the recipe they make before writing it.
         var target = outFile ?? "imported.qrecipe";
         var compilation = RecipeCompiler.Compile(imported.Recipe, target);
@@ -101,7 +97,7 @@ internal static class ImportCommand
         if (header.Plan is { } plan)
             return plan.Model;
         foreach (var diagnostic in header.Diagnostics.Where(d => d.IsError))
-            error.WriteLine($"qrecipe: --model {modelText}: {diagnostic.Message}");
+            error.WriteLine($"qrecipe: --model {SafeText.Escape(modelText)}: {SafeText.Escape(diagnostic.Message)}");
         return null;
     }
 

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using QRecipe.Cli.Output;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;
 
@@ -90,12 +91,12 @@ internal static class ScMatmulCommand
         }
         catch (InvalidDataException e)
         {
-            error.WriteLine("qrecipe: " + e.Message);
+            error.WriteLine("qrecipe: " + SafeText.Escape(e.Message));
             return CliApp.UsageError;
         }
         if (a.Shape.Count != b.Shape.Count || a.Shape.Count is not (2 or 3) || a.Shape[^1] != b.Shape[^1] || (a.Shape.Count == 3 && a.Shape[0] != b.Shape[0]))
         {
-            error.WriteLine($"qrecipe: sc matmul multiplies a (N x D) by b (M x D), or per head (H x N x D) by (H x M x D); got a ({string.Join(", ", a.Shape)}) and b ({string.Join(", ", b.Shape)})");
+            error.WriteLine($"qrecipe: sc matmul multiplies a (N x D) by b (M x D), or per head (H x N x D) by (H x M x D); got a ({ShortList.Join(", ", a.Shape)}) and b ({ShortList.Join(", ", b.Shape)})");
             return CliApp.UsageError;
         }
         var threeD = a.Shape.Count == 3;
@@ -111,7 +112,7 @@ internal static class ScMatmulCommand
         }
         catch (ArgumentException e)
         {
-            error.WriteLine("qrecipe: sc matmul: " + UserMessage.Of(e));
+            error.WriteLine("qrecipe: sc matmul: " + SafeText.Escape(UserMessage.Of(e)));
             return CliApp.RecipeErrors;
         }
         var exact = ExactProduct(a.Values, b.Values, batch, n, m, d);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Cli.Interop;
 
@@ -93,37 +94,47 @@ internal static class ScmpExporter
         var flags = new List<string>();
         if (cells.Count == 0)
             return flags;
-        string? Uniform<T>(string what, Func<ScSetting, T> value)
+        string? Uniform<T>(string what, Func<ScSetting, T> value, Func<T, string> text)
         {
             var distinct = cells.Select(value).Distinct().ToList();
             if (distinct.Count == 1)
                 return null;
-            warnings.Add($"{what} differs between SC cells ({string.Join(", ", distinct)}); scmp has one value for the whole run");
+            warnings.Add($"{what} differs between SC cells ({ShortList.Join("; ", distinct, format: text)}); scmp has one value for the whole run");
             return what;
         }
+        static string Name<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+        static string OnOff(bool value) => value ? "on" : "off";
         // scmp derives ⌈log2 L⌉ per length unless --sc_fixed_level_prec fixes the grid at --sc_prec.
         var derived = cells.All(c => c.Precision == AutoPrecision(c.Stream));
-        if (!derived && Uniform("precision", c => c.Precision) is null)
+        if (!derived && Uniform("precision", c => c.Precision, p => p.ToString(CultureInfo.InvariantCulture)) is null)
             flags.Add($"--sc_prec {cells[0].Precision} --sc_fixed_level_prec");
-        if (Uniform("kernel", c => c.Kernel) is null && cells[0].Kernel == ScKernel.Enable)
+        if (Uniform("kernel", c => c.Kernel, Name) is null && cells[0].Kernel == ScKernel.Enable)
             flags.Add("--sc_enable");
-        if (Uniform("scramble", c => c.Scramble) is null && cells[0].Scramble != ScScramble.Bitrev)
+        if (Uniform("scramble", c => c.Scramble, Name) is null && cells[0].Scramble != ScScramble.Bitrev)
             flags.Add("SC_OWEN_MODE=" + cells[0].Scramble.ToString().ToLowerInvariant());
-        if (Uniform("halve", c => c.Halve) is null && cells[0].Halve)
+        if (Uniform("halve", c => c.Halve, OnOff) is null && cells[0].Halve)
             flags.Add("--sc_halve");
-        if (Uniform("debug", c => c.Debug) is null && cells[0].Debug)
+        if (Uniform("debug", c => c.Debug, OnOff) is null && cells[0].Debug)
             flags.Add("--debug_sc");
         if (cells.Any(c => c.Chunk != 0))
             warnings.Add("chunk is a kernel argument (chunk_d) with no pipeline flag; it is not exported");
-        if (Uniform("noise model", c => c.Noise) is null && cells[0].Noise is { } noise)
+        if (Uniform("noise model", c => c.Noise, NoiseText) is null && cells[0].Noise is { } noise)
             flags.Add(FormattableString.Invariant($"--sc_noise_model --sc_noise_local_correction {noise.Local} --sc_noise_global_correction {noise.Global}"));
-        if (Uniform("mixed precision", c => c.MixedPrecision) is null && cells[0].MixedPrecision is { } mp)
+        if (Uniform("mixed precision", c => c.MixedPrecision, MixedPrecisionText) is null && cells[0].MixedPrecision is { } mp)
         {
             flags.Add("--mp --mp_levels " + string.Join(",", mp.Levels)
                 + " --mp_fractions " + string.Join(",", mp.Fractions.Select(f => f.ToString("R", CultureInfo.InvariantCulture))));
         }
         return flags;
     }
+
+    /// <summary>A noise setting as a recipe writes it, for warnings.</summary>
+    private static string NoiseText(NoiseModel? noise) =>
+        noise is null ? "off" : FormattableString.Invariant($"noise local {noise.Local} global {noise.Global}");
+
+    /// <summary>A mixed-precision setting as a recipe writes it, for warnings.</summary>
+    private static string MixedPrecisionText(MixedPrecision? mp) =>
+        mp is null ? "off" : "levels " + string.Join(" ", mp.Levels) + " fractions " + string.Join(" ", mp.Fractions.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
 
     internal static int AutoPrecision(int stream)
     {

@@ -35,7 +35,7 @@ internal static class ScmpImporter
             {
                 if (map.Find(block, key) is not { Enabled: true } entry)
                     continue;
-                var where = $"blocks[{block}].{key}";
+                var where = $"$.blocks[{block}].{key}";
                 Validate(entry, op, options.Model, where, path);
                 if (ScmpMap.ScSteps(entry, options.Steps) == 0)
                 {

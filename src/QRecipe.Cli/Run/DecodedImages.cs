@@ -24,6 +24,7 @@ internal sealed record DecodedImages(string VaePath, int Width, int Height, byte
         int n = result.Labels.Length, size = m.LatentSize * decoder.Config.UpscaleFactor, latentValues = m.InChannels * m.LatentSize * m.LatentSize;
         var total = result.FloatLatents is null ? n : 2 * n;
         var done = 0;
+        progress?.Report(new RunProgress("decode", 0, total));
         using var image = Tensor.Empty(1, decoder.Config.OutChannels, size, size);
         byte[][] ToBytes(float[] latents)
         {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Evaluation.Features;
 
@@ -52,7 +53,7 @@ public sealed class FeatureNetwork : IDisposable
         try
         {
             if (!session.InputMetadata.ContainsKey(spec.InputName))
-                throw new InvalidDataException($"{path}: the network has no input '{spec.InputName}'; its inputs are {string.Join(", ", session.InputMetadata.Keys)}");
+                throw new InvalidDataException($"{path}: the network has no input '{spec.InputName}'; its inputs are {ShortList.Join(", ", session.InputMetadata.Keys, format: SafeText.Escape)}");
             int features = TrailingSize(session, spec.FeaturesOutput, path);
             int classes = spec.LogitsOutput is null ? 0 : TrailingSize(session, spec.LogitsOutput, path);
             return new FeatureNetwork(session, spec, path, features, classes);
@@ -119,7 +120,7 @@ public sealed class FeatureNetwork : IDisposable
     private static int TrailingSize(InferenceSession session, string output, string path)
     {
         if (!session.OutputMetadata.TryGetValue(output, out var meta))
-            throw new InvalidDataException($"{path}: the network has no output '{output}'; its outputs are {string.Join(", ", session.OutputMetadata.Keys)}");
+            throw new InvalidDataException($"{path}: the network has no output '{output}'; its outputs are {ShortList.Join(", ", session.OutputMetadata.Keys, format: SafeText.Escape)}");
         var dims = meta.Dimensions;
         int size = 1;
         for (int i = 1; i < dims.Length; i++)

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using QRecipe.Language.Text;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Evaluation.Statistics;
@@ -12,11 +13,11 @@ public static class ReferenceStatistics
     {
         var arrays = NpzFile.Read(path);
         if (!arrays.TryGetValue("mu", out var mu) || !arrays.TryGetValue("sigma", out var sigma))
-            throw new InvalidDataException($"{path}: reference statistics need arrays 'mu' and 'sigma'; the file has {string.Join(", ", arrays.Keys.DefaultIfEmpty("none"))}");
+            throw new InvalidDataException($"{SafeText.Escape(path)}: reference statistics need arrays 'mu' and 'sigma'; the file has {ShortList.Join(", ", arrays.Keys.DefaultIfEmpty("none"), format: SafeText.Escape)}");
         if (mu.Shape.Count != 1 || sigma.Shape.Count != 2 || sigma.Shape[0] != mu.Shape[0] || sigma.Shape[1] != mu.Shape[0])
-            throw new InvalidDataException($"{path}: 'mu' has shape ({string.Join(", ", mu.Shape)}) and 'sigma' ({string.Join(", ", sigma.Shape)}); a D vector and a D x D matrix are needed");
+            throw new InvalidDataException($"{SafeText.Escape(path)}: 'mu' has shape ({ShortList.Join(", ", mu.Shape)}) and 'sigma' ({ShortList.Join(", ", sigma.Shape)}); a D vector and a D x D matrix are needed");
         if (mu.Values.Concat(sigma.Values).Any(v => !double.IsFinite(v)))
-            throw new InvalidDataException($"{path}: the reference statistics hold non-finite values");
+            throw new InvalidDataException($"{SafeText.Escape(path)}: the reference statistics hold non-finite values");
         return new GaussianStatistics(mu.Values, sigma.Values);
     }
 

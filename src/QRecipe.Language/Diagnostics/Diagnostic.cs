@@ -11,7 +11,8 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, string Message,
 
     public bool IsError => Descriptor.Severity == DiagnosticSeverity.Error;
 
-    /// <summary>MSBuild-style text: <c>recipes/x.qrecipe(12,5): error QR0007: message</c>.</summary>
+    /// <summary>MSBuild-style text: <c>recipes/x.qrecipe(12,5): error QR0007: message</c>, one line: the path and
+    /// the message may quote the user's text, so control characters in them are escaped (<see cref="SafeText"/>).</summary>
     public override string ToString() =>
-        $"{Path}({Span.Line},{Span.Column}): {Severity.ToString().ToLowerInvariant()} {Id}: {Message}";
+        $"{SafeText.Escape(Path)}({Span.Line},{Span.Column}): {Severity.ToString().ToLowerInvariant()} {Id}: {SafeText.Escape(Message)}";
 }

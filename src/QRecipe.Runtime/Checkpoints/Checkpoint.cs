@@ -18,6 +18,11 @@ public sealed class Checkpoint : IDisposable
         Tensors = tensors;
     }
 
+    /// <summary>The most tensors a checkpoint may hold. A DiT-XL/2 state dict has 292 (about 700 in the diffusers
+    /// layout), an SD-VAE 248; every tensor costs a few hundred bytes of bookkeeping before it is validated, so a file
+    /// declaring millions would take gigabytes just to be refused.</summary>
+    public const int MaxTensors = 100_000;
+
     public string Path => _file.DisplayName;
 
     public CheckpointFormat Format { get; }
@@ -63,6 +68,12 @@ public sealed class Checkpoint : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    internal static void CheckTensorCount(MappedFile file, long count)
+    {
+        if (count > MaxTensors)
+            throw new CheckpointException(file.DisplayName, $"the file declares {count} tensors; a checkpoint may have at most {MaxTensors} (a DiT-XL/2 has 292)");
+    }
 
     private static CheckpointFormat Detect(MappedFile file)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using QRecipe.Language.Text;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Checkpoints;
@@ -20,7 +21,7 @@ public abstract class CheckpointEntry
         Shape = shape;
         long count = 1;
         foreach (int dim in shape)
-            count *= dim;
+            count = checked(count * dim);
         ElementCount = count;
     }
 
@@ -41,7 +42,7 @@ public abstract class CheckpointEntry
     {
         if (destination.Length != ElementCount)
             throw new ArgumentException(
-                $"'{Name}' has {ElementCount} elements but the destination holds {destination.Length}", nameof(destination));
+                $"{SafeText.Quote(Name)} has {ElementCount} elements but the destination holds {destination.Length}", nameof(destination));
         CopyToCore(destination);
     }
 
@@ -72,10 +73,12 @@ public abstract class CheckpointEntry
         return values;
     }
 
-    public override string ToString() => $"{Name} {DType} {FormatShape(Shape)}";
+    /// <summary>For messages: the name escaped (<see cref="SafeText"/>), the dtype and the shape.</summary>
+    public override string ToString() => $"{SafeText.Escape(Name)} {DType} {FormatShape(Shape)}";
 
-    /// <summary>Shapes are written like PyTorch prints them, e.g. [3456, 1152].</summary>
-    public static string FormatShape(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape) + "]";
+    /// <summary>Shapes are written like PyTorch prints them, e.g. [3456, 1152]; a file may declare thousands of
+    /// dimensions, so the list is cut (<see cref="ShortList"/>).</summary>
+    public static string FormatShape(IReadOnlyList<int> shape) => "[" + ShortList.Join(", ", shape) + "]";
 
     internal static bool SameShape(IReadOnlyList<int> a, IReadOnlyList<int> b) => a.SequenceEqual(b);
 

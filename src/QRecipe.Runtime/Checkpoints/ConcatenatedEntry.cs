@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 
@@ -22,14 +23,18 @@ internal sealed class ConcatenatedEntry : CheckpointEntry
     public static ConcatenatedEntry Create(string file, string name, IReadOnlyList<CheckpointEntry> parts)
     {
         var first = parts[0];
+        string Parts() => ShortList.Join(", ", parts);
         foreach (var part in parts)
         {
             if (part.Shape.Count == 0 || !CheckpointEntry.SameShape(part.Shape.Skip(1).ToArray(), first.Shape.Skip(1).ToArray()) || part.DType != first.DType)
                 throw new CheckpointException(file,
-                    $"cannot join {string.Join(", ", parts.Select(p => p.ToString()))} into '{name}': they must have the same dtype and agree in all but the first dimension");
+                    $"cannot join {Parts()} into {SafeText.Quote(name)}: they must have the same dtype and agree in all but the first dimension");
         }
         var shape = first.Shape.ToArray();
-        shape[0] = parts.Sum(p => p.Shape[0]);
+        var rows = parts.Sum(p => (long)p.Shape[0]);
+        if (rows > int.MaxValue || parts.Sum(p => p.ElementCount) > Array.MaxLength)
+            throw new CheckpointException(file, $"joining {Parts()} into {SafeText.Quote(name)} gives more elements than one tensor may have ({Array.MaxLength})");
+        shape[0] = (int)rows;
         return new ConcatenatedEntry(name, parts.ToArray(), shape);
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 
@@ -36,29 +37,51 @@ internal sealed class MappedTensorEntry : CheckpointEntry
 
     /// <summary>
     /// Checks that every element of the view lies inside the storage (storageElements elements at byte
-    /// storageStart of the file), so decoding can never read outside it.
+    /// storageStart of the file), so decoding can never read outside it. Every size and offset comes from the file,
+    /// so the arithmetic is checked: a product that wrapped around could otherwise point every element at the same
+    /// bytes.
     /// </summary>
     public static MappedTensorEntry Create(string name, CheckpointDType dtype, int[] shape, MappedFile file,
         long storageStart, long storageElements, long offset, long[] strides, bool bigEndian)
     {
+        var tensor = SafeText.Quote(name);
+        string View() => $"size {FormatShape(shape)}, offset {offset}, stride ({ShortList.Join(", ", strides)})";
         if (offset < 0)
-            throw new CheckpointException(file.DisplayName, $"tensor '{name}' has a negative storage offset {offset}");
-        long last = offset;
+            throw new CheckpointException(file.DisplayName, $"tensor {tensor} has a negative storage offset {offset}");
+        long last = offset, count = 1;
         bool empty = false;
-        for (int k = 0; k < shape.Length; k++)
+        try
         {
-            if (shape[k] < 0 || strides[k] < 0)
-                throw new CheckpointException(file.DisplayName,
-                    $"tensor '{name}' has a negative size or stride (size {FormatShape(shape)}, stride ({string.Join(", ", strides)}))");
-            if (shape[k] == 0)
-                empty = true;
-            else
-                last += (shape[k] - 1) * strides[k];
+            for (int k = 0; k < shape.Length; k++)
+            {
+                if (shape[k] < 0 || strides[k] < 0)
+                    throw new CheckpointException(file.DisplayName, $"tensor {tensor} has a negative size or stride ({View()})");
+                count = checked(count * shape[k]);
+                if (shape[k] == 0)
+                    empty = true;
+                else
+                    last = checked(last + (shape[k] - 1) * strides[k]);
+            }
         }
+        catch (OverflowException)
+        {
+            throw new CheckpointException(file.DisplayName, $"tensor {tensor} ({View()}) reaches beyond what 64-bit sizes can count");
+        }
+        if (count > Array.MaxLength)
+            throw new CheckpointException(file.DisplayName, $"tensor {tensor} ({View()}) has {count} elements; one tensor may have at most {Array.MaxLength}");
         if (!empty && last >= storageElements)
             throw new CheckpointException(file.DisplayName,
-                $"tensor '{name}' (size {FormatShape(shape)}, offset {offset}, stride ({string.Join(", ", strides)})) reaches element {last} of a storage with {storageElements} elements");
-        file.CheckRange(storageStart, storageElements * dtype.ElementSize(), $"the data of tensor '{name}'");
+                $"tensor {tensor} ({View()}) reaches element {last} of a storage with {storageElements} elements");
+        long storageBytes;
+        try
+        {
+            storageBytes = checked(storageElements * dtype.ElementSize());
+        }
+        catch (OverflowException)
+        {
+            throw new CheckpointException(file.DisplayName, $"the storage of tensor {tensor} declares {storageElements} elements, more bytes than 64-bit sizes can count");
+        }
+        file.CheckRange(storageStart, storageBytes, $"the data of tensor {tensor}");
         return new MappedTensorEntry(name, dtype, shape, file, storageStart, offset, strides, bigEndian);
     }
 

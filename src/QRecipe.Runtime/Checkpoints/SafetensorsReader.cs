@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 
@@ -43,6 +44,7 @@ internal static class SafetensorsReader
         // Format detection saw '{' first, so a document that parses is an object.
         try
         {
+            Checkpoint.CheckTensorCount(file, CountEntries(header));
             using var document = JsonDocument.Parse(header);
             var declared = new List<Declared>();
             foreach (var property in document.RootElement.EnumerateObject())
@@ -59,14 +61,31 @@ internal static class SafetensorsReader
         }
     }
 
+    /// <summary>The header's tensor entries, counted by a forward-only reader before the document is built (a
+    /// document of a 100 MB header takes several times that).</summary>
+    private static long CountEntries(byte[] header)
+    {
+        var reader = new Utf8JsonReader(header);
+        long count = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && !reader.ValueTextEquals("__metadata__"u8))
+                count++;
+        }
+        return count;
+    }
+
     private static Declared ParseTensor(MappedFile file, string name, JsonElement value)
     {
-        CheckpointException Bad(string problem) => new(file.DisplayName, $"safetensors header entry '{name}': {problem}");
+        CheckpointException Bad(string problem) => new(file.DisplayName, $"safetensors header entry {SafeText.Quote(name)}: {problem}");
+        static string Raw(JsonElement element) => SafeText.Escape(element.GetRawText(), 100);
 
         if (value.ValueKind != JsonValueKind.Object)
-            throw Bad("is not an object with dtype, shape and data_offsets");
-        if (!value.TryGetProperty("dtype", out var dtypeText) || dtypeText.ValueKind != JsonValueKind.String)
+            throw Bad($"must be an object with dtype, shape and data_offsets, got {Raw(value)}");
+        if (!value.TryGetProperty("dtype", out var dtypeText))
             throw Bad("has no dtype");
+        if (dtypeText.ValueKind != JsonValueKind.String)
+            throw Bad($"dtype must be a string (F32, F16 or BF16), got {Raw(dtypeText)}");
         string dtypeName = dtypeText.GetString()!;
         CheckpointDType dtype = dtypeName switch
         {
@@ -74,12 +93,15 @@ internal static class SafetensorsReader
             "F16" => CheckpointDType.Float16,
             "BF16" => CheckpointDType.BFloat16,
             _ when UnsupportedDTypes.Contains(dtypeName) => throw Bad($"dtype {dtypeName} is not supported (only F32, F16 and BF16)"),
-            _ => throw Bad($"unknown dtype '{dtypeName}'"),
+            _ => throw Bad($"unknown dtype '{SafeText.Escape(dtypeName, 40)}'"),
         };
-        var shape = Integers(value, "shape", int.MaxValue) ?? throw Bad("has no shape (an array of non-negative integers)");
+        var shape = Integers(value, "shape", int.MaxValue)
+            ?? throw Bad(value.TryGetProperty("shape", out var s) ? $"shape must be an array of whole numbers in 0..{int.MaxValue}, got {Raw(s)}" : "has no shape");
         var offsets = Integers(value, "data_offsets", long.MaxValue);
         if (offsets is not { Length: 2 } || offsets[0] > offsets[1])
-            throw Bad("has no valid data_offsets (two integers [begin, end] with begin <= end)");
+            throw Bad(value.TryGetProperty("data_offsets", out var o)
+                ? $"data_offsets must be two whole numbers [begin, end] with begin <= end, got {Raw(o)}"
+                : "has no data_offsets");
 
         var dims = shape.Select(d => (int)d).ToArray();
         long bytes;
@@ -118,10 +140,10 @@ internal static class SafetensorsReader
         {
             if (d.End > dataLength)
                 throw new CheckpointException(file.DisplayName,
-                    $"tensor '{d.Name}' has data_offsets [{d.Begin}, {d.End}] but the data section has only {dataLength} bytes (truncated file?)");
+                    $"tensor {SafeText.Quote(d.Name)} has data_offsets [{d.Begin}, {d.End}] but the data section has only {dataLength} bytes (truncated file?)");
             if (previous is { } p && d.Begin < p.End && d.End > d.Begin)
                 throw new CheckpointException(file.DisplayName,
-                    $"tensors '{p.Name}' [{p.Begin}, {p.End}] and '{d.Name}' [{d.Begin}, {d.End}] overlap in the data section");
+                    $"tensors {SafeText.Quote(p.Name)} [{p.Begin}, {p.End}] and {SafeText.Quote(d.Name)} [{d.Begin}, {d.End}] overlap in the data section");
             if (d.End > d.Begin)
                 previous = d;
         }

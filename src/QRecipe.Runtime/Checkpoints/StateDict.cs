@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 
@@ -16,7 +17,7 @@ public sealed class StateDict : IReadOnlyList<CheckpointEntry>
         foreach (var entry in entries)
         {
             if (!_byName.TryAdd(entry.Name, entry))
-                throw new CheckpointException(file, $"the key '{entry.Name}' occurs twice");
+                throw new CheckpointException(file, $"the key {SafeText.Quote(entry.Name)} occurs twice");
             _entries.Add(entry);
         }
     }
@@ -26,7 +27,7 @@ public sealed class StateDict : IReadOnlyList<CheckpointEntry>
     public CheckpointEntry this[int index] => _entries[index];
 
     public CheckpointEntry this[string name] =>
-        _byName.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the state dict has no key '{name}'");
+        _byName.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"the state dict has no key {SafeText.Quote(name)}");
 
     public bool TryGetValue(string name, [MaybeNullWhen(false)] out CheckpointEntry entry) => _byName.TryGetValue(name, out entry);
 

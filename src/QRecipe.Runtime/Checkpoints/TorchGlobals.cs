@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 
@@ -48,7 +49,7 @@ internal static class TorchGlobals
         };
         if (!allowed)
             throw new InvalidDataException(
-                $"the pickle refers to the global '{module}.{name}', which a state dict never needs; it was refused and nothing was executed (accepted globals: {Accepted})");
+                $"the pickle refers to the global '{SafeText.Escape(module + "." + name, 200)}', which a state dict never needs; it was refused and nothing was executed (accepted globals: {Accepted})");
         return new PickleGlobal(module, name);
     }
 
@@ -83,7 +84,7 @@ internal static class TorchGlobals
         if (args.Length >= 4 && args[0] is StorageRef storage && args[1] is long offset && Longs(args[2]) is { } size && Longs(args[3]) is { } stride && size.Length == stride.Length)
             return new TensorRecord(storage, offset, size, stride);
         throw new InvalidDataException(
-            $"_rebuild_tensor_v2 expects (storage, offset, size tuple, stride tuple, …) but got ({string.Join(", ", args.Select(Describe))})");
+            $"_rebuild_tensor_v2 expects (storage, offset, size tuple, stride tuple, …) but got ({ShortList.Join(", ", args, format: Describe)})");
     }
 
     private static long[]? Longs(object? value) =>
@@ -93,7 +94,7 @@ internal static class TorchGlobals
     public static string Describe(object? value) => value switch
     {
         null => "None",
-        string s => $"'{s}'",
+        string s => "'" + SafeText.Escape(s, 200) + "'",
         long or double or bool => value.ToString()!,
         object?[] tuple => $"a tuple of {tuple.Length}",
         List<object?> list => $"a list of {list.Count}",
@@ -101,7 +102,7 @@ internal static class TorchGlobals
         TensorRecord => "a tensor",
         StorageRef => "a storage",
         StorageType type => $"torch.{type.Name}",
-        PickleGlobal global => global.ToString(),
+        PickleGlobal global => SafeText.Escape(global.ToString()),
         _ => value.GetType().Name,
     };
 }

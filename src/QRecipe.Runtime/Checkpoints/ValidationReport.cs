@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using QRecipe.Language.Text;
 using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Checkpoints;
@@ -16,18 +17,21 @@ public sealed record ValidationReport(
 {
     public bool IsValid => Missing.Count == 0 && Unexpected.Count == 0 && Mismatches.Count == 0;
 
-    /// <summary>One line per problem, grouped by kind.</summary>
+    /// <summary>One line per problem, grouped by kind; each kind lists its first keys (<see cref="ShortList"/>), as a
+    /// file may hold any number of them, with names escaped (<see cref="SafeText"/>).</summary>
     public string Describe()
     {
+        const string line = "\n  ";
         var text = new StringBuilder();
         if (Missing.Count > 0)
-            text.Append($"{Missing.Count} missing key(s):").AppendJoin("", Missing.Select(m => $"\n  {m.Name} (expected {CheckpointEntry.FormatShape(m.Shape)})"));
+            text.Append($"{Missing.Count} missing key(s):{line}")
+                .Append(ShortList.Join(line, Missing, format: m => $"{SafeText.Escape(m.Name)} (expected {CheckpointEntry.FormatShape(m.Shape)})"));
         if (Unexpected.Count > 0)
-            text.Append(text.Length > 0 ? "\n" : "").Append($"{Unexpected.Count} unexpected key(s):")
-                .AppendJoin("", Unexpected.Select(u => $"\n  {u.Name} {CheckpointEntry.FormatShape(u.Shape)}"));
+            text.Append(text.Length > 0 ? "\n" : "").Append($"{Unexpected.Count} unexpected key(s):{line}")
+                .Append(ShortList.Join(line, Unexpected, format: u => $"{SafeText.Escape(u.Name)} {CheckpointEntry.FormatShape(u.Shape)}"));
         if (Mismatches.Count > 0)
-            text.Append(text.Length > 0 ? "\n" : "").Append($"{Mismatches.Count} shape mismatch(es):")
-                .AppendJoin("", Mismatches.Select(m => $"\n  {m.Name}: expected {CheckpointEntry.FormatShape(m.Expected)}, found {CheckpointEntry.FormatShape(m.Found)}"));
+            text.Append(text.Length > 0 ? "\n" : "").Append($"{Mismatches.Count} shape mismatch(es):{line}")
+                .Append(ShortList.Join(line, Mismatches, format: m => $"{SafeText.Escape(m.Name)}: expected {CheckpointEntry.FormatShape(m.Expected)}, found {CheckpointEntry.FormatShape(m.Found)}"));
         return text.ToString();
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 
@@ -52,11 +53,11 @@ internal static class ZipReader
 
             if (method != 0)
                 throw new CheckpointException(file.DisplayName,
-                    $"zip entry '{name}' is compressed (method {method}); torch.save stores entries uncompressed, so this is not a PyTorch checkpoint or it was re-zipped");
+                    $"zip entry {SafeText.Quote(name)} is compressed (method {method}); torch.save stores entries uncompressed, so this is not a PyTorch checkpoint or it was re-zipped");
             if (compressedSize != size)
-                throw Corrupt(file, $"stored zip entry '{name}' has different compressed ({compressedSize}) and uncompressed ({size}) sizes");
+                throw Corrupt(file, $"stored zip entry {SafeText.Quote(name)} has different compressed ({compressedSize}) and uncompressed ({size}) sizes");
             long data = DataOffset(file, name, localOffset);
-            file.CheckRange(data, size, $"zip entry '{name}'");
+            file.CheckRange(data, size, $"zip entry {SafeText.Quote(name)}");
             entries[name] = new Entry(data, size);
         }
         return entries;
@@ -107,10 +108,10 @@ internal static class ZipReader
     // The local header repeats the name and may carry different extra data (torch pads it for 64-byte alignment).
     private static long DataOffset(MappedFile file, string name, long localOffset)
     {
-        if (file.UInt32(localOffset, $"the local header of zip entry '{name}'") != LocalHeaderSignature)
-            throw Corrupt(file, $"the local header of zip entry '{name}' at byte {localOffset} has a bad signature");
-        int nameLength = file.UInt16(localOffset + 26, $"the local header of zip entry '{name}'");
-        int extraLength = file.UInt16(localOffset + 28, $"the local header of zip entry '{name}'");
+        if (file.UInt32(localOffset, $"the local header of zip entry {SafeText.Quote(name)}") != LocalHeaderSignature)
+            throw Corrupt(file, $"the local header of zip entry {SafeText.Quote(name)} at byte {localOffset} has a bad signature");
+        int nameLength = file.UInt16(localOffset + 26, $"the local header of zip entry {SafeText.Quote(name)}");
+        int extraLength = file.UInt16(localOffset + 28, $"the local header of zip entry {SafeText.Quote(name)}");
         return localOffset + 30 + nameLength + extraLength;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
@@ -25,8 +26,11 @@ public sealed class QuantizedWeights : IDisposable
     public Tensor For(LinearWeights layer, WeightQuant setting) =>
         setting.IsFloat ? layer.Weight : _tensors[(layer.Name, setting)];
 
+    /// <param name="progress">Phase "quantize" in layers: 0 of them at once, the layer being quantized (with GPTQ's
+    /// column blocks), each one done.</param>
+    /// <param name="cancellation">Checked before every layer and, in GPTQ, before every column block.</param>
     public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics,
-        Action<int, int>? progress = null)
+        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         var result = new QuantizedWeights();
         var jobs = new List<(LinearWeights Layer, WeightQuant Setting)>();
@@ -54,16 +58,23 @@ public sealed class QuantizedWeights : IDisposable
             Need(weights.FinalAdaLN, final);
             Need(weights.FinalLinear, final);
         }
+        progress?.Report(new RunProgress("quantize", 0, jobs.Count));
         try
         {
             for (var i = 0; i < jobs.Count; i++)
             {
+                cancellation.ThrowIfCancellationRequested();
                 var (original, setting) = jobs[i];
                 var layer = smoothed.Quantizable(original);
-                var (values, report) = Quantize(layer, setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name));
+                var done = i;
+                var method = WeightQuant.MethodText(setting.Method);
+                progress?.Report(new RunProgress("quantize", done, jobs.Count, $"{layer.Name} ({method})"));
+                void ColumnsDone(int columns, int of) =>
+                    progress?.Report(new RunProgress("quantize", done, jobs.Count, $"{layer.Name} ({method}): columns {columns}/{of}"));
+                var (values, report) = Quantize(layer, setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, ColumnsDone);
                 result._tensors[(layer.Name, setting)] = Tensor.From(values, layer.OutFeatures, layer.InFeatures);
                 result._reports.Add(report);
-                progress?.Invoke(i + 1, jobs.Count);
+                progress?.Report(new RunProgress("quantize", i + 1, jobs.Count));
             }
         }
         catch
@@ -74,15 +85,17 @@ public sealed class QuantizedWeights : IDisposable
         return result;
     }
 
-    private static (float[] Values, WeightQuantReport Report) Quantize(LinearWeights layer, WeightQuant setting, GptqStatistics? hessian, LowRank? lowRank)
+    private static (float[] Values, WeightQuantReport Report) Quantize(LinearWeights layer, WeightQuant setting, GptqStatistics? hessian, LowRank? lowRank,
+        CancellationToken cancellation, Action<int, int> columnsDone)
     {
         var weight = layer.Weight.AsReadOnlySpan<float>();
         if (lowRank is null)
         {
-            var quantized = WeightQuantizer.Quantize(weight, layer.OutFeatures, layer.InFeatures, setting, hessian, layer.Name);
+            var quantized = WeightQuantizer.Quantize(weight, layer.OutFeatures, layer.InFeatures, setting, hessian, layer.Name, cancellation, columnsDone);
             return (quantized.Dequantized, quantized.Report);
         }
-        var compensated = LowRankCompensation.Compensate(weight, layer.OutFeatures, layer.InFeatures, setting, lowRank, hessian, layer.Name);
+        var compensated = LowRankCompensation.Compensate(weight, layer.OutFeatures, layer.InFeatures, setting, lowRank, hessian, layer.Name,
+            cancellation: cancellation, columnsDone: columnsDone);
         var f = compensated.Factors;
         var effective = TruncatedSvd.Product(f.Left, f.Right, layer.OutFeatures, layer.InFeatures, f.Rank);
         var q = compensated.Quantized.Dequantized;

@@ -60,9 +60,11 @@ public static class RecipeRunner
         var labels = settings.Labels ?? ClassLabels.Draw(settings.Samples, settings.Seed, model.NumClasses);
         var stateLength = settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
         var clock = Stopwatch.StartNew();
+        // Acknowledged at once, from the thread that cancels; the work stops at its next check.
+        using var stopRequested = cancellation.Register(() => progress?.Report(RunProgress.StopRequested));
         var (statistics, smoothedWeights) = Calibrator.Prepare(plan, weights, backend, progress, cancellation);
         using var smoothed = smoothedWeights;
-        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, (done, total) => progress?.Report(new RunProgress("quantize", done, total)));
+        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation);
         var quantizationTime = clock.Elapsed;
 
         var schedule = DiffusionSchedule.Create(plan.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -75,9 +77,10 @@ public static class RecipeRunner
         using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend, settings.Seed, settings.ScAccumulators,
             settings.ActivationQuantizer, settings.ScSurrogate);
         using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend), smoothed) : null;
-        IDitOperators operators = fidelity is null ? recipeOperators : fidelity;
+        var operators = new CheckedOperators(fidelity is null ? recipeOperators : fidelity, cancellation);
         var latents = (float[])initial.Clone();
         clock.Restart();
+        progress?.Report(new RunProgress("sample", 0, plan.Steps));
         using (var dit = new DitModel(weights, backend, operators))
         using (var denoiser = new DitDenoiser(dit, backend, labels, (float)plan.Sampler.Cfg, step => recipeOperators.Step = step))
         {
@@ -94,7 +97,8 @@ public static class RecipeRunner
         if (settings.CompareFloat)
         {
             floatLatents = (float[])initial.Clone();
-            using var dit = new DitModel(weights, backend);
+            progress?.Report(new RunProgress("float", 0, plan.Steps));
+            using var dit = new DitModel(weights, backend, new CheckedOperators(new FloatOperators(backend), cancellation));
             using var denoiser = new DitDenoiser(dit, backend, labels, (float)plan.Sampler.Cfg);
             try
             {

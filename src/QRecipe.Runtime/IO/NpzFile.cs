@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.IO;
 
@@ -31,30 +32,20 @@ public static class NpzFile
         return new(name, "<f8", shape, data);
     }
 
-    /// <summary>Writes the archive atomically: a temporary file beside <paramref name="path"/>, removed on failure.</summary>
+    /// <summary>Writes the archive atomically (<see cref="AtomicFile"/>).</summary>
     public static void Write(string path, IEnumerable<Entry> entries)
     {
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException(".npz files are written on little-endian machines only");
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (var entry in entries)
             {
-                foreach (var entry in entries)
-                {
-                    using var target = zip.CreateEntry(entry.Name + ".npy", CompressionLevel.NoCompression).Open();
-                    target.Write(NpyFile.Encode(entry.Descr, entry.Data, entry.Shape));
-                }
+                using var target = zip.CreateEntry(entry.Name + ".npy", CompressionLevel.NoCompression).Open();
+                target.Write(NpyFile.Encode(entry.Descr, entry.Data, entry.Shape));
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        });
     }
 
     /// <summary>Every array of the archive by name (without <c>.npy</c>).</summary>
@@ -68,15 +59,21 @@ public static class NpzFile
             {
                 if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
                     continue;
+                // The declared size is the one buffer an entry gets; data beyond it (a deflated entry that expands
+                // further) is refused rather than read.
+                if (entry.Length > Array.MaxLength)
+                    throw new InvalidDataException($"{SafeText.Escape(path)}: entry {SafeText.Quote(entry.FullName)} declares {entry.Length} bytes; at most {Array.MaxLength} are read");
                 using var source = entry.Open();
-                using var buffer = new MemoryStream();
-                source.CopyTo(buffer);
-                arrays[entry.FullName[..^4]] = NpyFile.Parse(buffer.ToArray(), $"{path}:{entry.FullName}");
+                var buffer = new byte[entry.Length];
+                var read = source.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+                if (read < buffer.Length || source.ReadByte() >= 0)
+                    throw new InvalidDataException($"{SafeText.Escape(path)}: entry {SafeText.Quote(entry.FullName)} declares {entry.Length} bytes but holds {(read < buffer.Length ? read.ToString(System.Globalization.CultureInfo.InvariantCulture) : "more")}");
+                arrays[entry.FullName[..^4]] = NpyFile.Parse(buffer, $"{path}:{entry.FullName}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidDataException($"{path}: cannot read: {e.Message}", e);
+            throw new InvalidDataException($"{SafeText.Escape(path)}: cannot read: {SafeText.Escape(e.Message)}", e);
         }
         return arrays;
     }

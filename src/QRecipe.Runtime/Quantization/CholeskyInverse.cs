@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Quantization;
@@ -9,19 +10,19 @@ namespace QRecipe.Runtime.Quantization;
 internal static class CholeskyInverse
 {
     /// <summary>Returns U row-major [n, n] (upper triangle; the rest is zero), or null when H is not positive
-    /// definite.</summary>
-    public static double[]? UpperOfInverse(ReadOnlySpan<double> h, int n)
+    /// definite. <paramref name="cancellation"/> is checked per column (n = 4608 takes seconds).</summary>
+    public static double[]? UpperOfInverse(ReadOnlySpan<double> h, int n, CancellationToken cancellation = default)
     {
         var l = new double[(long)n * n];
         for (var i = 0; i < n; i++)
         {
             for (var j = 0; j <= i; j++) l[(long)i * n + j] = h[(n - 1 - i) * n + (n - 1 - j)];
         }
-        if (!FactorInPlace(l, n)) return null;
+        if (!FactorInPlace(l, n, cancellation)) return null;
 
         // Column j of L⁻¹ by forward substitution; columns are independent.
         var u = new double[(long)n * n];
-        Parallel.For(0, n, j =>
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, j =>
         {
             var m = new double[n];
             m[j] = 1.0 / l[(long)j * n + j];
@@ -38,10 +39,11 @@ internal static class CholeskyInverse
     }
 
     /// <summary>Lower Cholesky factor in place (lower triangle of <paramref name="a"/> in, L out).</summary>
-    private static bool FactorInPlace(double[] a, int n)
+    private static bool FactorInPlace(double[] a, int n, CancellationToken cancellation)
     {
         for (var j = 0; j < n; j++)
         {
+            cancellation.ThrowIfCancellationRequested();
             var rowJ = new ReadOnlySpan<double>(a, j * n, j);
             var d = a[(long)j * n + j] - GptqStatistics.Dot(rowJ, rowJ);
             if (!(d > 0)) return false;

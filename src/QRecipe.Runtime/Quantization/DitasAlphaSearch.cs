@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Quantization;
@@ -18,9 +19,10 @@ public sealed record AlphaSearchResult(double Alpha, float[] Scales, double[] Al
 /// smoothed weight, and scoring Q·diag(s) would then score a weight that never runs.</summary>
 public static class DitasAlphaSearch
 {
+    /// <param name="cancellation">Checked before every α of the grid (each costs a product per calibrated step).</param>
     public static AlphaSearchResult Search(IReadOnlyList<float[]> stepInputs, float[] weight, float[] quantizedWeight,
         int outFeatures, int inFeatures, ReadOnlySpan<float> activationMax, ActivationQuant activation, AlphaSearch grid, string layer, LowRankFactors? lowRank = null,
-        WeightQuant? requantize = null)
+        WeightQuant? requantize = null, CancellationToken cancellation = default)
     {
         if (stepInputs.Count == 0) throw new QuantizationException(layer, "alpha search requested but calibration produced no inputs");
         QuantGuard.Shape(layer, weight.Length, outFeatures, inFeatures);
@@ -38,6 +40,7 @@ public static class DitasAlphaSearch
         float[]? bestScales = null;
         for (var k = 0; k < alphas.Length; k++)
         {
+            cancellation.ThrowIfCancellationRequested();
             var s = SmoothingScales.Compute(activationMax, quantizedWeight, outFeatures, inFeatures, alphas[k], SmoothingScales.DitasEpsilon, layer);
             float[] smoothed;
             if (requantize is { } setting)

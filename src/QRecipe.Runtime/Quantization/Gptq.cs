@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Quantization;
@@ -39,9 +40,12 @@ internal static class Gptq
     }
 
     /// <summary>Quantizes W [rows, cols] given its Hessian. groupLength is cols·rows (per tensor), cols (per output
-    /// channel) or the group size.</summary>
+    /// channel) or the group size. A DiT-XL/2 layer takes minutes on a CPU, so <paramref name="cancellation"/> is checked
+    /// during the Cholesky factorisation and before every column block, and <paramref name="columnsDone"/> hears
+    /// (columns done, columns) after every block.</summary>
     public static UniformCodes Quantize(ReadOnlySpan<float> weight, int rows, int cols, int bits, bool symmetric,
-        int groupLength, GptqStatistics statistics, string layer, int blockSize = BlockSize)
+        int groupLength, GptqStatistics statistics, string layer, int blockSize = BlockSize, CancellationToken cancellation = default,
+        Action<int, int>? columnsDone = null)
     {
         if (statistics.Columns != cols)
             throw new QuantizationException(layer, $"GPTQ Hessian has {statistics.Columns} columns, the weight {cols}");
@@ -81,7 +85,7 @@ internal static class Gptq
         }
         var damp = PercentDamp * diagonalSum / cols;
         for (var d = 0; d < cols; d++) h[(long)d * cols + d] += damp;
-        var u64 = CholeskyInverse.UpperOfInverse(h, cols)
+        var u64 = CholeskyInverse.UpperOfInverse(h, cols, cancellation)
             ?? throw new QuantizationException(layer, "GPTQ Hessian is not positive definite after damping");
         var u = new float[u64.Length];
         for (var i = 0; i < u.Length; i++) u[i] = (float)u64[i];
@@ -89,6 +93,7 @@ internal static class Gptq
         var codes = new int[rows * cols];
         for (var i1 = 0; i1 < cols; i1 += blockSize)
         {
+            cancellation.ThrowIfCancellationRequested();
             var i2 = Math.Min(i1 + blockSize, cols);
             var count = i2 - i1;
             var block = new float[count * rows];
@@ -113,6 +118,7 @@ internal static class Gptq
                     SubtractScaled(block.AsSpan(j * rows, rows), e, u[(long)column * cols + i1 + j]);
             }
             if (i2 < cols) LazyUpdate(wt, rows, cols, u, errors, i1, i2);
+            columnsDone?.Invoke(i2, cols);
         }
         return new UniformCodes(rows, cols, groupLength, codes, grids);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Quantization;
@@ -17,8 +18,11 @@ public static class LowRankCompensation
 {
     public const int PowerIterations = 4;
 
+    /// <param name="cancellation">Checked before every iteration and passed to the quantizer.</param>
+    /// <param name="columnsDone">GPTQ's progress through the columns in each iteration.</param>
     public static LowRankResult Compensate(ReadOnlySpan<float> weight, int outFeatures, int inFeatures, WeightQuant setting,
-        LowRank lowRank, GptqStatistics? hessian, string layer, int powerIterations = PowerIterations)
+        LowRank lowRank, GptqStatistics? hessian, string layer, int powerIterations = PowerIterations, CancellationToken cancellation = default,
+        Action<int, int>? columnsDone = null)
     {
         QuantGuard.Shape(layer, weight.Length, outFeatures, inFeatures);
         if (lowRank.Rank < 1 || lowRank.Rank > Math.Min(outFeatures, inFeatures))
@@ -33,8 +37,9 @@ public static class LowRankCompensation
         float[] left = [], right = [];
         for (var it = 0; it < lowRank.Iterations; it++)
         {
+            cancellation.ThrowIfCancellationRequested();
             for (var i = 0; i < w.Length; i++) target[i] = w[i] - lr[i];
-            q = WeightQuantizer.Quantize(target, outFeatures, inFeatures, setting, hessian, layer);
+            q = WeightQuantizer.Quantize(target, outFeatures, inFeatures, setting, hessian, layer, cancellation, columnsDone);
             var residual = new float[w.Length];
             for (var i = 0; i < w.Length; i++) residual[i] = w[i] - q.Dequantized[i];
             (left, right) = TruncatedSvd.Factor(residual, outFeatures, inFeatures, lowRank.Rank, basis, powerIterations);

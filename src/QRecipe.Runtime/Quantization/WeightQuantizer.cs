@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Quantization;
@@ -8,8 +9,11 @@ namespace QRecipe.Runtime.Quantization;
 /// "max" grid (§C.2), gptq Q-DiT's GPTQ grid (§C.6), uaq/kmeans-c/kmeans-a Qua2SeDiMo's (§Q.1).</summary>
 public static class WeightQuantizer
 {
+    /// <param name="cancellation">Checked by GPTQ before every column block; the other methods take well under a
+    /// second per layer and are not interrupted.</param>
+    /// <param name="columnsDone">GPTQ's progress through the columns (done, columns).</param>
     public static QuantizedWeight Quantize(ReadOnlySpan<float> weight, int outFeatures, int inFeatures, WeightQuant setting,
-        GptqStatistics? hessian, string layer)
+        GptqStatistics? hessian, string layer, CancellationToken cancellation = default, Action<int, int>? columnsDone = null)
     {
         if (setting.IsFloat) throw new QuantizationException(layer, "setting is fp: floating-point layers are not quantized");
         QuantGuard.Bits(layer, setting.Bits, QuantGuard.MaxWeightBits);
@@ -28,7 +32,8 @@ public static class WeightQuantizer
         {
             case WeightMethod.Gptq:
                 if (hessian is null) throw new QuantizationException(layer, "gptq needs calibration statistics (no Hessian given)");
-                uniform = Gptq.Quantize(weight, outFeatures, inFeatures, setting.Bits, setting.Symmetric, groupLength, hessian, layer);
+                uniform = Gptq.Quantize(weight, outFeatures, inFeatures, setting.Bits, setting.Symmetric, groupLength, hessian, layer,
+                    cancellation: cancellation, columnsDone: columnsDone);
                 overhead = uniform.Grids.Length * (setting.Symmetric ? 1L : 2L); // symmetric GPTQ zero is the constant (maxq+1)/2
                 break;
             case WeightMethod.KMeansC:

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using QRecipe.Language.Text;
 
 namespace QRecipe.Runtime.Vae;
 
@@ -44,7 +45,7 @@ public sealed record VaeConfig(int LatentChannels, IReadOnlyList<int> BlockOutCh
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"latent {LatentChannels}, channels [{string.Join(", ", BlockOutChannels)}], {LayersPerBlock} layers per block, {NormGroups} groups, {OutChannels} outputs, scale {ScalingFactor}");
+        $"latent {LatentChannels}, channels [{ShortList.Join(", ", BlockOutChannels)}], {LayersPerBlock} layers per block, {NormGroups} groups, {OutChannels} outputs, scale {ScalingFactor}");
 
     public bool Equals(VaeConfig? other) =>
         other is not null && LatentChannels == other.LatentChannels && BlockOutChannels.SequenceEqual(other.BlockOutChannels)

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using QRecipe.Language.Text;
 using QRecipe.Runtime.Checkpoints;
 
 namespace QRecipe.Runtime.Vae;
@@ -67,7 +68,7 @@ public static partial class VaeLayout
     private static VaeConfig Infer(string file, StateDict decoder)
     {
         int[] Shape(string name) => decoder.TryGetValue(name, out var entry) ? entry.Shape.ToArray()
-            : throw new CheckpointException(file, $"not an AutoencoderKL decoder in the diffusers layout: there is no '{name}'{LayoutHint(decoder)}");
+            : throw new CheckpointException(file, $"not an AutoencoderKL decoder in the diffusers layout: there is no {SafeText.Quote(name)}{LayoutHint(decoder)}");
 
         var latent = Shape(VaeKeys.ConvIn + ".weight") is [_, var l, ..] ? l : 0;
         var resnets = decoder.Select(e => UpResnetKey().Match(e.Name)).Where(m => m.Success)
@@ -90,28 +91,48 @@ public static partial class VaeLayout
             : string.Empty;
 
     /// <summary>The fields of a diffusers AutoencoderKL config.json; fields it lacks keep the inferred values, and a
-    /// config.json of another class is ignored.</summary>
+    /// config.json of another class is ignored. A field of the wrong type is an error naming its JSON path and the
+    /// type it must have, never a default.</summary>
     private static VaeConfig FromDiffusersConfig(string path, VaeConfig inferred)
     {
+        if (new FileInfo(path).Length > MaxConfigBytes)
+            throw new CheckpointException(path, $"is {new FileInfo(path).Length} bytes; a diffusers config is read whole and may have at most {MaxConfigBytes}");
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            document = JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException(path, $"not a readable diffusers config: {SafeText.Escape(e.Message)}");
+        }
+        using (document)
+        {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("_class_name", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != "AutoencoderKL")
                 return inferred;
-            int Int(string name, int fallback) => root.TryGetProperty(name, out var v) ? v.GetInt32() : fallback;
-            var channels = root.TryGetProperty("block_out_channels", out var list)
-                ? list.EnumerateArray().Select(v => v.GetInt32()).ToArray()
-                : inferred.BlockOutChannels;
-            var scale = root.TryGetProperty("scaling_factor", out var s) ? s.GetSingle() : inferred.ScalingFactor;
+            CheckpointException Wrong(string field, string expected, JsonElement value) =>
+                new(path, $"$.{field} must be {expected}, got {SafeText.Escape(value.GetRawText(), 100)}");
+            int Whole(string field, JsonElement value) =>
+                value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : throw Wrong(field, "a whole number", value);
+            int Int(string name, int fallback) => root.TryGetProperty(name, out var v) ? Whole(name, v) : fallback;
+            var channels = inferred.BlockOutChannels;
+            if (root.TryGetProperty("block_out_channels", out var list))
+            {
+                if (list.ValueKind != JsonValueKind.Array)
+                    throw Wrong("block_out_channels", "an array of whole numbers", list);
+                channels = list.EnumerateArray().Select((v, i) => Whole($"block_out_channels[{i}]", v)).ToArray();
+            }
+            var scale = inferred.ScalingFactor;
+            if (root.TryGetProperty("scaling_factor", out var s))
+                scale = s.ValueKind == JsonValueKind.Number && s.TryGetSingle(out var f) && float.IsFinite(f) ? f : throw Wrong("scaling_factor", "a finite number", s);
             return new VaeConfig(Int("latent_channels", inferred.LatentChannels), channels, Int("layers_per_block", inferred.LayersPerBlock),
                 Int("norm_num_groups", inferred.NormGroups), Int("out_channels", inferred.OutChannels), scale);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new CheckpointException(path, $"not a readable diffusers config: {e.Message}");
-        }
     }
+
+    /// <summary>The largest config.json read; diffusers writes about 1 kB.</summary>
+    public const int MaxConfigBytes = 1 << 20;
 
     /// <summary>Every missing key, unexpected key and wrong shape of a decoder state dict.</summary>
     public static ValidationReport Validate(StateDict decoder, VaeConfig config)
@@ -134,15 +155,14 @@ public static partial class VaeLayout
     /// <summary>One line: the count of each kind of problem and its first few keys.</summary>
     public static string Summary(ValidationReport report)
     {
-        static string Few<T>(IReadOnlyList<T> items, Func<T, string> text) =>
-            string.Join(", ", items.Take(3).Select(text)) + (items.Count > 3 ? $", … {items.Count - 3} more" : string.Empty);
+        static string Few<T>(IReadOnlyList<T> items, Func<T, string> text) => ShortList.Join(", ", items, 3, text);
         var parts = new List<string>();
         if (report.Missing.Count > 0)
-            parts.Add($"{report.Missing.Count} missing ({Few(report.Missing, m => $"{m.Name} {CheckpointEntry.FormatShape(m.Shape)}")})");
+            parts.Add($"{report.Missing.Count} missing ({Few(report.Missing, m => $"{SafeText.Escape(m.Name)} {CheckpointEntry.FormatShape(m.Shape)}")})");
         if (report.Unexpected.Count > 0)
-            parts.Add($"{report.Unexpected.Count} unexpected ({Few(report.Unexpected, u => $"{u.Name} {CheckpointEntry.FormatShape(u.Shape)}")})");
+            parts.Add($"{report.Unexpected.Count} unexpected ({Few(report.Unexpected, u => $"{SafeText.Escape(u.Name)} {CheckpointEntry.FormatShape(u.Shape)}")})");
         if (report.Mismatches.Count > 0)
-            parts.Add($"{report.Mismatches.Count} of the wrong shape ({Few(report.Mismatches, m => $"{m.Name}: expected {CheckpointEntry.FormatShape(m.Expected)}, found {CheckpointEntry.FormatShape(m.Found)}")})");
+            parts.Add($"{report.Mismatches.Count} of the wrong shape ({Few(report.Mismatches, m => $"{SafeText.Escape(m.Name)}: expected {CheckpointEntry.FormatShape(m.Expected)}, found {CheckpointEntry.FormatShape(m.Found)}")})");
         return string.Join("; ", parts);
     }
 }

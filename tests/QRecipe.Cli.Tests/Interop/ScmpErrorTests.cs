@@ -10,13 +10,13 @@ public sealed class ScmpErrorTests
         "{\"total_blocks\": 28, \"blocks\": [" + block0 + "]}";
 
     [Theory]
-    [InlineData("{\"mlp_fc3\": {\"enabled\": true}}", "unknown operator 'mlp_fc3' in blocks[0] (did you mean 'mlp_fc1'?)")]
-    [InlineData("{\"qk\": {\"enabled\": true, \"stoc_lenn\": 64}}", "unknown field 'stoc_lenn' on blocks[0].qk (did you mean 'stoc_len'?)")]
+    [InlineData("{\"mlp_fc3\": {\"enabled\": true}}", "unknown operator 'mlp_fc3' in $.blocks[0] (did you mean 'mlp_fc1'?)")]
+    [InlineData("{\"qk\": {\"enabled\": true, \"stoc_lenn\": 64}}", "unknown field 'stoc_lenn' on $.blocks[0].qk (did you mean 'stoc_len'?)")]
     [InlineData("{\"qk\": {\"enabled\": true, \"timewise\": 1.5}}", "blocks[0].qk.timewise is 1.5; it is a fraction of the sampling steps in [0, 1]")]
     [InlineData("{\"qk\": {\"enabled\": true, \"stoc_len\": 0, \"timewise\": 1}}", "blocks[0].qk.stoc_len is 0; it must be in 1..32768")]
     [InlineData("{\"av\": {\"enabled\": true, \"timewise\": 1, \"group_stoc_lens\": [64, 32]}}", "blocks[0].av.group_stoc_lens has 2 entries but the model has 16 heads")]
     [InlineData("{\"input_proj\": {\"enabled\": true, \"timewise\": 1, \"group_stoc_lens\": [64, 32]}}", "does not split the 3456 output rows into equal groups of equal Q, K and V parts")]
-    [InlineData("{\"qk\": {\"enabled\": true, \"stoc_len\": \"64\"}}", "blocks[0].qk.stoc_len must be a whole number, got \"64\"")]
+    [InlineData("{\"qk\": {\"enabled\": true, \"stoc_len\": \"64\"}}", "$.blocks[0].qk.stoc_len must be a whole number, got \"64\"")]
     public void Bad_map_entry_is_named_and_nothing_is_written(string block0, string message)
     {
         using var folder = new TempFolder();
@@ -34,7 +34,7 @@ public sealed class ScmpErrorTests
         var json = folder.File("map.json", "{\"total_blocks\": 1, \"blocks\": [{}, {}]}");
         var (code, _, error) = CliRunner.Run("import", "scmp-json", json);
         Assert.Equal(1, code);
-        Assert.Contains("'blocks' has 2 entries but total_blocks is 1", error);
+        Assert.Contains("$.blocks has 2 entries but total_blocks is 1", error);
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed class TorchCheckpointReaderTests
 
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Open(file.Path));
 
-        Assert.Contains("should hold 12 elements (48 bytes) but its entry has 12 bytes", error.Message);
+        Assert.Contains("storage '0' of tensor 'short' declares 12 elements (48 bytes) but its entry has 12 bytes", error.Message);
     }
 
     [Fact]

@@ -113,10 +113,17 @@ internal sealed class TorchFileWriter
         p.Write(bytes);
     }
 
+    /// <summary>BININT for 32-bit values, LONG1 with 8 bytes (as pickle writes large ints) otherwise.</summary>
     private static void Int(Stream p, long value)
     {
-        p.WriteByte((byte)'J');
-        p.Write(BitConverter.GetBytes(checked((int)value)));
+        if (value is >= int.MinValue and <= int.MaxValue)
+        {
+            p.WriteByte((byte)'J');
+            p.Write(BitConverter.GetBytes((int)value));
+            return;
+        }
+        p.Write([0x8a, 8]);
+        p.Write(BitConverter.GetBytes(value));
     }
 
     private static void Tuple(Stream p, long[] values)

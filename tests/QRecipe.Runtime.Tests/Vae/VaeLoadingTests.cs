@@ -59,6 +59,24 @@ public sealed class VaeLoadingTests
             + "16 channels do not split into 32 groups (without a config.json beside the file, 32 GroupNorm groups are assumed)", error.Message);
     }
 
+    [Theory]
+    [InlineData("\"latent_channels\": \"4\"", "$.latent_channels must be a whole number, got \"4\"")]
+    [InlineData("\"norm_num_groups\": 8.5", "$.norm_num_groups must be a whole number, got 8.5")]
+    [InlineData("\"block_out_channels\": 16", "$.block_out_channels must be an array of whole numbers, got 16")]
+    [InlineData("\"block_out_channels\": [16, null, 32]", "$.block_out_channels[1] must be a whole number, got null")]
+    [InlineData("\"scaling_factor\": \"0.18215\"", "$.scaling_factor must be a finite number, got \"0.18215\"")]
+    public void A_wrongly_typed_config_field_is_named_by_its_JSON_path(string field, string message)
+    {
+        using var files = new VaeTestFiles();
+        var path = files.Write(t => t);
+        var config = Path.Combine(files.Folder, "config.json");
+        File.WriteAllText(config, "{\"_class_name\": \"AutoencoderKL\", " + field + "}");
+
+        var error = Assert.Throws<CheckpointException>(() => VaeWeights.Load(path));
+
+        Assert.Equal($"{config}: {message}", error.Message);
+    }
+
     [Fact]
     public void Missing_unexpected_and_misshapen_keys_are_reported_on_one_line()
     {

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
+using QRecipe.Runtime.IO;
 
 namespace QRecipe.Runtime.Backends.Cuda;
 
@@ -36,9 +37,7 @@ public sealed class KernelCache(string folder)
         try
         {
             Directory.CreateDirectory(Folder);
-            var temporary = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllBytes(temporary, image);
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.Write(path, image);
         }
         catch (IOException)
         {

@@ -24,7 +24,9 @@ public sealed class CalibrationRun
     private readonly ITensorBackend _backend;
     private readonly IProgress<RunProgress>? _progress;
     private readonly CancellationToken _cancellation;
+    private readonly int _passes;
     private readonly int _total;
+    private int _pass;
     private int _done;
 
     /// <param name="passes">How many sampling passes the caller will run (for the progress total).</param>
@@ -38,6 +40,7 @@ public sealed class CalibrationRun
         _backend = backend;
         _progress = progress;
         _cancellation = cancellation;
+        _passes = passes;
         _total = passes * Batches * plan.Steps;
     }
 
@@ -63,23 +66,33 @@ public sealed class CalibrationRun
     /// <summary>Seed of calibration batch <paramref name="batch"/>: away from the sampling seed's streams.</summary>
     public static ulong BatchSeed(ulong seed, int batch) => seed + 0x9E3779B97F4A7C15UL * (ulong)(batch + 1);
 
-    /// <summary>One sampling pass over all calibration samples, observing what <paramref name="kinds"/> asks for.</summary>
+    /// <summary>One sampling pass over all calibration samples, observing what <paramref name="kinds"/> asks for.
+    /// Progress: 0 of the total before the first forward, the block each forward reaches, and every finished step;
+    /// cancellation is checked before every product.</summary>
     public void Pass(CalibrationNeeds needs, CalibrationStatistics statistics, CalibrationKinds kinds, SmoothedWeights smoothed)
     {
         var model = _plan.Model;
         var labels = ClassLabels.Draw(_spec.Samples, (ulong)_plan.Sampler.Seed, model.NumClasses);
         var schedule = DiffusionSchedule.Create(_plan.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var ddim = _plan.Sampler.Kind == SamplerKind.Ddim;
+        _pass++;
+        if (_done == 0)
+            _progress?.Report(new RunProgress("calibrate", 0, _total));
+        var batch = 0;
+        var step = 0;
         using var observer = new CalibrationObserver(needs, statistics, kinds, _spec.Steps.ToArray(), smoothed, new FloatOperators(_backend));
-        using var dit = new DitModel(_weights, _backend, observer);
-        for (var batch = 0; batch < Batches; batch++)
+        var operators = new CheckedOperators(observer, _cancellation, block => _progress?.Report(new RunProgress("calibrate", _done, _total,
+            $"{(_passes > 1 ? $"pass {_pass}/{_passes}, " : string.Empty)}batch {batch + 1}/{Batches}, step {step + 1}/{_plan.Steps}, block {block + 1}/{model.Depth}")));
+        using var dit = new DitModel(_weights, _backend, operators);
+        for (; batch < Batches; batch++)
         {
             var first = batch * _spec.Batch;
             var count = Math.Min(_spec.Batch, _spec.Samples - first);
             var seed = BatchSeed((ulong)_plan.Sampler.Seed, batch);
             var latents = new float[count * model.InChannels * model.LatentSize * model.LatentSize];
             DiffusionSampler.InitialNoise(latents, seed);
-            using var denoiser = new DitDenoiser(dit, _backend, labels[first..(first + count)], (float)_plan.Sampler.Cfg, step => observer.Step = step);
+            step = 0;
+            using var denoiser = new DitDenoiser(dit, _backend, labels[first..(first + count)], (float)_plan.Sampler.Cfg, s => observer.Step = step = s);
             try
             {
                 DiffusionSampler.Sample(schedule, ddim, latents, count, model.InChannels, denoiser.Denoise, DiffusionSampler.PhiloxNoise(seed), _ =>

@@ -30,7 +30,7 @@ public static class Calibrator
             if (needs.AnySmoothing)
             {
                 run.Pass(needs, statistics, CalibrationKinds.Smoothing, smoothed);
-                smoothed = SmoothedWeights.Build(plan, weights, statistics, plan.Calibration!.Steps[0]);
+                smoothed = SmoothedWeights.Build(plan, weights, statistics, plan.Calibration!.Steps[0], progress, cancellation);
             }
             if (needs.AnyRangeOrHessian)
                 run.Pass(needs, statistics, CalibrationKinds.RangesAndHessians, smoothed);

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
@@ -44,7 +46,10 @@ public sealed class SmoothedWeights : IDisposable
 
     /// <param name="settingStep">The step whose cells stand for each layer's weight and activation setting in the
     /// DiTAS search (the first calibrated step).</param>
-    public static SmoothedWeights Build(RecipePlan plan, DitWeights weights, CalibrationStatistics statistics, int settingStep)
+    /// <param name="progress">Phase "smooth": 0 of the smoothed layers at once, the layer being computed, each one done.</param>
+    /// <param name="cancellation">Checked before every layer (and inside a DiTAS α search).</param>
+    public static SmoothedWeights Build(RecipePlan plan, DitWeights weights, CalibrationStatistics statistics, int settingStep,
+        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         var result = new SmoothedWeights();
         var copies = new Dictionary<string, (LinearWeights Original, float[] Weight, float[] Bias)>();
@@ -56,10 +61,14 @@ public sealed class SmoothedWeights : IDisposable
         }
         var hidden = plan.Model.Hidden;
         var onTheFly = new List<LinearWeights>();
+        var ops = new[] { Operator.Qkv, Operator.Proj, Operator.Fc1, Operator.Fc2, Operator.AdaLN };
+        var total = Enumerable.Range(0, plan.Depth).Sum(block => ops.Count(op => plan.GetSmoothing(block, op).Method != SmoothMethod.None));
+        var done = 0;
+        progress?.Report(new RunProgress("smooth", 0, total));
         for (var block = 0; block < plan.Depth; block++)
         {
             var b = weights.Blocks[block];
-            foreach (var op in new[] { Operator.Qkv, Operator.Proj, Operator.Fc1, Operator.Fc2, Operator.AdaLN })
+            foreach (var op in ops)
             {
                 var smoothing = plan.GetSmoothing(block, op);
                 if (smoothing.Method == SmoothMethod.None)
@@ -72,7 +81,9 @@ public sealed class SmoothedWeights : IDisposable
                     Operator.Fc2 => b.Fc2,
                     _ => b.AdaLN,
                 };
-                var s = SmoothingFactors.Compute(smoothing, layer, plan.Get(settingStep, block, op), statistics);
+                cancellation.ThrowIfCancellationRequested();
+                progress?.Report(new RunProgress("smooth", done, total, $"{layer.Name} ({smoothing.Method.ToString().ToLowerInvariant()})"));
+                var s = SmoothingFactors.Compute(smoothing, layer, plan.Get(settingStep, block, op), statistics, cancellation);
                 result._factors[layer.Name] = s;
                 if (smoothing.Method == SmoothMethod.Ditas && smoothing.LowRank is { } lowRank)
                     result._lowRank[layer.Name] = lowRank;
@@ -93,6 +104,7 @@ public sealed class SmoothedWeights : IDisposable
                         onTheFly.Add(layer);
                         break;
                 }
+                progress?.Report(new RunProgress("smooth", ++done, total));
             }
         }
         try

@@ -1,3 +1,4 @@
+using System.Threading;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
@@ -16,7 +17,9 @@ namespace QRecipe.Runtime.Execution.Smoothing;
 /// </summary>
 public static class SmoothingFactors
 {
-    public static float[] Compute(SmoothSetting smoothing, LinearWeights layer, OpSetting cell, CalibrationStatistics statistics)
+    /// <param name="cancellation">Checked between the steps of the computation and before every α of a search.</param>
+    public static float[] Compute(SmoothSetting smoothing, LinearWeights layer, OpSetting cell, CalibrationStatistics statistics,
+        CancellationToken cancellation = default)
     {
         var name = layer.Name;
         if (!statistics.ChannelMaxima.TryGetValue(name, out var maxima))
@@ -32,7 +35,7 @@ public static class SmoothingFactors
         LowRankFactors? factors = null;
         if (!proxy.IsFloat && smoothing.LowRank is { } lowRank)
         {
-            var compensated = LowRankCompensation.Compensate(weight, outFeatures, inFeatures, proxy, lowRank, null, name);
+            var compensated = LowRankCompensation.Compensate(weight, outFeatures, inFeatures, proxy, lowRank, null, name, cancellation: cancellation);
             quantized = compensated.Quantized.Dequantized;
             factors = compensated.Factors;
         }
@@ -45,6 +48,6 @@ public static class SmoothingFactors
         var inputs = statistics.SearchInputs[name].Steps;
         // The runtime quantizes the smoothed weight (QuantizedWeights), so each α is scored on that weight.
         return DitasAlphaSearch.Search(inputs, weight, quantized, outFeatures, inFeatures, activationMax, activation, grid, name, factors,
-            proxy.IsFloat ? null : proxy).Scales;
+            proxy.IsFloat ? null : proxy, cancellation).Scales;
     }
 }
