@@ -25,6 +25,18 @@ public sealed class RunProgressViewTests
         Assert.Contains("stopping after the current GPTQ column block", log.ToString());
     }
 
+    [Fact]
+    public void A_stop_during_the_Hessian_factorisation_names_its_chunk()
+    {
+        var output = new StringWriter();
+        var view = new RunProgressView(output, new StringWriter());
+
+        view.Report(new RunProgress("quantize", 3, 10, "blocks.0.mlp.fc2 (gptq): Hessian inverse 64/4608"));
+        view.Report(RunProgress.StopRequested);
+
+        Assert.EndsWith("stopping after the current 64 columns of the Hessian factorisation (Ctrl-C received)\n", output.ToString().Replace("\r\n", "\n"));
+    }
+
     [Theory]
     [InlineData("calibrate", "calibrating 0/4", "product of the forward pass")]
     [InlineData("smooth", "smoothing factors 0/4", "layer")]

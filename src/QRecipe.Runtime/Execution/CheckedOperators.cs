@@ -8,12 +8,10 @@ namespace QRecipe.Runtime.Execution;
 /// <summary>
 /// Passes every product of a forward to the inner operators after checking for cancellation, so a stop request
 /// takes effect before the next product rather than after the whole step (a DiT-XL/2 step over a calibration batch
-/// takes minutes on a CPU). Tells <c>blockStarted</c> when a forward reaches a new block, for progress inside a step.
+/// takes minutes on a CPU). Tells <c>productStarting</c> which product comes next, for progress inside a step.
 /// </summary>
-internal sealed class CheckedOperators(IDitOperators inner, CancellationToken cancellation, Action<int>? blockStarted = null) : IDitOperators
+internal sealed class CheckedOperators(IDitOperators inner, CancellationToken cancellation, Action<LayerSite>? productStarting = null) : IDitOperators
 {
-    private int _block = -1;
-
     public void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output)
     {
         Check(site);
@@ -35,11 +33,6 @@ internal sealed class CheckedOperators(IDitOperators inner, CancellationToken ca
     private void Check(LayerSite site)
     {
         cancellation.ThrowIfCancellationRequested();
-        if (site.Block != _block)
-        {
-            _block = site.Block;
-            if (site.Block >= 0)
-                blockStarted?.Invoke(site.Block);
-        }
+        productStarting?.Invoke(site);
     }
 }

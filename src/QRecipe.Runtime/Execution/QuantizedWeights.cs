@@ -27,7 +27,7 @@ public sealed class QuantizedWeights : IDisposable
         setting.IsFloat ? layer.Weight : _tensors[(layer.Name, setting)];
 
     /// <param name="progress">Phase "quantize" in layers: 0 of them at once, the layer being quantized (with GPTQ's
-    /// column blocks), each one done.</param>
+    /// Hessian factorisation and column blocks), each one done.</param>
     /// <param name="cancellation">Checked before every layer and, in GPTQ, before every column block.</param>
     public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics,
         IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
@@ -69,9 +69,8 @@ public sealed class QuantizedWeights : IDisposable
                 var done = i;
                 var method = WeightQuant.MethodText(setting.Method);
                 progress?.Report(new RunProgress("quantize", done, jobs.Count, $"{layer.Name} ({method})"));
-                void ColumnsDone(int columns, int of) =>
-                    progress?.Report(new RunProgress("quantize", done, jobs.Count, $"{layer.Name} ({method}): columns {columns}/{of}"));
-                var (values, report) = Quantize(layer, setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, ColumnsDone);
+                void Inside(string stage) => progress?.Report(new RunProgress("quantize", done, jobs.Count, $"{layer.Name} ({method}): {stage}"));
+                var (values, report) = Quantize(layer, setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, Inside);
                 result._tensors[(layer.Name, setting)] = Tensor.From(values, layer.OutFeatures, layer.InFeatures);
                 result._reports.Add(report);
                 progress?.Report(new RunProgress("quantize", i + 1, jobs.Count));
@@ -86,16 +85,16 @@ public sealed class QuantizedWeights : IDisposable
     }
 
     private static (float[] Values, WeightQuantReport Report) Quantize(LinearWeights layer, WeightQuant setting, GptqStatistics? hessian, LowRank? lowRank,
-        CancellationToken cancellation, Action<int, int> columnsDone)
+        CancellationToken cancellation, Action<string> inside)
     {
         var weight = layer.Weight.AsReadOnlySpan<float>();
         if (lowRank is null)
         {
-            var quantized = WeightQuantizer.Quantize(weight, layer.OutFeatures, layer.InFeatures, setting, hessian, layer.Name, cancellation, columnsDone);
+            var quantized = WeightQuantizer.Quantize(weight, layer.OutFeatures, layer.InFeatures, setting, hessian, layer.Name, cancellation, inside);
             return (quantized.Dequantized, quantized.Report);
         }
         var compensated = LowRankCompensation.Compensate(weight, layer.OutFeatures, layer.InFeatures, setting, lowRank, hessian, layer.Name,
-            cancellation: cancellation, columnsDone: columnsDone);
+            cancellation: cancellation, inside: inside);
         var f = compensated.Factors;
         var effective = TruncatedSvd.Product(f.Left, f.Right, layer.OutFeatures, layer.InFeatures, f.Rank);
         var q = compensated.Quantized.Dequantized;

@@ -10,40 +10,53 @@ namespace QRecipe.Runtime.Quantization;
 internal static class CholeskyInverse
 {
     /// <summary>Returns U row-major [n, n] (upper triangle; the rest is zero), or null when H is not positive
-    /// definite. <paramref name="cancellation"/> is checked per column (n = 4608 takes seconds).</summary>
-    public static double[]? UpperOfInverse(ReadOnlySpan<double> h, int n, CancellationToken cancellation = default)
+    /// definite. n = 4608 takes minutes on a small CPU: <paramref name="cancellation"/> is checked per column, and
+    /// <paramref name="report"/> hears <c>Hessian factor j/n</c> and <c>Hessian inverse j/n</c> every
+    /// <see cref="ReportEvery"/> columns, always from the calling thread.</summary>
+    public static double[]? UpperOfInverse(ReadOnlySpan<double> h, int n, CancellationToken cancellation = default, Action<string>? report = null)
     {
         var l = new double[(long)n * n];
         for (var i = 0; i < n; i++)
         {
             for (var j = 0; j <= i; j++) l[(long)i * n + j] = h[(n - 1 - i) * n + (n - 1 - j)];
         }
-        if (!FactorInPlace(l, n, cancellation)) return null;
+        if (!FactorInPlace(l, n, cancellation, report)) return null;
 
-        // Column j of L⁻¹ by forward substitution; columns are independent.
+        // Column j of L⁻¹ by forward substitution; columns are independent, done in parallel a chunk at a time so
+        // progress comes from this thread.
         var u = new double[(long)n * n];
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, j =>
+        var options = new ParallelOptions { CancellationToken = cancellation };
+        for (var first = 0; first < n; first += ReportEvery)
         {
-            var m = new double[n];
-            m[j] = 1.0 / l[(long)j * n + j];
-            for (var i = j + 1; i < n; i++)
+            report?.Invoke($"Hessian inverse {first}/{n}");
+            Parallel.For(first, Math.Min(first + ReportEvery, n), options, j =>
             {
-                var row = new ReadOnlySpan<double>(l, i * n + j, i - j);
-                m[i] = -GptqStatistics.Dot(row, new ReadOnlySpan<double>(m, j, i - j)) / l[(long)i * n + i];
-            }
-            // U[a, b] = L⁻¹[n−1−a, n−1−b]; column j of L⁻¹ is column b = n−1−j of U.
-            var b = n - 1 - j;
-            for (var i = j; i < n; i++) u[(long)(n - 1 - i) * n + b] = m[i];
-        });
+                var m = new double[n];
+                m[j] = 1.0 / l[(long)j * n + j];
+                for (var i = j + 1; i < n; i++)
+                {
+                    var row = new ReadOnlySpan<double>(l, i * n + j, i - j);
+                    m[i] = -GptqStatistics.Dot(row, new ReadOnlySpan<double>(m, j, i - j)) / l[(long)i * n + i];
+                }
+                // U[a, b] = L⁻¹[n−1−a, n−1−b]; column j of L⁻¹ is column b = n−1−j of U.
+                var b = n - 1 - j;
+                for (var i = j; i < n; i++) u[(long)(n - 1 - i) * n + b] = m[i];
+            });
+        }
         return u;
     }
 
+    private const int ReportEvery = 64;
+
     /// <summary>Lower Cholesky factor in place (lower triangle of <paramref name="a"/> in, L out).</summary>
-    private static bool FactorInPlace(double[] a, int n, CancellationToken cancellation)
+
+    private static bool FactorInPlace(double[] a, int n, CancellationToken cancellation, Action<string>? report)
     {
         for (var j = 0; j < n; j++)
         {
             cancellation.ThrowIfCancellationRequested();
+            if (j % ReportEvery == 0)
+                report?.Invoke($"Hessian factor {j}/{n}");
             var rowJ = new ReadOnlySpan<double>(a, j * n, j);
             var d = a[(long)j * n + j] - GptqStatistics.Dot(rowJ, rowJ);
             if (!(d > 0)) return false;

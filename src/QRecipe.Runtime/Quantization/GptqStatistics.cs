@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Quantization;
@@ -28,8 +29,9 @@ public sealed class GptqStatistics
     public ReadOnlySpan<double> Hessian => hessian;
 
     /// <summary>Adds one batch: <paramref name="inputs"/> is [rows, Columns] (all tokens of <paramref name="samples"/>
-    /// samples, flattened).</summary>
-    public void Accumulate(ReadOnlySpan<float> inputs, int rows, int samples, string layer)
+    /// samples, flattened). <paramref name="cancellation"/> is checked between rows of H; a cancelled update leaves H
+    /// partly updated, which only matters to a run that is stopping.</summary>
+    public void Accumulate(ReadOnlySpan<float> inputs, int rows, int samples, string layer, CancellationToken cancellation = default)
     {
         QuantGuard.Shape(layer, inputs.Length, rows, Columns);
         if (samples <= 0) throw new QuantizationException(layer, $"batch of {samples} samples");
@@ -44,7 +46,7 @@ public sealed class GptqStatistics
         var keep = (double)Samples / (Samples + samples);
         var add = 2.0 / (Samples + samples);
         Samples += samples;
-        Parallel.For(0, n, i =>
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
             var xi = new ReadOnlySpan<double>(transposed, i * rows, rows);
             for (var j = 0; j <= i; j++)

@@ -19,10 +19,10 @@ public static class LowRankCompensation
     public const int PowerIterations = 4;
 
     /// <param name="cancellation">Checked before every iteration and passed to the quantizer.</param>
-    /// <param name="columnsDone">GPTQ's progress through the columns in each iteration.</param>
+    /// <param name="inside">Where GPTQ is inside the layer, in each iteration.</param>
     public static LowRankResult Compensate(ReadOnlySpan<float> weight, int outFeatures, int inFeatures, WeightQuant setting,
         LowRank lowRank, GptqStatistics? hessian, string layer, int powerIterations = PowerIterations, CancellationToken cancellation = default,
-        Action<int, int>? columnsDone = null)
+        Action<string>? inside = null)
     {
         QuantGuard.Shape(layer, weight.Length, outFeatures, inFeatures);
         if (lowRank.Rank < 1 || lowRank.Rank > Math.Min(outFeatures, inFeatures))
@@ -39,7 +39,7 @@ public static class LowRankCompensation
         {
             cancellation.ThrowIfCancellationRequested();
             for (var i = 0; i < w.Length; i++) target[i] = w[i] - lr[i];
-            q = WeightQuantizer.Quantize(target, outFeatures, inFeatures, setting, hessian, layer, cancellation, columnsDone);
+            q = WeightQuantizer.Quantize(target, outFeatures, inFeatures, setting, hessian, layer, cancellation, inside);
             var residual = new float[w.Length];
             for (var i = 0; i < w.Length; i++) residual[i] = w[i] - q.Dequantized[i];
             (left, right) = TruncatedSvd.Factor(residual, outFeatures, inFeatures, lowRank.Rank, basis, powerIterations);

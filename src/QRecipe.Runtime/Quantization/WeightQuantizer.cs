@@ -11,9 +11,9 @@ public static class WeightQuantizer
 {
     /// <param name="cancellation">Checked by GPTQ before every column block; the other methods take well under a
     /// second per layer and are not interrupted.</param>
-    /// <param name="columnsDone">GPTQ's progress through the columns (done, columns).</param>
+    /// <param name="inside">Where GPTQ is inside the layer (Hessian factorisation, column blocks).</param>
     public static QuantizedWeight Quantize(ReadOnlySpan<float> weight, int outFeatures, int inFeatures, WeightQuant setting,
-        GptqStatistics? hessian, string layer, CancellationToken cancellation = default, Action<int, int>? columnsDone = null)
+        GptqStatistics? hessian, string layer, CancellationToken cancellation = default, Action<string>? inside = null)
     {
         if (setting.IsFloat) throw new QuantizationException(layer, "setting is fp: floating-point layers are not quantized");
         QuantGuard.Bits(layer, setting.Bits, QuantGuard.MaxWeightBits);
@@ -33,7 +33,7 @@ public static class WeightQuantizer
             case WeightMethod.Gptq:
                 if (hessian is null) throw new QuantizationException(layer, "gptq needs calibration statistics (no Hessian given)");
                 uniform = Gptq.Quantize(weight, outFeatures, inFeatures, setting.Bits, setting.Symmetric, groupLength, hessian, layer,
-                    cancellation: cancellation, columnsDone: columnsDone);
+                    cancellation: cancellation, report: inside);
                 overhead = uniform.Grids.Length * (setting.Symmetric ? 1L : 2L); // symmetric GPTQ zero is the constant (maxq+1)/2
                 break;
             case WeightMethod.KMeansC:

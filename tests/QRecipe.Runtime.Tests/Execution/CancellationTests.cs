@@ -53,10 +53,14 @@ public sealed class CancellationTests
             p => p.Phase == "quantize" && p.Detail?.Contains("columns 128/256", StringComparison.Ordinal) == true);
 
         var quantize = reports.Where(p => p.Phase == "quantize").ToList();
-        // 0 of the layers at once, then the first layer and its first column block, all before any layer finished.
+        // 0 of the layers at once, then the first layer: its Hessian factorisation and inverse every 64 columns and its
+        // first column block, all before any layer finished.
         Assert.Equal(new RunProgress("quantize", 0, 10), quantize[0]);
-        Assert.Equal("blocks.0.attn.qkv (gptq)", quantize[1].Detail);
-        Assert.Equal("blocks.0.attn.qkv (gptq): columns 128/256", quantize[2].Detail);
+        Assert.Equal(
+            new[] { "", ": Hessian factor 0/256", ": Hessian factor 64/256", ": Hessian factor 128/256", ": Hessian factor 192/256",
+                ": Hessian inverse 0/256", ": Hessian inverse 64/256", ": Hessian inverse 128/256", ": Hessian inverse 192/256", ": columns 128/256" }
+                .Select(stage => "blocks.0.attn.qkv (gptq)" + stage),
+            quantize.Skip(1).Select(p => p.Detail));
         // The stop is acknowledged at once, and no further column block or layer is done.
         Assert.Equal(RunProgress.StopRequested, reports[stoppedAt + 1]);
         Assert.Equal(stoppedAt + 2, reports.Count);
@@ -64,16 +68,17 @@ public sealed class CancellationTests
     }
 
     [Fact]
-    public void Calibration_reports_blocks_inside_a_step_and_stops_before_the_next_product()
+    public void Calibration_reports_products_inside_a_step_and_stops_before_the_next_one()
     {
         var (reports, stoppedAt) = RunUntil(Plan("weights int4 gptq\ncalibrate samples 2 steps 0, 1 batch 1"),
-            p => p.Phase == "calibrate" && p.Detail?.EndsWith("block 2/2", StringComparison.Ordinal) == true);
+            p => p.Phase == "calibrate" && p.Detail?.EndsWith(": blocks.1.adaLN_modulation.1", StringComparison.Ordinal) == true);
 
-        // 2 batches of 2 steps; reported as 0 of 4 before the first forward, then block by block.
+        // 2 batches of 2 steps; reported as 0 of 4 before the first forward, then product by product.
         Assert.Equal(new RunProgress("calibrate", 0, 4), reports[0]);
-        Assert.Equal(new RunProgress("calibrate", 0, 4, "batch 1/2, step 1/2, block 1/2"), reports[1]);
-        Assert.Equal(new RunProgress("calibrate", 0, 4, "batch 1/2, step 1/2, block 2/2"), reports[stoppedAt]);
-        // Stopped inside the first step: no step finished, no block started after the stop.
+        Assert.Equal(new RunProgress("calibrate", 0, 4, "batch 1/2, step 1/2: x_embedder.proj"), reports[1]);
+        // The first product of block 1 follows the 3 embedding products and the 7 of block 0 (adaln, qkv, qk, av,
+        // proj, fc1, fc2); the stop lets none of them run, and no step finished.
+        Assert.Equal(1 + 3 + 7, stoppedAt);
         Assert.Equal(RunProgress.StopRequested, reports[stoppedAt + 1]);
         Assert.Equal(stoppedAt + 2, reports.Count);
     }

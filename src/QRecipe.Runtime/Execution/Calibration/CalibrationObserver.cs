@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Quantization;
@@ -34,10 +35,14 @@ public sealed class CalibrationObserver : IDitOperators, IDisposable
     private readonly SmoothedWeights _smoothed;
     private readonly FloatOperators _float;
     private readonly Dictionary<TensorShape, Tensor> _scratch = new();
+    private readonly CancellationToken _cancellation;
 
+    /// <param name="cancellation">Checked inside the Hessian update (a DiT-XL/2 fc2 update over a batch takes most of a
+    /// minute on a small CPU).</param>
     public CalibrationObserver(CalibrationNeeds needs, CalibrationStatistics statistics, CalibrationKinds kinds, IReadOnlyCollection<int> steps,
-        SmoothedWeights smoothed, FloatOperators floatOperators)
+        SmoothedWeights smoothed, FloatOperators floatOperators, CancellationToken cancellation = default)
     {
+        _cancellation = cancellation;
         _needs = needs;
         _statistics = statistics;
         _kinds = kinds;
@@ -71,7 +76,7 @@ public sealed class CalibrationObserver : IDitOperators, IDisposable
                 if (!_statistics.Hessians.TryGetValue(weights.Name, out var hessian))
                     _statistics.Hessians[weights.Name] = hessian = new GptqStatistics(weights.InFeatures);
                 var rows = (int)(operand.ElementCount / weights.InFeatures);
-                hessian.Accumulate(operand.AsReadOnlySpan<float>(), rows, operand.Shape[0], $"{weights.Name} step {Step}");
+                hessian.Accumulate(operand.AsReadOnlySpan<float>(), rows, operand.Shape[0], $"{weights.Name} step {Step}", _cancellation);
             }
             if (_kinds.HasFlag(CalibrationKinds.Smoothing) && _needs.ChannelMax(site.Block, site.Operator))
                 ObserveChannels(site, weights.Name, operand, weights.InFeatures);

@@ -67,8 +67,8 @@ public sealed class CalibrationRun
     public static ulong BatchSeed(ulong seed, int batch) => seed + 0x9E3779B97F4A7C15UL * (ulong)(batch + 1);
 
     /// <summary>One sampling pass over all calibration samples, observing what <paramref name="kinds"/> asks for.
-    /// Progress: 0 of the total before the first forward, the block each forward reaches, and every finished step;
-    /// cancellation is checked before every product.</summary>
+    /// Progress: 0 of the total before the first forward, the product each forward is at, and every finished step;
+    /// cancellation is checked before every product and inside GPTQ's Hessian update.</summary>
     public void Pass(CalibrationNeeds needs, CalibrationStatistics statistics, CalibrationKinds kinds, SmoothedWeights smoothed)
     {
         var model = _plan.Model;
@@ -80,9 +80,9 @@ public sealed class CalibrationRun
             _progress?.Report(new RunProgress("calibrate", 0, _total));
         var batch = 0;
         var step = 0;
-        using var observer = new CalibrationObserver(needs, statistics, kinds, _spec.Steps.ToArray(), smoothed, new FloatOperators(_backend));
-        var operators = new CheckedOperators(observer, _cancellation, block => _progress?.Report(new RunProgress("calibrate", _done, _total,
-            $"{(_passes > 1 ? $"pass {_pass}/{_passes}, " : string.Empty)}batch {batch + 1}/{Batches}, step {step + 1}/{_plan.Steps}, block {block + 1}/{model.Depth}")));
+        using var observer = new CalibrationObserver(needs, statistics, kinds, _spec.Steps.ToArray(), smoothed, new FloatOperators(_backend), _cancellation);
+        var operators = new CheckedOperators(observer, _cancellation, site => _progress?.Report(new RunProgress("calibrate", _done, _total,
+            $"{(_passes > 1 ? $"pass {_pass}/{_passes}, " : string.Empty)}batch {batch + 1}/{Batches}, step {step + 1}/{_plan.Steps}: {site.Name}")));
         using var dit = new DitModel(_weights, _backend, operators);
         for (; batch < Batches; batch++)
         {
