@@ -27,10 +27,12 @@ public static class DiffusionSampler
     /// <summary>Runs all S steps in place on <paramref name="x"/> ([batch, channels, pixels] flattened). DDPM and DDIM
     /// with <paramref name="eta"/> &gt; 0 draw noise from <paramref name="noise"/> at every step but the last. A
     /// <see cref="NonFiniteActivationException"/> from the denoiser gets the step it happened in; an update that makes the
-    /// latents non-finite throws one for the sampler.</summary>
+    /// latents non-finite throws one for the sampler. <paramref name="clipDenoised"/> clamps every predicted x0 to
+    /// [−1, 1] before it is used, as pixel-space models are sampled (a latent-space model's x0 has no fixed range, so DiT
+    /// samples its latents unclipped).</summary>
     public static void Sample(
         DiffusionSchedule schedule, bool ddim, Span<float> x, int batch, int channels, Denoiser denoiser, NoiseSource? noise,
-        Action<int>? stepDone = null, double eta = 0)
+        Action<int>? stepDone = null, double eta = 0, bool clipDenoised = false)
     {
         var pixels = x.Length / (batch * channels);
         if (pixels * batch * channels != x.Length)
@@ -56,9 +58,9 @@ public static class DiffusionSampler
             if (stochastic && k != 0)
                 noise!(j, stepNoise);
             if (ddim)
-                DdimStep(schedule, k, output, x, batch, channels, pixels, eta, stepNoise);
+                DdimStep(schedule, k, output, x, batch, channels, pixels, eta, stepNoise, clipDenoised);
             else
-                DdpmStep(schedule, k, output, x, stepNoise, batch, channels, pixels);
+                DdpmStep(schedule, k, output, x, stepNoise, batch, channels, pixels, clipDenoised);
             var bad = FiniteValues.CountNonFinite(x);
             if (bad != 0)
                 throw NonFiniteActivationException.Of(ActivationSite.SamplerUpdate(ddim), x, [batch, channels, pixels], bad).AtStep(j);
@@ -68,7 +70,8 @@ public static class DiffusionSampler
 
     /// <summary>x ← posterior mean + exp(½·logvar)·noise (no noise at k = 0), with the learned-range log-variance
     /// interpolated between the clipped posterior log-variance and log β (§B.6, §B.7).</summary>
-    public static void DdpmStep(DiffusionSchedule s, int k, ReadOnlySpan<float> output, Span<float> x, ReadOnlySpan<float> noise, int batch, int channels, int pixels)
+    public static void DdpmStep(DiffusionSchedule s, int k, ReadOnlySpan<float> output, Span<float> x, ReadOnlySpan<float> noise, int batch, int channels, int pixels,
+        bool clipDenoised = false)
     {
         float recip = (float)s.SqrtRecipAlphaBar[k], recipM1 = (float)s.SqrtRecipM1AlphaBar[k];
         float coef1 = (float)s.PosteriorMeanCoef1[k], coef2 = (float)s.PosteriorMeanCoef2[k];
@@ -84,7 +87,7 @@ public static class DiffusionSampler
                 for (var i = 0; i < pixels; i++)
                 {
                     var xi = x[state + i];
-                    var x0 = recip * xi - recipM1 * output[eps + i];
+                    var x0 = Denoised(recip * xi - recipM1 * output[eps + i], clipDenoised);
                     var mean = coef1 * x0 + coef2 * xi;
                     if (last)
                     {
@@ -103,7 +106,7 @@ public static class DiffusionSampler
     /// x ← x0·sqrt(ᾱprev) + sqrt(1 − ᾱprev − σ²)·eps + σ·noise with σ = η·sqrt((1 − ᾱprev)/(1 − ᾱ))·sqrt(1 − ᾱ/ᾱprev).
     /// η = 0 is deterministic and reads no noise; σ is 0 at the last step (k = 0, ᾱprev = 1).</summary>
     public static void DdimStep(DiffusionSchedule s, int k, ReadOnlySpan<float> output, Span<float> x, int batch, int channels, int pixels,
-        double eta = 0, ReadOnlySpan<float> noise = default)
+        double eta = 0, ReadOnlySpan<float> noise = default, bool clipDenoised = false)
     {
         float recip = (float)s.SqrtRecipAlphaBar[k], recipM1 = (float)s.SqrtRecipM1AlphaBar[k];
         double alphaBar = s.AlphaBar[k], alphaBarPrev = s.AlphaBarPrev[k];
@@ -122,7 +125,7 @@ public static class DiffusionSampler
                 for (var i = 0; i < pixels; i++)
                 {
                     var xi = x[state + i];
-                    var x0 = recip * xi - recipM1 * output[eps + i];
+                    var x0 = Denoised(recip * xi - recipM1 * output[eps + i], clipDenoised);
                     var epsPrime = (recip * xi - x0) / recipM1;
                     var next = x0 * sqrtPrev + epsScale * epsPrime;
                     x[state + i] = noiseScale == 0 ? next : next + noiseScale * noise[state + i];
@@ -130,4 +133,7 @@ public static class DiffusionSampler
             }
         }
     }
+
+    /// <summary>The predicted x0, clamped to the data range [−1, 1] when the model samples pixels.</summary>
+    private static float Denoised(float x0, bool clip) => clip ? Math.Clamp(x0, -1f, 1f) : x0;
 }

@@ -88,7 +88,7 @@ public static class RecipeRunner
             {
                 progress?.Report(new RunProgress("sample", step + 1, plan.Steps));
                 cancellation.ThrowIfCancellationRequested();
-            }, plan.Sampler.Eta);
+            }, plan.Sampler.Eta, clipDenoised: model.PixelSpace);
         }
         var samplingTime = clock.Elapsed;
 
@@ -106,7 +106,7 @@ public static class RecipeRunner
                 {
                     progress?.Report(new RunProgress("float", step + 1, plan.Steps));
                     cancellation.ThrowIfCancellationRequested();
-                }, plan.Sampler.Eta);
+                }, plan.Sampler.Eta, clipDenoised: model.PixelSpace);
             }
             catch (NonFiniteActivationException e)
             {

@@ -63,6 +63,35 @@ public sealed class DiffusionSamplerTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Pixel_space_sampling_clamps_the_predicted_x0_to_the_data_range(bool ddim)
+    {
+        // eps = 0 makes x0 = x/sqrt(ᾱ); at a middle step of 10 that is beyond ±1 for most of the state, so clamping shows.
+        var s = DiffusionSchedule.Create("10");
+        var k = 5;
+        var start = State(4 * 6);
+        var x = start.ToArray();
+        var output = new float[2 * x.Length];
+        if (ddim)
+            DiffusionSampler.DdimStep(s, k, output, x, 1, 4, 6, clipDenoised: true);
+        else
+            DiffusionSampler.DdpmStep(s, k, output, x, new float[x.Length], 1, 4, 6, clipDenoised: true);
+        var clamped = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            var raw = start[i] / Math.Sqrt(s.AlphaBar[k]);
+            var x0 = Math.Clamp(raw, -1, 1);
+            clamped += raw == x0 ? 0 : 1;
+            var expected = ddim
+                ? x0 * Math.Sqrt(s.AlphaBarPrev[k]) + Math.Sqrt(1 - s.AlphaBarPrev[k]) * (start[i] / Math.Sqrt(s.AlphaBar[k]) - x0) / Math.Sqrt(1 / s.AlphaBar[k] - 1)
+                : s.PosteriorMeanCoef1[k] * x0 + s.PosteriorMeanCoef2[k] * start[i];
+            Assert.True(Math.Abs(x[i] - expected) <= 1e-5 * Math.Abs(expected) + 1e-6, $"element {i}: {x[i]} vs {expected}");
+        }
+        Assert.InRange(clamped, x.Length / 2, x.Length);
+    }
+
     /// <summary>eps = 0.3·x + 0.05·t/1000, so every step's prediction depends on the state it is given.</summary>
     private static void LinearEps(ReadOnlySpan<float> x, int timestep, int batch, int channels, Span<float> output)
     {

@@ -99,7 +99,7 @@ public sealed class CalibrationRun
                 {
                     _progress?.Report(new RunProgress("calibrate", ++_done, _total));
                     _cancellation.ThrowIfCancellationRequested();
-                }, _plan.Sampler.Eta);
+                }, _plan.Sampler.Eta, clipDenoised: model.PixelSpace);
             }
             catch (NonFiniteActivationException e)
             {
