@@ -5,12 +5,13 @@ checkpoint.pt (model, EMA, optimizer, generator state, position in the epoch), w
 command continues where the last checkpoint left off; --minutes stops cleanly after a checkpoint so a session can
 train in chunks. log.jsonl gets one line per epoch (mean loss, mean eps-MSE, images/s, wall time).
 
-    /usr/bin/python3 training/train_dit.py --run training/runs/fmnist-dit --epochs 16
+    /usr/bin/python3 training/train_dit.py --run training/runs/fmnist-dit --epochs 20 --decay-from 15
     /usr/bin/python3 training/train_dit.py --run training/runs/fmnist-dit --export models/fmnist-dit/fmnist-dit.safetensors
 """
 import argparse
 import copy
 import json
+import math
 import os
 import time
 
@@ -32,6 +33,8 @@ def parse_args():
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--warmup", type=int, default=500, help="linear learning-rate warm-up steps")
+    p.add_argument("--decay-from", type=int, default=0,
+                   help="epoch from which the learning rate follows a cosine down to 0 at the last epoch (0: constant)")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
@@ -39,6 +42,17 @@ def parse_args():
     p.add_argument("--minutes", type=float, default=0, help="stop after a checkpoint once this much time has passed")
     p.add_argument("--export", help="write the EMA weights as safetensors and stop")
     return p.parse_args()
+
+
+def learning_rate(args, step, batches):
+    """Linear warm-up, then constant; with --decay-from E a half cosine from the first step of epoch E to 0 at the end.
+    A function of the step alone, so a resumed run follows the same schedule as an uninterrupted one."""
+    rate = args.lr * min(1.0, (step + 1) / args.warmup)
+    if args.decay_from > 0:
+        start, end = args.decay_from * batches, args.epochs * batches
+        if step >= start:
+            rate *= 0.5 * (1.0 + math.cos(math.pi * (step - start) / max(1, end - start)))
+    return rate
 
 
 def save_atomic(state, path):
@@ -97,7 +111,7 @@ def main():
             flip = torch.rand(len(idx), generator=gen) < 0.5  # horizontal flips keep every garment class
             x0 = torch.where(flip.view(-1, 1, 1, 1), x0.flip(3), x0)
             for group in opt.param_groups:
-                group["lr"] = args.lr * min(1.0, (state["step"] + 1) / args.warmup)
+                group["lr"] = learning_rate(args, state["step"], batches)
             loss, mse = training_loss(model, schedule, x0, y, gen)
             opt.zero_grad(set_to_none=True)
             loss.backward()
