@@ -128,11 +128,21 @@ def export_onnx(model, onnx_path):
                       dynamic_axes={"image": {0: "n"}, "logits": {0: "n"}, "features": {0: "n"}, "spatial": {0: "n"}})
 
 
+def third_neighbour(x, chunk=250):
+    """Squared distance from each row to its third nearest other row (the row itself sorts first at distance 0)."""
+    radii = np.empty(len(x))
+    for i in range(0, len(x), chunk):
+        d = ((x[i:i + chunk, None, :] - x[None, :, :]) ** 2).sum(-1)
+        radii[i:i + chunk] = np.partition(d, 3, axis=1)[:, 3]
+    return radii
+
+
 def write_reference_statistics(model, test_x, path):
     """The reference the evaluation compares generated samples against, from the 10,000 test images (docs/evaluation.md):
     mean and covariance (float64, divisor N - 1) of the penultimate features (mu, sigma) and of the flattened spatial
-    features (mu_s, sigma_s), and the penultimate features themselves (features, float32), which precision and recall
-    need."""
+    features (mu_s, sigma_s), the penultimate features themselves (features, float32), which precision and recall
+    need, and each feature row's squared distance to its third nearest other row (radii_k3, float64: the reference
+    manifold of precision)."""
     exported = Exported(model).eval()
     with torch.no_grad():
         outputs = [exported(test_x[i:i + 1000]) for i in range(0, len(test_x), 1000)]
@@ -140,7 +150,7 @@ def write_reference_statistics(model, test_x, path):
     spatial = torch.cat([o[2] for o in outputs]).flatten(1).double().numpy()
     wide = features.astype(np.float64)
     np.savez(path, mu=wide.mean(axis=0), sigma=np.cov(wide, rowvar=False),
-             mu_s=spatial.mean(axis=0), sigma_s=np.cov(spatial, rowvar=False), features=features)
+             mu_s=spatial.mean(axis=0), sigma_s=np.cov(spatial, rowvar=False), features=features, radii_k3=third_neighbour(wide))
     print(f"wrote {path}")
 
 

@@ -24,7 +24,8 @@ internal sealed record EvalReference(ReferenceBatch Batch, string Kind, string? 
             return new EvalReference(statistics, "statistics", null);
         }
         var file = new FileInfo(path);
-        var stamp = new[] { file.Length, file.LastWriteTimeUtc.Ticks };
+        // Milliseconds, not ticks: .npz arrays are read back through float64, exact only up to 2^53.
+        var stamp = new[] { file.Length, new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeMilliseconds() };
         var stem = path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? path[..^4] : path;
         var cache = $"{stem}.stats-{Convert.ToHexStringLower(fingerprint, 0, 4)}.npz";
         if (File.Exists(cache) && TryCached(cache, fingerprint, stamp) is { } cached)

@@ -76,7 +76,7 @@ public sealed record SampleEvaluation(
         else
         {
             (precision, recall) = ManifoldPrecisionRecall.Of(reference.Features, reference.FeatureCount, samples.Features, samples.Count, samples.FeatureSize,
-                Neighbours, s => stage?.Invoke(s), cancellation);
+                Neighbours, s => stage?.Invoke(s), cancellation, reference.Radii);
         }
         return new SampleEvaluation(samples.Count, fid, sfid, inception?.Score, inception?.Splits, precision, recall, accuracy, unavailable);
     }

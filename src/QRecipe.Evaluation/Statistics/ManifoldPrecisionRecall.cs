@@ -16,12 +16,15 @@ public static class ManifoldPrecisionRecall
     public const int AdmNeighbours = 3;
 
     public static (double Precision, double Recall) Of(ReadOnlySpan<float> reference, int referenceCount, ReadOnlySpan<float> samples, int sampleCount,
-        int dimension, int k = AdmNeighbours, Action<string>? progress = null, CancellationToken cancellation = default)
+        int dimension, int k = AdmNeighbours, Action<string>? progress = null, CancellationToken cancellation = default, double[]? referenceRadii = null)
     {
         var refs = Widen(reference, referenceCount, dimension, "reference", k);
         var gen = Widen(samples, sampleCount, dimension, "sample", k);
-        progress?.Invoke("reference radii");
-        var referenceRadii = Radii(refs, referenceCount, dimension, k, cancellation);
+        if (referenceRadii is null)
+        {
+            progress?.Invoke("reference radii");
+            referenceRadii = Radii(refs, referenceCount, dimension, k, cancellation);
+        }
         progress?.Invoke("sample radii");
         var sampleRadii = Radii(gen, sampleCount, dimension, k, cancellation);
         progress?.Invoke("precision and recall");
@@ -34,6 +37,10 @@ public static class ManifoldPrecisionRecall
     // float64 features) stays in cache while a row tile runs over it, instead of every row streaming the whole set.
     private const int RowTile = 32;
     private const int ColumnTile = 128;
+
+    /// <summary>The squared distance from each of <paramref name="count"/> feature rows to its k-th nearest other row.</summary>
+    public static double[] Radii(ReadOnlySpan<float> rows, int count, int dimension, int k) =>
+        Radii(Widen(rows, count, dimension, "reference", k), count, dimension, k);
 
     /// <summary>The squared distance from each point to its k-th nearest other point of the same set.</summary>
     public static double[] Radii(double[] points, int count, int dimension, int k, CancellationToken cancellation = default)

@@ -12,16 +12,23 @@ namespace QRecipe.Evaluation.Statistics;
 /// pooled features (FID), of the spatial features (sFID, where the network has them) and the pooled features
 /// themselves (precision and recall). Stored as <c>.npz</c> (docs/evaluation.md): <c>mu</c>, <c>sigma</c>
 /// (float64), optional <c>mu_s</c>, <c>sigma_s</c> (float64), <c>features</c> (float32 N × D) and
-/// <c>fingerprint</c> (uint8, 32 bytes: the network and settings that made it) and <c>reference_file</c> (int64: the
-/// size and modification time of the image file it was computed from).</summary>
+/// <c>radii_k3</c> (float64 N: each feature row's squared distance to its third nearest other row, the reference
+/// manifold precision needs), <c>fingerprint</c> (uint8, 32 bytes: the network and settings that made it) and <c>reference_file</c> (int64: the
+/// size in bytes and the modification time in Unix milliseconds of the image file it was computed from).</summary>
 public sealed record ReferenceBatch(GaussianStatistics Pooled, GaussianStatistics? Spatial, float[]? Features, int FeatureCount, byte[]? Fingerprint, long[]? ReferenceFile)
 {
+    /// <summary>The reference manifold's radii for k = 3 (<see cref="ManifoldPrecisionRecall"/>), where stored or computed.</summary>
+    public double[]? Radii { get; init; }
+
     /// <summary>The statistics of a feature set; <paramref name="fingerprint"/> and <paramref name="referenceFile"/>
     /// say where they came from, so a cache is used only for the same network and the same images.</summary>
     public static ReferenceBatch Of(FeatureSet set, byte[]? fingerprint, long[]? referenceFile) => new(
         Moments.Of(set.Features, set.Count, set.FeatureSize, "reference features"),
         set.SpatialSize > 0 ? Moments.Of(set.Spatial, set.Count, set.SpatialSize, "reference spatial features") : null,
-        set.Features, set.Count, fingerprint, referenceFile);
+        set.Features, set.Count, fingerprint, referenceFile)
+    {
+        Radii = set.Count > ManifoldPrecisionRecall.AdmNeighbours ? ManifoldPrecisionRecall.Radii(set.Features, set.Count, set.FeatureSize, ManifoldPrecisionRecall.AdmNeighbours) : null,
+    };
 
     public static ReferenceBatch Load(string path)
     {
@@ -43,7 +50,14 @@ public sealed record ReferenceBatch(GaussianStatistics Pooled, GaussianStatistic
         }
         byte[]? fingerprint = arrays.TryGetValue("fingerprint", out var fp) ? fp.Values.Select(v => (byte)v).ToArray() : null;
         long[]? source = arrays.TryGetValue("reference_file", out var rf) ? rf.Values.Select(v => (long)v).ToArray() : null;
-        return new ReferenceBatch(pooled, spatial, features, count, fingerprint, source);
+        double[]? radii = null;
+        if (arrays.TryGetValue("radii_k3", out var r))
+        {
+            if (features is null || r.Shape.Count != 1 || r.Shape[0] != count || r.Values.Any(v => !double.IsFinite(v) || v < 0))
+                throw new InvalidDataException($"{name}: 'radii_k3' must hold one finite distance ≥ 0 per row of 'features'");
+            radii = r.Values;
+        }
+        return new ReferenceBatch(pooled, spatial, features, count, fingerprint, source) { Radii = radii };
     }
 
     public void Save(string path)
@@ -60,6 +74,8 @@ public sealed record ReferenceBatch(GaussianStatistics Pooled, GaussianStatistic
         }
         if (Features is { } f)
             entries.Add(NpzFile.Singles("features", f, FeatureCount, Pooled.Dimension));
+        if (Radii is { } radii)
+            entries.Add(NpzFile.Doubles("radii_k3", radii, radii.Length));
         if (Fingerprint is { } fp)
             entries.Add(NpzFile.Bytes("fingerprint", fp, fp.Length));
         if (ReferenceFile is { } rf)
