@@ -4,6 +4,8 @@ features, Inception-style score on its logits) and exports it to ONNX.
 Input  "image":    float32 [N, 1, 28, 28], pixels in [-1, 1] (the diffusion model's range).
 Output "logits":   float32 [N, 10].
 Output "features": float32 [N, 128], the penultimate layer (after its ReLU), used for FID.
+Output "spatial":  float32 [N, 7, 7, 7], the first 7 channels of the last 7 x 7 map (after the second max-pool), used
+                   for sFID (export_classifier.py re-exports a trained checkpoint with it).
 
     /usr/bin/python3 training/train_classifier.py --out models/fmnist-classifier
 """
@@ -92,21 +94,63 @@ def main():
     model.eval()
     torch.save(model.state_dict(), os.path.join(args.out, "classifier.pt"))
     onnx_path = os.path.join(args.out, "fmnist-classifier.onnx")
-    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), onnx_path, opset_version=17,
-                      input_names=["image"], output_names=["logits", "features"],
-                      dynamic_axes={"image": {0: "n"}, "logits": {0: "n"}, "features": {0: "n"}})
+    export_onnx(model, onnx_path)
     with open(os.path.join(args.out, "training-log.json"), "w") as f:
         json.dump(dict(seed=args.seed, epochs=args.epochs, log=log), f, indent=1)
     print(f"wrote {onnx_path}; test accuracy {log[-1]['test_accuracy']:.4f}")
     write_reference_statistics(model, test_x, os.path.join(args.out, "fmnist-test-stats.npz"))
 
 
+# The body's layers up to and including the second max-pool: their output is the 64 x 7 x 7 map sFID reads.
+SPATIAL_LAYERS = 14
+SPATIAL_CHANNELS = 7
+
+
+class Exported(nn.Module):
+    """The classifier with a third output: the first SPATIAL_CHANNELS channels of its last spatial map (as ADM's
+    evaluator keeps the first 7 channels of Inception's mixed_6/conv). The logits and features path runs the same
+    layers in the same order as Classifier.forward."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        spatial_map = self.model.body[:SPATIAL_LAYERS](x)
+        features = self.model.body[SPATIAL_LAYERS:](spatial_map)
+        return self.model.head(features), features, spatial_map[:, :SPATIAL_CHANNELS]
+
+
+def export_onnx(model, onnx_path):
+    model.eval()
+    torch.onnx.export(Exported(model), torch.zeros(1, 1, 28, 28), onnx_path, opset_version=17,
+                      input_names=["image"], output_names=["logits", "features", "spatial"],
+                      dynamic_axes={"image": {0: "n"}, "logits": {0: "n"}, "features": {0: "n"}, "spatial": {0: "n"}})
+
+
+def third_neighbour(x, chunk=250):
+    """Squared distance from each row to its third nearest other row (the row itself sorts first at distance 0)."""
+    radii = np.empty(len(x))
+    for i in range(0, len(x), chunk):
+        d = ((x[i:i + chunk, None, :] - x[None, :, :]) ** 2).sum(-1)
+        radii[i:i + chunk] = np.partition(d, 3, axis=1)[:, 3]
+    return radii
+
+
 def write_reference_statistics(model, test_x, path):
-    """Mean and covariance (float64, divisor N - 1) of the penultimate features of the 10,000 test images: the
-    reference FID compares generated samples against."""
+    """The reference the evaluation compares generated samples against, from the 10,000 test images (docs/evaluation.md):
+    mean and covariance (float64, divisor N - 1) of the penultimate features (mu, sigma) and of the flattened spatial
+    features (mu_s, sigma_s), the penultimate features themselves (features, float32), which precision and recall
+    need, and each feature row's squared distance to its third nearest other row (radii_k3, float64: the reference
+    manifold of precision)."""
+    exported = Exported(model).eval()
     with torch.no_grad():
-        features = torch.cat([model(test_x[i:i + 1000])[1] for i in range(0, len(test_x), 1000)]).double().numpy()
-    np.savez(path, mu=features.mean(axis=0), sigma=np.cov(features, rowvar=False))
+        outputs = [exported(test_x[i:i + 1000]) for i in range(0, len(test_x), 1000)]
+    features = torch.cat([o[1] for o in outputs]).numpy()
+    spatial = torch.cat([o[2] for o in outputs]).flatten(1).double().numpy()
+    wide = features.astype(np.float64)
+    np.savez(path, mu=wide.mean(axis=0), sigma=np.cov(wide, rowvar=False),
+             mu_s=spatial.mean(axis=0), sigma_s=np.cov(spatial, rowvar=False), features=features, radii_k3=third_neighbour(wide))
     print(f"wrote {path}")
 
 

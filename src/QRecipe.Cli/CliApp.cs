@@ -29,6 +29,7 @@ public static partial class CliApp
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(FormatCommand.Create(output, error));
         root.Subcommands.Add(ExplainCommand.Create(output, error));
+        root.Subcommands.Add(EvalCommand.Create(output, error));
         root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(ModelsCommand.Create(output));

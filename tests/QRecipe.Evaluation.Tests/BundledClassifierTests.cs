@@ -19,10 +19,10 @@ public sealed class BundledClassifierTests
         var images = golden["images"].Values.Select(v => (byte)v).ToArray();
         int n = golden["images"].Shape[0];
         using var classifier = BundledClassifier.Open();
-        Assert.Equal((128, 10), (classifier.Network.FeatureSize, classifier.Network.ClassCount));
-        var (features, logits) = classifier.Network.Run(images, n, 28, 28, 1, batchSize: 5);
-        AssertClose(golden["features"].Values, features);
-        AssertClose(golden["logits"].Values, logits);
+        Assert.Equal((128, 10, 343), (classifier.Network.FeatureSize, classifier.Network.ClassCount, classifier.Network.SpatialSize));
+        var set = classifier.Network.Run(images, n, 28, 28, 1, batchSize: 5);
+        AssertClose(golden["features"].Values, set.Features);
+        AssertClose(golden["logits"].Values, set.Logits);
 
         var labels = golden["labels"].Values.Select(v => (int)v).ToArray();
         var quality = classifier.Measure(images, 28, 28, 1, labels);

@@ -50,19 +50,28 @@ internal static class RunCommand
         var compare = new Option<bool>("--compare-fp") { Description = "Also run every operator and the whole sampling in floating point and report the errors" };
         var noise = new Option<string?>("--noise") { Description = "Initial latents N x 4 x H x W (.npy) instead of the seeded generator" };
         var vae = new Option<string?>("--vae") { Description = "Decode the final latents into samples.png with this VAE: a diffusers AutoencoderKL .safetensors (sd-vae-ft-ema/-mse)" };
+        var eval = new Option<int?>("--eval") { Description = "Make N samples and evaluate them as 'qrecipe eval' does (FID, sFID, IS, precision/recall) against the bundled reference; writes eval.json" };
         var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
         command.Arguments.Add(recipe);
-        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae })
+        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, eval })
             command.Options.Add(option);
         // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
-        command.SetAction((result, token) => Task.FromResult(new Invocation(output, error).Run(
+        command.SetAction((result, token) => Task.FromResult(result.GetValue(eval) is { } n && result.GetResult(samples) is { Implicit: false } && result.GetValue(samples) != n
+            ? EvalConflict(error, n, result.GetValue(samples))
+            : new Invocation(output, error, result.GetValue(eval)).Run(
             result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
-            result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device), result.GetValue(gpu),
+            result.GetValue(eval) ?? result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device), result.GetValue(gpu),
             result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), result.GetValue(vae), token)));
         return command;
     }
 
-    private sealed class Invocation(TextWriter output, TextWriter error)
+    private static int EvalConflict(TextWriter error, int eval, int samples)
+    {
+        error.WriteLine($"qrecipe: --eval {eval} makes {eval} samples; --samples {samples} asks for another count");
+        return CliApp.UsageError;
+    }
+
+    private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate)
     {
         public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int samples, int[]? classes, ulong? seed,
             string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, CancellationToken cancellation)
@@ -125,6 +134,9 @@ internal static class RunCommand
             if (!TryOpenJudge(plan.Model, out var judge))
                 return CliApp.RecipeErrors;
             using var judgeScope = judge;
+            var evaluation = evaluate is { } count ? RunEvaluation.Open(plan.Model, count, error) : null;
+            if (evaluate is not null && evaluation is null)
+                return CliApp.RecipeErrors;
 
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
@@ -146,6 +158,8 @@ internal static class RunCommand
                 // All result files or none: leaving this block before Keep removes those written so far.
                 using var files = new ResultFiles(folder);
                 WriteOutputs(files, result, source, images, runImages, quality);
+                if (evaluation is not null && judge is not null && runImages is not null)
+                    evaluation.Write(files, judge, runImages, result.Labels, folder, output);
                 files.Keep();
                 Summary(result, folder, output, images, quality, files.Written);
                 runDevice.Report(output);

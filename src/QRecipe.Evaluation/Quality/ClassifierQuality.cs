@@ -15,7 +15,8 @@ public sealed record ClassifierQuality(int Samples, double ClassAccuracy, double
         int n = labels.Length;
         if (network.ClassCount == 0)
             throw new InvalidOperationException($"{network.Path} has no logits output, so it cannot judge class accuracy");
-        var (features, logits) = network.Run(images, n, height, width, channels);
+        var set = network.Run(images, n, height, width, channels);
+        var (features, logits) = (set.Features, set.Logits);
         var predicted = new int[n];
         int correct = 0;
         for (int i = 0; i < n; i++)

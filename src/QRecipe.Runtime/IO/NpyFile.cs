@@ -66,6 +66,27 @@ public static partial class NpyFile
         }
     }
 
+    /// <summary>The element type and shape of an array whose <c>.npy</c> bytes <paramref name="stream"/> delivers
+    /// (<paramref name="length"/> bytes in all, e.g. an entry of an <c>.npz</c> archive), checked as <see cref="Read"/>
+    /// checks them; the stream is left at the first data byte, so large arrays can be read a slice at a time.</summary>
+    public static (string DType, int[] Shape) ReadHeader(Stream stream, long length, string path)
+    {
+        var preamble = new byte[12];
+        int got = stream.ReadAtLeast(preamble, preamble.Length, throwOnEndOfStream: false);
+        var layout = ReadLayout(preamble.AsSpan(0, got), length, (start, size) =>
+        {
+            // The preamble read may already hold the header's first bytes (version 1.0 headers start at byte 10).
+            var header = new byte[size];
+            int have = Math.Min(Math.Max(got - start, 0), size);
+            preamble.AsSpan(start, have).CopyTo(header);
+            stream.ReadExactly(header, have, size - have);
+            return header;
+        }, path);
+        // The stream is now at headerStart + headerLength, the first data byte; a header shorter than the preamble
+        // read cannot hold 'descr' and 'shape', so ReadLayout has refused it already.
+        return (layout.DType, layout.Shape);
+    }
+
     /// <summary>A whole file already in memory (e.g. an entry of an <c>.npz</c> archive).</summary>
     public static NpyArray Parse(ReadOnlySpan<byte> bytes, string path)
     {
