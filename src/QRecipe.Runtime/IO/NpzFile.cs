@@ -24,6 +24,14 @@ public static class NpzFile
         return new(name, "<i8", shape, data);
     }
 
+    public static Entry Singles(string name, ReadOnlySpan<float> values, params int[] shape)
+    {
+        var data = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++)
+            BitConverter.TryWriteBytes(data.AsSpan(i * 4), values[i]);
+        return new(name, "<f4", shape, data);
+    }
+
     public static Entry Doubles(string name, ReadOnlySpan<double> values, params int[] shape)
     {
         var data = new byte[values.Length * 8];
