@@ -1,5 +1,7 @@
 using System;
+using System.IO;
 using System.Linq;
+using System.Text.Json;
 using QRecipe.Language;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
@@ -33,6 +35,28 @@ public sealed class SampleStreamsTests
         // every class gets the same number of words).
         var word = PhiloxRandom.BlockAt(9, 6UL * 16777216UL + 16777215UL, 0).X0;
         Assert.Equal(word < 4294967000U ? (int)(word % 1000) : -1, SampleStreams.Labels(9, 6, 1, 1000)[0]);
+    }
+
+    [Fact]
+    public void Streams_match_the_reference_written_from_the_documentation()
+    {
+        // Data/sample_streams_reference.py implements docs/cluster.md's derivation in plain Python (its own Philox).
+        var path = Path.Combine(AppContext.BaseDirectory, "Execution", "Data", "sample_streams_reference.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        foreach (var reference in document.RootElement.EnumerateArray())
+        {
+            var seed = reference.GetProperty("seed").GetUInt64();
+            var sample = reference.GetProperty("sample").GetInt32();
+            uint[] Expected(string name) => reference.GetProperty(name).EnumerateArray().Select(e => e.GetUInt32()).ToArray();
+            var initial = new float[9];
+            SampleStreams.InitialNoise(seed, sample, 1, initial);
+            Assert.Equal(Expected("initial"), initial.Select(BitConverter.SingleToUInt32Bits));
+            var step = new float[9];
+            SampleStreams.StepNoise(seed, sample, 1)(reference.GetProperty("step").GetInt32(), step);
+            Assert.Equal(Expected("step_noise"), step.Select(BitConverter.SingleToUInt32Bits));
+            Assert.Equal(reference.GetProperty("label_10").GetInt32(), SampleStreams.Labels(seed, sample, 1, 10)[0]);
+            Assert.Equal(reference.GetProperty("label_1000").GetInt32(), SampleStreams.Labels(seed, sample, 1, 1000)[0]);
+        }
     }
 
     [Fact]
