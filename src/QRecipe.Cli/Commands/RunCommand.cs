@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using QRecipe.Cli.Output;
 using QRecipe.Cli.Run;
+using QRecipe.Cli.Run.Shards;
 using QRecipe.Evaluation.Quality;
 using QRecipe.Language;
 using QRecipe.Language.Models;
@@ -51,9 +52,12 @@ internal static class RunCommand
         var noise = new Option<string?>("--noise") { Description = "Initial latents N x 4 x H x W (.npy) instead of the seeded generator" };
         var vae = new Option<string?>("--vae") { Description = "Decode the final latents into samples.png with this VAE: a diffusers AutoencoderKL .safetensors (sd-vae-ft-ema/-mse)" };
         var eval = new Option<int?>("--eval") { Description = "Make N samples and evaluate them as 'qrecipe eval' does (FID, sFID, IS, precision/recall) against the bundled reference; writes eval.json" };
+        var chunk = new Option<int>("--chunk") { Description = "Samples denoised together; a sample's result depends on it, so shards and their reference run use the same", DefaultValueFactory = _ => RunSettings.DefaultChunkSize };
+        var shard = new Option<string?>("--shard") { Description = "I/N: make only shard I (from 0) of N of the --samples into --out DIR as resumable chunks; auto: from Slurm or Kubernetes (docs/cluster.md)" };
+        var shardCount = new Option<int?>("--shard-count") { Description = $"Number of shards for --shard auto in a Kubernetes Indexed Job (or set {ShardSpec.CountVariable})" };
         var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
         command.Arguments.Add(recipe);
-        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, eval })
+        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, chunk, shard, shardCount, eval })
             command.Options.Add(option);
         // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
         command.SetAction((result, token) => Task.FromResult(result.GetValue(eval) is { } n && result.GetResult(samples) is { Implicit: false } && result.GetValue(samples) != n
@@ -61,7 +65,8 @@ internal static class RunCommand
             : new Invocation(output, error, result.GetValue(eval)).Run(
             result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
             result.GetValue(eval) ?? result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device), result.GetValue(gpu),
-            result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), result.GetValue(vae), token)));
+            result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), result.GetValue(vae), result.GetValue(chunk), result.GetValue(shard),
+            result.GetValue(shardCount), token)));
         return command;
     }
 
@@ -74,7 +79,8 @@ internal static class RunCommand
     private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate)
     {
         public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int samples, int[]? classes, ulong? seed,
-            string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, CancellationToken cancellation)
+            string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, int chunk, string? shardText, int? shardCount,
+            CancellationToken cancellation)
         {
             var (status, plan, source) = LoadPlan(recipe);
             if (plan is null)
@@ -97,6 +103,19 @@ internal static class RunCommand
                 error.WriteLine($"qrecipe: --samples {samples}: at least 1 sample");
                 return CliApp.UsageError;
             }
+            if (chunk < 1)
+            {
+                error.WriteLine($"qrecipe: --chunk {chunk}: at least 1 sample per chunk");
+                return CliApp.UsageError;
+            }
+            var shard = ShardOptions.Check(shardText, shardCount, noisePath, compare, error);
+            if ((shardText ?? shardCount?.ToString(CultureInfo.InvariantCulture)) is not null && shard is null)
+                return CliApp.UsageError;
+            if (shard is not null && evaluate is not null)
+            {
+                error.WriteLine("qrecipe: --eval evaluates a whole run; with --shard, merge the shards and run 'qrecipe eval' on the merged samples.npz");
+                return CliApp.UsageError;
+            }
             // Every input file is checked before the results folder exists, so a bad one leaves nothing behind.
             if (!InputFile.Exists("--checkpoint", checkpoint, error) || !InputFile.Exists("--noise", noisePath, error) || !InputFile.Exists("--vae", vaePath, error))
                 return CliApp.UsageError;
@@ -105,7 +124,7 @@ internal static class RunCommand
             float[]? initial = null;
             if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
                 return CliApp.RecipeErrors;
-            if (!FitsInMemory(plan.Model, samples, compare))
+            if (!FitsInMemory(plan.Model, shard is null ? samples : ShardChunks.Of(samples, chunk, shard).SampleCount, compare, chunk))
                 return CliApp.RecipeErrors;
             if (classes is { Length: > 0 } && classes.Length != samples)
             {
@@ -134,6 +153,11 @@ internal static class RunCommand
             if (!TryOpenJudge(plan.Model, out var judge))
                 return CliApp.RecipeErrors;
             using var judgeScope = judge;
+            if (shard is not null)
+            {
+                return new ShardRun(output, error).Run(new ShardJob(plan, recipe, source, checkpoint, weightSeed, samples, classes is { Length: > 0 } ? classes : null,
+                    seed ?? (ulong)plan.Sampler.Seed, device, runDevice, vae, vaePath, outRoot, chunk, shard), cancellation);
+            }
             var evaluation = evaluate is { } count ? RunEvaluation.Open(plan.Model, count, error) : null;
             if (evaluate is not null && evaluation is null)
                 return CliApp.RecipeErrors;
@@ -145,7 +169,7 @@ internal static class RunCommand
             try
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
-                    runDevice.ScAccumulators, runDevice.ActivationQuantizer, runDevice.ScSurrogate);
+                    runDevice.ScAccumulators, runDevice.ActivationQuantizer, runDevice.ScSurrogate, ChunkSize: chunk);
                 runDevice.Describe(plan, output, log);
                 var view = new RunProgressView(output, log);
                 var (result, images) = view.Show(() =>
@@ -215,9 +239,9 @@ internal static class RunCommand
         }
 
         /// <summary>False after one line when the run's memory estimate exceeds what this machine has available.</summary>
-        private bool FitsInMemory(ModelSpec model, int samples, bool compare)
+        private bool FitsInMemory(ModelSpec model, int samples, bool compare, int chunk)
         {
-            var need = RunMemoryEstimate.For(model, samples, compare);
+            var need = RunMemoryEstimate.For(model, samples, compare, chunk);
             var available = RunMemoryEstimate.Available();
             if (need.TotalBytes <= available)
                 return true;

@@ -17,11 +17,12 @@ public delegate void NoiseSource(int stepIndex, Span<float> destination);
 /// meets the state, as the reference's <c>_extract_into_tensor</c> does.</summary>
 public static class DiffusionSampler
 {
-    /// <summary>Seeded Philox noise: stream 1 + stepIndex of <paramref name="seed"/>, so each step's noise depends only on
-    /// the seed and the step, never on the batch layout of earlier steps (stream 0 is the initial latent).</summary>
+    /// <summary>Batch-wide seeded Philox noise, as calibration draws it: stream 1 + stepIndex of <paramref name="seed"/>
+    /// over the whole batch, so each step's noise depends only on the seed, the step and the batch (stream 0 is the
+    /// initial latent). Recipe runs draw per-sample streams instead (<see cref="Execution.SampleStreams"/>).</summary>
     public static NoiseSource PhiloxNoise(ulong seed) => (step, destination) => PhiloxRandom.FillNormal(destination, seed, 1 + (ulong)step);
 
-    /// <summary>The initial latent x_T from stream 0 of the seed.</summary>
+    /// <summary>The initial latent x_T of a whole calibration batch from stream 0 of the seed.</summary>
     public static void InitialNoise(Span<float> destination, ulong seed) => PhiloxRandom.FillNormal(destination, seed, 0);
 
     /// <summary>Runs all S steps in place on <paramref name="x"/> ([batch, channels, pixels] flattened). DDPM and DDIM

@@ -3,7 +3,8 @@ using QRecipe.Runtime.Randomness;
 
 namespace QRecipe.Runtime.Execution;
 
-/// <summary>Class labels drawn from a seed when a run is not given any (sampling and calibration alike).</summary>
+/// <summary>Calibration's class labels: drawn in sequence from one stream of the recipe's seed. Recipe runs draw each
+/// sample's label from its own stream instead (<see cref="SampleStreams"/>).</summary>
 public static class ClassLabels
 {
     /// <summary>Philox stream of the seed the labels are drawn from (streams 0.. are the noise).</summary>

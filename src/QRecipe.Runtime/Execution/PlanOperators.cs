@@ -34,7 +34,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     private readonly ScDebugStatistics _debug = new();
     private readonly Dictionary<(TensorShape Shape, int Slot), Tensor> _scratch = new();
 
-    /// <param name="seed">Seeds the SC noise surrogate (the run's seed).</param>
+    /// <param name="seed">Key of the SC noise surrogate (<see cref="SurrogateSeed"/>).</param>
     /// <param name="scAccumulators">Where exact SC products' integer accumulators are computed (the CPU engine when null).</param>
     /// <param name="activations">Where activations are fake-quantized (the host when null).</param>
     /// <param name="surrogate">Where noise-surrogate products run (the CPU engine when null).</param>
@@ -52,6 +52,13 @@ public sealed class PlanOperators : IDitOperators, IDisposable
 
     /// <summary>The sampling step whose cells apply (0 = first, noisiest).</summary>
     public int Step { get; set; }
+
+    /// <summary>Key of the SC noise surrogate's Philox streams; the runner sets it per chunk of samples.</summary>
+    public ulong SurrogateSeed
+    {
+        get => _sc.Seed;
+        set => _sc.Seed = value;
+    }
 
     /// <summary>SC stream work spent so far.</summary>
     public ScComputeReport ScCompute => _sc.Compute();

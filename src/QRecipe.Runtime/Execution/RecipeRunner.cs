@@ -44,9 +44,13 @@ public static class RecipeRunner
         var model = plan.Model;
         if (settings.Samples < 1)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Samples, "at least one sample");
+        if (settings.ChunkSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.ChunkSize, "chunks of at least one sample");
+        if (settings.FirstSample < 0 || settings.FirstSample % settings.ChunkSize != 0 || (long)settings.FirstSample + settings.Samples > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.FirstSample, $"the first sample starts a chunk of {settings.ChunkSize} and the last is below {int.MaxValue}");
         if (settings.Labels is { } labels && labels.Length != settings.Samples)
             throw new ArgumentException($"{labels.Length} class labels for {settings.Samples} samples", nameof(settings));
-        var stateLength = settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
+        var stateLength = (long)settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
         if (settings.InitialNoise is { } given && given.Length != stateLength)
             throw new ArgumentException($"initial noise has {given.Length} values; {settings.Samples} x {model.InChannels} x {model.LatentSize} x {model.LatentSize} = {stateLength} expected", nameof(settings));
     }
@@ -57,8 +61,8 @@ public static class RecipeRunner
         if (!weights.Model.Equals(plan.Model))
             throw new ArgumentException($"weights of {weights.Model.Name} for a plan of {plan.Model.Name}", nameof(weights));
         var model = plan.Model;
-        var labels = settings.Labels ?? ClassLabels.Draw(settings.Samples, settings.Seed, model.NumClasses);
-        var stateLength = settings.Samples * model.InChannels * model.LatentSize * model.LatentSize;
+        var labels = settings.Labels ?? SampleStreams.Labels(settings.Seed, settings.FirstSample, settings.Samples, model.NumClasses);
+        var sampleValues = model.InChannels * model.LatentSize * model.LatentSize;
         var clock = Stopwatch.StartNew();
         // Acknowledged at once, from the thread that cancels; the work stops at its next check.
         using var stopRequested = cancellation.Register(() => progress?.Report(RunProgress.StopRequested));
@@ -67,12 +71,11 @@ public static class RecipeRunner
         using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation);
         var quantizationTime = clock.Elapsed;
 
-        var schedule = DiffusionSchedule.Create(plan.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var ddim = plan.Sampler.Kind == SamplerKind.Ddim;
-        var initial = settings.InitialNoise?.ToArray() ?? new float[stateLength];
+        var chunks = SampleChunks.Of(settings);
+        var initial = settings.InitialNoise?.ToArray() ?? new float[settings.Samples * sampleValues];
         if (settings.InitialNoise is null)
-            DiffusionSampler.InitialNoise(initial, settings.Seed);
-        var noise = DiffusionSampler.PhiloxNoise(settings.Seed);
+            SampleStreams.InitialNoise(settings.Seed, settings.FirstSample, settings.Samples, initial);
+        var sampler = new ChunkSampler(plan, settings.Seed, labels, sampleValues, progress, cancellation);
 
         using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend, settings.Seed, settings.ScAccumulators,
             settings.ActivationQuantizer, settings.ScSurrogate);
@@ -80,15 +83,10 @@ public static class RecipeRunner
         var operators = new CheckedOperators(fidelity is null ? recipeOperators : fidelity, cancellation);
         var latents = (float[])initial.Clone();
         clock.Restart();
-        progress?.Report(new RunProgress("sample", 0, plan.Steps));
         using (var dit = new DitModel(weights, backend, operators))
-        using (var denoiser = new DitDenoiser(dit, backend, labels, (float)plan.Sampler.Cfg, step => recipeOperators.Step = step))
         {
-            DiffusionSampler.Sample(schedule, ddim, latents, settings.Samples, model.InChannels, denoiser.Denoise, noise, step =>
-            {
-                progress?.Report(new RunProgress("sample", step + 1, plan.Steps));
-                cancellation.ThrowIfCancellationRequested();
-            }, plan.Sampler.Eta, clipDenoised: model.PixelSpace);
+            sampler.Run("sample", chunks, latents, (chunk, chunkLabels) => new DitDenoiser(dit, backend, chunkLabels, (float)plan.Sampler.Cfg, step => recipeOperators.Step = step),
+                chunk => recipeOperators.SurrogateSeed = SampleStreams.ChunkSeed(settings.Seed, chunk.Index), settings.ChunkDone);
         }
         var samplingTime = clock.Elapsed;
 
@@ -97,16 +95,10 @@ public static class RecipeRunner
         if (settings.CompareFloat)
         {
             floatLatents = (float[])initial.Clone();
-            progress?.Report(new RunProgress("float", 0, plan.Steps));
             using var dit = new DitModel(weights, backend, new CheckedOperators(new FloatOperators(backend), cancellation));
-            using var denoiser = new DitDenoiser(dit, backend, labels, (float)plan.Sampler.Cfg);
             try
             {
-                DiffusionSampler.Sample(schedule, ddim, floatLatents, settings.Samples, model.InChannels, denoiser.Denoise, noise, step =>
-                {
-                    progress?.Report(new RunProgress("float", step + 1, plan.Steps));
-                    cancellation.ThrowIfCancellationRequested();
-                }, plan.Sampler.Eta, clipDenoised: model.PixelSpace);
+                sampler.Run("float", chunks, floatLatents, (_, chunkLabels) => new DitDenoiser(dit, backend, chunkLabels, (float)plan.Sampler.Cfg), null, null);
             }
             catch (NonFiniteActivationException e)
             {

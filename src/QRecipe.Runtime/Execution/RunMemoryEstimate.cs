@@ -11,7 +11,7 @@ namespace QRecipe.Runtime.Execution;
 /// <list type="bullet">
 /// <item>weights: every parameter of the DiT as float32, twice (the loaded weights and the copy the recipe's
 /// operators use, quantized or smoothed);</item>
-/// <item>activations: one forward of the guided batch (2 × samples rows, conditional and unconditional) at its
+/// <item>activations: one forward of the guided batch (2 × samples rows of one chunk, conditional and unconditional) at its
 /// widest point: per token the residual, the normalised input, q, k, v, the attention output and the MLP hidden
 /// layer (10 × hidden floats), plus every head's token × token attention scores; twice with a float reference run
 /// operator by operator (<c>--compare-fp</c>);</item>
@@ -23,7 +23,8 @@ public readonly record struct RunMemoryEstimate(double Parameters, double Weight
 {
     public double TotalBytes => WeightBytes + ActivationBytes + LatentBytes;
 
-    public static RunMemoryEstimate For(ModelSpec model, long samples, bool compareFloat)
+    /// <param name="chunk">Samples per forward (<see cref="RunSettings.ChunkSize"/>); null: all of them at once.</param>
+    public static RunMemoryEstimate For(ModelSpec model, long samples, bool compareFloat, long? chunk = null)
     {
         double d = model.Hidden, p = model.PatchSize, tokens = (double)(model.LatentSize / model.PatchSize) * (model.LatentSize / model.PatchSize);
         double outputs = p * p * model.OutChannels;
@@ -33,7 +34,7 @@ public readonly record struct RunMemoryEstimate(double Parameters, double Weight
             + (model.NumClasses + 1.0) * d // class table with the null class
             + (double)model.Depth * (18 * d * d + 15 * d) // qkv, proj, fc1, fc2, adaLN per block
             + outputs * d + outputs + 2 * d * d + 2 * d; // final layer
-        var rows = 2.0 * samples;
+        var rows = 2.0 * Math.Min(samples, chunk ?? samples);
         var activations = rows * (tokens * 10 * d + (double)model.Heads * tokens * tokens) * sizeof(float) * (compareFloat ? 2 : 1);
         var latents = (compareFloat ? 6.0 : 4.0) * samples * model.InChannels * model.LatentSize * model.LatentSize * sizeof(float);
         return new RunMemoryEstimate(parameters, 2 * parameters * sizeof(float), activations, latents);

@@ -17,8 +17,8 @@ namespace QRecipe.Runtime.Execution;
 /// max |x|; qk: (sample, head) slices by max |Q|; av: rows of the attention matrix by their largest probability) are
 /// ranked over the whole call and given the cell's levels by its fractions. A unit's length is min(its level, its
 /// own head, group or uniform stream); 0 prunes it (outputs 0).</item>
-/// <item>With a noise model the Gaussian surrogate replaces exact simulation at the same lengths, seeded with the run
-/// seed and, per call, Philox stream 2^63 + (step × slots per step + slot of (block, operator)) × 2^24 (+ sub-call),
+/// <item>With a noise model the Gaussian surrogate replaces exact simulation at the same lengths, keyed with
+/// <see cref="Seed"/> (the chunk's key, <see cref="SampleStreams.ChunkSeed"/>) and, per call, Philox stream 2^63 + (step × slots per step + slot of (block, operator)) × 2^24 (+ sub-call),
 /// disjoint from the sampler's streams.</item>
 /// </list>
 /// Products are a·bᵀ without bias or attention scale. The exact products' integer accumulators come from the run's
@@ -28,7 +28,6 @@ namespace QRecipe.Runtime.Execution;
 internal sealed class ScCellProducts
 {
     private readonly RecipePlan _plan;
-    private readonly ulong _seed;
     private readonly IScAccumulators _accumulators;
     private readonly IScSurrogate _surrogate;
     private readonly ScComputeLedger _ledger = new();
@@ -40,9 +39,12 @@ internal sealed class ScCellProducts
     {
         _surrogate = surrogate;
         _plan = plan;
-        _seed = seed;
+        Seed = seed;
         _accumulators = accumulators;
     }
+
+    /// <summary>The key of the surrogate's noise; the runner sets it per chunk of samples.</summary>
+    public ulong Seed { get; set; }
 
     public ScComputeReport Compute() => _ledger.Report();
 
@@ -59,7 +61,7 @@ internal sealed class ScCellProducts
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
         if (sc.Noise is { } noise)
             ScSurrogateProducts.Multiply(_surrogate, x, rows, weight, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams,
-                columnStreams, noise, sc.Mode, _seed, StreamBase(step, site)).CopyTo(destination);
+                columnStreams, noise, sc.Mode, Seed, StreamBase(step, site)).CopyTo(destination);
         else if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
             ScMatmul.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, destination, _accumulators);
         else if (sc.GroupStreams.IsEmpty)
@@ -91,7 +93,7 @@ internal sealed class ScCellProducts
         Book(sc, site.Operator, rowStreams, null, m, d);
         if (sc.Noise is { } noise)
         {
-            ScSurrogateProducts.MultiplyBatched(_surrogate, a, b, slices, n, m, d, rowStreams, noise, sc.Mode, _seed, StreamBase(step, site))
+            ScSurrogateProducts.MultiplyBatched(_surrogate, a, b, slices, n, m, d, rowStreams, noise, sc.Mode, Seed, StreamBase(step, site))
                 .CopyTo(destination);
             return;
         }

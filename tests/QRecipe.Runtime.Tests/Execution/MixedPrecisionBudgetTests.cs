@@ -27,9 +27,9 @@ public sealed class MixedPrecisionBudgetTests
             .Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
     [Fact]
-    public void Two_bundled_recipes_use_mixed_precision()
+    public void Three_bundled_recipes_use_mixed_precision()
     {
-        Assert.Equal(new[] { "dit_w4a8_sc.qrecipe", "sc_everywhere_mp.qrecipe" }, RecipesWithMixedPrecision());
+        Assert.Equal(new[] { "dit_w4a8_sc.qrecipe", "fmnist_sc_mp.qrecipe", "sc_everywhere_mp.qrecipe" }, RecipesWithMixedPrecision());
     }
 
     [Theory]
