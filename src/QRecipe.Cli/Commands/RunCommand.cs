@@ -204,13 +204,9 @@ internal static class RunCommand
         private bool FitsInMemory(ModelSpec model, int samples, bool compare)
         {
             var need = RunMemoryEstimate.For(model, samples, compare);
-            var available = RunMemoryEstimate.Available();
-            if (need.TotalBytes <= available)
-                return true;
-            error.WriteLine($"qrecipe: --samples {samples}{(compare ? " --compare-fp" : string.Empty)} on {model.Name} needs at least {RunMemoryEstimate.Format(need.TotalBytes)} "
-                + $"(weights {RunMemoryEstimate.Format(need.WeightBytes)}, activations {RunMemoryEstimate.Format(need.ActivationBytes)}, latents {RunMemoryEstimate.Format(need.LatentBytes)}); "
-                + $"{RunMemoryEstimate.Format(available)} is available");
-            return false;
+            return MemoryCheck.Fits($"--samples {samples}{(compare ? " --compare-fp" : string.Empty)} on {model.Name}", need.TotalBytes,
+                $"weights {RunMemoryEstimate.Format(need.WeightBytes)}, activations {RunMemoryEstimate.Format(need.ActivationBytes)}, latents {RunMemoryEstimate.Format(need.LatentBytes)}",
+                error);
         }
 
         private bool TryReadNoise(string path, ModelSpec model, ref int samples, out float[]? noise)
