@@ -309,7 +309,7 @@ internal static class RunCommand
             RunSummary.Write(result, output);
             if (images is not null)
                 output.WriteLine(FormattableString.Invariant($"  VAE decoded {images.Rgb.Length} images of {images.Width}x{images.Height} in {images.DecodeTime.TotalSeconds:0.00} s")
-                    + (images.Psnr is { } psnr ? $"; PSNR vs float {DecodedImages.Db(psnr)}" : string.Empty));
+                    + (quality?.Fidelity is { } fidelity ? $"; PSNR vs float {DecodedImages.Db(DecodedImages.PooledPsnr(fidelity.Psnr))}" : string.Empty));
             foreach (var line in quality?.Summary() ?? Array.Empty<string>())
                 output.WriteLine(line);
             output.WriteLine($"  results in {folder}: {string.Join(", ", written)}, log.txt");
