@@ -36,18 +36,48 @@ internal static class RecipeFiles
         return ok;
     }
 
-    /// <summary>Reads a recipe, reporting an unreadable file instead of throwing.</summary>
+    /// <summary>The largest recipe file read, 1 MiB: the bundled recipes are under 4 kB, and a limit means a huge
+    /// file or a device that never ends (<c>/dev/zero</c>) costs one line instead of all the memory there is.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>Reads a recipe, reporting an unreadable file, one over <see cref="MaxBytes"/> or one that reads on
+    /// past it (not a regular file) in one line instead of throwing.</summary>
     public static string? Read(string path, TextWriter error)
     {
         try
         {
-            return File.ReadAllText(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var reported = stream.Length;
+            if (reported > MaxBytes)
+                return Refuse(path, $"the file has {reported} bytes; a recipe may have at most {MaxBytes} (1 MiB)", error);
+            // A device reports 0 bytes whatever it holds, so the limit is also applied to what is read.
+            using var content = new MemoryStream((int)reported);
+            var chunk = new byte[81920];
+            int count;
+            while ((count = stream.Read(chunk)) > 0)
+            {
+                if (content.Length + count > MaxBytes)
+                {
+                    return Refuse(path, $"not a regular file: it reports {reported} bytes and reads on past {MaxBytes}; a recipe is a regular file of at most {MaxBytes} bytes (1 MiB)",
+                        error);
+                }
+                content.Write(chunk, 0, count);
+            }
+            content.Position = 0;
+            // As File.ReadAllText decodes: UTF-8 unless a byte order mark says otherwise.
+            using var reader = new StreamReader(content, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"{SafeText.Escape(path)}: error QR0801: cannot read the file: {SafeText.Escape(e.Message)}");
-            return null;
+            return Refuse(path, $"cannot read the file: {SafeText.Escape(e.Message)}", error);
         }
+    }
+
+    private static string? Refuse(string path, string problem, TextWriter error)
+    {
+        error.WriteLine($"{SafeText.Escape(path)}: error QR0801: {problem}");
+        return null;
     }
 
     /// <summary>Compiles one recipe file, printing its diagnostics. Returns the exit code to stop with (2 when the

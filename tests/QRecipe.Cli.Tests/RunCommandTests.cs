@@ -17,7 +17,9 @@ public sealed class RunCommandTests
     {
         var recipe = folder.File("tiny.qrecipe", Recipe(body));
         var results = Path.Combine(folder.Path, "results");
-        var (code, output, error) = CliRunner.Run(new[] { "run", recipe, "--synthetic", "--samples", "2", "--out", results }.Concat(extra).ToArray());
+        // A --noise file sets the sample count; an explicit --samples must then agree with it.
+        var samples = extra.Contains("--noise") ? Array.Empty<string>() : new[] { "--samples", "2" };
+        var (code, output, error) = CliRunner.Run(new[] { "run", recipe, "--synthetic", "--out", results }.Concat(samples).Concat(extra).ToArray());
         var created = Directory.Exists(results) ? Directory.GetDirectories(results).OrderBy(d => d).LastOrDefault() ?? string.Empty : string.Empty;
         return (code, output, error, created);
     }

@@ -64,6 +64,9 @@ public sealed class RunVaeTests
         // The overall PSNR comes from the MSE over both images, so it lies between the two per-sample values.
         var perSample = vae.GetProperty("psnr_db_vs_fp_per_sample").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         Assert.InRange(psnr, perSample.Min() - 1e-9, perSample.Max() + 1e-9);
+        // One measurement: the VAE section shows the per-sample PSNR of the quality section.
+        var quality = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "report.json"))).RootElement.GetProperty("quality").GetProperty("vs_fp");
+        Assert.Equal(quality.GetProperty("psnr_db_per_sample").EnumerateArray().Select(e => e.GetDouble()), perSample);
         Assert.Contains("PSNR against the float run's images", File.ReadAllText(Path.Combine(results, "report.md")));
         Assert.Contains("VAE decoded 2 images of 32x32", output);
         Assert.Contains("PSNR vs float", output);
@@ -131,5 +134,18 @@ public sealed class RunVaeTests
         stream.Write(BitConverter.GetBytes((ulong)header.Length));
         stream.Write(header);
         stream.Write(new byte[offset]);
+    }
+
+    /// <summary>The overall PSNR of the VAE section comes from the per-sample values: equal-size images, so the overall
+    /// MSE is the mean of the per-sample MSEs. PSNR 20 dB is MSE 650.25; with an identical image (MSE 0) beside it the
+    /// mean MSE halves, which adds 10·log10(2) dB.</summary>
+    [Fact]
+    public void The_overall_psnr_pools_the_per_sample_mse()
+    {
+        Assert.Equal(20 + 10 * Math.Log10(2), QRecipe.Cli.Run.DecodedImages.PooledPsnr([20, double.PositiveInfinity]), 12);
+        Assert.Equal(31.5, QRecipe.Cli.Run.DecodedImages.PooledPsnr([31.5, 31.5, 31.5]), 12);
+        // MSE 650.25 and 6.5025 (20 and 40 dB): mean 328.37625, 10·log10(65025 / 328.37625) = 22.967086...
+        Assert.Equal(10 * Math.Log10(65025 / 328.37625), QRecipe.Cli.Run.DecodedImages.PooledPsnr([20, 40]), 12);
+        Assert.Equal(double.PositiveInfinity, QRecipe.Cli.Run.DecodedImages.PooledPsnr([double.PositiveInfinity, double.PositiveInfinity]));
     }
 }

@@ -13,6 +13,7 @@ using QRecipe.Evaluation.Quality;
 using QRecipe.Language;
 using QRecipe.Language.Models;
 using QRecipe.Language.Plan;
+using QRecipe.Language.Text;
 using QRecipe.Recipes;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Bundled;
@@ -31,13 +32,15 @@ internal static class RunCommand
     /// <summary>Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
 
+    private const int DefaultSamples = 4;
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var recipe = new Argument<string>("recipe") { Description = "A .qrecipe file, or the name of a recipe built into qrecipe (e.g. SmallCustomW4A8)" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "DiT weights: PyTorch .pt or .safetensors, original or diffusers layout" };
         var synthetic = new Option<bool>("--synthetic") { Description = "Run on seeded synthetic weights of the recipe's architecture (no checkpoint needed)" };
         var weightSeed = new Option<ulong>("--weight-seed") { Description = "Seed of the synthetic weights (default 0)" };
-        var samples = new Option<int>("--samples") { Description = "Number of samples", DefaultValueFactory = _ => 4 };
+        var samples = new Option<int?>("--samples") { Description = $"Number of samples (default {DefaultSamples}, or the --noise file's N)" };
         var classes = new Option<int[]>("--class") { Description = "Class label of each sample (default: drawn from the seed)", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of the initial and per-step noise (default: the recipe's sampler seed)" };
         var device = new Option<string>("--device")
@@ -60,8 +63,8 @@ internal static class RunCommand
         foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, chunk, shard, shardCount, eval })
             command.Options.Add(option);
         // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
-        command.SetAction((result, token) => Task.FromResult(result.GetValue(eval) is { } n && result.GetResult(samples) is { Implicit: false } && result.GetValue(samples) != n
-            ? EvalConflict(error, n, result.GetValue(samples))
+        command.SetAction((result, token) => Task.FromResult(result.GetValue(eval) is { } n && result.GetValue(samples) is { } asked && asked != n
+            ? EvalConflict(error, n, asked)
             : new Invocation(output, error, result.GetValue(eval)).Run(
             result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
             result.GetValue(eval) ?? result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device), result.GetValue(gpu),
@@ -78,7 +81,7 @@ internal static class RunCommand
 
     private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate)
     {
-        public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int samples, int[]? classes, ulong? seed,
+        public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int? requestedSamples, int[]? classes, ulong? seed,
             string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, int chunk, string? shardText, int? shardCount,
             CancellationToken cancellation)
         {
@@ -98,9 +101,9 @@ internal static class RunCommand
                 error.WriteLine("qrecipe: --checkpoint and --synthetic exclude each other");
                 return CliApp.UsageError;
             }
-            if (samples < 1 && noisePath is null)
+            if (requestedSamples is < 1)
             {
-                error.WriteLine($"qrecipe: --samples {samples}: at least 1 sample");
+                error.WriteLine($"qrecipe: --samples {requestedSamples}: at least 1 sample");
                 return CliApp.UsageError;
             }
             if (chunk < 1)
@@ -121,9 +124,11 @@ internal static class RunCommand
                 return CliApp.UsageError;
             if (checkpoint is not null && !CheckpointOpens(checkpoint, plan.Model))
                 return CliApp.RecipeErrors;
-            float[]? initial = null;
-            if (noisePath is not null && !TryReadNoise(noisePath, plan.Model, ref samples, out initial))
+            // The noise file is read before the other settings are checked against its N, so a bad file is reported first.
+            var noise = noisePath is null ? null : NoiseFile.Read(noisePath, plan.Model, requestedSamples, error);
+            if (noisePath is not null && noise is null)
                 return CliApp.RecipeErrors;
+            var (initial, samples) = (noise?.Latents, noise?.Samples ?? requestedSamples ?? DefaultSamples);
             if (!FitsInMemory(plan.Model, shard is null ? samples : ShardChunks.Of(samples, chunk, shard).SampleCount, compare, chunk))
                 return CliApp.RecipeErrors;
             if (classes is { Length: > 0 } && classes.Length != samples)
@@ -165,7 +170,7 @@ internal static class RunCommand
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
             using var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-            log.WriteLine($"qrecipe run {source}: {plan.Name}, {samples} samples, {(checkpoint is null ? $"synthetic weights seed {weightSeed}" : checkpoint)}");
+            log.WriteLine($"qrecipe run {SafeText.Escape(source)}: {plan.Name}, {samples} samples, {(checkpoint is null ? $"synthetic weights seed {weightSeed}" : SafeText.Escape(checkpoint))}");
             try
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
@@ -195,13 +200,13 @@ internal static class RunCommand
                 // Result files are written only after sampling, so none exist yet; the log stays to say what happened.
                 log.WriteLine("failed: " + e.Message);
                 log.WriteLine("no result files were written");
-                error.WriteLine($"qrecipe: {e.Message}; no result files were written, {logPath} has the log");
+                error.WriteLine($"qrecipe: {e.Message}; no result files were written, {SafeText.Escape(logPath)} has the log");
                 return CliApp.NonFiniteActivation;
             }
             catch (OperationCanceledException)
             {
                 log.WriteLine("cancelled by the user; no result files were written");
-                error.WriteLine($"qrecipe: cancelled; {logPath} records how far the run got");
+                error.WriteLine($"qrecipe: cancelled; {SafeText.Escape(logPath)} records how far the run got");
                 return Cancelled;
             }
             catch (Exception e) when (e is NotSupportedException or CheckpointException or InvalidDataException)
@@ -215,7 +220,7 @@ internal static class RunCommand
                 // Typically a full disk while the results were written; ResultFiles removed those written so far.
                 log.WriteLine("failed: " + e.Message);
                 log.WriteLine("no result files were kept");
-                error.WriteLine($"qrecipe: {e.Message}; no result files were kept, {logPath} has the log");
+                error.WriteLine($"qrecipe: {e.Message}; no result files were kept, {SafeText.Escape(logPath)} has the log");
                 return CliApp.RuntimeFailure;
             }
             catch (Exception e)
@@ -242,49 +247,9 @@ internal static class RunCommand
         private bool FitsInMemory(ModelSpec model, int samples, bool compare, int chunk)
         {
             var need = RunMemoryEstimate.For(model, samples, compare, chunk);
-            var available = RunMemoryEstimate.Available();
-            if (need.TotalBytes <= available)
-                return true;
-            error.WriteLine($"qrecipe: --samples {samples}{(compare ? " --compare-fp" : string.Empty)} on {model.Name} needs at least {RunMemoryEstimate.Format(need.TotalBytes)} "
-                + $"(weights {RunMemoryEstimate.Format(need.WeightBytes)}, activations {RunMemoryEstimate.Format(need.ActivationBytes)}, latents {RunMemoryEstimate.Format(need.LatentBytes)}); "
-                + $"{RunMemoryEstimate.Format(available)} is available");
-            return false;
-        }
-
-        private bool TryReadNoise(string path, ModelSpec model, ref int samples, out float[]? noise)
-        {
-            noise = null;
-            // A device such as /dev/zero reports length 0 and never ends; a file larger than the memory available cannot be a usable input.
-            var length = new FileInfo(path).Length;
-            if (length == 0 || length > RunMemoryEstimate.Available() / 2)
-            {
-                error.WriteLine(length == 0
-                    ? $"qrecipe: --noise {path} is empty or not a regular file"
-                    : $"qrecipe: --noise {path} has {RunMemoryEstimate.Format(length)}, more than half of the {RunMemoryEstimate.Format(RunMemoryEstimate.Available())} of memory available");
-                return false;
-            }
-            try
-            {
-                var array = NpyFile.Read(path);
-                var shape = array.Shape;
-                if (shape.Count != 4 || shape[0] < 1 || shape[1] != model.InChannels || shape[2] != model.LatentSize || shape[3] != model.LatentSize)
-                {
-                    error.WriteLine($"qrecipe: {path} has shape ({string.Join(", ", shape)}); {model.Name} needs (N, {model.InChannels}, {model.LatentSize}, {model.LatentSize}) with N at least 1");
-                    return false;
-                }
-                samples = shape[0];
-                noise = array.ToSingles();
-                var bad = Array.FindIndex(noise, v => !float.IsFinite(v));
-                if (bad < 0)
-                    return true;
-                error.WriteLine($"qrecipe: {path} has a non-finite value {noise[bad]} at flat index {bad}; initial latents must be finite");
-                return false;
-            }
-            catch (InvalidDataException e)
-            {
-                error.WriteLine("qrecipe: " + e.Message);
-                return false;
-            }
+            return MemoryCheck.Fits($"--samples {samples}{(compare ? " --compare-fp" : string.Empty)} on {model.Name}", need.TotalBytes,
+                $"weights {RunMemoryEstimate.Format(need.WeightBytes)}, activations {RunMemoryEstimate.Format(need.ActivationBytes)}, latents {RunMemoryEstimate.Format(need.LatentBytes)}",
+                error);
         }
 
         /// <summary>Opens the checkpoint's header and checks its keys and shapes against the model (no tensor is
@@ -320,7 +285,7 @@ internal static class RunCommand
                 : decoder.Config.OutChannels != 3 ? $"makes {decoder.Config.OutChannels}-channel images, not RGB" : null;
             if (problem is null)
                 return decoder;
-            error.WriteLine($"qrecipe: VAE {path} {problem}");
+            error.WriteLine($"qrecipe: VAE {SafeText.Escape(path)} {problem}");
             decoder.Dispose();
             return null;
         }
@@ -382,7 +347,7 @@ internal static class RunCommand
             RunSummary.Write(result, output);
             if (images is not null)
                 output.WriteLine(FormattableString.Invariant($"  VAE decoded {images.Rgb.Length} images of {images.Width}x{images.Height} in {images.DecodeTime.TotalSeconds:0.00} s")
-                    + (images.Psnr is { } psnr ? $"; PSNR vs float {DecodedImages.Db(psnr)}" : string.Empty));
+                    + (quality?.Fidelity is { } fidelity ? $"; PSNR vs float {DecodedImages.Db(DecodedImages.PooledPsnr(fidelity.Psnr))}" : string.Empty));
             foreach (var line in quality?.Summary() ?? Array.Empty<string>())
                 output.WriteLine(line);
             output.WriteLine($"  results in {folder}: {string.Join(", ", written)}, log.txt");

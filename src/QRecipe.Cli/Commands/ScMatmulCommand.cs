@@ -4,8 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using QRecipe.Cli.Output;
+using QRecipe.Cli.Run;
 using QRecipe.Language.Plan;
 using QRecipe.Language.Text;
+using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;
 
@@ -83,6 +85,10 @@ internal static class ScMatmulCommand
 
     private static int Run(string aPath, string bPath, ScOptions options, Surrogate? surrogate, string? outFile, TextWriter output, TextWriter error)
     {
+        // As docs/cli.md's exit codes say: a path that does not exist is a usage error (2), a file that cannot be
+        // read or is not a usable .npy an input error (1).
+        if (!InputFile.Exists("--a", aPath, error) || !InputFile.Exists("--b", bPath, error))
+            return CliApp.UsageError;
         NpyArray a, b;
         try
         {
@@ -92,7 +98,7 @@ internal static class ScMatmulCommand
         catch (InvalidDataException e)
         {
             error.WriteLine("qrecipe: " + SafeText.Escape(e.Message));
-            return CliApp.UsageError;
+            return CliApp.RecipeErrors;
         }
         if (a.Shape.Count != b.Shape.Count || a.Shape.Count is not (2 or 3) || a.Shape[^1] != b.Shape[^1] || (a.Shape.Count == 3 && a.Shape[0] != b.Shape[0]))
         {
@@ -101,6 +107,8 @@ internal static class ScMatmulCommand
         }
         var threeD = a.Shape.Count == 3;
         int batch = threeD ? a.Shape[0] : 1, n = a.Shape[^2], m = b.Shape[^2], d = a.Shape[^1];
+        if (!Fits(a, b, batch, n, m, d, options, surrogate is null, error))
+            return CliApp.RecipeErrors;
         float[] product;
         try
         {
@@ -137,6 +145,37 @@ internal static class ScMatmulCommand
             NpyFile.WriteSingles(outFile, product, shape);
         }
         return 0;
+    }
+
+    /// <summary>False after one line when the options are invalid, the product has more elements than one array holds,
+    /// or the memory the command holds at once exceeds what is available: the operands as read (float64) and as
+    /// float32, the float64 exact product and, for an exact SC product, <see cref="ScMemoryEstimate"/> (its tables
+    /// grow as 2^p: 2 GiB at p = 15); the surrogate's float32 output otherwise.</summary>
+    private static bool Fits(NpyArray a, NpyArray b, int batch, int n, int m, int d, ScOptions options, bool exactSc, TextWriter error)
+    {
+        ScMemoryEstimate sc;
+        try
+        {
+            sc = exactSc ? ScMemoryEstimate.For(options, batch, n, m, d) : new ScMemoryEstimate(0, 0, (double)batch * n * m * sizeof(float));
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine("qrecipe: sc matmul: " + SafeText.Escape(UserMessage.Of(e)));
+            return false;
+        }
+        var elements = (long)batch * n * m;
+        var shapes = $"a ({ShortList.Join(", ", a.Shape)}) and b ({ShortList.Join(", ", b.Shape)})";
+        if (elements > Array.MaxLength)
+        {
+            error.WriteLine($"qrecipe: sc matmul: the product of {shapes} has {elements} elements; one array holds at most {Array.MaxLength}");
+            return false;
+        }
+        var operands = ((double)a.Values.Length + b.Values.Length) * (sizeof(double) + sizeof(float));
+        var products = sc.ProductBytes + (double)elements * sizeof(double);
+        var geometry = options.Resolve();
+        return MemoryCheck.Fits($"sc matmul --precision {geometry.P} --stream {geometry.L} on {shapes}", operands + sc.CodeBytes + sc.TableBytes + products,
+            $"operands {RunMemoryEstimate.Format(operands + sc.CodeBytes)}, tables {RunMemoryEstimate.Format(sc.TableBytes)}, products {RunMemoryEstimate.Format(products)}",
+            error);
     }
 
     /// <summary>The surrogate at the options' stream length and scale scope: per-head for 3-D operands, per-row or

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
-using QRecipe.Evaluation.Fidelity;
+using QRecipe.Evaluation.Quality;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Tensors;
@@ -13,8 +13,9 @@ using QRecipe.Runtime.Vae;
 namespace QRecipe.Cli.Run;
 
 /// <summary>The final latents of a run decoded by the VAE (<c>--vae</c>) into RGB bytes, those of the float run too
-/// under <c>--compare-fp</c>, and the PSNR of the recipe's images against the float run's (+∞ when identical).</summary>
-internal sealed record DecodedImages(string VaePath, int Width, int Height, byte[][] Rgb, byte[][]? FloatRgb, double? Psnr, double[]? SamplePsnr, TimeSpan DecodeTime)
+/// under <c>--compare-fp</c>. The PSNR against the float run's images is not measured here: the run's quality
+/// (<see cref="RunQuality"/>) measures every image pair once, and the "vae" report section shows those numbers.</summary>
+internal sealed record DecodedImages(string VaePath, int Width, int Height, byte[][] Rgb, byte[][]? FloatRgb, TimeSpan DecodeTime)
 {
     /// <summary>Decodes image by image, reporting phase "decode" after each and stopping between images when cancelled.</summary>
     public static DecodedImages Decode(VaeDecoder decoder, string vaePath, RunResult result, IProgress<RunProgress>? progress, CancellationToken cancellation)
@@ -42,25 +43,34 @@ internal sealed record DecodedImages(string VaePath, int Width, int Height, byte
         }
         var recipe = ToBytes(result.Latents);
         var reference = result.FloatLatents is { } floats ? ToBytes(floats) : null;
-        double? psnr = reference is null ? null : ImageFidelity.Psnr(reference.SelectMany(b => b).ToArray(), recipe.SelectMany(b => b).ToArray());
-        var perSample = reference?.Select((r, i) => ImageFidelity.Psnr(r, recipe[i])).ToArray();
-        return new DecodedImages(vaePath, size, size, recipe, reference, psnr, perSample, clock.Elapsed);
+        return new DecodedImages(vaePath, size, size, recipe, reference, clock.Elapsed);
     }
 
-    /// <summary>The "vae" object of report.json; JSON has no infinity, so identical images give psnr null and identical true.</summary>
-    public void WriteJson(Utf8JsonWriter json)
+    /// <summary>The PSNR over all images together from the per-sample values: the images have the same size, so the
+    /// MSE of all of them is the mean of theirs, MSE = 255² · 10^(−PSNR/10) (0 for identical images); +∞ when all are
+    /// identical.</summary>
+    public static double PooledPsnr(double[] samplePsnr)
+    {
+        var mse = samplePsnr.Average(p => double.IsPositiveInfinity(p) ? 0 : 255.0 * 255.0 * Math.Pow(10, -p / 10));
+        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
+    }
+
+    /// <summary>The "vae" object of report.json, with the PSNR of <paramref name="fidelity"/> (the run's per-sample
+    /// measurement, null without --compare-fp); JSON has no infinity, so identical images give psnr null and identical true.</summary>
+    public void WriteJson(Utf8JsonWriter json, FloatFidelity? fidelity)
     {
         json.WriteStartObject("vae");
         json.WriteString("file", VaePath);
         json.WriteNumber("width", Width);
         json.WriteNumber("height", Height);
         ReportNumbers.Write(json, "decode_s", DecodeTime.TotalSeconds);
-        if (Psnr is { } psnr)
+        if (fidelity is not null)
         {
+            var psnr = PooledPsnr(fidelity.Psnr);
             ReportNumbers.Write(json, "psnr_db_vs_fp", psnr);
             json.WriteBoolean("identical_to_fp", double.IsPositiveInfinity(psnr));
             json.WriteStartArray("psnr_db_vs_fp_per_sample");
-            foreach (var value in SamplePsnr!)
+            foreach (var value in fidelity.Psnr)
                 ReportNumbers.Write(json, null, value);
             json.WriteEndArray();
         }
@@ -68,13 +78,13 @@ internal sealed record DecodedImages(string VaePath, int Width, int Height, byte
     }
 
     /// <summary>The section of report.md.</summary>
-    public string Markdown()
+    public string Markdown(FloatFidelity? fidelity)
     {
         var text = string.Create(CultureInfo.InvariantCulture, $"\n## Decoded images\n\nVAE `{VaePath}`: {Rgb.Length} images of {Width}x{Height} in {DecodeTime.TotalSeconds:0.000} s (samples.png");
-        if (Psnr is not { } psnr)
+        if (fidelity is null)
             return text + ").\n";
         return text + string.Create(CultureInfo.InvariantCulture,
-            $"; samples_fp.png from the float run). PSNR against the float run's images: **{Db(psnr)}** (per sample: {string.Join(", ", SamplePsnr!.Select(Db))}).\n");
+            $"; samples_fp.png from the float run). PSNR against the float run's images: **{Db(PooledPsnr(fidelity.Psnr))}** (per sample: {string.Join(", ", fidelity.Psnr.Select(Db))}).\n");
     }
 
     public static string Db(double psnr) => double.IsPositiveInfinity(psnr) ? "∞ (identical)" : psnr.ToString("0.00", CultureInfo.InvariantCulture) + " dB";

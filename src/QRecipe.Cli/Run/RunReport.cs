@@ -118,7 +118,7 @@ internal static class RunReport
                 json.WriteEndObject();
             }
 
-            images?.WriteJson(json);
+            images?.WriteJson(json, quality?.Fidelity);
             quality?.WriteJson(json);
             json.WriteEndObject();
         }
@@ -184,7 +184,7 @@ internal static class RunReport
             Line($"`{ScDebugCsv.FileName}`: {result.ScDebug.Count} (step, block, operator) records of SC against the float product of the same operands; the float product went downstream. Largest relative L2 error {ReportNumbers.Text(worst.RelativeL2, "0.000e+0")} ({Operators.Name(worst.Operator)}, block {worst.Block}, step {worst.Step}).");
         }
         if (images is not null)
-            text.Append(images.Markdown());
+            text.Append(images.Markdown(quality?.Fidelity));
         if (quality is not null)
             text.Append(quality.Markdown());
         return text.ToString();

@@ -53,9 +53,11 @@ public static class EnableKernel
     /// <summary>Whether these operands take the row-table path: a prepared weight without its elements has only that
     /// form (it is only dropped where that path runs); otherwise the cost model decides.</summary>
     internal static bool TakesRowTables(IReadOnlyList<ScPreparedPart> b, EnableTables tables) =>
-        !b[0].Codes.HasElements
-        || ((ForcePath ?? Choose(b[0].Codes.Rows, tables.Sequences.Length, tables.Grid)) == EnablePath.RowTables
-            && RowTablesPossible(tables.Sequences.Length));
+        !b[0].Codes.HasElements || TakesRowTables(b[0].Codes.Rows, tables.Sequences.Length, tables.Grid);
+
+    /// <summary>Whether a b of m rows with its elements takes the row-table path at stream length L and grid G.</summary>
+    internal static bool TakesRowTables(int m, int length, int grid) =>
+        (ForcePath ?? Choose(m, length, grid)) == EnablePath.RowTables && RowTablesPossible(length);
 
     private static RowTableColumns[] ColumnsOf(IReadOnlyList<ScPreparedPart> b)
     {
