@@ -30,6 +30,12 @@ internal sealed class ViditLayerPlan
 
     public void Activation(int span, DitLayer layer, int bits) => _actBits[(span, layer.Name)] = bits;
 
+    /// <summary>The names a layer's width may be given under: its own, and for qkv its split parts q, k, v.</summary>
+    private static IEnumerable<string> PartNames(DitLayer layer) =>
+        layer.Name.EndsWith(".attn.qkv", System.StringComparison.Ordinal)
+            ? new[] { layer.Name[..^3] + "q", layer.Name[..^3] + "k", layer.Name[..^3] + "v" }
+            : new[] { layer.Name };
+
     public void Smooth(DitLayer layer, double alpha) => _alpha[layer.Name] = alpha;
 
     public void Unsmooth(DitLayer layer) => _alpha.Remove(layer.Name);
@@ -52,7 +58,11 @@ internal sealed class ViditLayerPlan
 
     private string Fold(IEnumerable<DitLayer> parts, int span, Dictionary<(int, string), int> bits, System.Func<int, string> clause, string what, DiagnosticBag bag)
     {
-        var values = parts.Select(p => (p.Name, Bits: bits.TryGetValue((span, p.Name), out var b) ? b : 0)).ToList();
+        // A split part given in the file (attn.q) overrides its fused layer's own width for that part.
+        var values = parts.SelectMany(p => PartNames(p).Any(n => bits.ContainsKey((span, n)))
+                ? PartNames(p).Select(n => (Name: n, Bits: bits.TryGetValue((span, n), out var b) ? b : bits.GetValueOrDefault((span, p.Name))))
+                : new[] { (p.Name, Bits: bits.GetValueOrDefault((span, p.Name))) })
+            .ToList();
         var distinct = values.Select(v => v.Bits).Distinct().ToList();
         var widest = distinct.Contains(0) ? 0 : distinct.Max();
         if (distinct.Count > 1)
