@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using QRecipe.Language.Text;
 using YamlDotNet.Core;
@@ -18,6 +19,10 @@ public static class SafeYaml
     public const long MaxBytes = 16L << 20;
     public const int MaxDepth = 64;
     public const int MaxNodes = 1_000_000;
+
+    /// <summary>YAML's own tags for plain values; anything else (<c>!!python/object:…</c>) would ask for a type.</summary>
+    private static readonly string[] s_plainTags =
+        new[] { "str", "int", "float", "bool", "null", "map", "seq" }.Select(t => "tag:yaml.org,2002:" + t).ToArray();
 
     public static YamlNode ReadFile(string path)
     {
@@ -79,7 +84,7 @@ public static class SafeYaml
         {
             case AnchorAlias alias:
                 throw new InteropException($"{path}: line {line}: {where} is an alias (*{SafeText.Escape(alias.Value.Value, 40)}); import refuses YAML aliases");
-            case NodeEvent node when !node.Tag.IsEmpty && !node.Tag.IsNonSpecific && !node.Tag.Value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal):
+            case NodeEvent node when !node.Tag.IsEmpty && !node.Tag.IsNonSpecific && Array.IndexOf(s_plainTags, node.Tag.Value) < 0:
                 throw new InteropException($"{path}: line {line}: {where} has the tag {SafeText.Escape(node.Tag.Value, 60)}; import reads plain YAML values only");
             case Scalar scalar:
                 parser.MoveNext();
