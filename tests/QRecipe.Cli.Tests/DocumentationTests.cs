@@ -21,6 +21,14 @@ public sealed class DocumentationTests
     }
 
     [Fact]
+    public void Every_import_and_export_diagnostic_id_is_documented_with_its_severity()
+    {
+        var docs = File.ReadAllText(Path.Combine(CliRunner.RecipesFolder, "..", "docs", "diagnostics.md"));
+        foreach (var descriptor in QRecipe.Interop.Diagnostics.InteropDiagnostics.All)
+            Assert.Contains($"| <a id=\"{descriptor.Id.ToLowerInvariant()}\"></a>{descriptor.Id} | {(descriptor.IsError ? "error" : "warning")} |", docs);
+    }
+
+    [Fact]
     public void Every_exit_code_is_in_the_table_of_docs_cli()
     {
         var docs = File.ReadAllText(Path.Combine(CliRunner.RecipesFolder, "..", "docs", "cli.md"));

@@ -1,55 +1,90 @@
 using System;
 using System.CommandLine;
 using System.IO;
-using QRecipe.Cli.Interop;
+using QRecipe.Interop;
+using QRecipe.Interop.Ditas;
+using QRecipe.Interop.Flags;
+using QRecipe.Interop.Qua2SeDiMo;
+using QRecipe.Interop.Scmp;
+using QRecipe.Interop.Vidit;
+using QRecipe.Language.Plan;
 using QRecipe.Language.Text;
 
 namespace QRecipe.Cli.Commands;
 
-/// <summary><c>qrecipe export --format scmp-json RECIPE [--out FILE]</c>: the SCPrecisionMap scmp's
-/// <c>--sc_config</c> reads, plus the pipeline flags for the SC settings the map has no field for.</summary>
+/// <summary><c>qrecipe export --format FORMAT RECIPE [--out FILE]</c>: the recipe's plan in another tool's format
+/// where that format can hold it; otherwise a refusal listing what it cannot hold (docs/interop.md).</summary>
 internal static class ExportCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
         var recipe = new Argument<string>("recipe") { Description = "A .qrecipe file" };
-        var format = new Option<string>("--format") { Description = "Output format", Required = true };
-        format.AcceptOnlyFromAmong("scmp-json");
+        var format = new Option<string>("--format") { Description = "Output format: scmp-json, scmp-flags, viditq (2025 layout), qua2sedimo (needs --out) or ditas", Required = true };
+        format.AcceptOnlyFromAmong("scmp-json", "scmp-flags", "viditq", "qua2sedimo", "ditas");
         var outFile = new Option<string?>("--out") { Description = "Write to this file instead of standard output" };
-        var command = new Command("export", "Write a recipe's SC plan in another tool's format (scmp-json: scmp's SCPrecisionMap)");
+        var command = new Command("export", "Write a recipe's plan in another tool's format (docs/interop.md)");
         command.Arguments.Add(recipe);
         command.Options.Add(format);
         command.Options.Add(outFile);
-        command.SetAction(result => Run(result.GetRequiredValue(recipe), result.GetValue(outFile), output, error));
+        command.SetAction(result => Run(result.GetRequiredValue(format), result.GetRequiredValue(recipe), result.GetValue(outFile), output, error));
         return command;
     }
 
-    private static int Run(string path, string? outFile, TextWriter output, TextWriter error)
+    private static int Run(string format, string path, string? outFile, TextWriter output, TextWriter error)
     {
-        // Diagnostics go to the error stream: standard output may be the JSON itself.
+        if (format == "qua2sedimo" && outFile is null)
+        {
+            error.WriteLine("qrecipe: --format qua2sedimo writes a pickle; give the file with --out");
+            return CliApp.UsageError;
+        }
+        // Diagnostics go to the error stream: standard output may be the exported file itself.
         var status = RecipeFiles.TryCompileOne(path, error, error, out var plan, out _);
         if (plan is null)
             return status;
-        ScmpExport export;
         try
         {
-            export = ScmpExporter.Export(plan, path);
+            if (format == "qua2sedimo")
+            {
+                var (pickle, flags) = Qua2SeDiMoExporter.Export(plan, path);
+                RecipeFiles.WriteAtomically(outFile!, pickle);
+                if (flags.Count > 0)
+                    error.WriteLine("Qua2SeDiMo flags: " + string.Join(" ", flags));
+                return 0;
+            }
+            var text = Export(format, plan, path, error);
+            if (outFile is null)
+                output.Write(text);
+            else
+                RecipeFiles.WriteAtomically(outFile, text);
+            return 0;
         }
         catch (InteropException e)
         {
-            error.WriteLine("qrecipe: " + SafeText.Escape(e.Message));
+            foreach (var line in e.Message.Split('\n'))
+                error.WriteLine("qrecipe: " + SafeText.Escape(line));
             return CliApp.RecipeErrors;
         }
-        foreach (var warning in export.Warnings)
-            error.WriteLine($"{SafeText.Escape(path)}: warning: {SafeText.Escape(warning)}");
-        var json = ScmpJson.Write(export.Map);
-        if (outFile is null)
-            output.Write(json);
-        else
-            RecipeFiles.WriteAtomically(outFile, json);
-        error.WriteLine(export.Flags.Count == 0
-            ? "scmp flags: none beyond --sc_config"
-            : "scmp flags: " + string.Join(" ", export.Flags));
-        return 0;
     }
+
+    private static string Export(string format, RecipePlan plan, string path, TextWriter error)
+    {
+        switch (format)
+        {
+            case "scmp-json":
+                var export = ScmpExporter.Export(plan, path);
+                foreach (var warning in export.Warnings)
+                    error.WriteLine($"{SafeText.Escape(path)}: warning: {SafeText.Escape(warning)}");
+                error.WriteLine(export.Flags.Count == 0
+                    ? "scmp flags: none beyond --sc_config"
+                    : "scmp flags: " + string.Join(" ", export.Flags));
+                return ScmpJson.Write(export.Map);
+            case "scmp-flags":
+                return ScmpFlagsExporter.Export(plan, path);
+            case "viditq":
+                return ViditExporter.Export(plan, path);
+            default:
+                return DitasInterop.Export(plan, path);
+        }
+    }
+
 }

@@ -3,7 +3,15 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
-using QRecipe.Cli.Interop;
+using QRecipe.Interop;
+using QRecipe.Interop.Recipes;
+using QRecipe.Interop.Ditas;
+using QRecipe.Interop.Flags;
+using QRecipe.Interop.Pickle;
+using QRecipe.Interop.Qua2SeDiMo;
+using QRecipe.Interop.Scmp;
+using QRecipe.Interop.Vidit;
+using QRecipe.Interop.Yaml;
 using QRecipe.Language;
 using QRecipe.Language.Formatting;
 using QRecipe.Language.Models;
@@ -12,52 +20,80 @@ using QRecipe.Language.Text;
 
 namespace QRecipe.Cli.Commands;
 
-/// <summary><c>qrecipe import scmp-json MAP.json</c>: a compact recipe from scmp's SCPrecisionMap. The map has no
-/// model, sampler or quantizers, so those come from options with scmp's defaults.</summary>
+/// <summary><c>qrecipe import FORMAT FILE</c>: a compact recipe from another tool's configuration (scmp's map or
+/// command line, ViDiT-Q YAML, a Qua2SeDiMo per-layer pickle, DiTAS's config.py). What the file does not say comes
+/// from options.</summary>
 internal static class ImportCommand
 {
+    public static readonly string[] Formats = { "scmp-json", "scmp-flags", "viditq", "qua2sedimo", "ditas" };
+
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var format = new Argument<string>("format") { Description = "Input format: scmp-json" };
-        format.AcceptOnlyFromAmong("scmp-json");
-        var file = new Argument<string>("file") { Description = "The SCPrecisionMap JSON file" };
+        var format = new Argument<string>("format") { Description = "Input format: scmp-json, scmp-flags, viditq, qua2sedimo or ditas (docs/interop.md)" };
+        format.AcceptOnlyFromAmong(Formats);
+        var file = new Argument<string>("file") { Description = "The file to import; for scmp-flags the command line itself (quoted)" };
         var outFile = new Option<string?>("--out") { Description = "Write the recipe to this file instead of standard output" };
         var name = new Option<string?>("--name") { Description = "Recipe (class) name; default from the file name" };
-        var model = new Option<string>("--model") { Description = "The model the map was made for: a catalogue name (see 'qrecipe models') or \"custom { depth D hidden H heads N patch P latent S }\"", DefaultValueFactory = _ => "dit-xl/2" };
+        var model = new Option<string>("--model") { Description = "The model the file was made for: a catalogue name (see 'qrecipe models') or \"custom { depth D hidden H heads N patch P latent S }\"", DefaultValueFactory = _ => "dit-xl/2" };
         var image = new Option<int>("--image") { Description = "Image size, 256 or 512", DefaultValueFactory = _ => ModelCatalog.DefaultImageSize };
-        var steps = new Option<int>("--steps") { Description = "Sampling steps T (timewise selects the first ⌊timewise·T⌋)", DefaultValueFactory = _ => 50 };
-        var precision = new Option<string>("--precision") { Description = "SC precision: auto (scmp's ⌈log2 L⌉ per length) or P for --sc_fixed_level_prec", DefaultValueFactory = _ => "auto" };
-        var kernel = new Option<string>("--kernel") { Description = "SC kernel: enable (--sc_enable), xnor or and", DefaultValueFactory = _ => "enable" };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps T where the file does not fix them", DefaultValueFactory = _ => 50 };
+        var precision = new Option<string>("--precision") { Description = "scmp-json: SC precision, auto (scmp's ⌈log2 L⌉ per length) or P for --sc_fixed_level_prec", DefaultValueFactory = _ => "auto" };
+        var kernel = new Option<string>("--kernel") { Description = "scmp-json: SC kernel, enable (--sc_enable), xnor or and", DefaultValueFactory = _ => "enable" };
         kernel.AcceptOnlyFromAmong("enable", "xnor", "and");
-        var wbits = new Option<int>("--wbits") { Description = "Weight bits (Q-DiT's --wbits; 0 keeps weights FP)", DefaultValueFactory = _ => 8 };
-        var abits = new Option<int>("--abits") { Description = "Activation bits (Q-DiT's --abits; 0 keeps activations FP)", DefaultValueFactory = _ => 8 };
-        var command = new Command("import", "Turn another tool's configuration into a compact recipe (scmp-json: scmp's SCPrecisionMap)");
+        var wbits = new Option<int?>("--wbits") { Description = "Weight bits where the file has none (scmp-json, scmp-flags: default 8; 0 keeps weights FP)" };
+        var abits = new Option<int?>("--abits") { Description = "Activation bits where the file has none (scmp-json, scmp-flags: default 8; qua2sedimo: default 0 = FP, Qua2SeDiMo's --act_bit with --quant_act)" };
+        var mpWeight = new Option<string?>("--mp-weight") { Description = "viditq (legacy layout): the timestep-wise weight mixed-precision YAML" };
+        var mpAct = new Option<string?>("--mp-act") { Description = "viditq (legacy layout): the timestep-wise activation mixed-precision YAML" };
+        var command = new Command("import", "Turn another tool's configuration into a compact recipe (formats: docs/interop.md)");
         command.Arguments.Add(format);
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { outFile, name, model, image, steps, precision, kernel, wbits, abits })
+        foreach (var option in new Option[] { outFile, name, model, image, steps, precision, kernel, wbits, abits, mpWeight, mpAct })
             command.Options.Add(option);
         command.SetAction(result =>
         {
             var path = result.GetRequiredValue(file);
+            var kind = result.GetRequiredValue(format);
             var modelName = result.GetRequiredValue(model);
             var imageSize = result.GetValue(image);
             var modelText = modelName.TrimStart().StartsWith("custom", StringComparison.Ordinal) ? modelName : $"{modelName} image {imageSize}";
             if (ResolveModel(modelText, error) is not { } spec)
                 return CliApp.UsageError;
             var options = new ImportOptions(
-                result.GetValue(name) ?? ClassName(path), modelText, spec, result.GetValue(steps),
+                result.GetValue(name) ?? ClassName(kind == "scmp-flags" ? "ScmpFlags" : path), modelText, spec, result.GetValue(steps),
                 result.GetRequiredValue(precision), result.GetRequiredValue(kernel), result.GetValue(wbits), result.GetValue(abits));
-            return Run(path, options, result.GetValue(outFile), output, error);
+            return Run(kind, path, options, result.GetValue(mpWeight), result.GetValue(mpAct), result.GetValue(outFile), output, error);
         });
         return command;
     }
 
-    private static int Run(string path, ImportOptions options, string? outFile, TextWriter output, TextWriter error)
+    private static ImportResult Import(string format, string path, ImportOptions options, string? mpWeight, string? mpAct) => format switch
     {
-        ScmpImport imported;
+        "scmp-json" => ScmpImporter.Import(ScmpJson.ReadFile(path), options, path),
+        "scmp-flags" => ScmpFlagsImporter.Import(path, options, "scmp-flags"),
+        "viditq" => ViditImporter.Import(SafeYaml.ReadFile(path), options, path,
+            mpWeight is null ? null : new ViditImporter.MpFile(SafeYaml.ReadFile(mpWeight), mpWeight),
+            mpAct is null ? null : new ViditImporter.MpFile(SafeYaml.ReadFile(mpAct), mpAct)),
+        "qua2sedimo" => Qua2SeDiMoImporter.Import(PickleReader.ReadFile(path), options, path),
+        _ => ReadDitas(path, options),
+    };
+
+    private static ImportResult ReadDitas(string path, ImportOptions options)
+    {
+        var (assignments, others) = DitasConfig.ReadFile(path);
+        return DitasInterop.Import(assignments, others, options, path);
+    }
+
+    private static int Run(string format, string path, ImportOptions options, string? mpWeight, string? mpAct, string? outFile, TextWriter output, TextWriter error)
+    {
+        if ((mpWeight is not null || mpAct is not null) && format != "viditq")
+        {
+            error.WriteLine("qrecipe: --mp-weight and --mp-act belong to the viditq format");
+            return CliApp.UsageError;
+        }
+        ImportResult imported;
         try
         {
-            imported = ScmpImporter.Import(ScmpJson.ReadFile(path), options, path);
+            imported = Import(format, path, options, mpWeight, mpAct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -66,11 +102,12 @@ internal static class ImportCommand
         }
         catch (InteropException e)
         {
-            error.WriteLine("qrecipe: " + SafeText.Escape(e.Message));
+            foreach (var line in e.Message.Split('\n'))
+                error.WriteLine("qrecipe: " + SafeText.Escape(line));
             return CliApp.RecipeErrors;
         }
-        foreach (var warning in imported.Warnings)
-            error.WriteLine("warning: " + SafeText.Escape(warning));
+        foreach (var diagnostic in imported.Diagnostics)
+            error.WriteLine(SafeText.Escape(diagnostic.ToString()));
         // The options (steps, precision, bits, name) are the user's words: check the recipe they make before writing it.
         var target = outFile ?? "imported.qrecipe";
         var compilation = RecipeCompiler.Compile(imported.Recipe, target);

@@ -1,6 +1,6 @@
 using System.IO;
 using System.Linq;
-using QRecipe.Cli.Interop;
+using QRecipe.Interop.Scmp;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
 

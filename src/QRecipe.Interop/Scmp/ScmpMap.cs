@@ -1,14 +1,14 @@
 using System.Collections.Generic;
 using QRecipe.Language.Plan;
 
-namespace QRecipe.Cli.Interop;
+namespace QRecipe.Interop.Scmp;
 
-/// <summary>One operator entry of scmp's SCPrecisionMap (shared/spec/config-formats.md §3.1).</summary>
-internal sealed record ScmpOperator(bool Enabled, int StocLen, double Timewise, IReadOnlyList<int>? GroupStocLens);
+/// <summary>One operator entry of scmp's SCPrecisionMap (docs/interop.md).</summary>
+public sealed record ScmpOperator(bool Enabled, int StocLen, double Timewise, IReadOnlyList<int>? GroupStocLens);
 
 /// <summary>scmp's SCPrecisionMap: per block, per operator SC enable, stream length, timewise fraction and
 /// per-group/per-head lengths.</summary>
-internal sealed record ScmpMap(int TotalBlocks, int DefaultStocLen, double DefaultTimewise, IReadOnlyList<IReadOnlyDictionary<string, ScmpOperator>> Blocks)
+public sealed record ScmpMap(int TotalBlocks, int DefaultStocLen, double DefaultTimewise, IReadOnlyList<IReadOnlyDictionary<string, ScmpOperator>> Blocks)
 {
     /// <summary>scmp operator keys, in the order the map lists them, and the operator each stands for.</summary>
     public static readonly IReadOnlyList<(string Key, Operator Operator)> Keys = new[]

@@ -5,16 +5,16 @@ using System.Linq;
 using QRecipe.Language.Plan;
 using QRecipe.Language.Text;
 
-namespace QRecipe.Cli.Interop;
+namespace QRecipe.Interop.Scmp;
 
 /// <summary>The scmp form of a plan: the SCPrecisionMap, the pipeline flags that carry the settings the map has no
 /// field for, and what neither can express.</summary>
-internal sealed record ScmpExport(ScmpMap Map, IReadOnlyList<string> Flags, IReadOnlyList<string> Warnings);
+public sealed record ScmpExport(ScmpMap Map, IReadOnlyList<string> Flags, IReadOnlyList<string> Warnings);
 
 /// <summary>Turns a plan into the SCPrecisionMap that scmp's <c>--sc_config</c> reads. The map can say, per block and
 /// operator, one stream (with per-head or per-group lengths) used during the first ⌊timewise·T⌋ steps; a plan that
 /// needs more than that is refused with the cell that does not fit, never approximated.</summary>
-internal static class ScmpExporter
+public static class ScmpExporter
 {
     public static ScmpExport Export(RecipePlan plan, string path)
     {

@@ -1,11 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace QRecipe.Cli.Interop;
+namespace QRecipe.Interop;
 
 /// <summary>Writes a set of indices as the shortest recipe selector: <c>all</c>, ranges and lists
 /// (<c>0..13, 20</c>), or <c>all except …</c> when the complement is shorter.</summary>
-internal static class IndexSelector
+public static class IndexSelector
 {
     public static string Write(IReadOnlyCollection<int> indices, int count)
     {

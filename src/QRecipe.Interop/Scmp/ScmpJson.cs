@@ -6,13 +6,13 @@ using System.Text;
 using System.Text.Json;
 using QRecipe.Language.Text;
 
-namespace QRecipe.Cli.Interop;
+namespace QRecipe.Interop.Scmp;
 
 /// <summary>Reads and writes SCPrecisionMap JSON. Reading follows scmp's loader (missing fields take the dataclass
 /// defaults, missing operators the map defaults) but rejects what scmp silently ignores or converts: unknown operator
 /// keys, more block entries than total_blocks, a field given twice, and any value of the wrong JSON type (scmp's
 /// Python would read "true", 1 or null as a truth value). Errors name the file and the JSON path of the value.</summary>
-internal static class ScmpJson
+public static class ScmpJson
 {
     /// <summary>The largest map import reads. A DiT-XL/2 map with per-row lengths on every linear operator is about
     /// 5 MB; the limit keeps a wrong file from being read whole.</summary>
@@ -188,14 +188,5 @@ internal static class ScmpJson
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n") + "\n";
-    }
-}
-
-/// <summary>A map or recipe that cannot be converted; the message names the file, the entry and the reason.</summary>
-internal sealed class InteropException : Exception
-{
-    public InteropException(string message)
-        : base(message)
-    {
     }
 }

@@ -3,30 +3,26 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using QRecipe.Interop.Diagnostics;
+using QRecipe.Interop.Recipes;
 using QRecipe.Language.Plan;
 
-namespace QRecipe.Cli.Interop;
-
-/// <summary>What an imported recipe declares besides the map: the map has no model, sampler or quantizers.</summary>
-internal sealed record ImportOptions(string Name, string ModelText, ModelSpec Model, int Steps, string Precision, string Kernel, int WeightBits, int ActivationBits);
-
-/// <summary>A recipe written from a map, and the entries that were dropped because they never run.</summary>
-internal sealed record ScmpImport(string Recipe, IReadOnlyList<string> Warnings);
+namespace QRecipe.Interop.Scmp;
 
 /// <summary>Turns an SCPrecisionMap into a compact recipe: blocks that share an operator setting become one rule with
 /// ranges, operators that share blocks and setting share the rule, per-head and per-group lengths become overrides of
 /// the operator's stream. Entries scmp would accept but mis-run are refused with the entry that is wrong.</summary>
-internal static class ScmpImporter
+public static class ScmpImporter
 {
     private sealed record Setting(int Stream, double Timewise, string Lengths);
 
     private sealed record Rule(List<string> Keys, List<int> Blocks, Setting Setting, IReadOnlyList<int>? Lengths);
 
-    public static ScmpImport Import(ScmpMap map, ImportOptions options, string path)
+    public static ImportResult Import(ScmpMap map, ImportOptions options, string path)
     {
         if (map.TotalBlocks != options.Model.Depth)
             throw new InteropException($"{path}: total_blocks is {map.TotalBlocks} but {options.ModelText} has {options.Model.Depth} blocks; pass the model the map was made for with --model");
-        var warnings = new List<string>();
+        var bag = new DiagnosticBag(path);
         var rules = new List<Rule>();
         foreach (var (key, op) in ScmpMap.Keys)
         {
@@ -39,7 +35,7 @@ internal static class ScmpImporter
                 Validate(entry, op, options.Model, where, path);
                 if (ScmpMap.ScSteps(entry, options.Steps) == 0)
                 {
-                    warnings.Add($"{path}: {where} is enabled but timewise {Number(entry.Timewise)} selects none of {options.Steps} steps, so scmp never runs it in SC; left out");
+                    bag.Report(InteropDiagnostics.MatchesNothing, $"{where} is enabled but timewise {Number(entry.Timewise)} selects none of {options.Steps} steps, so scmp never runs it in SC; left out");
                     continue;
                 }
                 var setting = new Setting(entry.StocLen, entry.Timewise, entry.GroupStocLens is null ? string.Empty : string.Join(",", entry.GroupStocLens));
@@ -59,7 +55,7 @@ internal static class ScmpImporter
                     shared.Keys.Add(key);
             }
         }
-        return new ScmpImport(Write(map, options, rules, path), warnings);
+        return new ImportResult(Write(map, options, rules, path), bag.Items);
     }
 
     private static void Validate(ScmpOperator entry, Operator op, ModelSpec model, string where, string path)
@@ -89,8 +85,8 @@ internal static class ScmpImporter
         text.Append(CultureInfo.InvariantCulture, $"recipe {options.Name} \"Imported from {System.IO.Path.GetFileName(path)}\"\n");
         text.Append(CultureInfo.InvariantCulture, $"model {options.ModelText}\n");
         text.Append(CultureInfo.InvariantCulture, $"sampler ddpm steps {options.Steps}\n");
-        text.Append(options.WeightBits == 0 ? "weights fp\n" : $"weights int{options.WeightBits} per-channel symmetric\n");
-        text.Append(options.ActivationBits == 0 ? "activations fp on all\n" : $"activations int{options.ActivationBits} per-token dynamic on all\n");
+        text.Append((options.WeightBits ?? 8) == 0 ? "weights fp\n" : $"weights int{options.WeightBits ?? 8} per-channel symmetric\n");
+        text.Append((options.ActivationBits ?? 8) == 0 ? "activations fp on all\n" : $"activations int{options.ActivationBits ?? 8} per-token dynamic on all\n");
         text.Append(CultureInfo.InvariantCulture, $"sc precision {options.Precision} kernel {options.Kernel} {{\n");
         foreach (var rule in rules)
         {
