@@ -14,7 +14,7 @@ namespace QRecipe.Benchmarks;
 
 /// <summary>
 /// Front-end cost of the default 28-block recipe (recipes/dit_w4a8_sc.qrecipe), next to what the format it replaces
-/// costs to read: System.Text.Json deserialising the equivalent scmp SCPrecisionMap (config-formats.md §3.1, one
+/// costs to read: System.Text.Json deserialising the equivalent scmp SCPrecisionMap (docs/cli.md, "scmp interop"; one
 /// object per block). The JSON peer is the baseline, so the Ratio column is compile time over JSON time.
 /// </summary>
 [MemoryDiagnoser]

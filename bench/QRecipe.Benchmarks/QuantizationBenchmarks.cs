@@ -42,7 +42,7 @@ public class QuantizationActivationBenchmarks
     }
 }
 
-/// <summary>GPTQ of one DiT-XL/2-shaped layer (quant-methods.md §C.6: int4 asymmetric, group 128, damping 0.01, blocks
+/// <summary>GPTQ of one DiT-XL/2-shaped layer (docs/quantization.md: int4 asymmetric, group 128, damping 0.01, blocks
 /// of 128) with 1152 inputs and 1152 (qkv/proj-sized) or 4608 (fc1) outputs, from a Hessian of 256 calibration rows;
 /// and the Hessian accumulation itself.</summary>
 [SimpleJob(BenchmarkDotNet.Engines.RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]

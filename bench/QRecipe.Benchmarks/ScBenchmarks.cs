@@ -74,7 +74,7 @@ public class ScBenchmarks
     [Benchmark]
     public ScPreparedOperand PrepareWeight() => ScPreparedOperand.Prepare(w, Mlp, Hidden, new ScOptions());
 
-    /// <summary>The noise surrogate (§10.2) at L = 256, per-row scales: SGEMM plus seeded Gaussian noise.</summary>
+    /// <summary>The noise surrogate at L = 256, per-row scales: SGEMM plus seeded Gaussian noise.</summary>
     [Benchmark]
     public float[] LinearSurrogate() => ScNoiseSurrogate.Multiply(x, Tokens, w, Mlp, Hidden, 256,
         new QRecipe.Language.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Language.Plan.ScMode.Bipolar, seed: 1);

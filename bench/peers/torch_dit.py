@@ -1,4 +1,4 @@
-"""PyTorch CPU peer for our DiT forward: the same DiT (shared/spec/dit-and-diffusion.md §A: patch embedding, sin-cos
+"""PyTorch CPU peer for our DiT forward: the same DiT (docs/dit.md: patch embedding, sin-cos
 positions, timestep MLP, label table, adaLN-Zero blocks with softmax attention and a tanh-GELU MLP, final adaLN
 layer) in float32 with random weights, batch 2 at image 256, timed like bench/QRecipe.Benchmarks/DitPeerHarness.cs
 (median of at least 3 calls after one warm-up) and printed in its format: "model fp milliseconds", then the peak
@@ -28,7 +28,7 @@ def lin(x, weight_bias):
 
 
 def sincos(grid, dim):
-    """2-D sin-cos table [grid², dim]: half the channels encode the row, half the column (§A.4)."""
+    """2-D sin-cos table [grid², dim]: half the channels encode the row, half the column."""
     def one(d, pos):
         omega = 1.0 / 10000 ** (torch.arange(d // 2, dtype=torch.float64) / (d / 2))
         out = pos.reshape(-1, 1).double() * omega.reshape(1, -1)

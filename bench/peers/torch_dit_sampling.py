@@ -2,7 +2,7 @@
 sampled with 50 DDIM steps and classifier-free guidance on one CUDA device, timed end to end with the device
 synchronised, as `qrecipe run bench/recipes/dit_xl_w4a8_sc_attention_50.qrecipe --synthetic --device cuda` is.
 Schedule: DiT's 1000 linear betas 1e-4..0.02 respaced to evenly spaced timesteps, eta 0, epsilon from the first
-4 output channels, guidance on those channels (shared/spec/dit-and-diffusion.md). Prints one line per run:
+4 output channels, guidance on those channels (docs/dit.md). Prints one line per run:
     dit-xl/2 ddim50 cfg <samples> samples <tf32|fp32> <seconds> s
 Usage (needs torch with CUDA): python3 torch_dit_sampling.py [samples] [steps] [--tf32]"""
 import sys

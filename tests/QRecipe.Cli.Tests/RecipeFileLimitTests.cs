@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Threading.Tasks;
 
 namespace QRecipe.Cli.Tests;
 
@@ -46,7 +47,7 @@ public sealed class RecipeFileLimitTests
 
     /// <summary>/dev/zero reports 0 bytes and never ends; as a process so that a regression cannot take the test host's memory.</summary>
     [Fact]
-    public void A_device_that_never_ends_is_refused_at_the_limit()
+    public async Task A_device_that_never_ends_is_refused_at_the_limit()
     {
         if (!OperatingSystem.IsLinux())
             return;
@@ -64,6 +65,6 @@ public sealed class RecipeFileLimitTests
         }
         Assert.Equal("/dev/zero: error QR0801: not a regular file: it reports 0 bytes and reads on past 1048576; a recipe is a regular file of at most 1048576 bytes (1 MiB)\n", error);
         Assert.Equal(1, process.ExitCode);
-        Assert.Equal("1 recipe checked, 1 with errors\n", output.Result);
+        Assert.Equal("1 recipe checked, 1 with errors\n", await output);
     }
 }

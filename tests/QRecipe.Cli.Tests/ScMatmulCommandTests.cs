@@ -87,7 +87,7 @@ public sealed class ScMatmulCommandTests
         Assert.Contains("got a (2, 4) and b (3, 3)", error);
     }
 
-    /// <summary>--noise-model runs the §10.2 surrogate: the library's surrogate bit for bit; with c = 0 the noise
+    /// <summary>--noise-model runs the noise surrogate (docs/sc-engine.md): the library's surrogate bit for bit; with c = 0 the noise
     /// seed cannot matter (the plain quantized product); with c &gt; 0 the seed decides the noise and the error grows.</summary>
     [Fact]
     public void Noise_model_runs_the_surrogate_with_its_coefficient_and_seed()

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli.Tests;
@@ -45,7 +46,7 @@ public sealed class ScMatmulLimitTests
     /// 32769 x 32768 x 2 bytes = 2.0 GiB, however small the operands. Under a 256 MiB heap limit (the CLI as a process)
     /// the command must refuse it in one line; it used to die of an out-of-memory exception.</summary>
     [Fact]
-    public void Precision_15_is_refused_where_its_tables_cannot_fit()
+    public async Task Precision_15_is_refused_where_its_tables_cannot_fit()
     {
         using var folder = new TempFolder();
         var a = folder.File("a.npy");
@@ -62,7 +63,7 @@ public sealed class ScMatmulLimitTests
         Assert.True(process.WaitForExit(60_000), "sc matmul did not end");
         Assert.Equal(string.Empty, output);
         Assert.Equal($"qrecipe: sc matmul --precision 15 --stream 32768 on a (4, 64) and b (8, 64) needs at least 2.0 GiB (operands 0.0 MiB, tables 2.0 GiB, products 0.0 MiB); 256.0 MiB is available\n",
-            error.Result);
+            await error);
         Assert.Equal(1, process.ExitCode);
     }
 }

@@ -19,7 +19,7 @@ public sealed record OperatorBudget(Operator Operator, int Cells, double StreamS
 /// <summary>
 /// Budget helpers. The stream sum counts stream lengths only (comparable with scmp); the compute-weighted budget
 /// multiplies each cell's mean stream length by the operator's multiply-accumulates at the model's shapes, so long
-/// streams on small operators do not look as expensive as on large ones (config-formats.md D-503).
+/// streams on small operators do not look as expensive as on large ones (docs/language.md).
 /// </summary>
 public sealed record PlanBudget(IReadOnlyList<OperatorBudget> Operators)
 {

@@ -12,7 +12,7 @@ public enum Granularity
     Group,
 }
 
-/// <summary>Weight quantization method (shared/spec/quant-methods.md).</summary>
+/// <summary>Weight quantization method (docs/quantization.md).</summary>
 public enum WeightMethod
 {
     /// <summary>Round to nearest over the full range.</summary>

@@ -2,7 +2,7 @@ using System;
 
 namespace QRecipe.Language.Plan;
 
-/// <summary>The stream combination kernel (shared/spec/sc-kernels.md §4).</summary>
+/// <summary>The stream combination kernel (docs/sc-engine.md).</summary>
 public enum ScKernel
 {
     /// <summary>Enable-signal product on magnitudes (the scmp HEAD kernel); bipolar or unipolar.</summary>
@@ -13,7 +13,7 @@ public enum ScKernel
     And,
 }
 
-/// <summary>Per-dimension scrambling of the Sobol sequences (sc-kernels.md §3.4).</summary>
+/// <summary>Per-dimension scrambling of the Sobol sequences (docs/sc-engine.md, "Semantics implemented").</summary>
 public enum ScScramble
 {
     Bitrev,
@@ -30,7 +30,7 @@ public enum ScMode
     Unipolar,
 }
 
-/// <summary>Gaussian noise surrogate coefficients (sc-kernels.md §10.2): c for per-row/per-head scaled products
+/// <summary>Gaussian noise surrogate coefficients (docs/sc-engine.md): c for per-row/per-head scaled products
 /// (local) and for per-tensor scaled products (global).</summary>
 public sealed record NoiseModel(double Local, double Global)
 {
@@ -39,7 +39,7 @@ public sealed record NoiseModel(double Local, double Global)
 }
 
 /// <summary>Dynamic mixed precision: rows (tokens, heads) are ranked by the operator's metric and the first
-/// <c>Fractions[0]</c> of them get <c>Levels[0]</c>, and so on (sc-kernels.md §6.2). A level of 0 prunes rows.</summary>
+/// <c>Fractions[0]</c> of them get <c>Levels[0]</c>, and so on (docs/sc-engine.md). A level of 0 prunes rows.</summary>
 public sealed record MixedPrecision(EquatableArray<int> Levels, EquatableArray<double> Fractions)
 {
     /// <summary>The stream a ranked unit (row, head slice) runs at: its level, capped by the stream the unit has

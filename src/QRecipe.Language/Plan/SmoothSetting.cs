@@ -3,16 +3,16 @@ namespace QRecipe.Language.Plan;
 public enum SmoothMethod
 {
     None,
-    /// <summary>s = a^α / w^(1−α) from calibration maxima (quant-methods.md Part S).</summary>
+    /// <summary>s = a^α / w^(1−α) from calibration maxima (docs/quantization.md, "Smoothing").</summary>
     SmoothQuant,
-    /// <summary>DiTAS temporal-aggregated smoothing with optional α grid search (quant-methods.md D.6).</summary>
+    /// <summary>DiTAS temporal-aggregated smoothing with optional α grid search (docs/quantization.md).</summary>
     Ditas,
 }
 
 /// <summary>Grid of α values searched per layer: From, From + Step, …, up to To.</summary>
 public sealed record AlphaSearch(double From, double To, double Step);
 
-/// <summary>DiTAS training-free low-rank weight compensation (quant-methods.md D.4).</summary>
+/// <summary>DiTAS training-free low-rank weight compensation (docs/quantization.md, "Low-rank compensation").</summary>
 public sealed record LowRank(int Rank, int Iterations)
 {
     public const int DefaultIterations = 10;

@@ -18,7 +18,7 @@ public interface ITensorBackend
     /// or [N, K]; bias is [N] or null.</summary>
     void MatMul(Tensor a, Tensor b, Tensor output, bool transposeA = false, bool transposeB = false, Tensor? bias = null, float alpha = 1f);
 
-    /// <summary>A Linear layer (spec A.2): output[..., N] = input[..., K]·weightᵀ + bias with weight [N, K] and bias [N] or null.</summary>
+    /// <summary>A Linear layer (docs/dit.md): output[..., N] = input[..., K]·weightᵀ + bias with weight [N, K] and bias [N] or null.</summary>
     void Linear(Tensor input, Tensor weight, Tensor? bias, Tensor output);
 
     /// <summary>One product per leading index: output[..., M, N] = alpha·a[..., M, K]·b[..., K, N] (b[..., N, K] when
@@ -28,10 +28,10 @@ public interface ITensorBackend
     /// <summary>Numerically stable softmax over the last axis.</summary>
     void Softmax(Tensor input, Tensor output);
 
-    /// <summary>LayerNorm over the last axis, no affine parameters (spec A.2).</summary>
+    /// <summary>LayerNorm over the last axis, no affine parameters (docs/dit.md).</summary>
     void LayerNorm(Tensor input, Tensor output, float epsilon = 1e-6f);
 
-    /// <summary>GELU, tanh approximation (spec A.2).</summary>
+    /// <summary>GELU, tanh approximation (docs/dit.md).</summary>
     void Gelu(Tensor input, Tensor output);
 
     void Silu(Tensor input, Tensor output);
@@ -42,10 +42,10 @@ public interface ITensorBackend
     /// <summary>output = a ⊙ b; b has a's shape or a suffix of it (broadcast over the leading axes).</summary>
     void Multiply(Tensor a, Tensor b, Tensor output);
 
-    /// <summary>adaLN modulate (spec A.2): output = x·(1 + scale) + shift with x [N, T, D], shift and scale [N, D].</summary>
+    /// <summary>adaLN modulate (docs/dit.md): output = x·(1 + scale) + shift with x [N, T, D], shift and scale [N, D].</summary>
     void Modulate(Tensor x, Tensor shift, Tensor scale, Tensor output);
 
-    /// <summary>adaLN-Zero residual (spec A.8): output = x + gate·y with x and y [N, T, D], gate [N, D].</summary>
+    /// <summary>adaLN-Zero residual (docs/dit.md): output = x + gate·y with x and y [N, T, D], gate [N, D].</summary>
     void GatedResidual(Tensor x, Tensor gate, Tensor y, Tensor output);
 
     /// <summary>Concatenates along <paramref name="axis"/> (TorchSharp's cat).</summary>
@@ -54,7 +54,7 @@ public interface ITensorBackend
     /// <summary>Splits along <paramref name="axis"/> into the outputs, whose sizes on that axis add up to the input's.</summary>
     void Split(Tensor input, int axis, IReadOnlyList<Tensor> outputs);
 
-    /// <summary>Attention heads out of a fused projection (spec A.8): qkv [N, T, 3D] → q, k, v [N, H, T, D/H], where head h
+    /// <summary>Attention heads out of a fused projection (docs/dit.md): qkv [N, T, 3D] → q, k, v [N, H, T, D/H], where head h
     /// of q owns channels [h·hd, (h+1)·hd) of the first D, k of the second D and v of the third.</summary>
     void SplitHeads(Tensor qkv, Tensor q, Tensor k, Tensor v);
 
@@ -67,24 +67,24 @@ public interface ITensorBackend
     /// <summary>Sets every element to <paramref name="value"/> (converted to the tensor's element type).</summary>
     void Fill(Tensor tensor, double value);
 
-    /// <summary>Classifier-free guidance (spec A.12): combined [2N, C, H, W] holds the conditional batch then the
+    /// <summary>Classifier-free guidance (docs/dit.md): combined [2N, C, H, W] holds the conditional batch then the
     /// unconditional one; output [N, C, H, W] is uncond + scale·(cond − uncond) on channels below
     /// <paramref name="guidedChannels"/> and the conditional value on the others.</summary>
     void ClassifierFreeGuidance(Tensor combined, int guidedChannels, float scale, Tensor output);
 
-    /// <summary>latent [N, C, H, W] → tokens [N, (H/p)·(W/p), C·p·p] (spec A.3).</summary>
+    /// <summary>latent [N, C, H, W] → tokens [N, (H/p)·(W/p), C·p·p] (docs/dit.md).</summary>
     void Patchify(Tensor latent, int patchSize, Tensor output);
 
-    /// <summary>tokens [N, h·w, p·p·C] → image [N, C, h·p, w·p] (spec A.10).</summary>
+    /// <summary>tokens [N, h·w, p·p·C] → image [N, C, h·p, w·p] (docs/dit.md).</summary>
     void Unpatchify(Tensor tokens, int patchSize, Tensor output);
 
-    /// <summary>Fixed 2-D sin-cos positional table [G·G, D] (spec A.4).</summary>
+    /// <summary>Fixed 2-D sin-cos positional table [G·G, D] (docs/dit.md).</summary>
     void SinCosPositionalEmbedding(int gridSize, Tensor output);
 
-    /// <summary>Sinusoidal timestep features [N, F] of float32 timesteps [N] (spec A.5).</summary>
+    /// <summary>Sinusoidal timestep features [N, F] of float32 timesteps [N] (docs/dit.md).</summary>
     void TimestepEmbedding(Tensor timesteps, Tensor output, float maxPeriod = 10000f);
 
-    /// <summary>output[n] = table[ids[n]] for a float32 table [V, D] and int32 ids [N] (spec A.6).</summary>
+    /// <summary>output[n] = table[ids[n]] for a float32 table [V, D] and int32 ids [N] (docs/dit.md).</summary>
     void EmbeddingLookup(Tensor table, Tensor ids, Tensor output);
 
     /// <summary>max |x| of each row of [R, C] (leading axes flattened into rows) into [R].</summary>

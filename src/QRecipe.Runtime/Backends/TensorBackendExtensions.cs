@@ -6,7 +6,7 @@ namespace QRecipe.Runtime.Backends;
 public static class TensorBackendExtensions
 {
     /// <summary>Splits <paramref name="input"/> into <paramref name="chunks"/> equal new tensors along <paramref name="axis"/>
-    /// (TorchSharp's chunk; e.g. the six adaLN chunks of spec A.8). The caller disposes them.</summary>
+    /// (TorchSharp's chunk; e.g. the six adaLN chunks of a DiT block). The caller disposes them.</summary>
     public static Tensor[] Chunk(this ITensorBackend backend, Tensor input, int chunks, int axis)
     {
         var size = input.Shape[axis];

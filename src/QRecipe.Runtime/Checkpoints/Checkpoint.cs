@@ -82,7 +82,7 @@ public sealed class Checkpoint : IDisposable
         var head = file.Bytes(0, 9, "the file header");
         if (head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
             return CheckpointFormat.TorchZip;
-        // A pickle PROTO opcode: torch.save's format before PyTorch 1.6 (spec F.1, legacy).
+        // A pickle PROTO opcode: torch.save's format before PyTorch 1.6 (docs/checkpoints.md, refused).
         if (head[0] == 0x80)
             throw new CheckpointException(file.DisplayName,
                 "this is a legacy (pre-1.6, non-zip) PyTorch file, which is not supported; re-save it with a current PyTorch: torch.save(torch.load(f), f2)");

@@ -7,7 +7,7 @@ namespace QRecipe.Runtime.Checkpoints;
 
 /// <summary>
 /// Tensors joined along their first dimension, decoded part by part into one destination; this is how the
-/// diffusers to_q/to_k/to_v weights become DiT's fused qkv without copying them first (spec F.3).
+/// diffusers to_q/to_k/to_v weights become DiT's fused qkv without copying them first (docs/checkpoints.md).
 /// </summary>
 internal sealed class ConcatenatedEntry : CheckpointEntry
 {

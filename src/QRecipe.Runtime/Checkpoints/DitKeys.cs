@@ -3,13 +3,13 @@ using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Checkpoints;
 
-/// <summary>The keys and shapes of a DiT state dict in the original layout (spec A.13), derived from a model spec.</summary>
+/// <summary>The keys and shapes of a DiT state dict in the original layout (docs/dit.md), derived from a model spec.</summary>
 public static class DitKeys
 {
-    /// <summary>The fixed sin-cos table (spec A.4): recomputable, and not stored by diffusers, so it may be absent.</summary>
+    /// <summary>The fixed sin-cos table (docs/dit.md): recomputable, and not stored by diffusers, so it may be absent.</summary>
     public const string PosEmbed = "pos_embed";
 
-    // TimestepEmbedder's frequency embedding size (spec A.5).
+    // TimestepEmbedder's frequency embedding size (docs/dit.md).
     private const int FrequencySize = 256;
 
     /// <summary>Every key of the state dict with its shape, in state_dict() order.</summary>
@@ -26,7 +26,7 @@ public static class DitKeys
             ("t_embedder.mlp.0.bias", [d]),
             ("t_embedder.mlp.2.weight", [d, d]),
             ("t_embedder.mlp.2.bias", [d]),
-            // One extra row: the null class used for classifier-free guidance (spec A.6).
+            // One extra row: the null class used for classifier-free guidance.
             ("y_embedder.embedding_table.weight", [model.NumClasses + 1, d]),
         };
         for (int i = 0; i < model.Depth; i++)

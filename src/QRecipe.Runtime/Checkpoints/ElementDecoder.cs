@@ -40,7 +40,7 @@ internal static class ElementDecoder
         return Widen(half, dtype);
     }
 
-    // bfloat16 is the upper half of a float32, so widening is a shift (spec F.1, byte order).
+    // bfloat16 is the upper half of a float32, so widening is a shift.
     private static float Widen(ushort bits, CheckpointDType dtype) => dtype == CheckpointDType.BFloat16
         ? BitConverter.UInt32BitsToSingle((uint)bits << 16)
         : (float)BitConverter.UInt16BitsToHalf(bits);

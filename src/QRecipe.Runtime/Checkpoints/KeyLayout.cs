@@ -16,7 +16,7 @@ public enum DitLayout
 }
 
 /// <summary>
-/// Maps a diffusers DiT state dict onto the original DiT names (spec F.3): renames, joins to_q/to_k/to_v into the
+/// Maps a diffusers DiT state dict onto the original DiT names (docs/checkpoints.md): renames, joins to_q/to_k/to_v into the
 /// fused qkv, and takes the timestep and label embedders from the lowest transformer block, since the converter
 /// copies them into every block. Keys it does not recognise keep their names, so validation reports them.
 /// </summary>

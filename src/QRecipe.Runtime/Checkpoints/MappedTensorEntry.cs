@@ -6,7 +6,7 @@ namespace QRecipe.Runtime.Checkpoints;
 
 /// <summary>
 /// A tensor that is a strided view of a storage inside a mapped file: element (i0, i1, …) lives at storage
-/// element offset + Σ i_k·stride_k (spec F.1). Safetensors tensors are the contiguous special case.
+/// element offset + Σ i_k·stride_k (docs/checkpoints.md). Safetensors tensors are the contiguous special case.
 /// </summary>
 internal sealed class MappedTensorEntry : CheckpointEntry
 {

@@ -7,7 +7,7 @@ using System.Text;
 namespace QRecipe.Runtime.Checkpoints;
 
 /// <summary>
-/// A restricted unpickler for the protocol-2 opcodes torch.save emits for state dicts (spec F.1). It is a plain
+/// A restricted unpickler for the protocol-2 opcodes torch.save emits for state dicts (docs/checkpoints.md). It is a plain
 /// stack machine over inert values: GLOBAL goes through the <see cref="TorchGlobals"/> allowlist, REDUCE/NEWOBJ
 /// can only apply an accepted global, and every other opcode (including the protocol 0 INST/OBJ calls and any
 /// opcode it does not know) stops the load with a message naming the opcode and its byte offset.

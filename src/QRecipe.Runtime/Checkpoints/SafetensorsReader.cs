@@ -7,7 +7,7 @@ using QRecipe.Language.Text;
 namespace QRecipe.Runtime.Checkpoints;
 
 /// <summary>
-/// Reads a .safetensors file (spec F.3): an 8-byte little-endian header length, a JSON header mapping each name
+/// Reads a .safetensors file (docs/checkpoints.md): an 8-byte little-endian header length, a JSON header mapping each name
 /// to dtype, shape and [begin, end) data offsets relative to the end of the header, then the raw little-endian
 /// data, which stays memory-mapped. Every header field is checked before any tensor byte is touched.
 /// </summary>

@@ -7,7 +7,7 @@ using QRecipe.Language.Text;
 namespace QRecipe.Runtime.Checkpoints;
 
 /// <summary>
-/// Reads a state dict saved by torch.save (zip format, PyTorch ≥ 1.6; spec F.1): the zip directory, the byteorder
+/// Reads a state dict saved by torch.save (zip format, PyTorch ≥ 1.6; docs/checkpoints.md): the zip directory, the byteorder
 /// entry, data.pkl through the restricted <see cref="PickleMachine"/>, and one view per tensor over its data/&lt;key&gt;
 /// storage entry. Tensors sharing a storage share its bytes.
 /// </summary>

@@ -8,7 +8,7 @@ namespace QRecipe.Runtime.Checkpoints;
 
 /// <summary>
 /// The allowlist of the restricted unpickler and what each accepted global means. A state dict needs only an
-/// OrderedDict, the two tensor rebuild functions and the storage type tags (spec F.1); any other global — os.system,
+/// OrderedDict, the two tensor rebuild functions and the storage type tags (docs/checkpoints.md); any other global — os.system,
 /// builtins.eval, subprocess.Popen, an arbitrary class — is refused when the GLOBAL opcode names it, before any
 /// REDUCE could call it. Accepted globals are interpreted here, never looked up or invoked as code.
 /// </summary>

@@ -6,7 +6,7 @@ using QRecipe.Language.Text;
 namespace QRecipe.Runtime.Checkpoints;
 
 /// <summary>
-/// Reads the directory of the zip container torch.save writes (spec F.1): entries are stored uncompressed, so
+/// Reads the directory of the zip container torch.save writes (docs/checkpoints.md): entries are stored uncompressed, so
 /// each one is a byte range of the mapped file that tensors are decoded from in place. System.IO.Compression's
 /// ZipArchive does not expose those offsets, hence this small reader of the central directory (ZIP64 included).
 /// </summary>

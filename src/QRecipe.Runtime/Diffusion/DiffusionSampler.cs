@@ -13,7 +13,7 @@ public delegate void Denoiser(ReadOnlySpan<float> x, int timestep, int stepIndex
 public delegate void NoiseSource(int stepIndex, Span<float> destination);
 
 /// <summary>DDPM ancestral sampling and DDIM (any η in [0, 1]) over a <see cref="DiffusionSchedule"/>
-/// (shared/spec/dit-and-diffusion.md §B.6–§B.8). Each coefficient is computed in float64 and cast to float32 where it
+/// (docs/dit.md). Each coefficient is computed in float64 and cast to float32 where it
 /// meets the state, as the reference's <c>_extract_into_tensor</c> does.</summary>
 public static class DiffusionSampler
 {
@@ -70,7 +70,7 @@ public static class DiffusionSampler
     }
 
     /// <summary>x ← posterior mean + exp(½·logvar)·noise (no noise at k = 0), with the learned-range log-variance
-    /// interpolated between the clipped posterior log-variance and log β (§B.6, §B.7).</summary>
+    /// interpolated between the clipped posterior log-variance and log β.</summary>
     public static void DdpmStep(DiffusionSchedule s, int k, ReadOnlySpan<float> output, Span<float> x, ReadOnlySpan<float> noise, int batch, int channels, int pixels,
         bool clipDenoised = false)
     {
@@ -103,7 +103,7 @@ public static class DiffusionSampler
         }
     }
 
-    /// <summary>DDIM update (§B.8): eps re-derived from the predicted x0, then
+    /// <summary>DDIM update: eps re-derived from the predicted x0, then
     /// x ← x0·sqrt(ᾱprev) + sqrt(1 − ᾱprev − σ²)·eps + σ·noise with σ = η·sqrt((1 − ᾱprev)/(1 − ᾱ))·sqrt(1 − ᾱ/ᾱprev).
     /// η = 0 is deterministic and reads no noise; σ is 0 at the last step (k = 0, ᾱprev = 1).</summary>
     public static void DdimStep(DiffusionSchedule s, int k, ReadOnlySpan<float> output, Span<float> x, int batch, int channels, int pixels,

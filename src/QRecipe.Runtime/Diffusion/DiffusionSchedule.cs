@@ -4,7 +4,7 @@ namespace QRecipe.Runtime.Diffusion;
 
 /// <summary>
 /// The respaced Gaussian diffusion of DiT (linear betas 1e-4..0.02 over 1000 steps, epsilon prediction, learned-range
-/// variance; shared/spec/dit-and-diffusion.md §B.2, §B.3, §B.5). Arrays are float64, indexed by the respaced step k
+/// variance; docs/dit.md). Arrays are float64, indexed by the respaced step k
 /// (0 = cleanest); the samplers cast each value to float32 where they combine it with tensors, as the reference does.
 /// </summary>
 public sealed class DiffusionSchedule

@@ -5,7 +5,7 @@ using System.Linq;
 
 namespace QRecipe.Runtime.Diffusion;
 
-/// <summary>Which of the 1000 training timesteps a sampler visits (shared/spec/dit-and-diffusion.md §B.4).</summary>
+/// <summary>Which of the 1000 training timesteps a sampler visits (docs/dit.md, respacing).</summary>
 public static class TimestepRespacing
 {
     public const int TrainingSteps = 1000;

@@ -8,7 +8,7 @@ using OperatorNames = QRecipe.Language.Plan.Operators;
 namespace QRecipe.Runtime.Dit;
 
 /// <summary>
-/// The DiT forward pass of shared/spec/dit-and-diffusion.md §A.11, on any <see cref="ITensorBackend"/>. Every linear
+/// The DiT forward pass of docs/dit.md, on any <see cref="ITensorBackend"/>. Every linear
 /// layer and both attention products go through <see cref="Operators"/>, the hook the quantization and SC engines
 /// replace. Intermediate tensors live in a workspace kept per batch size. Every product's output and every step between
 /// products that can turn finite values into NaN or ±∞ (adds, layer norm with modulate, gated residuals, guidance) is
@@ -48,13 +48,13 @@ public sealed class DitModel : IDisposable
         Expect(output, nameof(output), batch, m.OutChannels, m.LatentSize, m.LatentSize);
         var w = Workspace(batch);
 
-        // §A.3, §A.4: patch tokens plus the fixed positional table.
+        // Patch tokens plus the fixed positional table.
         _backend.Patchify(x, m.PatchSize, w.Patches);
         Linear(new LayerSite(-1, Operator.Embed, Weights.Patch.Name), w.Patches, Weights.Patch, w.Tokens);
         _backend.Add(w.Tokens, Weights.PosEmbed, w.Tokens);
         Check(w.Tokens, Stage.PosEmbed, -1);
 
-        // §A.5–§A.7: c = MLP(frequencies(t)) + label row.
+        // Condition c = MLP(frequencies(t)) + label row.
         _backend.TimestepEmbedding(timesteps, w.Frequencies);
         Linear(new LayerSite(-1, Operator.Embed, Weights.TimeMlp0.Name), w.Frequencies, Weights.TimeMlp0, w.TimeHidden);
         _backend.Silu(w.TimeHidden, w.TimeHidden);
@@ -67,7 +67,7 @@ public sealed class DitModel : IDisposable
         for (var block = 0; block < m.Depth; block++)
             Block(block, Weights.Blocks[block], w);
 
-        // §A.9, §A.10.
+        // Final layer, then unpatchify.
         Linear(new LayerSite(-1, Operator.Final, Weights.FinalAdaLN.Name), w.SiluCondition, Weights.FinalAdaLN, w.FinalModulation);
         _backend.Split(w.FinalModulation, 1, w.FinalChunks);
         _backend.LayerNorm(w.Tokens, w.Normalized);
@@ -77,7 +77,7 @@ public sealed class DitModel : IDisposable
         _backend.Unpatchify(w.FinalTokens, m.PatchSize, output);
     }
 
-    /// <summary>adaLN-Zero block (§A.8).</summary>
+    /// <summary>adaLN-Zero block.</summary>
     private void Block(int block, DitBlockWeights weights, DitWorkspace w)
     {
         var m = Spec;
@@ -163,7 +163,7 @@ public sealed class DitModel : IDisposable
     };
 
     /// <summary>
-    /// Classifier-free guidance as DiT's <c>forward_with_cfg</c> (§A.12) on an N-row state: the conditional and the
+    /// Classifier-free guidance as DiT's <c>forward_with_cfg</c> (docs/dit.md) on an N-row state: the conditional and the
     /// null-class branch run as one batch of 2N; the <see cref="GuidedChannels"/> are guided, uncond + s·(cond − uncond),
     /// while the other channels come from the conditional branch. output is [N, 2C, L, L].
     /// </summary>

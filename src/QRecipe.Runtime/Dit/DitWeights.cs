@@ -7,7 +7,7 @@ using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Dit;
 
-/// <summary>The weights of one DiT block (spec A.8).</summary>
+/// <summary>The weights of one DiT block (docs/dit.md).</summary>
 public sealed class DitBlockWeights : IDisposable
 {
     public DitBlockWeights(LinearWeights qkv, LinearWeights proj, LinearWeights fc1, LinearWeights fc2, LinearWeights adaLN)
@@ -39,7 +39,7 @@ public sealed class DitBlockWeights : IDisposable
     }
 }
 
-/// <summary>All parameters of a DiT in the original layout (spec A.13), as tensors on the model's backend.</summary>
+/// <summary>All parameters of a DiT in the original layout (docs/dit.md), as tensors on the model's backend.</summary>
 public sealed class DitWeights : IDisposable
 {
     private DitWeights(ModelSpec model, Tensor posEmbed, LinearWeights patch, LinearWeights time0, LinearWeights time2, Tensor labels,
@@ -61,14 +61,14 @@ public sealed class DitWeights : IDisposable
     /// <summary>[T, D].</summary>
     public Tensor PosEmbed { get; }
 
-    /// <summary>The patch-embedding convolution as a linear layer: weight [D, C·p·p] (spec A.3).</summary>
+    /// <summary>The patch-embedding convolution as a linear layer: weight [D, C·p·p] (docs/dit.md).</summary>
     public LinearWeights Patch { get; }
 
     public LinearWeights TimeMlp0 { get; }
 
     public LinearWeights TimeMlp2 { get; }
 
-    /// <summary>[classes + 1, D]; the last row is the null class (spec A.6).</summary>
+    /// <summary>[classes + 1, D]; the last row is the null class (docs/dit.md).</summary>
     public Tensor LabelTable { get; }
 
     public IReadOnlyList<DitBlockWeights> Blocks { get; }
@@ -77,7 +77,7 @@ public sealed class DitWeights : IDisposable
 
     public LinearWeights FinalLinear { get; }
 
-    /// <summary>Width of the timestep frequency features (spec A.5).</summary>
+    /// <summary>Width of the timestep frequency features (docs/dit.md).</summary>
     public const int FrequencySize = 256;
 
     /// <summary>Copies a validated checkpoint (original or diffusers layout, <see cref="Checkpoint.OpenDit"/>) into

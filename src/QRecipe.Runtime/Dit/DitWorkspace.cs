@@ -60,7 +60,7 @@ internal sealed class DitWorkspace : IDisposable
 
     public Tensor Modulation { get; }
 
-    /// <summary>shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp (spec A.8).</summary>
+    /// <summary>shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp (docs/dit.md).</summary>
     public Tensor[] Chunks { get; }
 
     public Tensor Normalized { get; }
@@ -88,7 +88,7 @@ internal sealed class DitWorkspace : IDisposable
 
     public Tensor FinalModulation { get; }
 
-    /// <summary>shift, scale of the final layer (spec A.9: shift first).</summary>
+    /// <summary>shift, scale of the final layer (shift first, docs/dit.md).</summary>
     public Tensor[] FinalChunks { get; }
 
     public Tensor FinalTokens { get; }

@@ -3,7 +3,7 @@ using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Dit;
 
-/// <summary>One linear layer's parameters: weight [out, in] (spec A.2) and bias [out].</summary>
+/// <summary>One linear layer's parameters: weight [out, in] (docs/dit.md) and bias [out].</summary>
 public sealed class LinearWeights : IDisposable
 {
     public LinearWeights(string name, Tensor weight, Tensor bias)

@@ -15,12 +15,12 @@ namespace QRecipe.Runtime.Execution;
 /// Runs each product as the plan's cell for the current step says: float, fake-quantized (the cell's quantized
 /// weight and its activation quantizer) or stochastic computing (<see cref="ScCellProducts"/>: exact, per head, per
 /// group, mixed precision or the noise surrogate). The cell is looked up once per operator call. Exact SC quantizes
-/// both operands itself (sc-kernels.md §2), so the cell's activation quantizer is not applied on top; the noise
+/// both operands itself (docs/sc-engine.md), so the cell's activation quantizer is not applied on top; the noise
 /// surrogate does not quantize, so it runs on the fake-quantized operand (with c = 0 it is the plain quantized
 /// product). The weight operand is the cell's quantized weight. With <c>debug</c> the cell's SC product is compared
 /// with the float product of the same operands and, as scmp's <c>--debug_sc</c>, the float product goes downstream.
-/// Smoothed layers use their folded weights; fc2-style layers divide their input by s first (quant-methods.md
-/// §D.10). Static activation quantizers use the layer operand's calibrated range.
+/// Smoothed layers use their folded weights; fc2-style layers divide their input by s first (docs/quantization.md).
+/// Static activation quantizers use the layer operand's calibrated range.
 /// </summary>
 public sealed class PlanOperators : IDitOperators, IDisposable
 {

@@ -12,7 +12,7 @@ namespace QRecipe.Runtime.Execution;
 
 /// <summary>Every weight layer quantized once per distinct setting the plan gives it (a recipe may change a layer's
 /// weights by step; each version is made once, when the plan is bound), with the per-layer reports. Smoothed layers are
-/// quantized in their folded form (W·diag(s), §D.7) and, with DiTAS low-rank compensation, hold Q + L·R (the FP factors
+/// quantized in their folded form (W·diag(s), docs/quantization.md) and, with DiTAS low-rank compensation, hold Q + L·R (the FP factors
 /// L [out, r] and R [r, in] are counted as FP16 overhead words); gptq takes the layer's calibration Hessian.</summary>
 public sealed class QuantizedWeights : IDisposable
 {

@@ -13,7 +13,7 @@ namespace QRecipe.Runtime.Execution;
 /// <list type="bullet">
 /// <item>Stream lengths: the cell's stream; per head for qk/av; per output-row group for linear layers (N equal groups
 /// of consecutive weight rows, so qkv's groups are the Q, K and V parts in order).</item>
-/// <item>Dynamic mixed precision (sc-kernels.md §5.2, §6.2): the units of the call (linear: token rows ranked by
+/// <item>Dynamic mixed precision (docs/sc-engine.md): the units of the call (linear: token rows ranked by
 /// max |x|; qk: (sample, head) slices by max |Q|; av: rows of the attention matrix by their largest probability) are
 /// ranked over the whole call and given the cell's levels by its fractions. A unit's length is min(its level, its
 /// own head, group or uniform stream); 0 prunes it (outputs 0).</item>
@@ -109,7 +109,7 @@ internal sealed class ScCellProducts
             ScMixedPrecision.MultiplyPerHead(a, b, slices, n, m, d, options, sliceStreams, _accumulators).Output.CopyTo(destination);
             return;
         }
-        // Per-row lengths within a slice: the 2-D per-row product of each slice equals its 3-D slice (§1).
+        // Per-row lengths within a slice: the 2-D per-row product of each slice equals its 3-D slice.
         for (var s = 0; s < slices; s++)
         {
             ScMixedPrecision.Multiply(a.Slice(s * n * d, n * d), n, b.Slice(s * m * d, m * d), m, d, options, rowStreams.AsSpan(s * n, n),

@@ -7,7 +7,7 @@ namespace QRecipe.Runtime.Execution;
 /// <summary>SC work one operator actually ran during a run, over every step, block, sample and guidance half.</summary>
 /// <param name="Calls">SC products executed (exact or surrogate).</param>
 /// <param name="StreamMacs">Σ rows × outputs × D × L over those calls, with each row's (or head's, group's)
-/// effective stream length L; pruned rows count 0 (sc-kernels.md §5.2).</param>
+/// effective stream length L; pruned rows count 0 (docs/sc-engine.md).</param>
 /// <param name="FullLengthStreamMacs">The same products at the full stream length 2^p of their cells.</param>
 public sealed record ScOperatorCompute(Operator Operator, long Calls, long StreamMacs, long FullLengthStreamMacs)
 {

@@ -8,8 +8,8 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Runtime.Execution;
 
 /// <summary>
-/// The Gaussian noise surrogate (<see cref="ScNoiseSurrogate"/>, sc-kernels.md §10.2) under per-row, per-group and
-/// per-head stream lengths. As exact mixed precision does it (§5.2), one surrogate call runs per distinct stream
+/// The Gaussian noise surrogate (<see cref="ScNoiseSurrogate"/>, docs/sc-engine.md) under per-row, per-group and
+/// per-head stream lengths. As exact mixed precision does it, one surrogate call runs per distinct stream
 /// length on the sub-matrix at that length; L = 0 leaves the outputs 0. The noise of sub-call k of one operator comes
 /// from Philox stream <c>streamBase + k</c>, so a run is reproducible from its seed whatever the thread count. The
 /// products run where the given <see cref="IScSurrogate"/> runs them.

@@ -4,8 +4,8 @@ using QRecipe.Language.Plan;
 namespace QRecipe.Runtime.Quantization;
 
 /// <summary>Activation quantization of an operand x [rows, cols] as a plan's <see cref="ActivationQuant"/> says.
-/// Dynamic: Q-DiT's "max" grid (quant-methods.md §C.2, §C.4) recomputed on every call per token (row), per tensor
-/// or per group of consecutive channels; static: the calibrated per-tensor asymmetric grid (§C.5). Unlike Q-DiT,
+/// Dynamic: Q-DiT's "max" grid (docs/quantization.md) recomputed on every call per token (row), per tensor
+/// or per group of consecutive channels; static: the calibrated per-tensor asymmetric grid. Unlike Q-DiT,
 /// 16 bits is a real 16-bit grid (the plan writes fp for "off").</summary>
 public static class ActivationQuantizer
 {
@@ -62,7 +62,7 @@ public static class ActivationQuantizer
         QuantGuard.Bits(layer, setting.Bits, QuantGuard.MaxActivationBits);
         QuantGuard.Shape(layer, length, rows, cols);
         if (!setting.Static) return GroupLayout.Length(layer, setting.Granularity, setting.GroupSize, rows, cols, weight: false);
-        // quant-methods.md §C.5: static ranges are per-tensor and asymmetric only.
+        // Static ranges are per-tensor and asymmetric only (Q-DiT's static mode).
         if (setting.Symmetric || setting.Granularity != Granularity.PerTensor)
             throw new QuantizationException(layer, $"static activations are per-tensor asymmetric, not {setting}");
         if (range is null) throw new QuantizationException(layer, "static activations need a calibrated range (none given)");

@@ -4,7 +4,7 @@ using System.Numerics;
 namespace QRecipe.Runtime.Quantization;
 
 /// <summary>Running per-input-channel abs-max of a layer's inputs: a_j = max over every row seen of |x[·, j]|
-/// (quant-methods.md §S.2 accumulate_act_scales, §D.5a). Memory: one float per channel.</summary>
+/// (SmoothQuant's accumulate_act_scales; DiTAS keeps one per step). Memory: one float per channel.</summary>
 public sealed class ChannelAbsMax
 {
     private readonly float[] max;

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>The upper Cholesky factor U of H⁻¹ (H⁻¹ = UᵀU) that GPTQ needs (quant-methods.md §C.6), without forming
+/// <summary>The upper Cholesky factor U of H⁻¹ (H⁻¹ = UᵀU) that GPTQ needs (docs/quantization.md), without forming
 /// H⁻¹: with P the reversal permutation and PHP = LLᵀ (lower Cholesky), H = VVᵀ for the upper V = PLP, so
 /// H⁻¹ = (V⁻¹)ᵀV⁻¹ and U = V⁻¹ = P·L⁻¹·P. One factorisation and one triangular inverse, in float64.</summary>
 internal static class CholeskyInverse

@@ -8,14 +8,14 @@ namespace QRecipe.Runtime.Quantization;
 /// <summary>Outcome of a per-layer α search: the chosen α and factors s, and the loss of every α tried.</summary>
 public sealed record AlphaSearchResult(double Alpha, float[] Scales, double[] Alphas, double[] Losses);
 
-/// <summary>DiTAS per-layer α grid search (quant-methods.md §D.6): for each α of the grid, s_α from the aggregated
+/// <summary>DiTAS per-layer α grid search (docs/quantization.md): for each α of the grid, s_α from the aggregated
 /// channel maxima and the quantized weight Q (ε = 1e-4), and the loss Σ_steps mean((X·Wᵀ − AQ(X/s_α)·(Q·diag s_α)ᵀ)²)
 /// over the calibration inputs given (DiTAS passes the first 50 steps); with low-rank factors the candidate adds
 /// (AQ(X/s_α)·(R·diag s_α)ᵀ)·Lᵀ. The bias cancels in the difference and is left out. The smallest loss wins; ties
 /// keep the smaller α. AQ is the plan's activation quantizer.
 /// With <c>requantize</c> the candidate weight is instead what a runtime that quantizes the smoothed weight executes:
 /// quant(W·diag s_α − L·R·diag s_α) + L·R·diag s_α (without factors quant(W·diag s_α)). DiTAS's Q·diag(s) stays
-/// on DiTAS's column-wise grid (§D.3), but not on a per-row or per-group grid, so such a runtime must quantize the
+/// on DiTAS's column-wise grid, but not on a per-row or per-group grid, so such a runtime must quantize the
 /// smoothed weight, and scoring Q·diag(s) would then score a weight that never runs.</summary>
 public static class DitasAlphaSearch
 {

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Q-DiT's GPTQ (quant-methods.md §C.6): dead columns zeroed, damping 1% of mean(diag H), U = upper Cholesky
+/// <summary>Q-DiT's GPTQ (docs/quantization.md): dead columns zeroed, damping 1% of mean(diag H), U = upper Cholesky
 /// factor of H⁻¹, columns quantized left to right with in-block error feedback and lazy updates of the columns right
 /// of each block of 128. No act-order (the reference runs with it off). Group grids are computed when a group's first
 /// column is reached, from the outer weight that only earlier blocks have updated (the reference's quirk). Grid

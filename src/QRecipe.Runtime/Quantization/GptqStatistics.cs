@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Streamed GPTQ Hessian of one layer (quant-methods.md §C.6): after every batch of m samples,
+/// <summary>Streamed GPTQ Hessian of one layer (docs/quantization.md, "GPTQ"): after every batch of m samples,
 /// H ← H·n/(n+m) + (2/(n+m))·XᵀX with n the samples seen so far, so H = 2·XᵀX/n over everything observed while
 /// only the [in, in] matrix is kept. Accumulated in float64 (the reference uses float32; float64 makes H independent
 /// of the batch split up to double rounding).</summary>

@@ -8,7 +8,7 @@ internal static class GridSearch
 {
     private const double ErrorPower = 2.4;
 
-    /// <summary>Q-DiT "mse" (quant-methods.md §C.2): factors f_i = 1 − 0.001·i, i = 0..99, on the "max" grid.</summary>
+    /// <summary>Q-DiT "mse" (docs/quantization.md): factors f_i = 1 − 0.001·i, i = 0..99, on the "max" grid.</summary>
     public static UniformGrid QDitMse(ReadOnlySpan<float> group, int bits, bool symmetric)
     {
         UniformKernels.MinMax(group, out var min, out var max);
@@ -27,7 +27,7 @@ internal static class GridSearch
         return best;
     }
 
-    /// <summary>Qua2SeDiMo UAQ (quant-methods.md §Q.1): factors 1.0, 0.9, …, 0.1 on [min, max]. Asymmetric:
+    /// <summary>Qua2SeDiMo UAQ (docs/quantization.md): factors 1.0, 0.9, …, 0.1 on [min, max]. Asymmetric:
     /// step = (max′ − min′)/(2^b − 1), zero = round(−min′/step) (not clamped), codes clamped to [0, 2^b − 1].
     /// Symmetric (zero forced to 0): the Q-DiT signed grid on the shrunk abs-max. A flat range is floored at 1e-5
     /// (the reference would divide by zero).</summary>

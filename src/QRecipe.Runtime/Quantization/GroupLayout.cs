@@ -3,7 +3,7 @@ using QRecipe.Language.Plan;
 namespace QRecipe.Runtime.Quantization;
 
 /// <summary>Length of the contiguous row-major runs that share one grid. Groups run along the input (reduction)
-/// dimension, so every group of a [rows, cols] matrix is a contiguous span (quant-methods.md §C.3, §C.4).</summary>
+/// dimension, so every group of a [rows, cols] matrix is a contiguous span (docs/quantization.md).</summary>
 internal static class GroupLayout
 {
     public static int Length(string layer, Granularity granularity, int groupSize, int rows, int cols, bool weight)

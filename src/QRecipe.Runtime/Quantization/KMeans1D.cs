@@ -2,7 +2,7 @@ using System;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Deterministic 1-D k-means (Lloyd) for Qua2SeDiMo's K-Means-C/-A (quant-methods.md §Q.1): k = min(2^b, n),
+/// <summary>Deterministic 1-D k-means (Lloyd) for Qua2SeDiMo's K-Means-C/-A (docs/quantization.md): k = min(2^b, n),
 /// at most 100 iterations. The reference does not fix an initialisation; ours is reproducible: centroid i starts at
 /// the sorted value of rank ⌊(i + ½)·n/k⌋. Values are visited in sorted order, so each cluster is a run of sorted
 /// values; a value joins the next centroid only when strictly nearer (ties keep the lower centroid); centroids are

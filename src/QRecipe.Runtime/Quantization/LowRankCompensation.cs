@@ -10,7 +10,7 @@ public sealed record LowRankFactors(float[] Left, float[] Right, int Rank);
 /// <summary>Outcome of the compensation: Q of the last iteration, the factors and ‖W − Q − L·R‖_F/‖W‖_F.</summary>
 public sealed record LowRankResult(QuantizedWeight Quantized, LowRankFactors Factors, double RelativeError);
 
-/// <summary>DiTAS training-free low-rank compensation (quant-methods.md §D.4): starting from L·R = 0, alternate
+/// <summary>DiTAS training-free low-rank compensation (docs/quantization.md): starting from L·R = 0, alternate
 /// Q = quant(W − L·R) and (L, R) = best rank-r factors of W − Q, a fixed number of times (no convergence test, no
 /// data). Q uses the layer's own weight setting. Each SVD warm-starts from the previous subspace with
 /// <see cref="PowerIterations"/> subspace-iteration steps.</summary>

@@ -2,8 +2,8 @@ using System;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Applying factors s (quant-methods.md §S.1): y = (x/s)·(W·diag(s))ᵀ equals x·Wᵀ. The weight side is folded
-/// once; the activation side either upstream (1/s into adaLN shift/scale or V rows, §D.10, done by the model wiring)
+/// <summary>Applying factors s (docs/quantization.md): y = (x/s)·(W·diag(s))ᵀ equals x·Wᵀ. The weight side is folded
+/// once; the activation side either upstream (1/s into adaLN shift/scale or V rows, done by the model wiring)
 /// or on the fly (fc2).</summary>
 public static class SmoothFolding
 {

@@ -2,9 +2,9 @@ using System;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Channel-balancing factors in the activation-exponent convention (quant-methods.md §S.2):
+/// <summary>Channel-balancing factors in the activation-exponent convention (docs/quantization.md, "Smoothing"):
 /// a_j = max(act_j, ε), w_j = max(max_i |W[i, j]|, ε), s_j = max(a_j^α / w_j^(1−α), ε), computed in float64.
-/// SmoothQuant/scmp use ε = 1e-5; DiTAS ε = 1e-4 with w from the quantized weight (§D.6).</summary>
+/// SmoothQuant/scmp use ε = 1e-5; DiTAS ε = 1e-4 with w from the quantized weight.</summary>
 public static class SmoothingScales
 {
     public const float SmoothQuantEpsilon = 1e-5f;

@@ -2,7 +2,7 @@ using System;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Static per-tensor activation range from calibration (quant-methods.md §C.5): each batch's min and max,
+/// <summary>Static per-tensor activation range from calibration (docs/quantization.md): each batch's min and max,
 /// combined as an EMA stat ← 0.9·stat + 0.1·new in float32 (the first batch initialises it); the grid is Q-DiT's
 /// asymmetric one, s = max(max − min, 1e-5)/(2^b − 1), z = clamp(round(−min/s), 0, 2^b − 1).</summary>
 public sealed class StaticRange

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>DiTAS temporal-aggregated channel maxima (quant-methods.md §D.5a): a per-step channel abs-max, aggregated
+/// <summary>DiTAS temporal-aggregated channel maxima (docs/quantization.md): a per-step channel abs-max, aggregated
 /// as the element-wise maximum over steps, floored at 1e-4. Keeping each step's vector (steps × channels floats)
 /// lets a caller aggregate over a subset, e.g. one step range.</summary>
 public sealed class TemporalChannelMax

@@ -4,8 +4,8 @@ using QRecipe.Runtime.Randomness;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Best rank-r factorisation E ≈ L·R with L = U_r·√Σ_r and R = √Σ_r·V_rᵀ (quant-methods.md §D.4; §G.8 allows
-/// a truncated SVD whose top-r subspace matches). Subspace iteration on EᵀE over an orthonormal basis of
+/// <summary>Best rank-r factorisation E ≈ L·R with L = U_r·√Σ_r and R = √Σ_r·V_rᵀ (any truncated SVD
+/// with the same top-r subspace gives the same L·R; docs/quantization.md). Subspace iteration on EᵀE over an orthonormal basis of
 /// r + <see cref="Oversampling"/> rows, then Rayleigh–Ritz with a Jacobi eigensolver. The basis is kept by the caller
 /// so that the alternating optimisation warm-starts each SVD from the previous subspace.</summary>
 internal static class TruncatedSvd

@@ -6,10 +6,10 @@ namespace QRecipe.Runtime.Quantization;
 /// value = Scale·(code − Zero). Symmetric grids have Zero = 0 and signed codes; asymmetric ones unsigned codes.</summary>
 public readonly record struct UniformGrid(float Scale, float Zero, float Lo, float Hi)
 {
-    /// <summary>Smallest scale and range (quant-methods.md §C.2: clamp(min = 1e-5)).</summary>
+    /// <summary>Smallest scale and range (Q-DiT clamps both at 1e-5).</summary>
     public const float RangeFloor = 1e-5f;
 
-    /// <summary>Q-DiT's "max" grid of one group from its statistics (quant-methods.md §C.2). Symmetric:
+    /// <summary>Q-DiT's "max" grid of one group from its statistics (docs/quantization.md). Symmetric:
     /// s = max(absmax, 1e-5)·clip / (2^(b−1) − 1), codes in [−2^(b−1), 2^(b−1) − 1]. Asymmetric (0 not forced into
     /// the range): s = max(max·clip − min·clip, 1e-5)/(2^b − 1), zero = clamp(round(−min·clip/s), 0, 2^b − 1).</summary>
     public static UniformGrid QDit(float min, float max, int bits, bool symmetric, float clip = 1f)

@@ -2,7 +2,7 @@ using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Per-layer outcome of weight quantization. <see cref="QuantizedBytes"/> follows quant-methods.md §Q.2:
+/// <summary>Per-layer outcome of weight quantization. <see cref="QuantizedBytes"/> follows docs/quantization.md:
 /// ⌈elements·b/8⌉ plus the overhead in FP16 words (2 bytes each): scale and zero point per group (scale only when the
 /// zero point is a constant), the codebook entries for k-means.</summary>
 public sealed record WeightQuantReport(

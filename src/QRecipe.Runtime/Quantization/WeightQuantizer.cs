@@ -5,8 +5,8 @@ using QRecipe.Language.Plan;
 namespace QRecipe.Runtime.Quantization;
 
 /// <summary>Entry point for weight quantization of one linear layer, W [out, in] row-major, as a plan's
-/// <see cref="WeightQuant"/> says (quant-methods.md Parts C and Q). Conventions per method: rtn and mse use Q-DiT's
-/// "max" grid (§C.2), gptq Q-DiT's GPTQ grid (§C.6), uaq/kmeans-c/kmeans-a Qua2SeDiMo's (§Q.1).</summary>
+/// <see cref="WeightQuant"/> says (docs/quantization.md). Conventions per method: rtn and mse use Q-DiT's
+/// "max" grid, gptq Q-DiT's GPTQ grid, uaq/kmeans-c/kmeans-a Qua2SeDiMo's.</summary>
 public static class WeightQuantizer
 {
     /// <param name="cancellation">Checked by GPTQ before every column block; the other methods take well under a

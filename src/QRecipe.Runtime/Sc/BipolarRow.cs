@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// The element step of bipolar quantization (sc-kernels.md §2.2, §2.4): x_int = clamp(round_half_even(x / scale) or
+/// The element step of bipolar quantization (docs/sc-engine.md): x_int = clamp(round_half_even(x / scale) or
 /// (x · inv), ±qmax), sign, and boundary = floor((2·|x_int|·G + qmax) / (2·qmax)). The AVX-512 path evaluates the
 /// boundary with one fp32 division, exact for p ≤ 10: the numerator is an integer below 2^24 and the quotient is at
 /// least 1/(2·qmax) away from an integer, far more than its rounding error (≤ G·2^-24).

@@ -8,7 +8,7 @@ using QRecipe.Language.Plan;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// The legacy bitstream kernels (sc-kernels.md §4.6): a and b get independent streams bit_t = r[d,t] &lt; threshold on
+/// The legacy bitstream kernels (docs/sc-engine.md): a and b get independent streams bit_t = r[d,t] &lt; threshold on
 /// the full 2^p grid (<see cref="ScSequences"/> gives them separate sequences and shifts), combined by XNOR (bipolar) or
 /// AND (unipolar). Streams are bit-packed, ⌈L/64⌉ words per dimension with zero padding, so one output is a popcount
 /// over D·⌈L/64⌉ words. .NET 10 exposes no VPOPCNTDQ intrinsic, so the vector path counts bits with AVX-512BW nibble

@@ -14,7 +14,7 @@ internal enum EnablePath
 }
 
 /// <summary>
-/// Exact integer accumulators of the enable-signal product (sc-kernels.md §4.2–4.4):
+/// Exact integer accumulators of the enable-signal product (docs/sc-engine.md, "The call, step by step"):
 /// acc[n,m] = Σ_d sign_a·sign_b·C[d][K[d][ba[n,d]]][bb[m,d]], with K and C from <see cref="EnableTables"/>.
 /// Both paths are exact (tests compare them with the cycle-by-cycle oracle); the choice is only a cost model.
 /// </summary>

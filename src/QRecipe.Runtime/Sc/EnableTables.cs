@@ -8,7 +8,7 @@ using QRecipe.Language.Plan;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// The two tables of the enable-signal product (sc-kernels.md §4.2). A dimension's tables depend only on (p, L, G)
+/// The two tables of the enable-signal product (docs/sc-engine.md). A dimension's tables depend only on (p, L, G)
 /// and its XOR mask, never on the data, so C slices are shared by all dimensions with the same mask (at most 2^p
 /// distinct; one at full length) and cached for the process when small.
 /// <para>K[d][v] = #{t &lt; L : ra[d,t] &lt; v}: the one-count of a's stream for boundary v.</para>

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// Where the exact integer accumulators of SC products are computed: the O(n·m·D·L) part of a call (sc-kernels.md
-/// §4.2, §4.6). Quantization, tables, mixed-precision splitting and the fp32 decode stay in the engine, so every
+/// Where the exact integer accumulators of SC products are computed: the O(n·m·D·L) part of a call (docs/sc-engine.md).
+/// Quantization, tables, mixed-precision splitting and the fp32 decode stay in the engine, so every
 /// implementation that returns the same integers gives bit-identical outputs. The default is the CPU engine
 /// (<see cref="ScEngineAccumulators"/>); the CUDA backend has one that runs the products on a GPU.
 /// </summary>

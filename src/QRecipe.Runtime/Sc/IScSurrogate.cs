@@ -5,7 +5,7 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// Where a run's noise-surrogate products are computed (sc-kernels.md §10.2): the CPU engine
+/// Where a run's noise-surrogate products are computed (docs/sc-engine.md): the CPU engine
 /// (<see cref="ScEngineSurrogate"/>) or a GPU. Every implementation draws the same noise bit for bit from the same
 /// scales; the exact product a·bᵀ under the noise agrees to FP32 GEMM rounding.
 /// </summary>

@@ -2,7 +2,7 @@ namespace QRecipe.Runtime.Sc;
 
 /// <summary>
 /// Test oracle: the SC hardware simulated literally, one cycle at a time, with no tables and no shortcuts.
-/// Enable kernel (§4.2): a's bit gates both the AND and the advance of b's RNG index. Legacy kernels (§4.6): two
+/// Enable kernel: a's bit gates both the AND and the advance of b's RNG index. Legacy kernels: two
 /// independent streams combined by XNOR/AND. Only for tests and the oracle benchmark: it costs D·L steps per output.
 /// </summary>
 internal static class NaiveScSimulator

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// An operand in the SC domain (sc-kernels.md §2.1), rows × dims row-major: enable-grid boundary and sign per element,
+/// An operand in the SC domain (docs/sc-engine.md), rows × dims row-major: enable-grid boundary and sign per element,
 /// dequantization scale per row. Unipolar operands also carry the zero point and the exact integer row sum per row;
 /// their signs are all +1.
 /// </summary>
@@ -58,10 +58,10 @@ public sealed class ScCodes
     public int Rows { get; }
     public int Dims { get; }
     public ushort[] Boundary { get; }
-    /// <summary>The integer x_int itself (signed for bipolar); the legacy kernels re-map it to their own grid (§4.6).</summary>
+    /// <summary>The integer x_int itself (signed for bipolar); the legacy kernels re-map it to their own grid.</summary>
     public short[] Value { get; }
     public sbyte[] Sign { get; }
-    /// <summary>Per-row scale. fp32 values except on the per-tensor path, whose scalars scmp keeps in double (§2.2).</summary>
+    /// <summary>Per-row scale. fp32 values except on the per-tensor path, whose scalars scmp keeps in double.</summary>
     public double[] Scale { get; }
     public float[]? ZeroPoint { get; }
     public long[]? RowSum { get; }
@@ -80,7 +80,7 @@ public sealed class ScCodes
         return slice;
     }
 
-    /// <summary>The listed rows, in list order, as a new operand (a weight group's rows of b, §5.2).</summary>
+    /// <summary>The listed rows, in list order, as a new operand (a weight group's rows of b).</summary>
     public ScCodes Gather(IReadOnlyList<int> rows)
     {
         var gathered = new ScCodes(rows.Count, Dims, ZeroPoint is not null);
@@ -98,7 +98,7 @@ public sealed class ScCodes
         return gathered;
     }
 
-    /// <summary>Exact integer form of §2.4: boundary = round_half_even(x·G/qmax) = floor((2·x·G + qmax) / (2·qmax)).</summary>
+    /// <summary>The boundary in exact integer arithmetic: round_half_even(x·G/qmax) = floor((2·x·G + qmax) / (2·qmax)).</summary>
     public static ushort ToBoundary(int magnitude, int grid, int qmax) =>
         (ushort)((2L * magnitude * grid + qmax) / (2L * qmax));
 }

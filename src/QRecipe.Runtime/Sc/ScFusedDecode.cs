@@ -1,7 +1,7 @@
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// The vector decode of one product (sc-kernels.md §4.3) in the form the row-table kernel applies while it writes
+/// The vector decode of one product (docs/sc-engine.md) in the form the row-table kernel applies while it writes
 /// its rows: out[i, j] = 0 + (fp32(acc)·<paramref name="Factor"/>)·(row_i·<paramref name="ColumnScales"/>[j]), with
 /// row_i = <paramref name="RowScales"/>[i] or 1 when null. <paramref name="Output"/> is the pinned n×m fp32 output.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Numerics;
 
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>Argument checks and SmoothQuant application of an SC call (sc-kernels.md §1 steps 1 and 3).</summary>
+/// <summary>Argument checks and SmoothQuant application of an SC call (docs/sc-engine.md).</summary>
 internal static class ScInput
 {
     public static void Validate(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int batch, int n, int m, int d,
@@ -50,7 +50,7 @@ internal static class ScInput
         }
     }
 
-    /// <summary>a ← a / s and b ← b · s along the last axis, in fp32, before any quantization (§5.4); null when
+    /// <summary>a ← a / s and b ← b · s along the last axis, in fp32, before any quantization; null when
     /// there are no scales (the operands are used as given).</summary>
     public static (float[]? A, float[]? B) Smooth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> s)
     {

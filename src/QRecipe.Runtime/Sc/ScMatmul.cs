@@ -6,7 +6,7 @@ using QRecipe.Language.Plan;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// Bit-exact simulation of scmp's <c>sc_matmul</c> (sc-kernels.md §1): out ≈ a·bᵀ with a (n×d) and b (m×d), or per
+/// Bit-exact simulation of scmp's <c>sc_matmul</c> (docs/sc-engine.md): out ≈ a·bᵀ with a (n×d) and b (m×d), or per
 /// slice of 3-D operands (batch×n×d, batch×m×d). Row-major float spans; results are fp32, row-major.
 /// </summary>
 public static class ScMatmul
@@ -116,7 +116,7 @@ public static class ScMatmul
         var product = ScProduct.For(g, !unipolar, d);
         if (options.Granularity == ScGranularity.PerTensor)
         {
-            // One range over all slices (§13 item 4), then one kernel call per slice.
+            // One range over all slices (as scmp), then one kernel call per slice.
             var ta = ScQuantizer.PerTensor(sa, batch * n, d, g, unipolar);
             var tb = ScQuantizer.PerTensor(sb, batch * m, d, g, unipolar);
             var slicesA = new ScCodes[batch];

@@ -2,7 +2,7 @@ using System;
 
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>The per-operator row metrics that rank rows for mixed precision (sc-kernels.md §5.2, §6.1).</summary>
+/// <summary>The per-operator row metrics that rank rows for mixed precision (docs/sc-engine.md).</summary>
 public static class ScMetrics
 {
     /// <summary>Linear layers (x_row_max) and QK heads (max |Q_h| over a head's rows and columns): max |x| per

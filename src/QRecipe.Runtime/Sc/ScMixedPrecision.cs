@@ -5,14 +5,14 @@ using System.Linq;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>Simulated SC work: Σ rows × outputs × D × L actually run, against the same at the longest level
-/// (sc-kernels.md §5.2, <c>MPDistributionLogger</c>).</summary>
+/// (scmp's <c>MPDistributionLogger</c>).</summary>
 public readonly record struct ScCompute(long Actual, long Baseline)
 {
     public double Savings => Baseline == 0 ? 0 : 1 - (double)Actual / Baseline;
 }
 
 /// <summary>
-/// Mixed precision by the caller, as scmp does it (sc-kernels.md §5.2): one SC call per stream length on the
+/// Mixed precision by the caller, as scmp does it (docs/sc-engine.md): one SC call per stream length on the
 /// sub-matrices at that length, L = 0 pruned (outputs stay 0), and with weight-group lengths the effective length
 /// min(L_row, L_group). Exact with per-row scales (a row's codes do not depend on the other rows); per-tensor scales
 /// are recomputed on each sub-matrix, as upstream.

@@ -8,7 +8,7 @@ using QRecipe.Runtime.Randomness;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// The Gaussian noise surrogate of exact SC (sc-kernels.md §10.2): out = a·bᵀ + ε with ε ~ N(0, σ²) i.i.d. per
+/// The Gaussian noise surrogate of exact SC (docs/sc-engine.md): out = a·bᵀ + ε with ε ~ N(0, σ²) i.i.d. per
 /// output. Bipolar: σ[n,m] = sqrt(D / L² · c) · a_scale[n] · b_scale[m], the scales being abs-maxima (not divided by
 /// qmax): per row for per-row scaling, per slice for 3-D (per-head) operands, per tensor otherwise. Unipolar:
 /// σ² = max(0, (a·bᵀ)·a_scale·b_scale / L² · c). c = 0 gives the plain product; L ≤ 0 (pruned) gives zeros.
@@ -17,7 +17,7 @@ namespace QRecipe.Runtime.Sc;
 /// </summary>
 public static class ScNoiseSurrogate
 {
-    /// <summary>σ of one output for bipolar operands (TV-28).</summary>
+    /// <summary>σ of one output for bipolar operands (scmp's test vector TV-28 checks it).</summary>
     public static double Sigma(int d, int stream, double c, double aScale, double bScale) =>
         Math.Sqrt((double)d / ((double)stream * stream) * c) * aScale * bScale;
 

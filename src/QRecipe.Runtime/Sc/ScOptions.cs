@@ -3,7 +3,7 @@ using QRecipe.Language.Plan;
 
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>Scope of the quantization scales (sc-kernels.md §1, §2.2).</summary>
+/// <summary>Scope of the quantization scales (docs/sc-engine.md).</summary>
 public enum ScGranularity
 {
     PerTensor,
@@ -12,8 +12,8 @@ public enum ScGranularity
 }
 
 /// <summary>
-/// Arguments of one SC matmul call, mirroring scmp's <c>sc_matmul</c> (sc-kernels.md §1). Null stream and grid mean
-/// the defaults of §2.5 (2^p, or 2^(p-1) with <see cref="Halve"/> in bipolar mode).
+/// Arguments of one SC matmul call, mirroring scmp's <c>sc_matmul</c> (docs/sc-engine.md). Null stream and grid mean the
+/// defaults (2^p, or 2^(p-1) with <see cref="Halve"/> in bipolar mode).
 /// </summary>
 public sealed record ScOptions
 {
@@ -26,7 +26,8 @@ public sealed record ScOptions
     public ScScramble Scramble { get; init; } = ScScramble.Bitrev;
     public ulong ScrambleSeed { get; init; }
     public ScGranularity Granularity { get; init; } = ScGranularity.PerRow;
-    /// <summary>chunk_d of §5.3; 0 disables chunking.</summary>
+    /// <summary>scmp's chunk_d: the shared dimension is cut into chunks of this size, each with its own scales; 0 disables
+    /// chunking.</summary>
     public int Chunk { get; init; }
     public int GroupA { get; init; } = 1;
     public int GroupB { get; init; } = 1;
@@ -45,7 +46,7 @@ public sealed record ScOptions
         Chunk = setting.Chunk,
     };
 
-    /// <summary>Validates the options and resolves p, L, G and qmax (§0, §1 step 2, §2.5).</summary>
+    /// <summary>Validates the options and resolves p, L, G and qmax.</summary>
     public ScGeometry Resolve()
     {
         if (Precision is < 1 or > 15)
@@ -89,7 +90,7 @@ public readonly record struct ScGeometry(int P, int L, int G, int QMax, ScScramb
     public int Full => 1 << P;
 
     /// <summary>The integer a stream of all ones stands for: qmax for the enable kernel, whose boundaries map |x| = qmax
-    /// onto G (§2.4); 2^(p−1) for XNOR and 2^p for AND, whose thresholds are the integers themselves
+    /// onto G; 2^(p−1) for XNOR and 2^p for AND, whose thresholds are the integers themselves
     /// (<see cref="BitstreamKernel.Threshold"/>), so that their expected counts decode to x_a·x_b exactly.</summary>
     public int StreamUnit => Kernel switch
     {
@@ -98,6 +99,6 @@ public readonly record struct ScGeometry(int P, int L, int G, int QMax, ScScramb
         _ => QMax,
     };
 
-    /// <summary>Decode factor unit²/L in fp32 (§4.3: the actual L, not 2^p; the unit is qmax for the enable kernel).</summary>
+    /// <summary>Decode factor unit²/L in fp32 (the actual L, not 2^p; the unit is qmax for the enable kernel).</summary>
     public float DecodeFactor => (float)((double)StreamUnit * StreamUnit / L);
 }

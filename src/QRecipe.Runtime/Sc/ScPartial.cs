@@ -1,6 +1,6 @@
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>How a partial product's scales combine in the final fp32 multiplies (sc-kernels.md §4.3 table).</summary>
+/// <summary>How a partial product's scales combine in the final fp32 multiplies (docs/sc-engine.md).</summary>
 internal enum ScDecode
 {
     /// <summary>per_row (2-D, 3-D, chunked): fp32(fp32(acc)·fp32(qmax²/L)) · fp32(sa·sb), scales fp32.</summary>
@@ -13,6 +13,6 @@ internal enum ScDecode
 }
 
 /// <summary>The exact integer accumulators of one kernel call together with the codes that scale them; a chunked
-/// product (§4.5) has one partial per chunk, summed in chunk order. <paramref name="Pooled"/>: Acc was rented from the
+/// product has one partial per chunk, summed in chunk order. <paramref name="Pooled"/>: Acc was rented from the
 /// shared array pool (it may be longer than n·m) and goes back once decoded.</summary>
 internal sealed record ScPartial(int[] Acc, ScCodes A, ScCodes B, ScDecode Decode, bool Pooled = false);

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>The fp32 decode of integer partials (sc-kernels.md §4.3/§4.4), rows in parallel, vectorised where the
+/// <summary>The fp32 decode of integer partials (docs/sc-engine.md), rows in parallel, vectorised where the
 /// scalar formula's roundings can be kept in the same order.</summary>
 internal static class ScPartialDecoder
 {
@@ -124,7 +124,7 @@ internal static class ScPartialDecoder
         }
     }
 
-    /// <summary>output[j] += (fp32(acc[j])·factor)·(scaleA·scale[j]) (§4.3 per-row order), without fused multiply-adds,
+    /// <summary>output[j] += (fp32(acc[j])·factor)·(scaleA·scale[j]) (scmp's per-row order), without fused multiply-adds,
     /// as the scalar form.</summary>
     private static void AddRowScaled(ReadOnlySpan<int> acc, float factor, float scaleA, ReadOnlySpan<float> scale, Span<float> output)
     {

@@ -7,8 +7,8 @@ namespace QRecipe.Runtime.Sc;
 
 /// <summary>
 /// The right operand b (m × d) of 2-D SC products, quantized for one set of options once. b's codes depend on b and
-/// the options alone (sc-kernels.md §2), so a layer's weight is prepared when a plan is bound and every call then
-/// quantizes only a. Chunked options (§5.3) keep one part per chunk.
+/// the options alone (docs/sc-engine.md), so a layer's weight is prepared when a plan is bound and every call then
+/// quantizes only a. Chunked options keep one part per chunk.
 /// </summary>
 public sealed class ScPreparedOperand
 {

@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// FP → SC-domain quantization (sc-kernels.md §2.2–2.4), reproducing each scmp path's fp32/double recipe so the
-/// integer codes match bit for bit. All rounding is half to even (§0).
+/// FP → SC-domain quantization (docs/sc-engine.md), reproducing each scmp path's fp32/double recipe so the
+/// integer codes match bit for bit. All rounding is half to even.
 /// </summary>
 public static class ScQuantizer
 {
@@ -55,7 +55,7 @@ public static class ScQuantizer
     }
 
     /// <summary>Bipolar with fp32 <c>scale = absmax/qmax</c>, <c>inv = 1/scale</c>, <c>x·inv</c>, one range for all
-    /// rows: the per-head kernel on one head, and the chunked path (§2.2) on one (row, chunk).</summary>
+    /// rows: the per-head kernel on one head, and the chunked path on one (row, chunk).</summary>
     public static ScCodes BipolarFusedFp32(ReadOnlySpan<float> x, int rows, int dims, bool perRow, in ScGeometry g, ScCodes? into = null)
     {
         var codes = ScCodes.Reuse(into, rows, dims, unipolar: false);

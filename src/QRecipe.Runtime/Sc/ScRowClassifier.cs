@@ -3,11 +3,11 @@ using System.Linq;
 
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>Assignment of rows and weight groups to stream-length levels for mixed precision (sc-kernels.md §6).</summary>
+/// <summary>Assignment of rows and weight groups to stream-length levels for mixed precision (docs/sc-engine.md).</summary>
 public static class ScRowClassifier
 {
     /// <summary>
-    /// Fixed quantile buckets (§6.2, <c>classify_rows_by_metric</c>): rows sorted by metric descending (ties keep row
+    /// Fixed quantile buckets (<c>classify_rows_by_metric</c>): rows sorted by metric descending (ties keep row
     /// order; scmp's unstable argsort leaves them unspecified), level i &lt; last takes round_half_even(fraction_i·N)
     /// rows, clamped to what is left, and the last level the rest. Returns the level index of every row.
     /// </summary>
@@ -36,7 +36,7 @@ public static class ScRowClassifier
     }
 
     /// <summary>
-    /// Range MP for weight groups (§6.5, <c>classify_groups_by_range</c>): groups of <paramref name="groupSize"/>
+    /// Range MP for weight groups (<c>classify_groups_by_range</c>): groups of <paramref name="groupSize"/>
     /// consecutive output rows (≤ 0 or ≥ rows: one group; otherwise it must divide the rows), r̂ = normalized
     /// max − min per group, boundaries b_k = min(threshold, 0.95)·(n−1−k)/(n−1), level = #{k : r̂ &lt; b_k}.
     /// Returns the stream length of every group.

@@ -3,7 +3,7 @@ using QRecipe.Language.Plan;
 namespace QRecipe.Runtime.Sc;
 
 /// <summary>
-/// The prepared RNG prefixes of both operands, one row of L values per dimension (sc-kernels.md §3.4
+/// The prepared RNG prefixes of both operands, one row of L values per dimension (docs/sc-engine.md
 /// <c>_prepare_rng_prefix</c>): value [d·L + t] is the comparator input of dimension d at cycle t, on [0, G).
 /// </summary>
 public sealed class ScSequences
@@ -33,10 +33,10 @@ public sealed class ScSequences
         geometry.Kernel == ScKernel.Enable ? PrepareEnable(geometry, dims) : PrepareLegacy(geometry, dims);
 
     /// <summary>
-    /// Enable kernel: a from the q sequence, b from the k sequence (§3.1), prefix of length L; XOR with μ_d when the
+    /// Enable kernel: a from the q sequence, b from the k sequence, prefix of length L; XOR with μ_d when the
     /// prefix is truncated (G = 2^p) or whenever the grid is rescaled (G ≠ 2^p, scmp's default SC_SCRAMBLE_RESCALE=1;
-    /// mode <c>off</c> scrambles nothing); then r' = floor(r·G/2^p). At L = G = 2^p nothing is scrambled, as in scmp
-    /// HEAD (§13 item 1).
+    /// mode <c>off</c> scrambles nothing); then r' = floor(r·G/2^p). At L = G = 2^p nothing is scrambled, as in scmp's
+    /// current code.
     /// </summary>
     private static ScSequences PrepareEnable(in ScGeometry geometry, int dims)
     {

@@ -4,7 +4,7 @@ using QRecipe.Runtime.Randomness;
 
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>Per-dimension XOR digital-shift masks (sc-kernels.md §3.4): the enable kernel shifts both operands' sequences
+/// <summary>Per-dimension XOR digital-shift masks (docs/sc-engine.md): the enable kernel shifts both operands' sequences
 /// by μ_d, the legacy kernels shift a's by μ_d and b's by its own ν_d.</summary>
 public static class ScrambleMasks
 {

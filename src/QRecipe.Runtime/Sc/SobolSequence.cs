@@ -1,13 +1,13 @@
 namespace QRecipe.Runtime.Sc;
 
-/// <summary>Which operand a Sobol sequence drives: a uses the "q" seed, b the "k" seed (sc-kernels.md §3.1).</summary>
+/// <summary>Which operand a Sobol sequence drives: a uses the "q" seed, b the "k" seed (docs/sc-engine.md).</summary>
 public enum ScOperand
 {
     A,
     B,
 }
 
-/// <summary>The 1-D base-2 Sobol sequences of scmp's <c>Sobol</c> (§3.1), in Gray-code order.</summary>
+/// <summary>The 1-D base-2 Sobol sequences of scmp's <c>Sobol</c>, in Gray-code order.</summary>
 public static class SobolSequence
 {
     /// <summary>Seed of the operand's generator: q = all ones; k = ones with seed[4] = 9 (p ≥ 5), seed[6] = 41

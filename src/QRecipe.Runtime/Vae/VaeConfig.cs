@@ -16,7 +16,7 @@ namespace QRecipe.Runtime.Vae;
 /// </summary>
 public sealed record VaeConfig(int LatentChannels, IReadOnlyList<int> BlockOutChannels, int LayersPerBlock, int NormGroups, int OutChannels, float ScalingFactor)
 {
-    /// <summary>stabilityai/sd-vae-ft-ema and sd-vae-ft-mse (the VAEs DiT samples with, spec B.9).</summary>
+    /// <summary>stabilityai/sd-vae-ft-ema and sd-vae-ft-mse (the VAEs DiT samples with, docs/dit.md).</summary>
     public static VaeConfig SdVae { get; } = new(4, [128, 256, 512, 512], 2, 32, 3, 0.18215f);
 
     public int Levels => BlockOutChannels.Count;

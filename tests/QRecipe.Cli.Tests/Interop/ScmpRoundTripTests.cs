@@ -9,8 +9,8 @@ namespace QRecipe.Cli.Tests.Interop;
 /// <summary>import and export of scmp's SCPrecisionMap: both directions keep every SC cell.</summary>
 public sealed class ScmpRoundTripTests
 {
-    // shared/spec/config-formats.md §3.1, the illustrative two-block map.
-    private const string SpecExample = """
+    // A two-block map (docs/cli.md, "scmp interop"): partial timewise, per-head lengths, an operator in one block only.
+    private const string TwoBlockExample = """
         {"total_blocks": 2, "default_stoc_len": 256, "default_timewise": 1.0,
          "blocks": [
           {"qk": {"enabled": true, "stoc_len": 128, "timewise": 0.6, "group_stoc_lens": null},
@@ -22,10 +22,10 @@ public sealed class ScmpRoundTripTests
     private const string TwoBlockModel = "custom { depth 2 hidden 1152 heads 16 patch 2 latent 32 }";
 
     [Fact]
-    public void Spec_example_survives_import_then_export_entry_for_entry()
+    public void Two_block_example_survives_import_then_export_entry_for_entry()
     {
         using var folder = new TempFolder();
-        var json = folder.File("example.json", SpecExample);
+        var json = folder.File("example.json", TwoBlockExample);
         var recipe = folder.File("example.qrecipe");
         var (code, _, error) = CliRunner.Run("import", "scmp-json", json, "--model", TwoBlockModel, "--out", recipe);
         Assert.True(code == 0, error);
@@ -34,7 +34,7 @@ public sealed class ScmpRoundTripTests
         (code, _, error) = CliRunner.Run("export", "--format", "scmp-json", recipe, "--out", exported);
         Assert.True(code == 0, error);
 
-        var original = ScmpJson.Read(SpecExample, "example.json");
+        var original = ScmpJson.Read(TwoBlockExample, "example.json");
         var roundTripped = ScmpJson.Read(File.ReadAllText(exported), "exported.json");
         Assert.Equal(original.TotalBlocks, roundTripped.TotalBlocks);
         for (var block = 0; block < original.TotalBlocks; block++)
@@ -60,7 +60,7 @@ public sealed class ScmpRoundTripTests
     public void Imported_recipe_is_compact()
     {
         using var folder = new TempFolder();
-        var (code, output, error) = CliRunner.Run("import", "scmp-json", folder.File("m.json", SpecExample), "--model", TwoBlockModel);
+        var (code, output, error) = CliRunner.Run("import", "scmp-json", folder.File("m.json", TwoBlockExample), "--model", TwoBlockModel);
         Assert.True(code == 0, error);
         // Heads 0..3 keep the operator's 256; the other twelve are three head ranges, not sixteen entries.
         Assert.Contains("av blocks 0 stream 256", output);

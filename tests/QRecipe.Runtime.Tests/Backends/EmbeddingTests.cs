@@ -8,7 +8,7 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Runtime.Tests.Backends;
 
 /// <summary>Positional and timestep embeddings against Tensors/Golden/embeddings.json (made once by make_embeddings.py
-/// with PyTorch) and against the test values of spec A.4/A.5. Bounds: positional 1e-7 absolute (float64 math rounded
+/// with PyTorch) and against values of docs/dit.md's formulas computed independently in float64. Bounds: positional 1e-7 absolute (float64 math rounded
 /// once to float32); timestep 2e-6 + 2·2^-24·|t·f_k| absolute: float32 cos/sin are within a few ulp, and the float32
 /// frequency f_k (rounded by our exp and PyTorch's, which may differ by an ulp) is multiplied by t up to 999, which
 /// scales that ulp in the argument.</summary>
@@ -49,7 +49,7 @@ public sealed class EmbeddingTests
     }
 
     [Fact]
-    public void Spec_test_values_hold()
+    public void Timestep_features_and_positional_table_match_float64_values()
     {
         using var t = Tensor.From(new[] { 999f }, 1);
         using var emb = Tensor.Empty(1, 256);

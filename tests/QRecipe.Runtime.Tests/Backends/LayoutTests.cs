@@ -77,7 +77,7 @@ public sealed class LayoutTests
     [Theory]
     [InlineData(1, 4, 8, 2)]
     [InlineData(2, 3, 6, 3)]
-    public void Patchify_and_unpatchify_follow_their_spec_layouts(int n, int c, int size, int p)
+    public void Patchify_and_unpatchify_follow_their_documented_layouts(int n, int c, int size, int p)
     {
         var g = size / p;
         using var latent = TestData.Uniform(7, 1f, n, c, size, size);

@@ -43,7 +43,7 @@ public sealed class CombinedLengthsTests
                     continue;
                 var lg = (options with { Stream = Lengths[level] }).Resolve();
                 var acc = EnableKernel.Accumulate(qa.Gather(rows), gb, new EnableTables(ScSequences.Prepare(lg, d), lg.G), signed: true);
-                // The per-row decode of sc-kernels.md §4.3 at this call's length.
+                // The per-row decode (docs/sc-engine.md) at this call's length.
                 for (var r = 0; r < rows.Length; r++)
                 {
                     for (var c = 0; c < group.Columns.Length; c++)

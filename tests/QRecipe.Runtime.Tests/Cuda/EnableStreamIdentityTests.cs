@@ -3,7 +3,7 @@ using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 
-/// <summary>The identity the device SC product rests on (Kernels/sc.cu, sc-kernels.md §4.2): the enable table entry
+/// <summary>The identity the device SC product rests on (Kernels/sc.cu, docs/sc-engine.md): the enable table entry
 /// C[k][v] is the number of ones among the first k bits of b's stream for boundary v, which is what the kernel reads
 /// as whole-word popcounts plus one masked popcount of 32-bit packed streams.</summary>
 public sealed class EnableStreamIdentityTests

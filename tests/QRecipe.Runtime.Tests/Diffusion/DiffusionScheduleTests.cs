@@ -2,7 +2,7 @@ using QRecipe.Runtime.Diffusion;
 
 namespace QRecipe.Runtime.Tests.Diffusion;
 
-/// <summary>shared/spec/dit-and-diffusion.md §B.2 and §B.5 test values (float64; bounds are a few ulps of the printed
+/// <summary>Values of the linear schedule and of its 50-step respacing (docs/dit.md) computed independently in float64 ( bounds are a few ulps of the printed
 /// value because the reference's cumulative product runs in a different order).</summary>
 public sealed class DiffusionScheduleTests
 {

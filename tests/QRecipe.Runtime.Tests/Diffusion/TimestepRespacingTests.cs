@@ -4,7 +4,7 @@ using QRecipe.Runtime.Diffusion;
 
 namespace QRecipe.Runtime.Tests.Diffusion;
 
-/// <summary>shared/spec/dit-and-diffusion.md §B.4 test vectors.</summary>
+/// <summary>Respacings worked out by hand from the rule in docs/dit.md.</summary>
 public sealed class TimestepRespacingTests
 {
     [Fact]

@@ -165,7 +165,7 @@ public sealed class CalibrationStatisticsTests
         Assert.Equal(new RunProgress("calibrate", 8, 8), progress.Last(p => p.Phase == "calibrate"));
     }
 
-    /// <summary>H = 2·Σ XᵀX / n in float64 over every captured batch, n = the samples in them (§C.6).</summary>
+    /// <summary>H = 2·Σ XᵀX / n in float64 over every captured batch, n = the samples in them (GPTQ's Hessian).</summary>
     private static double[] DirectHessian(IEnumerable<Capture> batches, int columns)
     {
         var h = new double[columns * columns];
@@ -188,7 +188,7 @@ public sealed class CalibrationStatisticsTests
         return h;
     }
 
-    /// <summary>Per-channel max |x| over the batches, floored at DiTAS's 1e-4 (§D.5a).</summary>
+    /// <summary>Per-channel max |x| over the batches, floored at DiTAS's 1e-4.</summary>
     private static float[] DirectChannelMax(IEnumerable<Capture> batches, int channels)
     {
         var max = Enumerable.Repeat(1e-4f, channels).ToArray();
@@ -200,7 +200,7 @@ public sealed class CalibrationStatisticsTests
         return max;
     }
 
-    /// <summary>Q-DiT's static statistic (§C.5): per batch min and max, EMA 0.9/0.1 in float32, first batch as is.</summary>
+    /// <summary>Q-DiT's static statistic: per batch min and max, EMA 0.9/0.1 in float32, first batch as is.</summary>
     private static (float Min, float Max) Ema(IEnumerable<float[]> batches)
     {
         float min = 0, max = 0;

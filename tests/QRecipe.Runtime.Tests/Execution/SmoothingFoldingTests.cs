@@ -13,7 +13,7 @@ using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
 
-/// <summary>Smoothing folded into the model (quant-methods.md §D.7, §D.10): in floating point the folded model computes
+/// <summary>Smoothing folded into the model (docs/quantization.md): in floating point the folded model computes
 /// the same function as the original, whichever layers are smoothed and whatever the factors.</summary>
 public sealed class SmoothingFoldingTests
 {

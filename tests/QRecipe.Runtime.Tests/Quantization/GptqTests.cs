@@ -72,7 +72,7 @@ public sealed class GptqTests
         // sym offset grid: absmax 3 over 15 codes with the zero at code 8
         var sym = Gptq.Grid(-3f, 1f, 4, true);
         Assert.Equal(new UniformGrid(6f / 15f, 8f, 0f, 15f), sym);
-        // an all-non-negative row keeps xmin = 0 with zero 8: values above 7·scale clip (quant-methods.md §C.6)
+        // an all-non-negative row keeps xmin = 0 with zero 8: values above 7·scale clip (GPTQ's grid)
         var positive = Gptq.Grid(0.5f, 3f, 4, true);
         Assert.Equal(0.2f, positive.Scale);
         Assert.Equal(7 * 0.2f, positive.FakeQuantize(3f));

@@ -4,7 +4,7 @@ using QRecipe.Runtime.Quantization;
 
 namespace QRecipe.Runtime.Tests.Quantization;
 
-/// <summary>Vectors computed by hand from quant-methods.md's formulas, chosen so that every scale is exact in binary.</summary>
+/// <summary>Vectors computed by hand from the formulas of docs/quantization.md, chosen so that every scale is exact in binary.</summary>
 public sealed class HandVectorTests
 {
     [Fact]
@@ -33,7 +33,7 @@ public sealed class HandVectorTests
     [Fact]
     public void Positive_row_clamps_zero_and_clips_top()
     {
-        // min 1, max 4.75: s = 0.25, z = clamp(round(−4), 0, 15) = 0, so 4.75/s = 19 clips to 15 (§C.2 note)
+        // min 1, max 4.75: s = 0.25, z = clamp(round(−4), 0, 15) = 0, so 4.75/s = 19 clips to 15 (0 is not forced into the range)
         float[] w = [1f, 2.5f, 4.75f, 1f];
         var q = WeightQuantizer.Quantize(w, 1, 4, new WeightQuant(4, Granularity.PerChannel, 0, false, WeightMethod.Rtn), null, "l");
         Assert.Equal([1f, 2.5f, 3.75f, 1f], q.Dequantized);
@@ -120,7 +120,7 @@ public sealed class HandVectorTests
     }
 
     [Fact]
-    public void Smoothquant_worked_example_s5()
+    public void Smoothquant_factors_of_the_documented_example()
     {
         float[] w = [1f, -2f, 0.5f, 1f];
         var s = SmoothingScales.Compute([4f, 1f], w, 2, 2, 0.5, SmoothingScales.SmoothQuantEpsilon, "l");

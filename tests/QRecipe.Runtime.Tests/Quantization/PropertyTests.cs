@@ -124,7 +124,7 @@ public sealed class PropertyTests
     }
 
     /// <summary>With 4-bit weights the fixed weight error dominates the objective (Q is not re-quantized after
-    /// scaling, §D.6), so the gain is smaller than at W8A8, where the activation outlier dominates.</summary>
+    /// scaling), so the gain is smaller than at W8A8, where the activation outlier dominates.</summary>
     [Theory]
     [InlineData(4, 0.9)]
     [InlineData(8, 0.2)]

@@ -7,7 +7,7 @@ namespace QRecipe.Runtime.Tests.Quantization;
 
 /// <summary>The DiTAS α search scored on the weight a per-row-grid runtime executes, quant(W·diag s): its losses are
 /// exactly that layer's output error, and its choice beats the one made by scoring Q·diag(s), a weight that never
-/// runs (quant-methods.md §D.6 with a row-wise grid).</summary>
+/// runs (docs/quantization.md, "Calibration and smoothing at run time").</summary>
 public sealed class RequantizedSearchTests
 {
     private const int Out = 32, In = 64, Rows = 16;

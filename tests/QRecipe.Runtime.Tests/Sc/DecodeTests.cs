@@ -4,7 +4,7 @@ using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
 
-/// <summary>The fp32 decode of §4.3 written out per element, on the cycle-by-cycle oracle's accumulators, equals the
+/// <summary>The fp32 decode (docs/sc-engine.md) written out per element, on the cycle-by-cycle oracle's accumulators, equals the
 /// product bit for bit: the vectorised decode keeps the scalar order of roundings (70 columns: 4 vectors and a tail).</summary>
 public class DecodeTests
 {

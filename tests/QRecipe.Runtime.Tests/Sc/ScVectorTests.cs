@@ -5,7 +5,7 @@ using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
 
-/// <summary>The hand-derivable test vectors of sc-kernels.md §2.4 and §12 (TV-07 … TV-20).</summary>
+/// <summary>scmp's hand-derivable test vectors TV-07 … TV-20 (docs/sc-engine.md).</summary>
 public class ScVectorTests
 {
     private static readonly ScOptions P3 = new() { Precision = 3 };
@@ -24,7 +24,7 @@ public class ScVectorTests
     {
         var qmax = unipolar ? (1 << p) - 1 : (1 << (p - 1)) - 1;
         Assert.Equal(expected, values.Select(v => (int)ScCodes.ToBoundary(v, grid, qmax)));
-        // The exact integer formula equals round-half-even of the fp64 ratio for every legal input (§2.4).
+        // The exact integer formula equals round-half-even of the fp64 ratio for every legal input.
         for (var v = 0; v <= qmax; v++)
             Assert.Equal(Math.Round((double)v * grid / qmax), ScCodes.ToBoundary(v, grid, qmax));
     }

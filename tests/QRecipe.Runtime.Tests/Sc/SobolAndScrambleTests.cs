@@ -46,7 +46,7 @@ public class SobolAndScrambleTests
         {
             var values = SobolSequence.Generate(p, operand);
             Assert.Equal(Enumerable.Range(0, 1 << p), values.Order());
-            // (0,1)-sequence (§3.1): every aligned block of 2^m values has one point per cell of width 2^(p-m).
+            // (0,1)-sequence: every aligned block of 2^m values has one point per cell of width 2^(p-m).
             for (var m = 0; m <= p; m++)
             {
                 for (var start = 0; start < values.Length; start += 1 << m)
@@ -201,7 +201,7 @@ public class SobolAndScrambleTests
     [InlineData(ScScramble.Counter, 5)]
     public void PowerOfTwoPrefixClosedForm(ScScramble scramble, int m)
     {
-        // §3.4: k_a(ba) = max(0, ceil((ba − (μ mod 2^(p-m))) / 2^(p-m))) for L = 2^m on the full grid.
+        // With the XOR shift μ: k_a(ba) = max(0, ceil((ba − (μ mod 2^(p-m))) / 2^(p-m))) for L = 2^m on the full grid.
         var tables = new EnableTables(ScSequences.Prepare(Geometry(8, stream: 1 << m, scramble: scramble), 128), 256);
         var masks = ScrambleMasks.For(scramble, 8, 128, 0);
         var cell = 1 << (8 - m);

@@ -5,8 +5,8 @@ using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;
 
-/// <summary>The CPU-reproducible synthetic benchmark of sc-kernels.md §11: generator checksums, exact reference,
-/// bit-exact accumulator anchors (TV-29) and the MSE / rel_fro table.</summary>
+/// <summary>scmp's CPU-reproducible synthetic benchmark (docs/sc-engine.md): generator checksums, exact reference,
+/// bit-exact accumulator anchors (scmp's test vector TV-29) and the MSE / rel_fro table.</summary>
 public class SyntheticBenchmarkTests
 {
     private const int Rows = 32;
@@ -14,7 +14,7 @@ public class SyntheticBenchmarkTests
     private static readonly float[] A = Synthetic(1, +1, 5, 0);
     private static readonly float[] B = Synthetic(2, -1, 3, 1);
 
-    /// <summary>§11 generator: SplitMix64, Irwin–Hall sum of four uniforms, scaled, rounded half-even, clamped;
+    /// <summary>The benchmark's generator: SplitMix64, Irwin–Hall sum of four uniforms, scaled, rounded half-even, clamped;
     /// then one ±127 per (row, 128-column chunk).</summary>
     private static float[] Synthetic(ulong seed, int sign, int mul, int add)
     {

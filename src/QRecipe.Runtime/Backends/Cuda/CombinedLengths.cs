@@ -6,7 +6,7 @@ namespace QRecipe.Runtime.Backends.Cuda;
 
 /// <summary>
 /// The launches of a product with a stream length per row of a and per weight group (rows of b), as
-/// <see cref="Sc.ScMixedPrecision"/> combines them (sc-kernels.md §5.2): output (i, j) runs at
+/// <see cref="Sc.ScMixedPrecision"/> combines them: output (i, j) runs at
 /// min(length of row i, length of column j's group), and a pruned row or group (level −1) leaves it 0. Per distinct
 /// column level, every row of a gets the level of that minimum, so each weight group is one per-row-length product
 /// (<see cref="CudaScProduct.Mixed"/>) on that group's rows of b.

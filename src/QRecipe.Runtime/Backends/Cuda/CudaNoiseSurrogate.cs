@@ -6,7 +6,7 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Runtime.Backends.Cuda;
 
 /// <summary>
-/// The SC noise surrogate (<see cref="ScNoiseSurrogate"/>, sc-kernels.md §10.2) on the device: the exact product by
+/// The SC noise surrogate (<see cref="ScNoiseSurrogate"/>, docs/sc-engine.md) on the device: the exact product by
 /// cuBLAS in FP32, the Philox noise drawn and added in place by Kernels/random.cu with the CPU's σ formulas and
 /// element-to-normal mapping. Shape and finiteness checks and the abs-max scales are the CPU engine's own, so the
 /// noise equals the CPU's bit for bit and only the product's rounding differs. A weight operand is a tensor, read from

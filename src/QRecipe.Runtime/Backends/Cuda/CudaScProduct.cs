@@ -8,7 +8,7 @@ namespace QRecipe.Runtime.Backends.Cuda;
 /// <summary>
 /// The SC products on the device (Kernels/sc.cu), returning the exact integer accumulators that the CPU engine's
 /// <see cref="EnableKernel"/> and <see cref="BitstreamKernel"/> return for the same codes, so the engine's fp32
-/// decode (sc-kernels.md §4.3/§4.4) applies unchanged. Quantization and the (small, data-independent) K tables and
+/// decode (docs/sc-engine.md) applies unchanged. Quantization and the (small, data-independent) K tables and
 /// sequences come from the CPU engine; the O(n·m·D·L) product runs here. Two inner loops: one read of the enable table
 /// in shared memory per product when every dimension shares one table that fits (the unscrambled full length, the
 /// default), else popcounts over b's packed streams.
@@ -25,12 +25,12 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
     /// <summary>Device time of the last product's kernels (k lookup, packing, product), without host transfers.</summary>
     public float LastKernelMilliseconds { get; private set; }
 
-    /// <summary>acc[i·m + j] = Σ_d sign·C[d][K[d][ba]][bb] (§4.2), equal to <see cref="EnableKernel.Accumulate"/>.</summary>
+    /// <summary>acc[i·m + j] = Σ_d sign·C[d][K[d][ba]][bb], equal to <see cref="EnableKernel.Accumulate"/>.</summary>
     public int[] Enable(ScCodes a, ScCodes b, EnableTables tables) =>
         Mixed(a, b, [tables], new int[a.Rows]);
 
     /// <summary>
-    /// Per-row stream lengths (§5.2) in one pass over b: row i of a uses <paramref name="levels"/>[rowLevel[i]] (tables
+    /// Per-row stream lengths in one pass over b: row i of a uses <paramref name="levels"/>[rowLevel[i]] (tables
     /// built for that stream length); rowLevel −1 prunes the row (its outputs stay 0). Equal, row by row, to
     /// <see cref="EnableKernel.Accumulate"/> with that row's tables. Per-head lengths are one call per head.
     /// </summary>
@@ -69,7 +69,7 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
     }
 
     /// <summary>
-    /// Per-row and per-weight-group ("combined") stream lengths (§5.2): output (i, j) uses the tables of the shorter of
+    /// Per-row and per-weight-group ("combined") stream lengths: output (i, j) uses the tables of the shorter of
     /// <paramref name="levels"/>[rowLevel[i]] and <paramref name="levels"/>[columnLevel[j]]; −1 on either side prunes
     /// it (0). Equal, output by output, to <see cref="EnableKernel.Accumulate"/> at that length, which is what
     /// <see cref="ScMixedPrecision"/> decodes for per-row scales. One <see cref="Mixed"/> product per weight group on
@@ -173,7 +173,7 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
     private static bool Uniform(IReadOnlyList<ScCodes> slices) =>
         slices.Count > 0 && slices.All(s => s.Rows == slices[0].Rows && s.Dims == slices[0].Dims);
 
-    /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product (§4.6), the kernel the sequences' geometry names,
+    /// <summary>The legacy XNOR (bipolar) or AND (unipolar) product, the kernel the sequences' geometry names,
     /// equal to <see cref="BitstreamKernel.Accumulate"/>.</summary>
     public int[] Bitstream(ScCodes a, ScCodes b, ScSequences sequences)
     {

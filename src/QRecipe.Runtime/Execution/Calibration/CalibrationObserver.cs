@@ -104,7 +104,7 @@ public sealed class CalibrationObserver : IDitOperators, IDisposable
         _float.AttentionValues(site, probabilities, v, output);
     }
 
-    /// <summary>Static ranges are per layer operand over all calibrated steps and batches (§C.5: one EMA per layer).</summary>
+    /// <summary>Static ranges are per layer operand over all calibrated steps and batches (one EMA per layer, docs/quantization.md).</summary>
     private void Observe(LayerSite site, Tensor operand, int index)
     {
         if (!_kinds.HasFlag(CalibrationKinds.RangesAndHessians) || !_needs.StaticRange(site.Block, site.Operator))

@@ -4,8 +4,8 @@ using System.Collections.Generic;
 namespace QRecipe.Runtime.Execution.Calibration;
 
 /// <summary>
-/// The layer inputs DiTAS's α search scores against (quant-methods.md §D.6: the inputs at the first 50 captured
-/// steps). Keeping whole inputs of every step is what makes DiTAS cost 112 sampling runs (§G.8); here each layer keeps
+/// The layer inputs DiTAS's α search scores against (the inputs at the first 50 captured steps;
+/// docs/quantization.md). Keeping whole inputs of every step would grow with the samples; here each layer keeps
 /// at most <see cref="FloatsPerLayer"/> floats: per step (the first <see cref="MaxSteps"/> calibrated ones) an evenly
 /// strided subset of the rows of the first batch that reaches it, so memory is bounded by layers × 4 MiB whatever
 /// the number of samples.

@@ -2,7 +2,7 @@ using System;
 
 namespace QRecipe.Runtime.Execution.Smoothing;
 
-/// <summary>Folding 1/s into the producer of a smoothed layer's input (quant-methods.md §D.10), on row-major copies of
+/// <summary>Folding 1/s into the producer of a smoothed layer's input (docs/quantization.md), on row-major copies of
 /// that producer's weight [out, in] and bias [out].</summary>
 public static class ModulationFolding
 {

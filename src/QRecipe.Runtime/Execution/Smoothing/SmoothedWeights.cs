@@ -12,8 +12,8 @@ namespace QRecipe.Runtime.Execution.Smoothing;
 
 /// <summary>
 /// The plan's smoothing applied to a model, as folded copies: the loaded <see cref="DitWeights"/> are shared (the
-/// float reference runs on them) and are never changed. Per smoothed layer with factors s (quant-methods.md §D.7,
-/// §D.10): qkv and fc1 get W·diag(s) and their block's adaLN shift/scale rows absorb 1/s; proj gets W·diag(s) and the
+/// float reference runs on them) and are never changed. Per smoothed layer with factors s (docs/quantization.md):
+/// qkv and fc1 get W·diag(s) and their block's adaLN shift/scale rows absorb 1/s; proj gets W·diag(s) and the
 /// V rows of its block's qkv absorb 1/s; fc2 and adaln (no linear producer) keep their input and divide it by s on the
 /// fly, their quantized weight being W·diag(s). Weights are multiplied by s before quantization. In floating point
 /// the folded model computes the same function as the original.

@@ -7,9 +7,9 @@ using QRecipe.Runtime.Quantization;
 namespace QRecipe.Runtime.Execution.Smoothing;
 
 /// <summary>
-/// The factors s of one smoothed layer from the calibration statistics (quant-methods.md Part S, §D.6).
+/// The factors s of one smoothed layer from the calibration statistics (docs/quantization.md, "Smoothing").
 /// SmoothQuant: a = channel abs-max over all calibrated steps, w from the FP weight, ε = 1e-5. DiTAS: a = the
-/// temporal aggregate (§D.5a), w from the quantized weight Q (after low-rank compensation when the recipe asks for
+/// temporal aggregate, w from the quantized weight Q (after low-rank compensation when the recipe asks for
 /// it), ε = 1e-4, α fixed or searched. Q here is a proxy of the layer's weight setting at the first calibrated step:
 /// gptq is scored with rtn on the same grid, because the Hessian of the smoothed input exists only once s is chosen;
 /// static activations are scored with a dynamic quantizer of the same bits, for the same reason. The search scores

@@ -58,7 +58,7 @@ def dit_state_dict():
 
 
 def to_diffusers(sd):
-    """shared/spec/dit-and-diffusion.md F.3: the per-block embedder copies and the q/k/v split."""
+    """The diffusers layout (docs/checkpoints.md, "Key layouts"): the per-block embedder copies and the q/k/v split."""
     d = HIDDEN
     out = {
         "pos_embed.proj.weight": sd["x_embedder.proj.weight"],

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference values for the DiT model and the diffusion samplers, computed in float64 with Debian's python3-torch.
 
-Written from shared/spec/dit-and-diffusion.md (sections cited below), not from the DiT sources. Run once in this folder
+Written from the formulas stated in docs/dit.md, not from the DiT sources. Run once in this folder
 with `/usr/bin/python3 make_dit_reference.py`; the two outputs are committed so CI never needs torch:
 
   tiny_dit.safetensors            seeded weights of a tiny DiT (depth 2, hidden 32, 2 heads, patch 2, latent 8,
@@ -28,7 +28,7 @@ T = G * G
 FREQ = 256
 
 
-def pos_embed():  # §A.4: first half encodes the column, sin block before cos block, float64
+def pos_embed():  # first half encodes the column, sin block before cos block, float64
     quarter = D // 4
     omega = 1.0 / 10000 ** (torch.arange(quarter, dtype=torch.float64) / quarter)
 
@@ -66,7 +66,7 @@ def weights():
     return w
 
 
-def layer_norm(x):  # §A.2: no affine, eps 1e-6, biased variance over the last axis
+def layer_norm(x):  # no affine, eps 1e-6, biased variance over the last axis
     mean = x.mean(-1, keepdim=True)
     var = ((x - mean) ** 2).mean(-1, keepdim=True)
     return (x - mean) / torch.sqrt(var + 1e-6)
@@ -88,20 +88,20 @@ def lin(w, name, x):
     return x @ w[name + ".weight"].T + w[name + ".bias"]
 
 
-def patch_embed(w, x):  # §A.3: vector index ch*p*p + ky*p + kx, token n = r*G + c
+def patch_embed(w, x):  # vector index ch*p*p + ky*p + kx, token n = r*G + c
     n = x.shape[0]
     v = x.reshape(n, IN_CH, G, P, G, P).permute(0, 2, 4, 1, 3, 5).reshape(n, T, IN_CH * P * P)
     return v @ w["x_embedder.proj.weight"].reshape(D, -1).T + w["x_embedder.proj.bias"]
 
 
-def timestep_frequencies(t):  # §A.5: divisor 128, cos block first; freqs are float32 in the reference
+def timestep_frequencies(t):  # divisor 128, cos block first; freqs are float32 in the reference
     half = FREQ // 2
     freqs = torch.exp(-math.log(10000) * torch.arange(half, dtype=torch.float32) / half).to(torch.float64)
     args = t[:, None] * freqs[None]
     return torch.cat([torch.cos(args), torch.sin(args)], dim=1)
 
 
-def block(w, i, x, c):  # §A.8
+def block(w, i, x, c):  # adaLN-Zero
     b = f"blocks.{i}."
     m = lin(w, b + "adaLN_modulation.1", silu(c))
     shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp = m.chunk(6, dim=1)
@@ -118,12 +118,12 @@ def block(w, i, x, c):  # §A.8
     return x
 
 
-def unpatchify(x):  # §A.10: channel is the fastest index of the final layer's output
+def unpatchify(x):  # channel is the fastest index of the final layer's output
     n = x.shape[0]
     return x.reshape(n, G, G, P, P, OUT_CH).permute(0, 5, 1, 3, 2, 4).reshape(n, OUT_CH, LATENT, LATENT)
 
 
-def forward(w, x, t, y, trace=None):  # §A.11
+def forward(w, x, t, y, trace=None):
     tok = patch_embed(w, x) + w["pos_embed"]
     c = lin(w, "t_embedder.mlp.2", silu(lin(w, "t_embedder.mlp.0", timestep_frequencies(t)))) \
         + w["y_embedder.embedding_table.weight"][y]
@@ -141,7 +141,7 @@ def forward(w, x, t, y, trace=None):  # §A.11
 
 
 def guided(w, x, t, y, cfg):
-    """§A.12 on an N-row state: eps channels 0..2 guided, channel 3 and the variance from the conditional branch."""
+    """forward_with_cfg on an N-row state: eps channels 0..2 guided, channel 3 and the variance from the conditional branch."""
     n = x.shape[0]
     out = forward(w, torch.cat([x, x]), torch.cat([t, t]), torch.cat([y, torch.full_like(y, CLASSES)]))
     cond, uncond = out[:n], out[n:]
@@ -149,7 +149,7 @@ def guided(w, x, t, y, cfg):
     return torch.cat([eps3, cond[:, 3:]], dim=1)
 
 
-def space_timesteps(spec):  # §B.4
+def space_timesteps(spec):  # respacing
     if spec.startswith("ddim"):
         count = int(spec[4:])
         for stride in range(1, 1000):
@@ -170,7 +170,7 @@ def space_timesteps(spec):  # §B.4
     return sorted(set(result))
 
 
-def schedule(spec):  # §B.2, §B.5, §B.3 in float64
+def schedule(spec):  # linear betas, respaced betas, derived arrays, in float64
     betas = [1e-4 + i * (0.02 - 1e-4) / 999 for i in range(1000)]
     betas[-1] = 0.02
     alpha_bar, prod = [], 1.0
@@ -195,7 +195,7 @@ def schedule(spec):  # §B.2, §B.5, §B.3 in float64
         coef1=b * torch.sqrt(ab_prev) / (1 - ab), coef2=(1 - ab_prev) * torch.sqrt(1 - b) / (1 - ab))
 
 
-def p_mean_variance(w, s, x, k, y, cfg):  # §B.6
+def p_mean_variance(w, s, x, k, y, cfg):  # learned-range variance, eps prediction
     t = torch.full((x.shape[0],), float(s["timestep_map"][k]))
     out = guided(w, x, t, y, cfg)
     eps, v = out[:, :IN_CH], out[:, IN_CH:]
@@ -206,7 +206,7 @@ def p_mean_variance(w, s, x, k, y, cfg):  # §B.6
     return mean, logvar, x0
 
 
-def ddpm(w, spec, x, y, cfg, noise):  # §B.7; noise[j] is used at the j-th step taken (k = S-1-j)
+def ddpm(w, spec, x, y, cfg, noise):  # noise[j] is used at the j-th step taken (k = S-1-j)
     s = schedule(spec)
     steps = len(s["betas"])
     for j, k in enumerate(range(steps - 1, -1, -1)):
@@ -215,7 +215,7 @@ def ddpm(w, spec, x, y, cfg, noise):  # §B.7; noise[j] is used at the j-th step
     return x
 
 
-def ddim(w, spec, x, y, cfg):  # §B.8 with eta 0
+def ddim(w, spec, x, y, cfg):  # eta 0
     s = schedule(spec)
     for k in range(len(s["betas"]) - 1, -1, -1):
         _, _, x0 = p_mean_variance(w, s, x, k, y, cfg)

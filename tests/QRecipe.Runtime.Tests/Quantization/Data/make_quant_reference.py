@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Golden outputs for the C# quantizers, written independently from shared/spec/quant-methods.md.
+"""Golden outputs for the C# quantizers, written independently from docs/quantization.md.
 
 Run with Debian's python3-torch (1.13): /usr/bin/python3 make_quant_reference.py
 Writes quant_reference.json (name -> dtype, shape, offset in bytes) and quant_reference.bin (little-endian arrays)
-next to this script. float32 arithmetic mirrors the spec's tensors; searches score and Hessians use float64.
+next to this script. float32 arithmetic mirrors the runtime's float32 tensors; searches score and Hessians use float64.
 """
 import json
 import os
@@ -20,7 +20,7 @@ def put(name, t):
     arrays[name] = t.detach().cpu().numpy() if torch.is_tensor(t) else np.asarray(t)
 
 
-# ---- Q-DiT "max" grid (spec C.2), one group per row of a [groups, g] view -------------------------------------------
+# ---- Q-DiT "max" grid, one group per row of a [groups, g] view ---------------------------------------------------------
 def qdit_params(x, bits, sym, clip=1.0):
     if sym:
         qmax = 2 ** (bits - 1) - 1
@@ -75,7 +75,7 @@ def mse(w, bits, sym, gran, g=0):
     return best_q.reshape(w.shape)
 
 
-# ---- Qua2SeDiMo UAQ and k-means (spec Q.1) ---------------------------------------------------------------------------
+# ---- Qua2SeDiMo UAQ and k-means --------------------------------------------------------------------------------------
 def uaq(w, bits, sym):
     best_q, best = None, None
     for k in range(10):
@@ -132,7 +132,7 @@ def kmeans_rows(w, bits):
     return torch.tensor([kmeans_1d(r, bits) for r in w.tolist()], dtype=torch.float32)
 
 
-# ---- GPTQ (spec C.6) -------------------------------------------------------------------------------------------------
+# ---- GPTQ -----------------------------------------------------------------------------------------------------------
 def gptq_params(x, bits, sym):
     maxq = 2 ** bits - 1
     zero = torch.zeros(x.shape[0])
@@ -177,7 +177,7 @@ def gptq(w, h, bits, sym, group, blocksize=128):
     return q_all
 
 
-# ---- smoothing (spec S.2, D.6) ---------------------------------------------------------------------------------------
+# ---- smoothing (SmoothQuant and DiTAS) -------------------------------------------------------------------------------
 def smooth_scales(a, w, alpha, eps):
     a = np.maximum(a.astype(np.float64), np.float64(np.float32(eps)))
     wm = np.maximum(np.abs(w).max(axis=0).astype(np.float64), np.float64(np.float32(eps)))
@@ -214,7 +214,7 @@ def main():
             put(f"act/{tag}/{bits}/pt", rtn(x, bits, sym, "pt"))
             put(f"act/{tag}/{bits}/g16", rtn(x, bits, sym, "g", 16))
 
-    # static ranges: EMA 0.9/0.1 of per-batch min/max in float32 (C.5)
+    # static ranges: EMA 0.9/0.1 of per-batch min/max in float32
     batches = [torch.randn(6, 64) * (1 + b) + 0.5 * b for b in range(3)]
     lo, hi = None, None
     for i, b in enumerate(batches):
@@ -251,7 +251,7 @@ def main():
     put("gptq/sym4_g32", gptq(wg, h, 4, True, 32))
     put("gptq/asym3_g48_b32", gptq(wg, h, 3, False, 48, blocksize=32))
 
-    # SmoothQuant scales (S.2) and the DiTAS alpha search (D.6) with 8-bit per-tensor asymmetric activations
+    # SmoothQuant scales and the DiTAS alpha search with 8-bit per-tensor asymmetric activations
     act = x.abs().amax(dim=0).numpy()
     put("smooth/s05", smooth_scales(act, w.numpy(), 0.5, 1e-5))
     put("smooth/s085", smooth_scales(act, w.numpy(), 0.85, 1e-5))
@@ -274,7 +274,7 @@ def main():
         losses.append(loss)
     put("ditas/losses", np.array(losses, dtype=np.float64))
 
-    # truncated SVD and DiTAS low-rank compensation (D.4) with exact SVDs; rtn asym 4-bit per-channel inside
+    # truncated SVD and DiTAS low-rank compensation with exact SVDs; rtn asym 4-bit per-channel inside
     e = torch.randn(24, 40) * torch.linspace(3, 0.2, 40)
     put("svd/e", e)
     sv = torch.linalg.svdvals(e.double())

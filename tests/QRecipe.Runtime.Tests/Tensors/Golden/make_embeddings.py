@@ -2,8 +2,8 @@
 
 Run once with Debian's interpreter and python3-torch (CI does not need torch):
     /usr/bin/python3 make_embeddings.py > embeddings.json
-The formulas follow shared/spec/dit-and-diffusion.md A.4 (numpy float64, cast to float32) and A.5 (torch float32),
-written independently of the DiT sources."""
+The formulas are those of docs/dit.md (positional table: numpy float64, cast to float32; timestep features: torch
+float32), written independently of the DiT sources."""
 import json
 import math
 

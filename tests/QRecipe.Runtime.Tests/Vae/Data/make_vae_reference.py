@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference values for the AutoencoderKL (SD-VAE) decoder, computed in float64 with Debian's python3-torch.
 
-Written from the decoder's description in docs/vae.md and shared/spec/dit-and-diffusion.md §B.9 (latents / 0.18215,
+Written from the decoder's description in docs/vae.md and docs/dit.md (latents / 0.18215,
 bytes = clamp(127.5·x + 128, 0, 255) truncated), without diffusers. Run once in this folder with
 `/usr/bin/python3 make_vae_reference.py`; the outputs are committed so CI never needs torch:
 
@@ -128,7 +128,7 @@ def decode(w, z):
     return conv2d(w, "decoder.conv_out", x)
 
 
-def to_bytes(images):  # spec B.9, on the float32 values the runtime would see
+def to_bytes(images):  # on the float32 values the runtime would see
     x = images.to(torch.float32)
     return torch.clamp(127.5 * x + 128.0, 0, 255).to(torch.uint8).to(torch.float64)
 

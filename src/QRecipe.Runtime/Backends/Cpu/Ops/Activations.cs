@@ -5,7 +5,7 @@ using QRecipe.Runtime.Backends.Cpu.Parallel;
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
 /// <summary>
-/// GELU (tanh approximation) and SiLU, elementwise (spec A.2). Both are written as x·σ(z) = x / (1 + exp(−z)):
+/// GELU (tanh approximation) and SiLU, elementwise (docs/dit.md). Both are written as x·σ(z) = x / (1 + exp(−z)):
 /// for GELU, 0.5·(1 + tanh(u)) = σ(2u). For large |x| exp(−z) is 0 or +∞, giving x or −0, never NaN.
 /// </summary>
 internal static unsafe class Activations

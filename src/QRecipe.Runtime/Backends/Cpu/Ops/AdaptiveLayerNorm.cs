@@ -3,7 +3,7 @@ using QRecipe.Runtime.Backends.Cpu.Parallel;
 
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
-/// <summary>The adaLN-Zero pieces of a DiT block (spec A.8): modulate x·(1 + scale) + shift and the gated residual
+/// <summary>The adaLN-Zero pieces of a DiT block (docs/dit.md): modulate x·(1 + scale) + shift and the gated residual
 /// x + gate·y, where shift, scale and gate are one [D] row per sample broadcast over that sample's T tokens.</summary>
 internal static unsafe class AdaptiveLayerNorm
 {

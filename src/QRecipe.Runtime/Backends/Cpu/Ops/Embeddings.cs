@@ -2,9 +2,9 @@ using System;
 
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
-/// <summary>The DiT embeddings that are functions, not weights: the fixed 2-D sin-cos positional table (spec A.4,
-/// computed in float64 then rounded) and the sinusoidal timestep features (spec A.5, float32 like the reference),
-/// plus the label-table lookup (spec A.6).</summary>
+/// <summary>The DiT embeddings that are functions, not weights: the fixed 2-D sin-cos positional table (docs/dit.md,
+/// computed in float64 then rounded) and the sinusoidal timestep features (float32 like the reference),
+/// plus the label-table lookup.</summary>
 internal static unsafe class Embeddings
 {
     /// <summary>[G·G, D]: token n = i·G + j gets oneD(j) in its first half and oneD(i) in its second; oneD is a sin block

@@ -1,6 +1,6 @@
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
-/// <summary>Classifier-free guidance on a [2N, C, plane] output (spec A.12: only the first channels are guided).</summary>
+/// <summary>Classifier-free guidance on a [2N, C, plane] output (only the first channels are guided, docs/dit.md).</summary>
 internal static unsafe class Guidance
 {
     public static void Apply(float* combined, float* output, int samples, int channels, int plane, int guidedChannels, float scale)

@@ -4,7 +4,7 @@ using QRecipe.Runtime.Backends.Cpu.Parallel;
 
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
-/// <summary>LayerNorm over the last axis without affine parameters (spec A.2): (x − mean) / sqrt(var + eps) with the
+/// <summary>LayerNorm over the last axis without affine parameters (docs/dit.md): (x − mean) / sqrt(var + eps) with the
 /// biased variance. Two passes (mean, then squared deviations) keep it accurate for |x| up to 1e4 and beyond.</summary>
 internal static unsafe class LayerNorm
 {

@@ -1,6 +1,6 @@
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
-/// <summary>Patchify and unpatchify (spec A.3 and A.10). Their layouts differ on purpose: the patch embedding orders a
+/// <summary>Patchify and unpatchify (docs/dit.md). Their layouts differ on purpose: the patch embedding orders a
 /// patch vector (channel, ky, kx), the final layer orders it (py, px, channel).</summary>
 internal static unsafe class Patching
 {

@@ -5,7 +5,7 @@ using QRecipe.Runtime.Backends.Cpu.Parallel;
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
 /// <summary>Softmax over the last axis, stabilised by subtracting the row maximum first (so exp never overflows and
-/// |x| up to float max gives no NaN); spec A.8 applies it over the keys of the attention scores.</summary>
+/// |x| up to float max gives no NaN); the DiT applies it over the keys of the attention scores.</summary>
 internal static unsafe class Softmax
 {
     public static void Run(float* input, float* output, int rows, int width) =>

@@ -4,7 +4,7 @@
 #define GRID_STRIDE(i, n) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (long long)blockDim.x * gridDim.x)
 
-// GELU, tanh approximation written as x * sigmoid(2u), u = sqrt(2/pi) * (x + 0.044715 x^3) (spec A.2).
+// GELU, tanh approximation written as x * sigmoid(2u), u = sqrt(2/pi) * (x + 0.044715 x^3) (docs/dit.md).
 extern "C" __global__ void gelu_tanh(const float* x, float* y, long long n)
 {
     GRID_STRIDE(i, n)

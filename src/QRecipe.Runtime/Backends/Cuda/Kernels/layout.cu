@@ -4,7 +4,7 @@
 #define GRID_STRIDE(i, n) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (long long)blockDim.x * gridDim.x)
 
-// latent [N, C, H, W] -> tokens [N, (H/p)(W/p), C*p*p], element ch*p*p + ky*p + kx (spec A.3).
+// latent [N, C, H, W] -> tokens [N, (H/p)(W/p), C*p*p], element ch*p*p + ky*p + kx (docs/dit.md).
 extern "C" __global__ void patchify(const float* latent, float* tokens, int channels, int height, int width, int p, long long n)
 {
     int columns = width / p, vector = channels * p * p;
@@ -20,7 +20,7 @@ extern "C" __global__ void patchify(const float* latent, float* tokens, int chan
     }
 }
 
-// tokens [N, h*w, p*p*C] -> image [N, C, h*p, w*p], element (py*p + px)*C + ch (spec A.10).
+// tokens [N, h*w, p*p*C] -> image [N, C, h*p, w*p], element (py*p + px)*C + ch (docs/dit.md).
 extern "C" __global__ void unpatchify(const float* tokens, float* image, int channels, int rows, int columns, int p, long long n)
 {
     int height = rows * p, width = columns * p;

@@ -95,7 +95,7 @@ __device__ float surrogate_normal_at(long long i, unsigned long long seed, unsig
     return __fmul_rn(radius, (i & 1) ? sin_t : cos_t);
 }
 
-// The SC noise surrogate's noise (Sc/ScNoiseSurrogate.cs, sc-kernels.md §10.2) added to an exact product out [n, m] in
+// The SC noise surrogate's noise (Sc/ScNoiseSurrogate.cs, docs/sc-engine.md) added to an exact product out [n, m] in
 // float32: the row factor (baseSigma or varianceFactor times aScale[r]) rounded to float once, times bScale[j] gives
 // the scale; bipolar sigma = scale, unipolar sigma = sqrt(max(0, out * scale)); out = fma(sigma, normal, out).
 // Scales hold one entry per row or a single entry (per tensor). The noise is element i of the surrogate normals.

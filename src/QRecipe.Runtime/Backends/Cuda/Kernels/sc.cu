@@ -1,10 +1,10 @@
-// Stochastic-computing products (shared/spec/sc-kernels.md §4), exact integer accumulators equal to the CPU engine's
+// Stochastic-computing products (docs/sc-engine.md), exact integer accumulators equal to the CPU engine's
 // (src/QRecipe.Runtime/Sc) bit for bit. The enable-signal count C[d][k][v] = #{i < k : rb[d,i] < v} is the popcount
 // of the first k bits of b's stream for boundary v, so b's streams are packed once (32 cycles per word) and each
 // product is k/32 popcounts plus one masked popcount: the popcount-based inner loop. Tiles of a's k-values and of
 // b's packed streams are staged in shared memory.
 
-// kA[r, d] = sign[r, d] * K[d][boundary[r, d]] (§4.2 k-table), K rows of grid + 1 entries.
+// kA[r, d] = sign[r, d] * K[d][boundary[r, d]] (the K table), K rows of grid + 1 entries.
 extern "C" __global__ void sc_k_lookup(const unsigned short* boundary, const signed char* sign, const unsigned short* k,
                                        int* ka, int dims, int grid, long long n)
 {
@@ -49,7 +49,7 @@ extern "C" __global__ void sc_pack_enable(const unsigned short* boundary, const 
     }
 }
 
-// Legacy bitstream packing (§4.6) on the full 2^p grid, each integer its own threshold: XNOR value + 2^(p-1), AND value
+// Legacy bitstream packing on the full 2^p grid, each integer its own threshold: XNOR value + 2^(p-1), AND value
 // (BitstreamKernel.Threshold). The sequences (a's and b's own, sc.ScSequences) come from the host.
 extern "C" __global__ void sc_pack_legacy(const short* value, const unsigned short* sequence, unsigned int* bits,
                                           int rows, int dims, int length, int words, int xnor, int p)
@@ -73,7 +73,7 @@ extern "C" __global__ void sc_pack_legacy(const short* value, const unsigned sho
 // accumulators after the previous slice's.
 
 // acc[row, j] = sum_d sign * popcount(first |kA[row, d]| bits of b's stream (j, d)), for the rows listed in rowIndex
-// (all rows when null): one launch per stream length in a mixed-precision product (§5.2), each with its own kA and
+// (all rows when null): one launch per stream length in a mixed-precision product, each with its own kA and
 // packed streams. Block: TILE x TILE outputs (ty: row, tx: column of b); dimensions staged `chunk` at a time in
 // dynamic shared memory: per tile column its streams (chunk*words words, +1 against bank conflicts) and signs, per
 // tile row its k-values.

@@ -6,7 +6,7 @@ using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Backends.Cuda.SelfTest;
 
-/// <summary>The SC kernels against the CPU engine: integer accumulators must be identical (sc-kernels.md §4), the
+/// <summary>The SC kernels against the CPU engine: integer accumulators must be identical (docs/sc-engine.md), the
 /// activation fake-quantization identical, the noise surrogate within FP32 GEMM rounding.</summary>
 internal static class ScCases
 {
