@@ -146,7 +146,7 @@ public sealed class RunInputValidationTests
         using var folder = new TempFolder();
         NpyFile.WriteSingles(folder.File("a.npy"), new float[] { 1, 2, 3, 4 }, 2, 2);
         var (code, _, error) = CliRunner.Run("sc", "matmul", "--a", folder.File("a.npy"), "--b", folder.File("a.npy"), "--kernel", "xnor", "--mode", "unipolar");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Equal("qrecipe: sc matmul: the XNOR kernel is bipolar; use the AND kernel for unipolar", error.TrimEnd('\n'));
     }
 

@@ -72,8 +72,11 @@ public sealed class ScMatmulCommandTests
         using var folder = new TempFolder();
         NpyFile.WriteSingles(folder.File("a.npy"), Values(8, 1), 2, 4);
         var (code, _, error) = CliRunner.Run("sc", "matmul", "--a", folder.File("a.npy"), "--b", folder.File("a.npy"), "--stream", "512");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("L must lie in 1..2^p = 256", error);
+        var (precisionCode, _, precisionError) = CliRunner.Run("sc", "matmul", "--a", folder.File("a.npy"), "--b", folder.File("a.npy"), "--precision", "16");
+        Assert.Equal(2, precisionCode);
+        Assert.Contains("1..15", precisionError);
     }
 
     [Fact]

@@ -66,6 +66,17 @@ internal static class ScMatmulCommand
                 error.WriteLine("qrecipe: sc matmul: --correction needs --noise-model");
                 return CliApp.UsageError;
             }
+            // The SC settings are options: out of range (--stream 512 at p 8, --precision 16) is a usage error, checked
+            // before any file is read.
+            try
+            {
+                options.Resolve();
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine("qrecipe: sc matmul: " + SafeText.Escape(UserMessage.Of(e)));
+                return CliApp.UsageError;
+            }
             return Run(result.GetRequiredValue(a), result.GetRequiredValue(b), options, surrogate, result.GetValue(outFile), output, error);
         });
         var sc = new Command("sc", "Stochastic-computing tools for operand studies");

@@ -4,7 +4,7 @@
 
 namespace QRecipe.Recipes
 {
-    /// <summary>Fashion-MNIST DiT, W2A4 with 32-bit SC streams on attention</summary>
+    /// <summary>Fashion-MNIST DiT, W3A4 with 32-bit SC streams on attention</summary>
     /// <remarks>Generated from <c>recipes/fmnist_harsh.qrecipe</c>.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
@@ -25,7 +25,7 @@ namespace QRecipe.Recipes
         /// <summary>The recipe's description.</summary>
         public const string Description =
 #line (3,20)-(3,81) 13 "/proj/recipes/fmnist_harsh.qrecipe"
-            "Fashion-MNIST DiT, W2A4 with 32-bit SC streams on attention";
+            "Fashion-MNIST DiT, W3A4 with 32-bit SC streams on attention";
 #line default
         /// <summary>The recipe file, relative to the project directory.</summary>
         public const string SourcePath = "recipes/fmnist_harsh.qrecipe";
@@ -153,12 +153,12 @@ namespace QRecipe.Recipes
             var palette = new global::QRecipe.Language.Plan.OpSetting[]
             {
                 new global::QRecipe.Language.Plan.OpSetting(
-                    new global::QRecipe.Language.Plan.WeightQuant(2, global::QRecipe.Language.Plan.Granularity.Group, 32, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
-                    new global::QRecipe.Language.Plan.ActivationQuant(4, global::QRecipe.Language.Plan.Granularity.PerTensor, 0, true, false),
+                    new global::QRecipe.Language.Plan.WeightQuant(3, global::QRecipe.Language.Plan.Granularity.Group, 32, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
+                    new global::QRecipe.Language.Plan.ActivationQuant(4, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
                     global::QRecipe.Language.Plan.ScSetting.Off),
                 new global::QRecipe.Language.Plan.OpSetting(
                     global::QRecipe.Language.Plan.WeightQuant.Float,
-                    new global::QRecipe.Language.Plan.ActivationQuant(4, global::QRecipe.Language.Plan.Granularity.PerTensor, 0, true, false),
+                    new global::QRecipe.Language.Plan.ActivationQuant(4, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
                     new global::QRecipe.Language.Plan.ScSetting(true, 6, 32, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
                 new global::QRecipe.Language.Plan.OpSetting(
                     global::QRecipe.Language.Plan.WeightQuant.Float,

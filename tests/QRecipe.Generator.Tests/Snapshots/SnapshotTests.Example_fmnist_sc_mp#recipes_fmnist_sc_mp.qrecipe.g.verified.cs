@@ -4,11 +4,11 @@
 
 namespace QRecipe.Recipes
 {
-    /// <summary>Fashion-MNIST DiT, W8A8, SC everywhere with mixed precision</summary>
+    /// <summary>Fashion-MNIST DiT, W8A8, 6-bit SC everywhere with mixed precision</summary>
     /// <remarks>Generated from <c>recipes/fmnist_sc_mp.qrecipe</c>.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("QRecipe.Generator", "{version}")]
     public sealed partial class
-#line (2,8)-(2,18) 5 "/proj/recipes/fmnist_sc_mp.qrecipe"
+#line (3,8)-(3,18) 5 "/proj/recipes/fmnist_sc_mp.qrecipe"
     FmnistScMp
 #line default
         : global::QRecipe.Language.Plan.IQuantRecipe
@@ -24,8 +24,8 @@ namespace QRecipe.Recipes
         public const string Name = "FmnistScMp";
         /// <summary>The recipe's description.</summary>
         public const string Description =
-#line (2,19)-(2,80) 13 "/proj/recipes/fmnist_sc_mp.qrecipe"
-            "Fashion-MNIST DiT, W8A8, SC everywhere with mixed precision";
+#line (3,19)-(3,86) 13 "/proj/recipes/fmnist_sc_mp.qrecipe"
+            "Fashion-MNIST DiT, W8A8, 6-bit SC everywhere with mixed precision";
 #line default
         /// <summary>The recipe file, relative to the project directory.</summary>
         public const string SourcePath = "recipes/fmnist_sc_mp.qrecipe";
@@ -46,7 +46,7 @@ namespace QRecipe.Recipes
         /// <summary>The sampling loop.</summary>
         public const global::QRecipe.Language.Plan.SamplerKind Sampler = global::QRecipe.Language.Plan.SamplerKind.Ddim;
         /// <summary>Largest SC precision any cell uses (kernel grid 2^Precision); 0 when SC is off everywhere.</summary>
-        public const int Precision = 8;
+        public const int Precision = 6;
 
         string global::QRecipe.Language.Plan.IQuantRecipe.Name => Name;
         string global::QRecipe.Language.Plan.IQuantRecipe.SourcePath => SourcePath;
@@ -163,15 +163,15 @@ namespace QRecipe.Recipes
                 new global::QRecipe.Language.Plan.OpSetting(
                     new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
                     new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
-                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(256, 128, 64, 0), global::QRecipe.Language.Plan.EquatableArray.Create(0.3D, 0.3D, 0.3D, 0.1D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(64, 32, 0), global::QRecipe.Language.Plan.EquatableArray.Create(0.4D, 0.5D, 0.1D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
                 new global::QRecipe.Language.Plan.OpSetting(
                     global::QRecipe.Language.Plan.WeightQuant.Float,
                     new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
-                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(256, 128, 64, 32), global::QRecipe.Language.Plan.EquatableArray.Create(0.1D, 0.2D, 0.3D, 0.4D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, new global::QRecipe.Language.Plan.MixedPrecision(global::QRecipe.Language.Plan.EquatableArray.Create(64, 32), global::QRecipe.Language.Plan.EquatableArray.Create(0.3D, 0.7D)), global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
                 new global::QRecipe.Language.Plan.OpSetting(
                     new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
                     new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
-                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
                 new global::QRecipe.Language.Plan.OpSetting(
                     global::QRecipe.Language.Plan.WeightQuant.Float,
                     global::QRecipe.Language.Plan.ActivationQuant.Float,
@@ -179,7 +179,7 @@ namespace QRecipe.Recipes
                 new global::QRecipe.Language.Plan.OpSetting(
                     global::QRecipe.Language.Plan.WeightQuant.Float,
                     new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
-                    new global::QRecipe.Language.Plan.ScSetting(true, 8, 256, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
+                    new global::QRecipe.Language.Plan.ScSetting(true, 6, 64, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, global::QRecipe.Language.Plan.EquatableArray<int>.Empty, null, global::QRecipe.Language.Plan.ScKernel.Enable, global::QRecipe.Language.Plan.ScScramble.Bitrev, 0L, global::QRecipe.Language.Plan.ScMode.Bipolar, false, 0, null, false)),
             };
             var smoothingPalette = new global::QRecipe.Language.Plan.SmoothSetting[]
             {
