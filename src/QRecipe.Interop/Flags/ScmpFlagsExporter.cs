@@ -15,15 +15,6 @@ public static class ScmpFlagsExporter
 {
     private static readonly Operator[] s_quantized = { Operator.Qkv, Operator.Proj, Operator.Fc1, Operator.Fc2 };
 
-    private static readonly (string Flag, Operator[] Ops)[] s_layerwise =
-    {
-        ("--inputprojlayerwise", new[] { Operator.Qkv }),
-        ("--qklayerwise", new[] { Operator.Qk }),
-        ("--avlayerwise", new[] { Operator.Av }),
-        ("--projlayerwise", new[] { Operator.Proj }),
-        ("--mlplayerwise", new[] { Operator.Fc1, Operator.Fc2 }),
-    };
-
     public static string Export(RecipePlan plan, string path)
     {
         var refusals = new PlanRefusals(path, "scmp's command line");
@@ -129,7 +120,7 @@ public static class ScmpFlagsExporter
         var scSteps = new HashSet<int>();
         bool? reverse = null;
         var fractions = new List<string>();
-        foreach (var (flag, ops) in s_layerwise)
+        foreach (var (flag, ops) in ScmpFlagsImporter.LayerwiseFlags)
         {
             var blockSets = ops.Select(op => Enumerable.Range(0, plan.Depth).Where(b => Enumerable.Range(0, plan.Steps).Any(s => plan.Get(s, b, op).Sc.Enabled)).ToList()).ToList();
             if (blockSets.Any(s => !s.SequenceEqual(blockSets[0])))

@@ -16,7 +16,8 @@ namespace QRecipe.Interop.Flags;
 /// never the mse search (docs/interop.md).</summary>
 public static class ScmpFlagsImporter
 {
-    private static readonly (string Flag, Operator[] Ops)[] s_layerwise =
+    /// <summary>scmp's per-operator block-fraction flags and the operators each one selects (the exporter writes the same).</summary>
+    internal static readonly (string Flag, Operator[] Ops)[] LayerwiseFlags =
     {
         ("--inputprojlayerwise", new[] { Operator.Qkv }),
         ("--qklayerwise", new[] { Operator.Qk }),
@@ -124,7 +125,7 @@ public static class ScmpFlagsImporter
             throw new InteropException($"{source}: --sc_prec {precisionBits} is outside 1..15");
         var stream = 1 << precisionBits;
         var attentionLines = new List<string>();
-        var layerwiseFlags = s_layerwise.Select(l => l.Flag).Concat(new[] { "--timewise", "--reverse_layerwise", "--sc_skip_blocks" }).Where(Has).ToList();
+        var layerwiseFlags = LayerwiseFlags.Select(l => l.Flag).Concat(new[] { "--timewise", "--reverse_layerwise", "--sc_skip_blocks" }).Where(Has).ToList();
         if (Value("--sc_config") is { } map)
         {
             foreach (var flag in layerwiseFlags)
@@ -137,7 +138,7 @@ public static class ScmpFlagsImporter
             var timewise = Fraction("--timewise", 0.0);
             var scSteps = (int)Math.Floor(timewise * steps);
             var reverse = Has("--reverse_layerwise");
-            foreach (var (flag, ops) in s_layerwise)
+            foreach (var (flag, ops) in LayerwiseFlags)
             {
                 var fraction = Fraction(flag, 0.0);
                 if (fraction == 0)
@@ -167,7 +168,7 @@ public static class ScmpFlagsImporter
                 scLines.Add($"  all blocks {IndexSelector.Write(skipped.Distinct().ToList(), model.Depth)} off");
             }
         }
-        var scOps = scLines.Count == 0 ? new List<string>() : s_layerwise.Where(l => Value("--sc_config") is null && Fraction(l.Flag, 0) > 0 && Math.Floor(Fraction(l.Flag, 0) * model.Depth) > 0)
+        var scOps = scLines.Count == 0 ? new List<string>() : LayerwiseFlags.Where(l => Value("--sc_config") is null && Fraction(l.Flag, 0) > 0 && Math.Floor(Fraction(l.Flag, 0) * model.Depth) > 0)
             .SelectMany(l => l.Ops).Select(Operators.Name).ToList();
         MixedPrecision(flags, bag, source, scOps, scLines);
         RangeMixedPrecision(flags, bag);
