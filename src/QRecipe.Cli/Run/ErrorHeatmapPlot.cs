@@ -35,8 +35,9 @@ internal static class ErrorHeatmapPlot
         {
             // Nothing to colour: every operator matched float exactly (a float recipe).
             plot.Add.Text("every operator output equals float exactly", 0, (operators.Count - 1) / 2.0);
-            plot.Axes.SetLimits(-0.5, plan.Steps - 0.5, -0.5, operators.Count - 0.5);
         }
+        // The cells fill the frame: no auto-scale margin, so the step axis runs from the first step to the last.
+        plot.Axes.SetLimits(-0.5, plan.Steps - 0.5, -0.5, operators.Count - 0.5);
         plot.Title($"{plan.Name}: operator error per sampling step");
         plot.XLabel("sampling step (0 = noisiest)");
         plot.YLabel("operator");
