@@ -5,6 +5,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
 using QRecipe.Cli.Tests.Output;
+using QRecipe.Runtime.Tests.Checkpoints;
 using QRecipe.Runtime.Vae;
 
 namespace QRecipe.Cli.Tests;
@@ -119,22 +120,8 @@ public sealed class RunVaeTests
         Assert.Equal($"qrecipe: VAE {threeChannel} decodes 3-channel latents, but custom samples 4 channels", error.TrimEnd('\n'));
     }
 
-    private static void WriteZeroVae(string path, VaeConfig config)
-    {
-        long offset = 0;
-        var entries = VaeKeys.Expected(config).Select(k =>
-        {
-            var bytes = 4L * k.Shape.Aggregate(1L, (p, d) => p * d);
-            var entry = $"\"{k.Name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", k.Shape)}],\"data_offsets\":[{offset},{offset + bytes}]}}";
-            offset += bytes;
-            return entry;
-        }).ToList();
-        var header = System.Text.Encoding.UTF8.GetBytes("{" + string.Join(",", entries) + "}");
-        using var stream = File.Create(path);
-        stream.Write(BitConverter.GetBytes((ulong)header.Length));
-        stream.Write(header);
-        stream.Write(new byte[offset]);
-    }
+    private static void WriteZeroVae(string path, VaeConfig config) =>
+        SafetensorsFileWriter.WriteF32(path, VaeKeys.Expected(config).Select(k => (k.Name, k.Shape, new float[k.Shape.Aggregate(1, (p, d) => p * d)])).ToList());
 
     /// <summary>The overall PSNR of the VAE section comes from the per-sample values: equal-size images, so the overall
     /// MSE is the mean of the per-sample MSEs. PSNR 20 dB is MSE 650.25; with an identical image (MSE 0) beside it the

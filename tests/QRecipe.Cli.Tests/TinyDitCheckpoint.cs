@@ -2,10 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
-using System.Text;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.Tests.Checkpoints;
 
 namespace QRecipe.Cli.Tests;
 
@@ -31,21 +30,7 @@ internal static class TinyDitCheckpoint
             tensors[name] = Enumerable.Range(0, count).Select(_ => (float)((2 * random.NextDouble() - 1) * scale)).ToArray();
         }
         edit(tensors);
-
-        var header = new StringBuilder("{");
-        long offset = 0;
-        foreach (var (name, shape) in shapes)
-        {
-            var end = offset + 4L * tensors[name].Length;
-            header.Append(header.Length > 1 ? "," : "").Append($"\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{end}]}}");
-            offset = end;
-        }
-        var text = Encoding.UTF8.GetBytes(header.Append('}').ToString());
-        using var stream = File.Create(path);
-        stream.Write(BitConverter.GetBytes((ulong)text.Length));
-        stream.Write(text);
-        foreach (var (name, _) in shapes)
-            stream.Write(MemoryMarshal.AsBytes(tensors[name].AsSpan()));
+        SafetensorsFileWriter.WriteF32(path, shapes.Select(k => (k.Name, k.Shape, tensors[k.Name])).ToList());
         return path;
     }
 }

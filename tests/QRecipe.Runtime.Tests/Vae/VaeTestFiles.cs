@@ -2,9 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
-using System.Text;
 using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.Tests.Checkpoints;
 
 namespace QRecipe.Runtime.Tests.Vae;
 
@@ -39,28 +38,10 @@ internal sealed class VaeTestFiles : IDisposable
         using (var tiny = Checkpoint.Open(TinyVae))
             tensors = tiny.Tensors.Select(t => (t.Name, t.Shape.ToArray(), t.ToArray())).ToList();
         var path = Path.Combine(Folder, "vae.safetensors");
-        WriteSafetensors(path, edit(tensors).ToList());
+        SafetensorsFileWriter.WriteF32(path, edit(tensors).ToList());
         if (withConfig)
             File.Copy(DataPath("config.json"), Path.Combine(Folder, "config.json"), overwrite: true);
         return path;
-    }
-
-    private static void WriteSafetensors(string path, IReadOnlyList<(string Name, int[] Shape, float[] Values)> tensors)
-    {
-        var header = new StringBuilder("{");
-        long offset = 0;
-        foreach (var (name, shape, values) in tensors)
-        {
-            var end = offset + 4L * values.Length;
-            header.Append(header.Length > 1 ? "," : "").Append($"\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{end}]}}");
-            offset = end;
-        }
-        var text = Encoding.UTF8.GetBytes(header.Append('}').ToString());
-        using var stream = File.Create(path);
-        stream.Write(BitConverter.GetBytes((ulong)text.Length));
-        stream.Write(text);
-        foreach (var (_, _, values) in tensors)
-            stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
