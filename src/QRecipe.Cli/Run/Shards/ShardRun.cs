@@ -68,13 +68,13 @@ internal sealed class ShardRun(TextWriter output, TextWriter error)
         catch (NonFiniteActivationException e)
         {
             log.WriteLine("failed: " + e.Message);
-            error.WriteLine($"qrecipe: {e.Message}; the chunks written before are kept, {logPath} has the log");
+            error.WriteLine($"qrecipe: {e.Message}; the chunks written before are kept, {SafeText.Escape(logPath)} has the log");
             return CliApp.NonFiniteActivation;
         }
         catch (OperationCanceledException)
         {
             log.WriteLine($"{Now()} cancelled by the user; a rerun resumes after the chunks written");
-            error.WriteLine($"qrecipe: cancelled; the chunks written are kept and a rerun resumes, {logPath} records how far the shard got");
+            error.WriteLine($"qrecipe: cancelled; the chunks written are kept and a rerun resumes, {SafeText.Escape(logPath)} records how far the shard got");
             return Commands.RunCommand.Cancelled;
         }
         catch (Exception e) when (e is NotSupportedException or CheckpointException or InvalidDataException)
@@ -86,7 +86,7 @@ internal sealed class ShardRun(TextWriter output, TextWriter error)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.WriteLine("failed: " + e.Message);
-            error.WriteLine($"qrecipe: {e.Message}; the chunks written before are kept, {logPath} has the log");
+            error.WriteLine($"qrecipe: {e.Message}; the chunks written before are kept, {SafeText.Escape(logPath)} has the log");
             return CliApp.RuntimeFailure;
         }
         catch (Exception e)
