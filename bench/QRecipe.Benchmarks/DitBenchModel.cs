@@ -2,6 +2,7 @@ using System;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Smoothing;
@@ -40,7 +41,7 @@ public sealed class DitBenchModel : IDisposable
         var backend = CpuBackend.Instance;
         _weights = DitWeights.Synthetic(Spec, backend, seed: 1);
         _quantized = QuantizedWeights.Build(plan, _weights, _smoothed, statistics: null);
-        _operators = new PlanOperators(plan, _quantized, _smoothed, statistics: null, backend, seed: 0);
+        _operators = new PlanOperators(plan, _quantized, _smoothed, statistics: null, ComputeDevices.Cpu, seed: 0);
         _float = new DitModel(_weights, backend);
         _w4a8 = new DitModel(_weights, backend, _operators);
         var latents = new float[Batch * Spec.InChannels * Spec.LatentSize * Spec.LatentSize];

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using QRecipe.Language.Text;
 using QRecipe.Runtime.Backends.Cuda;
+using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Cli.Commands;
 
@@ -25,6 +26,21 @@ internal static class CudaOptions
         try
         {
             return CudaDevice.Open(ordinal);
+        }
+        catch (CudaUnavailableException e)
+        {
+            Unavailable(e, error);
+            return null;
+        }
+    }
+
+    /// <summary>The compute device of <c>run --device</c> (GPU <paramref name="gpu"/> for cuda), or null after writing what
+    /// is missing to <paramref name="error"/> (nothing has been created then).</summary>
+    public static IComputeDevice? OpenCompute(string device, int gpu, TextWriter error)
+    {
+        try
+        {
+            return ComputeDevices.Open(device == "cuda" ? $"cuda:{gpu}" : device);
         }
         catch (CudaUnavailableException e)
         {

@@ -147,11 +147,11 @@ internal static class RunCommand
                 return CliApp.UsageError;
             }
             // Opened before the results folder, so a missing driver, library or GPU leaves nothing behind.
-            using var runDevice = RunDevice.Open(device, gpu, error);
-            if (runDevice is null)
+            using var computeDevice = CudaOptions.OpenCompute(device, gpu, error);
+            if (computeDevice is null)
                 return CliApp.RuntimeFailure;
             // The VAE is checked before sampling, so a wrong file costs no sampling time; it decodes on the run's device.
-            using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, runDevice.Backend);
+            using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, computeDevice.Tensors);
             if (vaePath is not null && vae is null)
                 return CliApp.RecipeErrors;
             // The bundled model's samples are judged by the bundled classifier; opened now so a missing file costs no sampling.
@@ -161,7 +161,7 @@ internal static class RunCommand
             if (shard is not null)
             {
                 return new ShardRun(output, error).Run(new ShardJob(plan, recipe, source, checkpoint, weightSeed, samples, classes is { Length: > 0 } ? classes : null,
-                    seed ?? (ulong)plan.Sampler.Seed, device, runDevice, vae, vaePath, outRoot, chunk, shard), cancellation);
+                    seed ?? (ulong)plan.Sampler.Seed, device, computeDevice, vae, vaePath, outRoot, chunk, shard), cancellation);
             }
             var evaluation = evaluate is { } count ? RunEvaluation.Open(plan.Model, count, error) : null;
             if (evaluate is not null && evaluation is null)
@@ -174,12 +174,12 @@ internal static class RunCommand
             try
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
-                    runDevice.ScAccumulators, runDevice.ActivationQuantizer, runDevice.ScSurrogate, ChunkSize: chunk);
-                runDevice.Describe(plan, output, log);
+                    ChunkSize: chunk);
+                DeviceLines.Write(computeDevice.Describe(plan), output, log);
                 var view = new RunProgressView(output, log);
                 var (result, images) = view.Show(() =>
                 {
-                    var run = RecipeRunner.Run(plan, settings, runDevice.Backend, view, cancellation);
+                    var run = RecipeRunner.Run(plan, settings, computeDevice, view, cancellation);
                     return (run, vae is null ? null : DecodedImages.Decode(vae, vaePath!, run, view, cancellation));
                 });
                 var runImages = RunImages.Of(result, images);
@@ -191,7 +191,7 @@ internal static class RunCommand
                     evaluation.Write(files, judge, runImages, result.Labels, folder, output);
                 files.Keep();
                 Summary(result, folder, output, images, quality, files.Written);
-                runDevice.Report(output);
+                DeviceLines.Write(computeDevice.Report().Select(line => "  " + line), output);
                 log.WriteLine("done");
                 return 0;
             }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution.Smoothing;
@@ -38,16 +39,16 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     /// <param name="scAccumulators">Where exact SC products' integer accumulators are computed (the CPU engine when null).</param>
     /// <param name="activations">Where activations are fake-quantized (the host when null).</param>
     /// <param name="surrogate">Where noise-surrogate products run (the CPU engine when null).</param>
-    public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, ITensorBackend backend,
-        ulong seed, IScAccumulators? scAccumulators = null, IActivationFakeQuantizer? activations = null, IScSurrogate? surrogate = null)
+    public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, IComputeDevice device,
+        ulong seed)
     {
         _plan = plan;
         _weights = weights;
         _smoothed = smoothed;
         _statistics = statistics;
-        _backend = backend;
-        _sc = new ScCellProducts(plan, seed, scAccumulators ?? ScEngineAccumulators.Instance, surrogate ?? ScEngineSurrogate.Instance);
-        _activations = activations ?? HostActivationFakeQuantizer.Instance;
+        _backend = device.Tensors;
+        _sc = new ScCellProducts(plan, seed, device.ScAccumulators ?? ScEngineAccumulators.Instance, device.ScSurrogate ?? ScEngineSurrogate.Instance);
+        _activations = device.ActivationQuantizer ?? HostActivationFakeQuantizer.Instance;
     }
 
     /// <summary>The sampling step whose cells apply (0 = first, noisiest).</summary>

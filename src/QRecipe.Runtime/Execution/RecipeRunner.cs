@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
@@ -18,25 +18,28 @@ namespace QRecipe.Runtime.Execution;
 /// </summary>
 public static class RecipeRunner
 {
-    public static RunResult Run(RecipePlan plan, RunSettings settings, ITensorBackend backend, IProgress<RunProgress>? progress = null,
-        CancellationToken cancellation = default)
+    /// <summary>Runs <paramref name="plan"/> on <paramref name="device"/> (<see cref="ComputeDevices.Cpu"/>, or one from
+    /// <see cref="ComputeDevices.Open"/>); <paramref name="chunkDone"/> is called after each chunk of the recipe's
+    /// sampling with its samples, e.g. to save them at once.</summary>
+    public static RunResult Run(RecipePlan plan, RunSettings settings, IComputeDevice device, IProgress<RunProgress>? progress = null,
+        CancellationToken cancellation = default, Action<SampleChunk>? chunkDone = null)
     {
         Validate(plan, settings);
         var clock = Stopwatch.StartNew();
         using var weights = settings.Checkpoint is { } path
-            ? DitWeights.Load(path, plan.Model, backend)
-            : DitWeights.Synthetic(plan.Model, backend, settings.SyntheticWeightSeed);
+            ? DitWeights.Load(path, plan.Model, device.Tensors)
+            : DitWeights.Synthetic(plan.Model, device.Tensors, settings.SyntheticWeightSeed);
         var source = settings.Checkpoint is { } p ? $"checkpoint {p}" : $"synthetic weights, seed {settings.SyntheticWeightSeed}";
-        return Run(plan, settings, weights, source, clock.Elapsed, backend, progress, cancellation);
+        return Run(plan, settings, weights, source, clock.Elapsed, device, progress, cancellation, chunkDone);
     }
 
     /// <summary>Runs on weights the caller owns (e.g. modified for an experiment); <see cref="RunSettings.Checkpoint"/>
     /// and <see cref="RunSettings.SyntheticWeightSeed"/> are not used. The weights are not changed.</summary>
-    public static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, ITensorBackend backend, IProgress<RunProgress>? progress = null,
+    public static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, IComputeDevice device, IProgress<RunProgress>? progress = null,
         CancellationToken cancellation = default)
     {
         Validate(plan, settings);
-        return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, backend, progress, cancellation);
+        return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, device, progress, cancellation, null);
     }
 
     private static void Validate(RecipePlan plan, RunSettings settings)
@@ -55,9 +58,10 @@ public static class RecipeRunner
             throw new ArgumentException($"initial noise has {given.Length} values; {settings.Samples} x {model.InChannels} x {model.LatentSize} x {model.LatentSize} = {stateLength} expected", nameof(settings));
     }
 
-    private static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, string weightSource, TimeSpan weightTime, ITensorBackend backend,
-        IProgress<RunProgress>? progress, CancellationToken cancellation)
+    private static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, string weightSource, TimeSpan weightTime, IComputeDevice device,
+        IProgress<RunProgress>? progress, CancellationToken cancellation, Action<SampleChunk>? chunkDone)
     {
+        var backend = device.Tensors;
         if (!weights.Model.Equals(plan.Model))
             throw new ArgumentException($"weights of {weights.Model.Name} for a plan of {plan.Model.Name}", nameof(weights));
         var model = plan.Model;
@@ -77,8 +81,7 @@ public static class RecipeRunner
             SampleStreams.InitialNoise(settings.Seed, settings.FirstSample, settings.Samples, initial);
         var sampler = new ChunkSampler(plan, settings.Seed, labels, sampleValues, progress, cancellation);
 
-        using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, backend, settings.Seed, settings.ScAccumulators,
-            settings.ActivationQuantizer, settings.ScSurrogate);
+        using var recipeOperators = new PlanOperators(plan, quantized, smoothed, statistics, device, settings.Seed);
         using var fidelity = settings.CompareFloat ? new FidelityOperators(plan, recipeOperators, new FloatOperators(backend), smoothed) : null;
         var operators = new CheckedOperators(fidelity is null ? recipeOperators : fidelity, cancellation);
         var latents = (float[])initial.Clone();
@@ -86,7 +89,7 @@ public static class RecipeRunner
         using (var dit = new DitModel(weights, backend, operators))
         {
             sampler.Run("sample", chunks, latents, (chunk, chunkLabels) => new DitDenoiser(dit, backend, chunkLabels, (float)plan.Sampler.Cfg, step => recipeOperators.Step = step),
-                chunk => recipeOperators.SurrogateSeed = SampleStreams.ChunkSeed(settings.Seed, chunk.Index), settings.ChunkDone);
+                chunk => recipeOperators.SurrogateSeed = SampleStreams.ChunkSeed(settings.Seed, chunk.Index), chunkDone);
         }
         var samplingTime = clock.Elapsed;
 

@@ -2,8 +2,8 @@ using System;
 using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Backends.Cuda;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 
 namespace QRecipe.Runtime.Tests.Cuda;
@@ -24,18 +24,9 @@ public sealed class FakeDriverRunTests
     /// <summary>The CPU run's latents, the device run's latents and the bytes the device run copied to the device.</summary>
     private static (float[] Cpu, float[] Device, long ToDevice) Runs(RecipePlan plan)
     {
-        var cpu = RecipeRunner.Run(plan, Settings(), CpuBackend.Instance).Latents;
-        using var device = FakeDriver.Open();
-        using var backend = new CudaBackend(device);
-        using var blas = new CudaBlas(device);
-        using var accumulators = new CudaScAccumulators(device);
-        var settings = Settings() with
-        {
-            ScAccumulators = accumulators,
-            ActivationQuantizer = new CudaActivationQuantizer(device),
-            ScSurrogate = new CudaNoiseSurrogate(device, blas),
-        };
-        var onDevice = RecipeRunner.Run(plan, settings, backend).Latents;
+        var cpu = RecipeRunner.Run(plan, Settings(), ComputeDevices.Cpu).Latents;
+        using var device = CudaComputeDevice.Over(FakeDriver.Open());
+        var onDevice = RecipeRunner.Run(plan, Settings(), device).Latents;
         return (cpu, onDevice, device.Traffic.ToDevice);
     }
 

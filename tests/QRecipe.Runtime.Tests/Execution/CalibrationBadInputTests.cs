@@ -6,6 +6,7 @@ using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -18,7 +19,7 @@ public sealed class CalibrationBadInputTests
     {
         using var weights = Weights(plan);
         corrupt?.Invoke(weights);
-        var error = Assert.Throws<QuantizationException>(() => RecipeRunner.Run(plan, Settings(), weights, Backend));
+        var error = Assert.Throws<QuantizationException>(() => RecipeRunner.Run(plan, Settings(), weights, ComputeDevices.Cpu));
         Assert.IsAssignableFrom<ArgumentException>(error);
         return error;
     }
@@ -80,7 +81,7 @@ public sealed class CalibrationBadInputTests
         {
             using var weights = Weights(plan);
             Corrupt(weights);
-            return Assert.Throws<NonFiniteActivationException>(() => RecipeRunner.Run(plan, Settings(), weights, Backend));
+            return Assert.Throws<NonFiniteActivationException>(() => RecipeRunner.Run(plan, Settings(), weights, ComputeDevices.Cpu));
         }
         const string Fc2 = "step 0, block 0, operator fc2 (blocks.0.mlp.fc2)";
         Assert.StartsWith($"non-finite activation at {Fc2}: ", Diverges(Plan("weights int8\nactivations int8")).Message);

@@ -5,6 +5,7 @@ using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Calibration;
+using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -159,7 +160,7 @@ public sealed class CalibrationStatisticsTests
     public void A_run_reports_calibration_before_quantization_and_sampling()
     {
         var progress = new List<RunProgress>();
-        RecipeRunner.Run(Plan("weights int4 gptq\ncalibrate samples 2 batch 1"), Settings(compare: false), Backend, new ListProgress(progress));
+        RecipeRunner.Run(Plan("weights int4 gptq\ncalibrate samples 2 batch 1"), Settings(compare: false), ComputeDevices.Cpu, new ListProgress(progress));
         var phases = progress.Select(p => p.Phase).Distinct().ToList();
         Assert.Equal(new[] { "calibrate", "quantize", "sample" }, phases);
         Assert.Equal(new RunProgress("calibrate", 8, 8), progress.Last(p => p.Phase == "calibrate"));

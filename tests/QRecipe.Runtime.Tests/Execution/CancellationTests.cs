@@ -6,6 +6,7 @@ using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Execution;
 
@@ -41,7 +42,7 @@ public sealed class CancellationTests
             }
         });
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            RecipeRunner.Run(plan, new RunSettings(1, new[] { 3 }, 5, null, 7, CompareFloat: false), CpuBackend.Instance, progress, source.Token));
+            RecipeRunner.Run(plan, new RunSettings(1, new[] { 3 }, 5, null, 7, CompareFloat: false), ComputeDevices.Cpu, progress, source.Token));
         Assert.True(stoppedAt >= 0, "the stop condition was never reported: " + string.Join(" | ", reports));
         return (reports, stoppedAt);
     }

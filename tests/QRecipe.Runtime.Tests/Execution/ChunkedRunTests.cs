@@ -5,6 +5,7 @@ using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Execution;
 
@@ -35,7 +36,8 @@ public sealed class ChunkedRunTests
 
     private static RunResult Run(RecipePlan plan, int first, int count, int chunk = Chunk, List<SampleChunk>? chunks = null) =>
         RecipeRunner.Run(plan, new RunSettings(count, null, Seed: 5, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false,
-            FirstSample: first, ChunkSize: chunk, ChunkDone: chunks is null ? null : chunks.Add), CpuBackend.Instance);
+            FirstSample: first, ChunkSize: chunk), ComputeDevices.Cpu,
+            chunkDone: chunks is null ? null : chunks.Add);
 
     [Theory]
     [MemberData(nameof(Recipes))]

@@ -4,6 +4,7 @@ using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Tensors;
+using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -115,7 +116,7 @@ public sealed class NonFiniteActivationTests
         var plan = Plan(recipe);
         using var weights = Weights(plan);
         Plantings[planting](weights);
-        return Assert.Throws<NonFiniteActivationException>(() => RecipeRunner.Run(plan, Settings(compare), weights, Backend));
+        return Assert.Throws<NonFiniteActivationException>(() => RecipeRunner.Run(plan, Settings(compare), weights, ComputeDevices.Cpu));
     }
 
     [Theory]

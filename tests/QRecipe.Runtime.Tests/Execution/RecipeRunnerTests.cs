@@ -5,6 +5,7 @@ using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Execution;
 
@@ -20,7 +21,7 @@ public sealed class RecipeRunnerTests
     }
 
     private static RunResult Run(RecipePlan plan, bool compare = true, float[]? noise = null, CancellationToken token = default) =>
-        RecipeRunner.Run(plan, new RunSettings(2, new[] { 1, 7 }, Seed: 3, Checkpoint: null, SyntheticWeightSeed: 11, compare, noise), CpuBackend.Instance,
+        RecipeRunner.Run(plan, new RunSettings(2, new[] { 1, 7 }, Seed: 3, Checkpoint: null, SyntheticWeightSeed: 11, compare, noise), ComputeDevices.Cpu,
             cancellation: token);
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class RecipeRunnerTests
     {
         var initial = Enumerable.Range(0, 2 * 4 * 64).Select(i => (float)Math.Sin(i)).ToArray();
         float[] Latents(string sampler, ulong seed) => RecipeRunner.Run(Plan("weights fp\nactivations fp on all", sampler),
-            new RunSettings(2, new[] { 1, 7 }, seed, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, initial), CpuBackend.Instance).Latents;
+            new RunSettings(2, new[] { 1, 7 }, seed, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, initial), ComputeDevices.Cpu).Latents;
 
         // From given latents, eta 0 ignores the seed; eta 0.5 adds seeded noise at every step but the last.
         Assert.Equal(Latents("ddim steps 4 cfg 1.5", 3), Latents("ddim steps 4 cfg 1.5", 4));
@@ -111,7 +112,7 @@ public sealed class RecipeRunnerTests
                 source.Cancel();
         });
         Assert.Throws<OperationCanceledException>(() => RecipeRunner.Run(Plan("weights int8 per-channel"),
-            new RunSettings(1, null, 1, null, 2, CompareFloat: false), CpuBackend.Instance, progress, source.Token));
+            new RunSettings(1, null, 1, null, 2, CompareFloat: false), ComputeDevices.Cpu, progress, source.Token));
         Assert.Equal(2, steps);
     }
 

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
@@ -89,8 +91,32 @@ public sealed class RunDeviceSeamTests
 
     private static RunResult Run(RecipePlan plan, IScAccumulators? accumulators, IActivationFakeQuantizer? activations = null,
         IScSurrogate? surrogate = null) =>
-        RecipeRunner.Run(plan, new RunSettings(2, [1, 7], 3, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false, ScAccumulators: accumulators,
-            ActivationQuantizer: activations, ScSurrogate: surrogate), CpuBackend.Instance);
+        RecipeRunner.Run(plan, new RunSettings(2, [1, 7], 3, Checkpoint: null, SyntheticWeightSeed: 11, CompareFloat: false),
+            new SeamDevice(accumulators, activations, surrogate));
+
+    /// <summary>The CPU backend with the given seams (null: the CPU engine's), as a device that moves no bytes.</summary>
+    private sealed class SeamDevice(IScAccumulators? accumulators, IActivationFakeQuantizer? activations, IScSurrogate? surrogate) : IComputeDevice
+    {
+        public string Name => "cpu with counting seams";
+
+        public ITensorBackend Tensors => CpuBackend.Instance;
+
+        public IActivationFakeQuantizer? ActivationQuantizer => activations;
+
+        public IScAccumulators? ScAccumulators => accumulators;
+
+        public IScSurrogate? ScSurrogate => surrogate;
+
+        public DeviceTraffic Traffic => default;
+
+        public IReadOnlyList<string> Describe(RecipePlan plan) => [];
+
+        public IReadOnlyList<string> Report() => [];
+
+        public void Dispose()
+        {
+        }
+    }
 
     [Fact]
     public void Every_surrogate_product_goes_through_the_given_surrogate()

@@ -6,6 +6,7 @@ using QRecipe.Language;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Randomness;
+using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Execution;
 
@@ -75,7 +76,7 @@ public sealed class SampleStreamsTests
         // Chunks of one sample: sample 4 of a run of 6 equals a run of just sample 4 (labels, noise and every step).
         var plan = RecipeCompiler.Compile("recipe T\nmodel custom { depth 1 hidden 32 heads 2 patch 2 latent 8 classes 10 }\nsampler ddpm steps 3 cfg 1.5\n").Plan!;
         RunResult Run(int first, int count) => RecipeRunner.Run(plan,
-            new RunSettings(count, null, Seed: 2, Checkpoint: null, SyntheticWeightSeed: 1, CompareFloat: false, FirstSample: first, ChunkSize: 1), CpuBackend.Instance);
+            new RunSettings(count, null, Seed: 2, Checkpoint: null, SyntheticWeightSeed: 1, CompareFloat: false, FirstSample: first, ChunkSize: 1), ComputeDevices.Cpu);
         var all = Run(0, 6);
         var alone = Run(4, 1);
         Assert.Equal(all.Labels[4], alone.Labels[0]);

@@ -9,6 +9,7 @@ using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tensors;
+using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Execution;
 
@@ -29,7 +30,7 @@ public sealed class ScDispatchTests
             Plan = compilation.Plan!;
             Weights = DitWeights.Synthetic(Plan.Model, CpuBackend.Instance, 5);
             Quantized = QuantizedWeights.Build(Plan, Weights, Smoothed, null);
-            Operators = new PlanOperators(Plan, Quantized, Smoothed, null, CpuBackend.Instance, Seed);
+            Operators = new PlanOperators(Plan, Quantized, Smoothed, null, ComputeDevices.Cpu, Seed);
         }
 
         public RecipePlan Plan { get; }

@@ -2,6 +2,7 @@ using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
 using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -19,7 +20,7 @@ public sealed class ScRunTests
 
     private static RunResult Run(RecipePlan plan, ulong seed = 3, int samples = 2, bool compare = false) =>
         RecipeRunner.Run(plan, new RunSettings(samples, Enumerable.Range(1, samples).ToArray(), seed, Checkpoint: null, SyntheticWeightSeed: 11, compare),
-            CpuBackend.Instance);
+            ComputeDevices.Cpu);
 
     private const string Quantizers = "weights int8 per-channel\nactivations int8 on all\n";
 

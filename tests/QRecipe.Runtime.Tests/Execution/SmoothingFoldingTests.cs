@@ -9,6 +9,7 @@ using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Tensors;
+using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -127,7 +128,7 @@ public sealed class SmoothingFoldingTests
     public void A_float_recipe_with_smoothing_samples_what_the_float_model_samples(string smooth)
     {
         // PlanOperators runs the folded model; with float weights and activations nothing else changes the result.
-        var result = RecipeRunner.Run(Plan($"weights fp\nactivations fp on all\n{smooth}\ncalibrate samples 2"), Settings(), Backend);
+        var result = RecipeRunner.Run(Plan($"weights fp\nactivations fp on all\n{smooth}\ncalibrate samples 2"), Settings(), ComputeDevices.Cpu);
         Assert.True(result.FinalRelativeError < 1e-5, $"final latents differ by {result.FinalRelativeError:E2}");
         for (var step = 0; step < 4; step++)
         {

@@ -3,6 +3,7 @@ using QRecipe.Language.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Tests.Dit;
+using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -14,7 +15,7 @@ public sealed class SmoothingQualityTests
     private const string W4A8 = "weights int4 per-channel\nactivations int8 per-token dynamic";
 
     private static double Error(RecipePlan plan, DitWeights weights) =>
-        RecipeRunner.Run(plan, Settings(), weights, Backend).FinalRelativeError!.Value;
+        RecipeRunner.Run(plan, Settings(), weights, ComputeDevices.Cpu).FinalRelativeError!.Value;
 
     [Fact]
     public void On_the_reference_dit_w8a8_is_far_more_faithful_than_w4a8()

@@ -1,11 +1,12 @@
 using QRecipe.Language.Plan;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Vae;
 
 namespace QRecipe.Cli.Run.Shards;
 
 /// <summary>What <c>qrecipe run --shard</c> was asked to make, checked by the run command: the recipe and where it came
 /// from, the weights (a checkpoint path, or synthetic weights of <paramref name="WeightSeed"/>), all N samples' labels
-/// when given, the device, the VAE, the output folder (used as is) and the chunk size.</summary>
+/// when given, the device (as named on the command line, and opened), the VAE, the output folder (used as is) and the chunk size.</summary>
 internal sealed record ShardJob(
     RecipePlan Plan,
     string Recipe,
@@ -16,7 +17,7 @@ internal sealed record ShardJob(
     int[]? Labels,
     ulong Seed,
     string Device,
-    RunDevice RunDevice,
+    IComputeDevice ComputeDevice,
     VaeDecoder? Vae,
     string? VaePath,
     string Folder,

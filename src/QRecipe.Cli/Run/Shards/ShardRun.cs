@@ -56,7 +56,7 @@ internal sealed class ShardRun(TextWriter output, TextWriter error)
         }
         try
         {
-            job.RunDevice.Describe(job.Plan, output, log);
+            DeviceLines.Write(job.ComputeDevice.Describe(job.Plan), output, log);
             var view = new RunProgressView(output, log);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var (first, end) in Ranges(missing))
@@ -112,9 +112,8 @@ internal sealed class ShardRun(TextWriter output, TextWriter error)
             log.WriteLine($"{Now()} chunk {chunk.Index} written (samples {chunk.FirstSample}..{chunk.FirstSample + chunk.Labels.Length - 1})");
         }
         var settings = new RunSettings(count, job.Labels?[firstSample..(firstSample + count)], job.Seed, job.Checkpoint, job.WeightSeed, CompareFloat: false,
-            InitialNoise: null, job.RunDevice.ScAccumulators, job.RunDevice.ActivationQuantizer, job.RunDevice.ScSurrogate,
-            FirstSample: firstSample, ChunkSize: job.ChunkSize, ChunkDone: Write);
-        RecipeRunner.Run(job.Plan, settings, job.RunDevice.Backend, view, cancellation);
+            InitialNoise: null, FirstSample: firstSample, ChunkSize: job.ChunkSize);
+        RecipeRunner.Run(job.Plan, settings, job.ComputeDevice, view, cancellation, chunkDone: Write);
         return end - first;
     }
 

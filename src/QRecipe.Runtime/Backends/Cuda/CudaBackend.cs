@@ -51,6 +51,9 @@ public sealed unsafe partial class CudaBackend : ITensorBackend, IDisposable
         Gemm(a, b, output, null, m, n, k, false, transposeB, k, b.Shape[b.Rank - 1], alpha, batch);
     }
 
+    /// <summary>The backend's cuBLAS handle, shared by the device's other GEMM users (precision is per call).</summary>
+    internal CudaBlas Blas => blas;
+
     public void Dispose() => blas.Dispose();
 
     private void Gemm(Tensor a, Tensor b, Tensor output, Tensor? bias, int m, int n, int k, bool transposeA, bool transposeB,

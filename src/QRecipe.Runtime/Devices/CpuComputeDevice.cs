@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Devices;
+
+/// <summary>The CPU: the CPU backend and the CPU engine for every seam. Stateless, so one instance serves all runs.</summary>
+internal sealed class CpuComputeDevice : IComputeDevice
+{
+    public static readonly CpuComputeDevice Instance = new();
+
+    private CpuComputeDevice()
+    {
+    }
+
+    public string Name => "cpu";
+
+    public ITensorBackend Tensors => CpuBackend.Instance;
+
+    public IActivationFakeQuantizer? ActivationQuantizer => null;
+
+    public IScAccumulators? ScAccumulators => null;
+
+    public IScSurrogate? ScSurrogate => null;
+
+    public DeviceTraffic Traffic => default;
+
+    public IReadOnlyList<string> Describe(RecipePlan plan) => Array.Empty<string>();
+
+    public IReadOnlyList<string> Report() => Array.Empty<string>();
+
+    /// <summary>Nothing to free; disposing the shared CPU device is harmless.</summary>
+    public void Dispose()
+    {
+    }
+}
