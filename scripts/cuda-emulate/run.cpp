@@ -1,4 +1,4 @@
-// Runs the kernels of src/QRecipe.Runtime/Backends/Cuda/Kernels under emulate.h with the launch parameters the C#
+// Runs the kernels of src/QRecipe.Runtime.Cuda/Kernels under emulate.h with the launch parameters the C#
 // host code uses (CudaScProduct, CudaBackend) and compares with the CPU engine's results written by dump/.
 // Build and run: scripts/cuda-emulate/run.sh
 #include "emulate.h"

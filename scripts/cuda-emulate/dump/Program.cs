@@ -274,7 +274,7 @@ Op("conv2d", [[2, 5, 9, 7], [6, 5, 3, 3], [6]], [2, 6, 9, 7], (x, y) => cpu.Conv
     var differing = Enumerable.Range(0, n * m).Count(e => engine[e] != decoded[e]);
     if (differing > 0)
         throw new InvalidOperationException($"sc_combined: {differing} of {n * m} decoded reference outputs differ from ScMixedPrecision");
-    var plan = QRecipe.Runtime.Backends.Cuda.CombinedLengths.Plan(streams, rowLevel, columnLevel);
+    var plan = QRecipe.Runtime.Cuda.Sc.CombinedLengths.Plan(streams, rowLevel, columnLevel);
     Write("sc_combined", w =>
     {
         Array<ushort>(w, qa.Boundary);

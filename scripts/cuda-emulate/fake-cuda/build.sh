@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 emulate=$(dirname "$here")
 out=$(mkdir -p "${1:-$here/build}" && cd "${1:-$here/build}" && pwd)
-kernels=("$here"/../../../src/QRecipe.Runtime/Backends/Cuda/Kernels/*.cu)
+kernels=("$here"/../../../src/QRecipe.Runtime.Cuda/Kernels/*.cu)
 "$emulate/kernels-inc.sh" "$out/kernels.inc"
 "$here/kernel-table.sh" "$out/kernel_table.inc" "${kernels[@]}"
 flags=(-std=c++20 -O3 -march=native -fPIC -fvisibility=hidden -pthread -Wall -Wextra -Werror -I"$here" -I"$emulate")

@@ -1,4 +1,4 @@
-// Every __global__ kernel of src/QRecipe.Runtime/Backends/Cuda/Kernels, compiled as C++ against emulate.h
+// Every __global__ kernel of src/QRecipe.Runtime.Cuda/Kernels, compiled as C++ against emulate.h
 // (kernels.inc) and listed by kernel-table.sh (kernel_table.inc). A launch unpacks cuLaunchKernel's parameter pointers
 // into the kernel's own parameter types, checks pointer arguments against live allocations, runs the grid and then
 // checks the guard bytes behind every allocation the kernel could write. With QRECIPE_FAKE_CUDA_STATS=2 the exit

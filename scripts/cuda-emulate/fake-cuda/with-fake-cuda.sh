@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$here/build
-sources=("$here"/*.cpp "$here"/*.h "$here"/../executor.* "$here"/../emulate.h "$here"/../../../src/QRecipe.Runtime/Backends/Cuda/Kernels/*.cu)
+sources=("$here"/*.cpp "$here"/*.h "$here"/../executor.* "$here"/../emulate.h "$here"/../../../src/QRecipe.Runtime.Cuda/Kernels/*.cu)
 stale=false
 for f in "${sources[@]}"; do
   [ "$f" -nt "$build/libcuda.so.1" ] && stale=true

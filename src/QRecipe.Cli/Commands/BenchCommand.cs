@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.IO;
-using QRecipe.Runtime.Backends.Cuda;
+using QRecipe.Runtime.Cuda.Benchmarks;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,8 +1,8 @@
-using System;
 using System.CommandLine;
 using System.IO;
+using System;
 using QRecipe.Language.Text;
-using QRecipe.Runtime.Backends.Cuda;
+using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Cli.Commands;
@@ -29,7 +29,7 @@ internal static class CudaOptions
         }
         catch (CudaUnavailableException e)
         {
-            Unavailable(e, error);
+            Unavailable("CUDA is not available: " + e.Message, error);
             return null;
         }
     }
@@ -42,17 +42,17 @@ internal static class CudaOptions
         {
             return ComputeDevices.Open(device == "cuda" ? $"cuda:{gpu}" : device);
         }
-        catch (CudaUnavailableException e)
+        catch (ComputeDeviceException e)
         {
-            Unavailable(e, error);
+            Unavailable(e.Message, error);
             return null;
         }
     }
 
     /// <summary>The message for a missing driver, library or GPU.</summary>
-    public static void Unavailable(CudaUnavailableException e, TextWriter error)
+    private static void Unavailable(string reason, TextWriter error)
     {
-        error.WriteLine("qrecipe: CUDA is not available: " + SafeText.Escape(e.Message));
+        error.WriteLine("qrecipe: " + SafeText.Escape(reason));
         error.WriteLine("The CPU backend is unaffected; docs/cuda.md says how to run on a GPU machine.");
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using QRecipe.Runtime.Backends.Cuda.SelfTest;
+using QRecipe.Runtime.Cuda.SelfTest;
 
 namespace QRecipe.Cli.Commands;
 

@@ -4,7 +4,7 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Runtime.Backends;
 
 /// <summary>
-/// The operations a DiT, its quantizers and the SC engine need, implemented once per device (CPU now, CUDA later), so
+/// The operations a DiT, its quantizers and the SC engine need, implemented once per device (the CPU here, the GPU in QRecipe.Runtime.Cuda), so
 /// model code never contains device-specific code. Every operation writes into a caller-provided output so that a
 /// sampling loop can reuse its buffers; elementwise and row-wise operations may run in place (output = input).
 /// Shapes that do not fit throw <see cref="ShapeMismatchException"/> naming the operation and both shapes.

@@ -15,7 +15,7 @@ namespace QRecipe.Runtime.Randomness;
 /// v' = (v &gt;&gt; 8)·2^-24: 24-bit uniforms, exact in float32, so |z| ≤ sqrt(2·24·ln 2) ≈ 5.77.</item>
 /// <item>ln, sin and cos are fixed float32 polynomials below, written as fused multiply-adds; every other step is one
 /// correctly rounded IEEE float operation. The value of each normal is therefore defined by this text alone: the
-/// scalar code, the AVX-512 code and the CUDA kernel (Kernels/random.cu) give the same bits. Accuracy against the
+/// scalar code, the AVX-512 code and the CUDA kernel (src/QRecipe.Runtime.Cuda/Kernels/random.cu) give the same bits. Accuracy against the
 /// exact Box–Muller of the same uniforms: a few float ulps (checked by the tests).</item>
 /// </list>
 /// </summary>

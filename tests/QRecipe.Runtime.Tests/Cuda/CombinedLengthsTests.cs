@@ -1,7 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
-using QRecipe.Runtime.Backends.Cuda;
+using System;
+using QRecipe.Runtime.Cuda.Sc;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tests.Sc;
 

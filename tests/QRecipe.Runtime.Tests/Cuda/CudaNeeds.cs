@@ -1,6 +1,7 @@
 using System;
-using QRecipe.Runtime.Backends.Cuda;
-using QRecipe.Runtime.Backends.Cuda.Interop;
+using QRecipe.Runtime.Cuda.Compilation;
+using QRecipe.Runtime.Cuda.Interop;
+using QRecipe.Runtime.Cuda;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

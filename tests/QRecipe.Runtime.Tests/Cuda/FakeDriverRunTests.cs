@@ -1,8 +1,8 @@
-using System;
 using System.Linq;
-using QRecipe.Language;
+using System;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Backends.Cuda;
+using QRecipe.Language;
+using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 

@@ -1,5 +1,6 @@
-using QRecipe.Runtime.Backends.Cuda;
-using QRecipe.Runtime.Backends.Cuda.SelfTest;
+using QRecipe.Runtime.Cuda;
+using QRecipe.Runtime.Cuda.SelfTest;
+
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

@@ -1,6 +1,6 @@
-using System;
 using System.IO;
-using QRecipe.Runtime.Backends.Cuda;
+using System;
+using QRecipe.Runtime.Cuda.Compilation;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

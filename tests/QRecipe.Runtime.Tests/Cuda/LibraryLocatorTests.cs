@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using QRecipe.Runtime.Backends.Cuda;
-using QRecipe.Runtime.Backends.Cuda.Interop;
+using System;
+using QRecipe.Runtime.Cuda.Interop;
+using QRecipe.Runtime.Cuda;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

@@ -1,5 +1,7 @@
 using QRecipe.Language;
 using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Cuda;
+using QRecipe.Runtime.Cuda.Backend;
 using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Devices;
@@ -41,5 +43,23 @@ public sealed class ComputeDevicesTests
     public void Traffic_reads_in_mebibytes()
     {
         Assert.Equal("1.5 MiB copied to the device, 0.0 MiB back", new DeviceTraffic(3 * 512 * 1024, 0).ToString());
+    }
+
+    [Fact]
+    public void Cuda_comes_from_the_cuda_assembly_or_says_why_it_cannot()
+    {
+        // The runtime does not reference QRecipe.Runtime.Cuda; Open finds it by name. Where there is a GPU this opens it,
+        // elsewhere the provider's message says what is missing (not that the assembly or provider was not found).
+        try
+        {
+            using var device = ComputeDevices.Open("cuda:0");
+            Assert.Equal("cuda:0", device.Name);
+            Assert.IsType<CudaBackend>(device.Tensors);
+        }
+        catch (ComputeDeviceException e)
+        {
+            Assert.StartsWith("CUDA is not available: ", e.Message);
+            Assert.IsType<CudaUnavailableException>(e.InnerException);
+        }
     }
 }

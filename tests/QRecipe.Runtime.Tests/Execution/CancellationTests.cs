@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Devices;
 

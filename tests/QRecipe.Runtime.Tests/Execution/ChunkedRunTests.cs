@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Devices;
 

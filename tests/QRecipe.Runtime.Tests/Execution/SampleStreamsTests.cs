@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using QRecipe.Language;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Devices;

@@ -1,7 +1,6 @@
 using System.Linq;
 using QRecipe.Language;
 using QRecipe.Language.Plan;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 

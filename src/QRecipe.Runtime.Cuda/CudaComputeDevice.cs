@@ -1,0 +1,123 @@
+using System.Collections.Generic;
+using System.Linq;
+using System;
+using QRecipe.Language.Plan;
+using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Cuda.Backend;
+using QRecipe.Runtime.Cuda.Quantization;
+using QRecipe.Runtime.Cuda.Sc;
+using QRecipe.Runtime.Devices;
+using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Sc;
+
+namespace QRecipe.Runtime.Cuda;
+
+/// <summary>
+/// One GPU as a compute device: the DiT on the CUDA backend (tensors stay on the device between operations), activation
+/// fake-quantization, the exact SC products' integer accumulators and the noise surrogate's products on the GPU. The
+/// CPU engine keeps SC quantization, mixed-precision splitting and the decode, so an exact SC product gives the CPU's
+/// output for the same operands.
+/// </summary>
+public sealed class CudaComputeDevice : IComputeDevice
+{
+    private readonly CudaDevice _gpu;
+    private readonly int _ordinal;
+    private readonly CudaBackend _backend;
+    private readonly CudaScAccumulators _accumulators;
+    private readonly CudaActivationQuantizer _activations;
+    private readonly CudaNoiseSurrogate _surrogate;
+
+    private CudaComputeDevice(CudaDevice gpu, int ordinal)
+    {
+        _gpu = gpu;
+        _ordinal = ordinal;
+        _backend = new CudaBackend(gpu);
+        try
+        {
+            _accumulators = new CudaScAccumulators(gpu);
+        }
+        catch
+        {
+            _backend.Dispose();
+            throw;
+        }
+        _activations = new CudaActivationQuantizer(gpu);
+        _surrogate = new CudaNoiseSurrogate(gpu, _backend.Blas);
+    }
+
+    /// <summary>GPU <paramref name="ordinal"/>; throws <see cref="CudaUnavailableException"/> saying what is missing,
+    /// having freed whatever it had opened.</summary>
+    public static CudaComputeDevice Open(int ordinal) => Over(CudaDevice.Open(ordinal), ordinal);
+
+    /// <summary>A compute device over a GPU opened by the caller (e.g. with its own library locator or kernel cache); it
+    /// takes ownership of <paramref name="gpu"/>, which is disposed if the device cannot be built.</summary>
+    public static CudaComputeDevice Over(CudaDevice gpu, int ordinal = 0)
+    {
+        try
+        {
+            return new CudaComputeDevice(gpu, ordinal);
+        }
+        catch
+        {
+            gpu.Dispose();
+            throw;
+        }
+    }
+
+    public string Name => $"cuda:{_ordinal}";
+
+    /// <summary>The GPU underneath, for what is specific to CUDA (self-test, kernel benchmarks).</summary>
+    public CudaDevice Gpu => _gpu;
+
+    public ITensorBackend Tensors => _backend;
+
+    public IActivationFakeQuantizer ActivationQuantizer => _activations;
+
+    public IScAccumulators ScAccumulators => _accumulators;
+
+    public IScSurrogate ScSurrogate => _surrogate;
+
+    IActivationFakeQuantizer? IComputeDevice.ActivationQuantizer => _activations;
+
+    IScAccumulators? IComputeDevice.ScAccumulators => _accumulators;
+
+    IScSurrogate? IComputeDevice.ScSurrogate => _surrogate;
+
+    public DeviceTraffic Traffic
+    {
+        get
+        {
+            var (toDevice, toHost) = _gpu.Traffic;
+            return new DeviceTraffic(toDevice, toHost);
+        }
+    }
+
+    public IReadOnlyList<string> Describe(RecipePlan plan)
+    {
+        var sc = plan.Cells.Select(c => plan.Palette[c].Sc).Where(s => s.Enabled).ToList();
+        var surrogate = sc.Count(s => s.Noise is not null);
+        var parts = new[]
+        {
+            sc.Count - surrogate > 0 ? $"{sc.Count - surrogate} exact cells' integer accumulators on the GPU, decoded by the CPU engine" : null,
+            surrogate > 0 ? $"{surrogate} noise-surrogate cells' products on the GPU (same noise as the CPU, FP32 cuBLAS product)" : null,
+        }.OfType<string>().DefaultIfEmpty("no SC cells");
+        return
+        [
+            $"device {_gpu.Name}, sm_{_gpu.Architecture}: the DiT and activation quantizers on the CUDA backend (FP32 GEMMs, tensors kept on the device)",
+            "  SC: " + string.Join("; ", parts),
+        ];
+    }
+
+    public IReadOnlyList<string> Report() =>
+    [
+        $"cuda: {_accumulators.Calls.Enable} enable-signal and {_accumulators.Calls.Bitstream} legacy SC products on the GPU",
+        $"cuda: {Traffic}",
+    ];
+
+    public void Dispose()
+    {
+        _accumulators.Dispose();
+        _backend.Dispose();
+        _gpu.Dispose();
+    }
+}
