@@ -1,11 +1,11 @@
 using System;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Smoothing;
+using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Tensors;
 

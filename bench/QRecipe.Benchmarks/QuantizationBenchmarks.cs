@@ -1,6 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Randomness;
 

@@ -77,7 +77,7 @@ public class ScBenchmarks
     /// <summary>The noise surrogate at L = 256, per-row scales: SGEMM plus seeded Gaussian noise.</summary>
     [Benchmark]
     public float[] LinearSurrogate() => ScNoiseSurrogate.Multiply(x, Tokens, w, Mlp, Hidden, 256,
-        new QRecipe.Language.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Language.Plan.ScMode.Bipolar, seed: 1);
+        new QRecipe.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Plan.ScMode.Bipolar, seed: 1);
 
     private float[]? weightScales;
 
@@ -86,7 +86,7 @@ public class ScBenchmarks
     public float[] LinearSurrogatePrepared()
     {
         ScNoiseSurrogate.MultiplyInto(x, Tokens, w, weightScales ??= ScNoiseSurrogate.RowScales(w, Mlp, Hidden), Mlp, Hidden, 256,
-            new QRecipe.Language.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Language.Plan.ScMode.Bipolar, seed: 1, scOutput.AsSpan(0, Tokens * Mlp));
+            new QRecipe.Plan.NoiseModel(0.15, 0.6), perRow: true, QRecipe.Plan.ScMode.Bipolar, seed: 1, scOutput.AsSpan(0, Tokens * Mlp));
         return scOutput;
     }
 

@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli;
 

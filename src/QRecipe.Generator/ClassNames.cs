@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System;
 using Microsoft.CodeAnalysis.CSharp;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Generator;
 

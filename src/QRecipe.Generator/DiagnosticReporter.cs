@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
-using QRecipe.Language.Text;
+using Microsoft.CodeAnalysis;
+using QRecipe.Plan.Text;
 using LanguageCatalog = QRecipe.Language.Diagnostics.DiagnosticCatalog;
 using LanguageDiagnostic = QRecipe.Language.Diagnostics.Diagnostic;
 using LanguageSeverity = QRecipe.Language.Diagnostics.DiagnosticSeverity;

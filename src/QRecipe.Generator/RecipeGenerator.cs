@@ -1,9 +1,9 @@
-using System;
 using System.Linq;
+using System;
 using Microsoft.CodeAnalysis;
 using QRecipe.Generator.Emit;
 using QRecipe.Generator.Model;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Generator;
 

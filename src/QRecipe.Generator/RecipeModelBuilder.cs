@@ -1,11 +1,11 @@
 using System.Linq;
 using System.Threading;
 using QRecipe.Generator.Model;
-using QRecipe.Language;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Syntax;
-using QRecipe.Language.Text;
+using QRecipe.Language;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 using LanguageDiagnostic = QRecipe.Language.Diagnostics.Diagnostic;
 
 namespace QRecipe.Generator;

@@ -1,12 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using QRecipe.Language.Binding;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Lowering;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Syntax.Parsing;
 using QRecipe.Language.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Language;
 

@@ -1,10 +1,10 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System;
 using QRecipe.Cli.Run;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
 

@@ -1,8 +1,8 @@
-using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;
 using QRecipe.TestReference;
@@ -114,8 +114,8 @@ public sealed class ScMatmulCommandTests
         var noisy = Run("0.15", "1", "noisy1.npy");
         Assert.Equal(noisy, Run("0.15", "1", "noisy1b.npy"));
         Assert.NotEqual(noisy, Run("0.15", "2", "noisy2.npy"));
-        Assert.Equal(ScNoiseSurrogate.Multiply(a, 8, b, 6, 64, 64, new QRecipe.Language.Plan.NoiseModel(0.15, 0.15), perRow: true,
-            QRecipe.Language.Plan.ScMode.Bipolar, seed: 1), noisy);
+        Assert.Equal(ScNoiseSurrogate.Multiply(a, 8, b, 6, 64, 64, new QRecipe.Plan.NoiseModel(0.15, 0.15), perRow: true,
+            QRecipe.Plan.ScMode.Bipolar, seed: 1), noisy);
         double Distance(float[] x) => x.Zip(plain, (p, q) => Math.Pow(p - q, 2)).Sum();
         Assert.True(Distance(noisy) > 0);
     }

@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using QRecipe.Language;
 using QRecipe.Language.Diagnostics;
+using QRecipe.Language;
 using static QRecipe.Generator.Tests.Harness.GeneratorHarness;
 using DiagnosticSeverity = Microsoft.CodeAnalysis.DiagnosticSeverity;
 using LanguageSeverity = QRecipe.Language.Diagnostics.DiagnosticSeverity;
@@ -94,9 +94,9 @@ public sealed class DiagnosticsTests
             using QRecipe.Recipes;
             class User
             {
-                QRecipe.Language.Plan.IQuantRecipe Recipe => Broken.Instance;
+                QRecipe.Plan.IQuantRecipe Recipe => Broken.Instance;
                 int Stream => Broken.QkStream(0, 0, 1) + Broken.QkvSc(0, 1).Stream;
-                QRecipe.Language.Plan.WeightQuant Weights => Broken.Fc1Weights(3);
+                QRecipe.Plan.WeightQuant Weights => Broken.Fc1Weights(3);
                 object Plan => Broken.Plan;
             }
             """;

@@ -1,13 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Xml.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis;
 using QRecipe.Generator.Emit;
 using QRecipe.Generator.Model;
-using QRecipe.Language.Plan;
 using QRecipe.Generator.Tests.Harness;
+using QRecipe.Plan;
 using static QRecipe.Generator.Tests.Harness.GeneratorHarness;
 using LanguageDiagnostic = QRecipe.Language.Diagnostics.Diagnostic;
 

@@ -51,13 +51,16 @@ public sealed class PackageTests : IDisposable
             var entries = package.Entries.Select(e => e.FullName).ToHashSet();
             foreach (var expected in new[]
             {
-                "analyzers/dotnet/cs/QRecipe.Generator.dll", "analyzers/dotnet/cs/QRecipe.Language.dll", "analyzers/dotnet/cs/Sprache.dll",
-                "build/QRecipe.Generator.props", "build/QRecipe.Generator.targets", "lib/netstandard2.0/QRecipe.Language.dll", "docs/diagnostics.md",
+                "analyzers/dotnet/cs/QRecipe.Generator.dll", "analyzers/dotnet/cs/QRecipe.Language.dll", "analyzers/dotnet/cs/QRecipe.Plan.dll",
+                "analyzers/dotnet/cs/Sprache.dll", "build/QRecipe.Generator.props", "build/QRecipe.Generator.targets", "lib/netstandard2.0/QRecipe.Plan.dll",
+                "docs/diagnostics.md",
             })
             {
                 Assert.Contains(expected, entries);
             }
             Assert.DoesNotContain("lib/netstandard2.0/QRecipe.Generator.dll", entries);
+            // Generated code needs the plan types only: the parser and Sprache stay inside the compiler.
+            Assert.DoesNotContain("lib/netstandard2.0/QRecipe.Language.dll", entries);
         }
 
         var consumer = Path.Combine(_root, "consumer");
@@ -90,7 +93,7 @@ public sealed class PackageTests : IDisposable
               </packageSources>
             </configuration>
             """);
-        // Packages are extracted into the temp folder; Sprache comes from the machine's package cache.
+        // Packages are extracted into the temp folder; PolySharp and the like come from the machine's package cache.
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

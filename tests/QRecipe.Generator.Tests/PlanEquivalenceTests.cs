@@ -1,11 +1,11 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System;
 using Microsoft.CodeAnalysis;
 using QRecipe.Generator.Tests.Harness;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using static QRecipe.Generator.Tests.Harness.GeneratorHarness;
 
 namespace QRecipe.Generator.Tests;

@@ -1,9 +1,9 @@
-using System;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Generator.Tests.Harness;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Recipes;
 
 namespace QRecipe.Generator.Tests;

@@ -19,7 +19,7 @@ public sealed class BundledModelTests
         Assert.Equal(28, m.ImageSize);
         Assert.Equal(49, m.Tokens);
         Assert.Equal(2, m.OutChannels);
-        Assert.Equal(1 * 4 * 4, m.InputWidth(QRecipe.Language.Plan.Operator.Embed));
+        Assert.Equal(1 * 4 * 4, m.InputWidth(QRecipe.Plan.Operator.Embed));
     }
 
     [Fact]

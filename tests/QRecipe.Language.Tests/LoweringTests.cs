@@ -1,5 +1,5 @@
 using System.Linq;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Tests;
 

@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Tests;
 

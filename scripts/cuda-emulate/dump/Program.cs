@@ -1,8 +1,8 @@
-using System;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using QRecipe.Language;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
+using QRecipe.Language;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using System;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Devices;
 

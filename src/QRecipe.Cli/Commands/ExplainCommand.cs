@@ -3,8 +3,8 @@ using System.IO;
 using System.Linq;
 using QRecipe.Cli.Heatmap;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,14 +1,14 @@
-using System;
 using System.CommandLine;
 using System.IO;
-using QRecipe.Interop;
+using System;
 using QRecipe.Interop.Ditas;
 using QRecipe.Interop.Flags;
 using QRecipe.Interop.Qua2SeDiMo;
 using QRecipe.Interop.Scmp;
 using QRecipe.Interop.Vidit;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Interop;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Commands;
 

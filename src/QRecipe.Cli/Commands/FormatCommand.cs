@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.IO;
 using QRecipe.Language.Formatting;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,22 +1,22 @@
-using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
-using QRecipe.Interop;
-using QRecipe.Interop.Recipes;
+using System;
 using QRecipe.Interop.Ditas;
 using QRecipe.Interop.Flags;
 using QRecipe.Interop.Pickle;
 using QRecipe.Interop.Qua2SeDiMo;
+using QRecipe.Interop.Recipes;
 using QRecipe.Interop.Scmp;
 using QRecipe.Interop.Vidit;
 using QRecipe.Interop.Yaml;
-using QRecipe.Language;
+using QRecipe.Interop;
 using QRecipe.Language.Formatting;
-using QRecipe.Language.Models;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Language;
+using QRecipe.Plan.Models;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.IO;
-using QRecipe.Language.Models;
-using QRecipe.Language.Plan;
+using QRecipe.Plan.Models;
+using QRecipe.Plan;
 using QRecipe.Runtime.Bundled;
 
 namespace QRecipe.Cli.Commands;

@@ -1,12 +1,12 @@
-using System;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Cli.Output;
 using QRecipe.Cli.Run;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;

@@ -1,10 +1,10 @@
-using System;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Samples;
 using QRecipe.Evaluation.Statistics;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Cli.Eval;
 

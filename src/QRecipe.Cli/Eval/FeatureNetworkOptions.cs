@@ -1,11 +1,11 @@
-using System;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Quality;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.Bundled;
 
 namespace QRecipe.Cli.Eval;

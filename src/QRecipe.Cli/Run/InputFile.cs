@@ -1,5 +1,5 @@
 using System.IO;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Cli.Run;
 

@@ -1,7 +1,7 @@
-using System;
 using System.IO;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 

@@ -1,11 +1,11 @@
-using System;
 using System.Diagnostics;
 using System.IO;
+using System;
 using QRecipe.Cli.Eval;
 using QRecipe.Evaluation.Quality;
 using QRecipe.Evaluation.Statistics;
-using QRecipe.Language.Models;
-using QRecipe.Language.Plan;
+using QRecipe.Plan.Models;
+using QRecipe.Plan;
 using QRecipe.Runtime.Bundled;
 using QRecipe.Runtime.Checkpoints;
 

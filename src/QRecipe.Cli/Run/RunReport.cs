@@ -1,10 +1,10 @@
-using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
-using QRecipe.Language.Plan;
+using System.Text;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
 
 namespace QRecipe.Cli.Run;

@@ -1,8 +1,8 @@
-using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
 
 namespace QRecipe.Cli.Run;

@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Microsoft.ML.OnnxRuntime;
+using System;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using QRecipe.Language.Text;
+using Microsoft.ML.OnnxRuntime;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Evaluation.Features;
 

@@ -1,8 +1,8 @@
-using System;
-using System.IO;
 using System.IO.Compression;
+using System.IO;
 using System.Linq;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Evaluation.Samples;

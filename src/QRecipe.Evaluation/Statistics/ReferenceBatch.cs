@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Evaluation.Features;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Evaluation.Statistics;

@@ -1,6 +1,6 @@
 using System.IO;
 using System.Linq;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Evaluation.Statistics;

@@ -1,5 +1,5 @@
 using System.Linq;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using static QRecipe.Generator.Emit.Literals;
 
 namespace QRecipe.Generator.Emit;

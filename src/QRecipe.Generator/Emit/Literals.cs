@@ -1,5 +1,5 @@
-using System;
 using System.Globalization;
+using System;
 
 namespace QRecipe.Generator.Emit;
 
@@ -7,7 +7,7 @@ namespace QRecipe.Generator.Emit;
 /// machine's locale. Strings are literals of outside text and live in <see cref="Escaping"/>.</summary>
 internal static class Literals
 {
-    public const string PlanNamespace = "global::QRecipe.Language.Plan.";
+    public const string PlanNamespace = "global::QRecipe.Plan.";
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using static QRecipe.Generator.Emit.Escaping;
 using static QRecipe.Generator.Emit.Literals;
 

@@ -1,6 +1,6 @@
 using System.Linq;
 using QRecipe.Generator.Model;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using static QRecipe.Generator.Emit.Escaping;
 using static QRecipe.Generator.Emit.Literals;
 

@@ -1,5 +1,5 @@
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 using LanguageDiagnostic = QRecipe.Language.Diagnostics.Diagnostic;
 
 namespace QRecipe.Generator.Model;

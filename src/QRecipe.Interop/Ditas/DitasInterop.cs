@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Recipes;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Ditas;
 

@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System;
 using QRecipe.Interop.Recipes;
 using QRecipe.Interop.Scmp;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Flags;
 

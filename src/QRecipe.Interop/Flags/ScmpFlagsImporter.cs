@@ -1,12 +1,13 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Recipes;
 using QRecipe.Interop.Scmp;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Flags;
 

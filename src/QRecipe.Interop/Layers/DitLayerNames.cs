@@ -1,8 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using QRecipe.Interop.Recipes;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Layers;
 

@@ -3,7 +3,7 @@ using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Layers;
 using QRecipe.Interop.Pickle;
 using QRecipe.Interop.Recipes;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Qua2SeDiMo;
 

@@ -4,7 +4,7 @@ using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Layers;
 using QRecipe.Interop.Pickle;
 using QRecipe.Interop.Recipes;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Interop.Qua2SeDiMo;
 

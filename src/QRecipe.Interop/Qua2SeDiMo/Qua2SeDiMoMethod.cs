@@ -1,6 +1,6 @@
-using System;
 using System.Globalization;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Qua2SeDiMo;
 

@@ -1,6 +1,6 @@
 using System.Linq;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Recipes;
 

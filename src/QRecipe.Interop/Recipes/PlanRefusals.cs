@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Interop.Diagnostics;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Recipes;
 

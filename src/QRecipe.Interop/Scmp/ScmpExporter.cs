@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Scmp;
 

@@ -1,11 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using System;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Recipes;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Scmp;
 

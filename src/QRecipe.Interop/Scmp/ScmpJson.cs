@@ -1,10 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using System;
 using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Interop.Scmp;
 

@@ -1,13 +1,13 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Layers;
 using QRecipe.Interop.Recipes;
 using QRecipe.Interop.Yaml;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 using static QRecipe.Interop.Yaml.YamlValues;
 
 namespace QRecipe.Interop.Vidit;

@@ -4,7 +4,7 @@ using System.Linq;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Layers;
 using QRecipe.Interop.Recipes;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Interop.Vidit;
 

@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System;
 using QRecipe.Interop.Layers;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Interop.Vidit;
 

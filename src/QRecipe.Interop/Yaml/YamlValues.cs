@@ -1,5 +1,5 @@
 using System.Globalization;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Interop.Yaml;
 

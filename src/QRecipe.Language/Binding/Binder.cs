@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Syntax;
 using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 

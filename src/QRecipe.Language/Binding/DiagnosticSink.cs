@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Syntax;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Binding;
 

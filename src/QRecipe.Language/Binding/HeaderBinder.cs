@@ -1,10 +1,10 @@
-using System;
 using System.Linq;
+using System;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Models;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Syntax;
 using QRecipe.Language.Text;
+using QRecipe.Plan.Models;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 

@@ -1,7 +1,7 @@
 using System.Linq;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Syntax;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 

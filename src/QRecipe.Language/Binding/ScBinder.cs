@@ -1,8 +1,8 @@
-using System;
 using System.Linq;
+using System;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Syntax;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Syntax;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 

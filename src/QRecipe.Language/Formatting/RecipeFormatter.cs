@@ -2,9 +2,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Syntax;
 using QRecipe.Language.Syntax.Parsing;
+using QRecipe.Language.Syntax;
 using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Formatting;
 

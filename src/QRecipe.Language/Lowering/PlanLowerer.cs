@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using QRecipe.Language.Binding;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Lowering;
 

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Syntax;
 

@@ -1,4 +1,4 @@
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Syntax;
 

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 
+using QRecipe.Plan.Text;
+
 namespace QRecipe.Language.Text;
 
 /// <summary>A recipe's text with a line index, turning offsets into line and column positions.</summary>

@@ -1,4 +1,4 @@
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Tensors;

@@ -1,5 +1,5 @@
 using System;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Cuda.Backend;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tensors;

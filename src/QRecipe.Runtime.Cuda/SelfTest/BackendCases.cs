@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Tensors;

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Cuda.Quantization;
 using QRecipe.Runtime.Cuda.Sc;
 using QRecipe.Runtime.Quantization;

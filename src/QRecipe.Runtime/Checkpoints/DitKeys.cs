@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Checkpoints;
 

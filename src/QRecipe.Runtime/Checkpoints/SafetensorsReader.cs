@@ -1,8 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 

@@ -1,8 +1,8 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.Diagnostics.CodeAnalysis;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Checkpoints;
 

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using QRecipe.Language.Text;
-using QRecipe.Language.Plan;
+using QRecipe.Plan.Text;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Checkpoints;
 

@@ -1,8 +1,8 @@
-using System;
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
-using QRecipe.Runtime.Backends;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 

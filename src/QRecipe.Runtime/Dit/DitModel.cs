@@ -1,9 +1,9 @@
 using System;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Tensors;
-using OperatorNames = QRecipe.Language.Plan.Operators;
+using OperatorNames = QRecipe.Plan.Operators;
 
 namespace QRecipe.Runtime.Dit;
 

@@ -1,6 +1,6 @@
-using System;
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;

@@ -1,7 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Threading;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution.Smoothing;

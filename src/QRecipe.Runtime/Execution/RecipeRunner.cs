@@ -1,8 +1,8 @@
-using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;

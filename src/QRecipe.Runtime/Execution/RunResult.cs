@@ -1,6 +1,6 @@
-using System;
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Quantization;
 
 namespace QRecipe.Runtime.Execution;

@@ -1,12 +1,12 @@
-using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.RegularExpressions;
-using QRecipe.Language.Text;
+using System.Text;
+using System;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.IO;
 

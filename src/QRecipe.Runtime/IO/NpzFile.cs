@@ -1,8 +1,8 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
 using System.IO.Compression;
-using QRecipe.Language.Text;
+using System.IO;
+using System;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.IO;
 

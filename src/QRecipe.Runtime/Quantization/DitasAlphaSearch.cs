@@ -1,7 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Threading;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Quantization;
 

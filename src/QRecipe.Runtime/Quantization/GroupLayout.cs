@@ -1,4 +1,4 @@
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Quantization;
 

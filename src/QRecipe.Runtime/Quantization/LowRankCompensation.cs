@@ -1,6 +1,6 @@
-using System;
 using System.Threading;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Quantization;
 

@@ -1,9 +1,9 @@
-using System;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;
 

@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Threading.Tasks;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;
 

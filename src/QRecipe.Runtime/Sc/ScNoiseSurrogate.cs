@@ -1,6 +1,6 @@
-using System;
 using System.Numerics;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
 using QRecipe.Runtime.Backends.Cpu.Parallel;
 using QRecipe.Runtime.Randomness;

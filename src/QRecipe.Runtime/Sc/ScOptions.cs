@@ -1,5 +1,5 @@
 using System;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;
 

@@ -1,7 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;
 

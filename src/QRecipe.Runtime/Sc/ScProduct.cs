@@ -1,7 +1,7 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;
 

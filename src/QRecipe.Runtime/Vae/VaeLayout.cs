@@ -1,11 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.Checkpoints;
 
 namespace QRecipe.Runtime.Vae;

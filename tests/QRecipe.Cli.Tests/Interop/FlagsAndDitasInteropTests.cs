@@ -1,5 +1,5 @@
 using System.IO;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tests.Interop;
 

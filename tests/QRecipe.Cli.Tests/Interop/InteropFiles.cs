@@ -1,7 +1,7 @@
-using System;
 using System.IO;
+using System;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tests.Interop;
 

@@ -1,7 +1,7 @@
 using System.IO;
 using System.Linq;
 using QRecipe.Interop.Pickle;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tests.Interop;
 

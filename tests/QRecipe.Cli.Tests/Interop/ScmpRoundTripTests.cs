@@ -2,7 +2,7 @@ using System.IO;
 using System.Linq;
 using QRecipe.Interop.Scmp;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tests.Interop;
 

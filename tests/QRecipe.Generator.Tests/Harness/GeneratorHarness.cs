@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Microsoft.CodeAnalysis;
+using System;
 using Microsoft.CodeAnalysis.CSharp;
-using QRecipe.Language.Plan;
+using Microsoft.CodeAnalysis;
+using QRecipe.Plan;
 
 namespace QRecipe.Generator.Tests.Harness;
 

@@ -11,9 +11,9 @@ namespace QRecipe.Recipes
 #line (2,8)-(2,18) 5 "/proj/recipes/fmnist_w8a8.qrecipe"
     FmnistW8A8
 #line default
-        : global::QRecipe.Language.Plan.IQuantRecipe
+        : global::QRecipe.Plan.IQuantRecipe
     {
-        /// <summary>The recipe as an <see cref="global::QRecipe.Language.Plan.IQuantRecipe"/>.</summary>
+        /// <summary>The recipe as an <see cref="global::QRecipe.Plan.IQuantRecipe"/>.</summary>
         public static FmnistW8A8 Instance { get; } = new FmnistW8A8();
 
         private FmnistW8A8()
@@ -44,34 +44,34 @@ namespace QRecipe.Recipes
         /// <summary>Sampling steps.</summary>
         public const int Steps = 50;
         /// <summary>The sampling loop.</summary>
-        public const global::QRecipe.Language.Plan.SamplerKind Sampler = global::QRecipe.Language.Plan.SamplerKind.Ddim;
+        public const global::QRecipe.Plan.SamplerKind Sampler = global::QRecipe.Plan.SamplerKind.Ddim;
         /// <summary>Largest SC precision any cell uses (kernel grid 2^Precision); 0 when SC is off everywhere.</summary>
         public const int Precision = 0;
 
-        string global::QRecipe.Language.Plan.IQuantRecipe.Name => Name;
-        string global::QRecipe.Language.Plan.IQuantRecipe.SourcePath => SourcePath;
-        global::QRecipe.Language.Plan.RecipePlan global::QRecipe.Language.Plan.IQuantRecipe.Plan => Plan;
+        string global::QRecipe.Plan.IQuantRecipe.Name => Name;
+        string global::QRecipe.Plan.IQuantRecipe.SourcePath => SourcePath;
+        global::QRecipe.Plan.RecipePlan global::QRecipe.Plan.IQuantRecipe.Plan => Plan;
 
         /// <summary>The lowered plan, built from literals on first use.</summary>
-        public static global::QRecipe.Language.Plan.RecipePlan Plan { get; } = CreatePlan();
+        public static global::QRecipe.Plan.RecipePlan Plan { get; } = CreatePlan();
 
         /// <summary>Setting of qkv in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Qkv(int block, int step) => Plan.Get(step, block, global::QRecipe.Language.Plan.Operator.Qkv);
+        public static global::QRecipe.Plan.OpSetting Qkv(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Qkv);
         /// <summary>Weight quantizer of qkv in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Language.Plan.WeightQuant QkvWeights(int block) => Plan.Get(0, block, global::QRecipe.Language.Plan.Operator.Qkv).Weights;
+        public static global::QRecipe.Plan.WeightQuant QkvWeights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Qkv).Weights;
         /// <summary>Activation quantizer of qkv in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant QkvActivations(int block, int step) => Qkv(block, step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant QkvActivations(int block, int step) => Qkv(block, step).Activations;
         /// <summary>SC setting of qkv in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ScSetting QkvSc(int block, int step) => Qkv(block, step).Sc;
+        public static global::QRecipe.Plan.ScSetting QkvSc(int block, int step) => Qkv(block, step).Sc;
         /// <summary>Activation smoothing of qkv in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Language.Plan.SmoothSetting QkvSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Language.Plan.Operator.Qkv);
+        public static global::QRecipe.Plan.SmoothSetting QkvSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Qkv);
 
         /// <summary>Setting of qk in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Qk(int block, int step) => Plan.Get(step, block, global::QRecipe.Language.Plan.Operator.Qk);
+        public static global::QRecipe.Plan.OpSetting Qk(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Qk);
         /// <summary>Activation quantizer of qk in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant QkActivations(int block, int step) => Qk(block, step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant QkActivations(int block, int step) => Qk(block, step).Activations;
         /// <summary>SC setting of qk in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ScSetting QkSc(int block, int step) => Qk(block, step).Sc;
+        public static global::QRecipe.Plan.ScSetting QkSc(int block, int step) => Qk(block, step).Sc;
         /// <summary>SC stream length of one head of qk (0 when SC is off or the head is pruned).</summary>
         public static int QkStream(int block, int step, int head) =>
             (uint)head < (uint)Plan.Model.Heads
@@ -79,11 +79,11 @@ namespace QRecipe.Recipes
                 : throw new global::System.ArgumentOutOfRangeException(nameof(head), head, "head must be in 0.." + (Plan.Model.Heads - 1));
 
         /// <summary>Setting of av in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Av(int block, int step) => Plan.Get(step, block, global::QRecipe.Language.Plan.Operator.Av);
+        public static global::QRecipe.Plan.OpSetting Av(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Av);
         /// <summary>Activation quantizer of av in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant AvActivations(int block, int step) => Av(block, step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant AvActivations(int block, int step) => Av(block, step).Activations;
         /// <summary>SC setting of av in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ScSetting AvSc(int block, int step) => Av(block, step).Sc;
+        public static global::QRecipe.Plan.ScSetting AvSc(int block, int step) => Av(block, step).Sc;
         /// <summary>SC stream length of one head of av (0 when SC is off or the head is pruned).</summary>
         public static int AvStream(int block, int step, int head) =>
             (uint)head < (uint)Plan.Model.Heads
@@ -91,79 +91,79 @@ namespace QRecipe.Recipes
                 : throw new global::System.ArgumentOutOfRangeException(nameof(head), head, "head must be in 0.." + (Plan.Model.Heads - 1));
 
         /// <summary>Setting of proj in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Proj(int block, int step) => Plan.Get(step, block, global::QRecipe.Language.Plan.Operator.Proj);
+        public static global::QRecipe.Plan.OpSetting Proj(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Proj);
         /// <summary>Weight quantizer of proj in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Language.Plan.WeightQuant ProjWeights(int block) => Plan.Get(0, block, global::QRecipe.Language.Plan.Operator.Proj).Weights;
+        public static global::QRecipe.Plan.WeightQuant ProjWeights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Proj).Weights;
         /// <summary>Activation quantizer of proj in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant ProjActivations(int block, int step) => Proj(block, step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant ProjActivations(int block, int step) => Proj(block, step).Activations;
         /// <summary>SC setting of proj in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ScSetting ProjSc(int block, int step) => Proj(block, step).Sc;
+        public static global::QRecipe.Plan.ScSetting ProjSc(int block, int step) => Proj(block, step).Sc;
         /// <summary>Activation smoothing of proj in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Language.Plan.SmoothSetting ProjSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Language.Plan.Operator.Proj);
+        public static global::QRecipe.Plan.SmoothSetting ProjSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Proj);
 
         /// <summary>Setting of fc1 in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Fc1(int block, int step) => Plan.Get(step, block, global::QRecipe.Language.Plan.Operator.Fc1);
+        public static global::QRecipe.Plan.OpSetting Fc1(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Fc1);
         /// <summary>Weight quantizer of fc1 in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Language.Plan.WeightQuant Fc1Weights(int block) => Plan.Get(0, block, global::QRecipe.Language.Plan.Operator.Fc1).Weights;
+        public static global::QRecipe.Plan.WeightQuant Fc1Weights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Fc1).Weights;
         /// <summary>Activation quantizer of fc1 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant Fc1Activations(int block, int step) => Fc1(block, step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant Fc1Activations(int block, int step) => Fc1(block, step).Activations;
         /// <summary>SC setting of fc1 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ScSetting Fc1Sc(int block, int step) => Fc1(block, step).Sc;
+        public static global::QRecipe.Plan.ScSetting Fc1Sc(int block, int step) => Fc1(block, step).Sc;
         /// <summary>Activation smoothing of fc1 in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Language.Plan.SmoothSetting Fc1Smoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Language.Plan.Operator.Fc1);
+        public static global::QRecipe.Plan.SmoothSetting Fc1Smoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Fc1);
 
         /// <summary>Setting of fc2 in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Fc2(int block, int step) => Plan.Get(step, block, global::QRecipe.Language.Plan.Operator.Fc2);
+        public static global::QRecipe.Plan.OpSetting Fc2(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Fc2);
         /// <summary>Weight quantizer of fc2 in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Language.Plan.WeightQuant Fc2Weights(int block) => Plan.Get(0, block, global::QRecipe.Language.Plan.Operator.Fc2).Weights;
+        public static global::QRecipe.Plan.WeightQuant Fc2Weights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Fc2).Weights;
         /// <summary>Activation quantizer of fc2 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant Fc2Activations(int block, int step) => Fc2(block, step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant Fc2Activations(int block, int step) => Fc2(block, step).Activations;
         /// <summary>SC setting of fc2 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ScSetting Fc2Sc(int block, int step) => Fc2(block, step).Sc;
+        public static global::QRecipe.Plan.ScSetting Fc2Sc(int block, int step) => Fc2(block, step).Sc;
         /// <summary>Activation smoothing of fc2 in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Language.Plan.SmoothSetting Fc2Smoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Language.Plan.Operator.Fc2);
+        public static global::QRecipe.Plan.SmoothSetting Fc2Smoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Fc2);
 
         /// <summary>Setting of adaln in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting AdaLN(int block, int step) => Plan.Get(step, block, global::QRecipe.Language.Plan.Operator.AdaLN);
+        public static global::QRecipe.Plan.OpSetting AdaLN(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.AdaLN);
         /// <summary>Weight quantizer of adaln in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Language.Plan.WeightQuant AdaLNWeights(int block) => Plan.Get(0, block, global::QRecipe.Language.Plan.Operator.AdaLN).Weights;
+        public static global::QRecipe.Plan.WeightQuant AdaLNWeights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.AdaLN).Weights;
         /// <summary>Activation quantizer of adaln in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant AdaLNActivations(int block, int step) => AdaLN(block, step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant AdaLNActivations(int block, int step) => AdaLN(block, step).Activations;
         /// <summary>SC setting of adaln in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ScSetting AdaLNSc(int block, int step) => AdaLN(block, step).Sc;
+        public static global::QRecipe.Plan.ScSetting AdaLNSc(int block, int step) => AdaLN(block, step).Sc;
         /// <summary>Activation smoothing of adaln in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Language.Plan.SmoothSetting AdaLNSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Language.Plan.Operator.AdaLN);
+        public static global::QRecipe.Plan.SmoothSetting AdaLNSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.AdaLN);
 
         /// <summary>Setting of embed at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Embed(int step) => Plan.GetGlobal(step, global::QRecipe.Language.Plan.Operator.Embed);
+        public static global::QRecipe.Plan.OpSetting Embed(int step) => Plan.GetGlobal(step, global::QRecipe.Plan.Operator.Embed);
         /// <summary>Weight quantizer of embed.</summary>
-        public static global::QRecipe.Language.Plan.WeightQuant EmbedWeights() => Plan.GetGlobal(0, global::QRecipe.Language.Plan.Operator.Embed).Weights;
+        public static global::QRecipe.Plan.WeightQuant EmbedWeights() => Plan.GetGlobal(0, global::QRecipe.Plan.Operator.Embed).Weights;
         /// <summary>Activation quantizer of embed at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant EmbedActivations(int step) => Embed(step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant EmbedActivations(int step) => Embed(step).Activations;
 
         /// <summary>Setting of final at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Language.Plan.OpSetting Final(int step) => Plan.GetGlobal(step, global::QRecipe.Language.Plan.Operator.Final);
+        public static global::QRecipe.Plan.OpSetting Final(int step) => Plan.GetGlobal(step, global::QRecipe.Plan.Operator.Final);
         /// <summary>Weight quantizer of final.</summary>
-        public static global::QRecipe.Language.Plan.WeightQuant FinalWeights() => Plan.GetGlobal(0, global::QRecipe.Language.Plan.Operator.Final).Weights;
+        public static global::QRecipe.Plan.WeightQuant FinalWeights() => Plan.GetGlobal(0, global::QRecipe.Plan.Operator.Final).Weights;
         /// <summary>Activation quantizer of final at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Language.Plan.ActivationQuant FinalActivations(int step) => Final(step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant FinalActivations(int step) => Final(step).Activations;
 
-        private static global::QRecipe.Language.Plan.RecipePlan CreatePlan()
+        private static global::QRecipe.Plan.RecipePlan CreatePlan()
         {
-            var palette = new global::QRecipe.Language.Plan.OpSetting[]
+            var palette = new global::QRecipe.Plan.OpSetting[]
             {
-                new global::QRecipe.Language.Plan.OpSetting(
-                    new global::QRecipe.Language.Plan.WeightQuant(8, global::QRecipe.Language.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Language.Plan.WeightMethod.Rtn),
-                    new global::QRecipe.Language.Plan.ActivationQuant(8, global::QRecipe.Language.Plan.Granularity.PerToken, 0, true, false),
-                    global::QRecipe.Language.Plan.ScSetting.Off),
-                new global::QRecipe.Language.Plan.OpSetting(
-                    global::QRecipe.Language.Plan.WeightQuant.Float,
-                    global::QRecipe.Language.Plan.ActivationQuant.Float,
-                    global::QRecipe.Language.Plan.ScSetting.Off),
+                new global::QRecipe.Plan.OpSetting(
+                    new global::QRecipe.Plan.WeightQuant(8, global::QRecipe.Plan.Granularity.PerChannel, 0, true, global::QRecipe.Plan.WeightMethod.Rtn),
+                    new global::QRecipe.Plan.ActivationQuant(8, global::QRecipe.Plan.Granularity.PerToken, 0, true, false),
+                    global::QRecipe.Plan.ScSetting.Off),
+                new global::QRecipe.Plan.OpSetting(
+                    global::QRecipe.Plan.WeightQuant.Float,
+                    global::QRecipe.Plan.ActivationQuant.Float,
+                    global::QRecipe.Plan.ScSetting.Off),
             };
-            var smoothingPalette = new global::QRecipe.Language.Plan.SmoothSetting[]
+            var smoothingPalette = new global::QRecipe.Plan.SmoothSetting[]
             {
-                global::QRecipe.Language.Plan.SmoothSetting.None,
+                global::QRecipe.Plan.SmoothSetting.None,
             };
             // Palette indices of the block operators (qkv, qk, av, proj, fc1, fc2, adaln), one pattern per line.
             int[] blockPatterns =
@@ -201,15 +201,15 @@ namespace QRecipe.Recipes
                 0, 0, 0, 0, 0, 0, 0,
                 0, 0,
             };
-            return new global::QRecipe.Language.Plan.RecipePlan(
+            return new global::QRecipe.Plan.RecipePlan(
                 Name,
                 Description,
-                new global::QRecipe.Language.Plan.ModelSpec("fmnist-dit/4", 6, 128, 4, 4, 28, 10, 1, true, true),
-                new global::QRecipe.Language.Plan.SamplerSpec(global::QRecipe.Language.Plan.SamplerKind.Ddim, 50, 4D, 0L, 0D),
+                new global::QRecipe.Plan.ModelSpec("fmnist-dit/4", 6, 128, 4, 4, 28, 10, 1, true, true),
+                new global::QRecipe.Plan.SamplerSpec(global::QRecipe.Plan.SamplerKind.Ddim, 50, 4D, 0L, 0D),
                 null,
-                new global::QRecipe.Language.Plan.EquatableArray<global::QRecipe.Language.Plan.OpSetting>(palette),
-                new global::QRecipe.Language.Plan.EquatableArray<int>(cells),
-                new global::QRecipe.Language.Plan.EquatableArray<global::QRecipe.Language.Plan.SmoothSetting>(global::System.Array.ConvertAll(smoothingOfSlot, index => smoothingPalette[index])));
+                new global::QRecipe.Plan.EquatableArray<global::QRecipe.Plan.OpSetting>(palette),
+                new global::QRecipe.Plan.EquatableArray<int>(cells),
+                new global::QRecipe.Plan.EquatableArray<global::QRecipe.Plan.SmoothSetting>(global::System.Array.ConvertAll(smoothingOfSlot, index => smoothingPalette[index])));
         }
     }
 }

@@ -8,13 +8,13 @@ namespace QRecipe.Recipes
     public static class QRecipeRegistry
     {
         /// <summary>The recipes, ordered by namespace and name.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<global::QRecipe.Language.Plan.IQuantRecipe> All { get; } = new global::QRecipe.Language.Plan.IQuantRecipe[]
+        public static global::System.Collections.Generic.IReadOnlyList<global::QRecipe.Plan.IQuantRecipe> All { get; } = new global::QRecipe.Plan.IQuantRecipe[]
         {
             global::QRecipe.Recipes.ScPerHead.Instance,
         };
 
         /// <summary>The recipe with this name, or null.</summary>
-        public static global::QRecipe.Language.Plan.IQuantRecipe? Find(string name)
+        public static global::QRecipe.Plan.IQuantRecipe? Find(string name)
         {
             foreach (var recipe in All)
             {

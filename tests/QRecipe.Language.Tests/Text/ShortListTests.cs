@@ -1,5 +1,5 @@
 using System.Linq;
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Tests.Text;
 

@@ -1,5 +1,5 @@
 using System.Linq;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Checkpoints;
 
 namespace QRecipe.Runtime.Tests.Checkpoints;

@@ -1,7 +1,7 @@
 using System.Linq;
 using System;
-using QRecipe.Language.Plan;
 using QRecipe.Language;
+using QRecipe.Plan;
 using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;

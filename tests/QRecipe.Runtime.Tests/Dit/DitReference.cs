@@ -1,6 +1,6 @@
-using System;
 using System.IO;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Checkpoints;
 
 namespace QRecipe.Runtime.Tests.Dit;

@@ -1,7 +1,7 @@
-using System;
 using System.IO;
 using System.Linq;
-using QRecipe.Language.Models;
+using System;
+using QRecipe.Plan.Models;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Bundled;
 using QRecipe.Runtime.Dit;

@@ -1,5 +1,5 @@
 using System;
-using QRecipe.Language.Models;
+using QRecipe.Plan.Models;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Tensors;

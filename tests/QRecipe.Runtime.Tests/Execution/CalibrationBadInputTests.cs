@@ -1,12 +1,12 @@
-using System;
 using System.Linq;
+using System;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
-using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -32,7 +32,7 @@ public sealed class CalibrationBadInputTests
     {
         Assert.Contains(RecipeCompiler.Compile($"recipe T\n{ModelLine}\nsampler ddim steps 4\nweights int4 group 24\n").Diagnostics, d => d.Id == "QR0401");
         // A plan built by hand skips the compiler's check; the quantizer still refuses it.
-        var plan = Plan("weights int4 group 16");
+        var plan = PlanOf("weights int4 group 16");
         var palette = plan.Palette.Select(s => s.Weights.Granularity == Granularity.Group ? s with { Weights = s.Weights with { GroupSize = 24 } } : s).ToArray();
         var bad = new RecipePlan(plan.Name, plan.Description, plan.Model, plan.Sampler, plan.Calibration, new EquatableArray<OpSetting>(palette), plan.Cells, plan.Smoothing);
         Assert.Equal("blocks.0.attn.qkv: group size 24 does not divide the 32 input columns", Fails(bad).Message);
@@ -47,7 +47,7 @@ public sealed class CalibrationBadInputTests
     {
         foreach (var body in new[] { "weights int4 gptq", "activations int8 static", "smooth smoothquant alpha 0.5" })
         {
-            var plan = WithCalibration(Plan($"{body}\ncalibrate samples 2"), new CalibrationSpec(samples, new EquatableArray<int>(steps), batch));
+            var plan = WithCalibration(PlanOf($"{body}\ncalibrate samples 2"), new CalibrationSpec(samples, new EquatableArray<int>(steps), batch));
             var error = Fails(plan);
             Assert.Equal($"T: {expected}; static ranges, GPTQ and smoothing would get no calibration data", error.Message);
         }
@@ -59,9 +59,9 @@ public sealed class CalibrationBadInputTests
     public void A_non_finite_weight_names_the_layer_and_position(float bad, string text)
     {
         void Corrupt(DitWeights w) => w.Blocks[1].Fc1.Weight.AsSpan<float>()[2 * 32 + 5] = bad;
-        Assert.Equal($"blocks.1.mlp.fc1: weight [2, 5] is {text}", Fails(Plan("weights int4\nactivations int8"), Corrupt).Message);
+        Assert.Equal($"blocks.1.mlp.fc1: weight [2, 5] is {text}", Fails(PlanOf("weights int4\nactivations int8"), Corrupt).Message);
         // Before calibration, so the error names the corrupt layer rather than the first layer its output reaches.
-        Assert.Equal($"blocks.1.mlp.fc1: weight [2, 5] is {text}", Fails(Plan("weights int4 gptq on qkv\ncalibrate samples 1"), Corrupt).Message);
+        Assert.Equal($"blocks.1.mlp.fc1: weight [2, 5] is {text}", Fails(PlanOf("weights int4 gptq on qkv\ncalibrate samples 1"), Corrupt).Message);
     }
 
     [Fact]
@@ -84,17 +84,17 @@ public sealed class CalibrationBadInputTests
             return Assert.Throws<NonFiniteActivationException>(() => RecipeRunner.Run(plan, Settings(), weights, ComputeDevices.Cpu));
         }
         const string Fc2 = "step 0, block 0, operator fc2 (blocks.0.mlp.fc2)";
-        Assert.StartsWith($"non-finite activation at {Fc2}: ", Diverges(Plan("weights int8\nactivations int8")).Message);
-        Assert.StartsWith($"non-finite activation in the calibration run at {Fc2}: ", Diverges(Plan("activations int8 static\ncalibrate samples 1")).Message);
+        Assert.StartsWith($"non-finite activation at {Fc2}: ", Diverges(PlanOf("weights int8\nactivations int8")).Message);
+        Assert.StartsWith($"non-finite activation in the calibration run at {Fc2}: ", Diverges(PlanOf("activations int8 static\ncalibrate samples 1")).Message);
         // Calibration observes step 2 only, but samples from step 0, where fc2 first overflows.
         Assert.StartsWith($"non-finite activation in the calibration run at {Fc2}: ",
-            Diverges(Plan("weights int8\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2")).Message);
+            Diverges(PlanOf("weights int8\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2")).Message);
     }
 
     [Fact]
     public void A_non_finite_bias_is_refused_before_calibration()
     {
         static void Corrupt(DitWeights w) => w.Blocks[0].Fc1.Bias.AsSpan<float>()[3] = float.PositiveInfinity;
-        Assert.Equal("blocks.0.mlp.fc1: bias [0, 3] is Infinity", Fails(Plan("activations int8 static\ncalibrate samples 1"), Corrupt).Message);
+        Assert.Equal("blocks.0.mlp.fc1: bias [0, 3] is Infinity", Fails(PlanOf("activations int8 static\ncalibrate samples 1"), Corrupt).Message);
     }
 }

@@ -1,8 +1,8 @@
-using System;
 using System.Linq;
-using QRecipe.Language.Plan;
-using QRecipe.Runtime.Execution;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
+using QRecipe.Runtime.Execution;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -10,7 +10,7 @@ namespace QRecipe.Runtime.Tests.Execution;
 /// <summary>Recipes that need calibration, run end to end on the tiny DiT with fidelity against floating point.</summary>
 public sealed class CalibrationRecipeTests
 {
-    private static RunResult Run(string body) => RecipeRunner.Run(Plan(body), Settings(), ComputeDevices.Cpu);
+    private static RunResult Run(string body) => RecipeRunner.Run(PlanOf(body), Settings(), ComputeDevices.Cpu);
 
     /// <summary>Root mean square over steps and blocks of the linear layers' output errors.</summary>
     private static double LinearError(RunResult result)

@@ -1,11 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
-using QRecipe.Language.Plan;
-using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution;
-using QRecipe.Runtime.Execution.Calibration;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
+using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution.Calibration;
+using QRecipe.Runtime.Execution;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -25,7 +25,7 @@ public sealed class CalibrationStatisticsTests
     public void Hessians_and_static_ranges_equal_direct_computations_at_the_chosen_steps_and_samples()
     {
         // 3 samples in batches of 2 (2 + 1), statistics at steps 1 and 3 of 4; guidance doubles every batch.
-        var plan = Plan("weights int4 gptq\nactivations int8 static on all\ncalibrate samples 3 steps 1, 3 batch 2");
+        var plan = PlanOf("weights int4 gptq\nactivations int8 static on all\ncalibrate samples 3 steps 1, 3 batch 2");
         using var weights = Weights(plan);
         var statistics = Calibrate(plan, weights);
         var captured = Replay(plan, weights).Inputs;
@@ -66,7 +66,7 @@ public sealed class CalibrationStatisticsTests
     [Fact]
     public void Channel_maxima_are_kept_per_layer_and_per_step()
     {
-        var plan = Plan("weights int8\nsmooth smoothquant alpha 0.5\ncalibrate samples 3 steps 0, 2 batch 2");
+        var plan = PlanOf("weights int8\nsmooth smoothquant alpha 0.5\ncalibrate samples 3 steps 0, 2 batch 2");
         using var weights = Weights(plan);
         var statistics = Calibrate(plan, weights);
         var captured = Replay(plan, weights).Inputs;
@@ -90,7 +90,7 @@ public sealed class CalibrationStatisticsTests
     public void With_smoothing_ranges_and_hessians_describe_the_smoothed_operands()
     {
         // Second pass through the folded model: qkv sees x/s (1/s folded into adaLN), fc2 divides by s on the fly.
-        var plan = Plan("weights int4 gptq\nactivations int8 static\nsmooth smoothquant alpha 0.5\ncalibrate samples 2 steps all batch 2");
+        var plan = PlanOf("weights int4 gptq\nactivations int8 static\nsmooth smoothquant alpha 0.5\ncalibrate samples 2 steps all batch 2");
         using var weights = Weights(plan);
         var (statistics, smoothed) = Calibrator.Prepare(plan, weights, Backend, null, default);
         using var _ = smoothed;
@@ -114,7 +114,7 @@ public sealed class CalibrationStatisticsTests
     {
         static CalibrationStatistics With(int samples)
         {
-            var plan = Plan($"weights int4 gptq\nactivations int8 static on all\nsmooth ditas alpha search 0..1 by 0.5\ncalibrate samples {samples} steps all batch 1");
+            var plan = PlanOf($"weights int4 gptq\nactivations int8 static on all\nsmooth ditas alpha search 0..1 by 0.5\ncalibrate samples {samples} steps all batch 1");
             using var weights = Weights(plan);
             return Calibrate(plan, weights);
         }
@@ -138,7 +138,7 @@ public sealed class CalibrationStatisticsTests
     public void Progress_counts_every_step_of_every_batch_and_pass()
     {
         var progress = new List<RunProgress>();
-        var plan = Plan("weights int4 gptq\ncalibrate samples 3 steps 2 batch 2");
+        var plan = PlanOf("weights int4 gptq\ncalibrate samples 3 steps 2 batch 2");
         using (var weights = Weights(plan))
             Calibrate(plan, weights, progress);
         // 0 of 8 before the first forward, then every step (2 batches x 4 steps); the products in between carry a detail.
@@ -146,7 +146,7 @@ public sealed class CalibrationStatisticsTests
         Assert.Equal(8 * (3 + 2 * 7 + 2), progress.Count(p => p.Detail is not null)); // embedding 3, 7 per block, final 2
 
         progress.Clear();
-        var twoPasses = Plan("activations int8 static\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2");
+        var twoPasses = PlanOf("activations int8 static\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2");
         using (var weights = Weights(twoPasses))
             Calibrate(twoPasses, weights, progress);
         var calibrate = progress.Where(p => p.Phase == "calibrate").ToList();
@@ -160,7 +160,7 @@ public sealed class CalibrationStatisticsTests
     public void A_run_reports_calibration_before_quantization_and_sampling()
     {
         var progress = new List<RunProgress>();
-        RecipeRunner.Run(Plan("weights int4 gptq\ncalibrate samples 2 batch 1"), Settings(compare: false), ComputeDevices.Cpu, new ListProgress(progress));
+        RecipeRunner.Run(PlanOf("weights int4 gptq\ncalibrate samples 2 batch 1"), Settings(compare: false), ComputeDevices.Cpu, new ListProgress(progress));
         var phases = progress.Select(p => p.Phase).Distinct().ToList();
         Assert.Equal(new[] { "calibrate", "quantize", "sample" }, phases);
         Assert.Equal(new RunProgress("calibrate", 8, 8), progress.Last(p => p.Phase == "calibrate"));

@@ -1,12 +1,12 @@
-using System;
 using System.Collections.Generic;
+using System;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Calibration;
+using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -19,7 +19,7 @@ internal static class CalibrationTestModel
 
     public static readonly CpuBackend Backend = CpuBackend.Instance;
 
-    public static RecipePlan Plan(string body, string sampler = "ddim steps 4 cfg 1.5")
+    public static RecipePlan PlanOf(string body, string sampler = "ddim steps 4 cfg 1.5")
     {
         var compilation = RecipeCompiler.Compile($"recipe T\n{ModelLine}\nsampler {sampler}\n{body}\n");
         Assert.True(compilation.Plan is not null, string.Join("\n", compilation.Diagnostics));

@@ -1,9 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Sc;

@@ -113,7 +113,7 @@ public sealed class NonFiniteActivationTests
 
     private static NonFiniteActivationException Fails(string planting, string recipe, bool compare = false)
     {
-        var plan = Plan(recipe);
+        var plan = PlanOf(recipe);
         using var weights = Weights(plan);
         Plantings[planting](weights);
         return Assert.Throws<NonFiniteActivationException>(() => RecipeRunner.Run(plan, Settings(compare), weights, ComputeDevices.Cpu));

@@ -1,10 +1,10 @@
-using System;
 using System.Linq;
 using System.Threading;
+using System;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
-using QRecipe.Runtime.Execution;
+using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
+using QRecipe.Runtime.Execution;
 
 namespace QRecipe.Runtime.Tests.Execution;
 

@@ -1,15 +1,15 @@
-using System;
 using System.Linq;
+using System;
 using QRecipe.Language;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Smoothing;
+using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tensors;
-using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Execution;
 

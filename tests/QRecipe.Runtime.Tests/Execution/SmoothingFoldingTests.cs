@@ -1,15 +1,15 @@
-using System;
 using System.Linq;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution.Smoothing;
+using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Tensors;
-using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -64,7 +64,7 @@ public sealed class SmoothingFoldingTests
     public void Smoothquant_folding_keeps_the_function_with_factors_over_three_decades()
     {
         // α = 1 makes s exactly the planted channel maxima (s = a¹/w⁰), here e^-3.5 .. e^3.5.
-        var plan = Plan("weights int4\nsmooth smoothquant alpha 1 on qkv, proj, fc1, fc2, adaln\ncalibrate samples 1");
+        var plan = PlanOf("weights int4\nsmooth smoothquant alpha 1 on qkv, proj, fc1, fc2, adaln\ncalibrate samples 1");
         using var weights = Weights(plan);
         var statistics = new CalibrationStatistics();
         ulong seed = 20;
@@ -111,7 +111,7 @@ public sealed class SmoothingFoldingTests
     [Fact]
     public void Ditas_folding_with_searched_alpha_and_low_rank_keeps_the_function()
     {
-        var plan = Plan("weights int4\nactivations int8\nsmooth ditas alpha search 0..1 by 0.25 lowrank 2\ncalibrate samples 2 steps all batch 2");
+        var plan = PlanOf("weights int4\nactivations int8\nsmooth ditas alpha search 0..1 by 0.25 lowrank 2\ncalibrate samples 2 steps all batch 2");
         using var weights = Weights(plan);
         var (_, smoothed) = Calibrator.Prepare(plan, weights, Backend, null, default);
         using var _ = smoothed;
@@ -128,7 +128,7 @@ public sealed class SmoothingFoldingTests
     public void A_float_recipe_with_smoothing_samples_what_the_float_model_samples(string smooth)
     {
         // PlanOperators runs the folded model; with float weights and activations nothing else changes the result.
-        var result = RecipeRunner.Run(Plan($"weights fp\nactivations fp on all\n{smooth}\ncalibrate samples 2"), Settings(), ComputeDevices.Cpu);
+        var result = RecipeRunner.Run(PlanOf($"weights fp\nactivations fp on all\n{smooth}\ncalibrate samples 2"), Settings(), ComputeDevices.Cpu);
         Assert.True(result.FinalRelativeError < 1e-5, $"final latents differ by {result.FinalRelativeError:E2}");
         for (var step = 0; step < 4; step++)
         {

@@ -1,9 +1,9 @@
 using System;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Tests.Dit;
-using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;
@@ -21,8 +21,8 @@ public sealed class SmoothingQualityTests
     public void On_the_reference_dit_w8a8_is_far_more_faithful_than_w4a8()
     {
         using var weights = DitWeights.Load(DitReference.WeightsPath, DitReference.Model, Backend);
-        var w8a8 = Error(Plan("weights int8 per-channel\nactivations int8 per-token dynamic"), weights);
-        var w4a8 = Error(Plan(W4A8), weights);
+        var w8a8 = Error(PlanOf("weights int8 per-channel\nactivations int8 per-token dynamic"), weights);
+        var w4a8 = Error(PlanOf(W4A8), weights);
         Assert.True(w8a8 > 0, "quantization must change something");
         Assert.True(w8a8 * 4 < w4a8, $"W8A8 error {w8a8:E2} should be below a quarter of W4A8's {w4a8:E2}");
     }
@@ -30,8 +30,8 @@ public sealed class SmoothingQualityTests
     [Fact]
     public void Ditas_smoothing_reduces_w4a8_error_with_planted_activation_outliers()
     {
-        var plain = Plan(W4A8);
-        var smoothed = Plan($"{W4A8}\nsmooth ditas alpha search 0..1 by 0.1 on qkv, fc1\ncalibrate samples 2 batch 2");
+        var plain = PlanOf(W4A8);
+        var smoothed = PlanOf($"{W4A8}\nsmooth ditas alpha search 0..1 by 0.1 on qkv, fc1\ncalibrate samples 2 batch 2");
         using var weights = Weights(plain);
         var before = Error(plain, weights);
         PlantOutliers(weights, new[] { 3, 17, 29 }, 50f);

@@ -1,5 +1,5 @@
 using System;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Randomness;
 

@@ -1,6 +1,6 @@
-using System;
 using System.Linq;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;

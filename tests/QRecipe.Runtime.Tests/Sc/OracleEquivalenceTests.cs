@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
 

@@ -1,4 +1,4 @@
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Vae;
 

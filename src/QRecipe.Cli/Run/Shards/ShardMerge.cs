@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli.Run.Shards;

@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
 using QRecipe.Recipes;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.Diffusion;

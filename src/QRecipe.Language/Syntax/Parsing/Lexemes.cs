@@ -1,7 +1,7 @@
-using System;
 using System.Globalization;
 using System.Text;
-using QRecipe.Language.Text;
+using System;
+using QRecipe.Plan.Text;
 using Sprache;
 
 namespace QRecipe.Language.Syntax.Parsing;

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Plan;
 using QRecipe.Language.Text;
+using QRecipe.Plan;
 using Sprache;
 
 namespace QRecipe.Language.Syntax.Parsing;

@@ -1,6 +1,6 @@
-using System;
 using System.Threading;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Smoothing;

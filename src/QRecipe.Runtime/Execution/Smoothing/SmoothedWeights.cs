@@ -1,8 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using QRecipe.Language.Plan;
+using System;
+using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Quantization;

@@ -1,5 +1,5 @@
 using System.Threading;
-using QRecipe.Language.Plan;
+using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Quantization;

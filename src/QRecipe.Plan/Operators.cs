@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>Facts about operators: source names, which have weights or heads, and the operator groups.</summary>
 public static class Operators

@@ -1,4 +1,4 @@
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>How the scales of a uniform quantizer are shared.</summary>
 public enum Granularity

@@ -1,6 +1,6 @@
 using System;
 
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>
 /// The DiT architecture a recipe is checked against (docs/checkpoints.md). Every shape a check or a budget needs is

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>SC cost of one operator kind summed over all blocks and steps, per sample.</summary>
 /// <param name="Cells">(step, block) cells of this operator with SC on.</param>

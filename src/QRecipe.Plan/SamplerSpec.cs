@@ -1,4 +1,4 @@
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 public enum SamplerKind
 {

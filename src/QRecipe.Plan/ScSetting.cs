@@ -1,6 +1,6 @@
 using System;
 
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>The stream combination kernel (docs/sc-engine.md).</summary>
 public enum ScKernel

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace QRecipe.Language.Text;
+namespace QRecipe.Plan.Text;
 
 /// <summary>
 /// Lists inside messages, cut to their first items: a file can make a list as long as it likes (a checkpoint with a

@@ -2,7 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>An immutable array with value equality, so plans and generator models compare by content.</summary>
 public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>

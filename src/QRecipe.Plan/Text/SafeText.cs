@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace QRecipe.Language.Text;
+namespace QRecipe.Plan.Text;
 
 /// <summary>
 /// Text taken from a user's file (a recipe, a checkpoint key, a JSON value, a file name) made safe to print on a

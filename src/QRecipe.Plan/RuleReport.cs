@@ -1,6 +1,6 @@
-using QRecipe.Language.Text;
+using QRecipe.Plan.Text;
 
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>How much of the plan one rule decides: the cells it selected and the cells where it is still the last
 /// matching rule. A cell is a (step, block, operator) position, or a (step, block, operator, head / group) position

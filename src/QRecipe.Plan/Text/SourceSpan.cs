@@ -1,4 +1,4 @@
-namespace QRecipe.Language.Text;
+namespace QRecipe.Plan.Text;
 
 /// <summary>A range of a source text: zero-based character offset and length, one-based line and column of its
 /// start and end.</summary>

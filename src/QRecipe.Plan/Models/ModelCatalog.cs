@@ -1,9 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
-using QRecipe.Language.Plan;
+using System;
 
-namespace QRecipe.Language.Models;
+namespace QRecipe.Plan.Models;
 
 /// <summary>The named DiT configurations a recipe can name (docs/language.md, models): the twelve configurations of
 /// the DiT paper, each at image 256 (latent 32) and 512 (latent 64) with in_channels 4, learned sigma and 1000 classes;

@@ -1,4 +1,4 @@
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>Implemented by every recipe class the source generator emits, so the CLI and user code can treat
 /// recipes alike.</summary>

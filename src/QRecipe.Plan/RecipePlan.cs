@@ -1,6 +1,6 @@
 using System;
 
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>
 /// A fully resolved recipe: for every (step, block, operator) the weight and activation quantizer and the SC

@@ -1,4 +1,4 @@
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>
 /// The operators a recipe addresses. The first seven exist once per DiT block; <see cref="Embed"/> and

@@ -1,4 +1,4 @@
-namespace QRecipe.Language.Plan;
+namespace QRecipe.Plan;
 
 /// <summary>Everything the runtime needs to execute one operator at one step of one block.</summary>
 public sealed record OpSetting(WeightQuant Weights, ActivationQuant Activations, ScSetting Sc)
