@@ -111,32 +111,32 @@ public static class PickleReader
                 case PickleOpcodes.EmptyList: Push(new List<object?>()); break;
                 case PickleOpcodes.EmptyTuple: Push(new PickleTuple(Array.Empty<object?>())); break;
                 case PickleOpcodes.SetItem:
-                {
-                    var value = Pop();
-                    var key = Pop();
-                    SetItems(Top<PickleDict>(), new List<object?> { key, value });
-                    break;
-                }
+                    {
+                        var value = Pop();
+                        var key = Pop();
+                        SetItems(Top<PickleDict>(), new List<object?> { key, value });
+                        break;
+                    }
                 case PickleOpcodes.SetItems:
-                {
-                    var items = PopToMark();
-                    if (items.Count % 2 != 0)
-                        throw new InteropException($"{path}: SETITEMS (0x75) at offset {offset} has an odd number of values (corrupt pickle)");
-                    SetItems(Top<PickleDict>(), items);
-                    break;
-                }
+                    {
+                        var items = PopToMark();
+                        if (items.Count % 2 != 0)
+                            throw new InteropException($"{path}: SETITEMS (0x75) at offset {offset} has an odd number of values (corrupt pickle)");
+                        SetItems(Top<PickleDict>(), items);
+                        break;
+                    }
                 case PickleOpcodes.Append:
-                {
-                    var value = Pop();
-                    Top<List<object?>>().Add(value);
-                    break;
-                }
+                    {
+                        var value = Pop();
+                        Top<List<object?>>().Add(value);
+                        break;
+                    }
                 case PickleOpcodes.Appends:
-                {
-                    var items = PopToMark();
-                    Top<List<object?>>().AddRange(items);
-                    break;
-                }
+                    {
+                        var items = PopToMark();
+                        Top<List<object?>>().AddRange(items);
+                        break;
+                    }
                 case PickleOpcodes.Tuple: Push(new PickleTuple(PopToMark())); break;
                 case PickleOpcodes.Tuple1: { var a = Pop(); Push(new PickleTuple(new[] { a })); break; }
                 case PickleOpcodes.Tuple2: { var b = Pop(); var a = Pop(); Push(new PickleTuple(new[] { a, b })); break; }
@@ -144,22 +144,22 @@ public static class PickleReader
                 case PickleOpcodes.ShortBinUnicode: Push(Utf8(Take(Take(1)[0]), offset, path)); break;
                 case PickleOpcodes.BinUnicode: Push(Utf8(Take(BinaryPrimitives.ReadUInt32LittleEndian(Take(4))), offset, path)); break;
                 case PickleOpcodes.BinUnicode8:
-                {
-                    var length = BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
-                    Push(Utf8(Take(length > long.MaxValue ? -1 : (long)length), offset, path));
-                    break;
-                }
+                    {
+                        var length = BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+                        Push(Utf8(Take(length > long.MaxValue ? -1 : (long)length), offset, path));
+                        break;
+                    }
                 case PickleOpcodes.BinInt: Push((long)BinaryPrimitives.ReadInt32LittleEndian(Take(4))); break;
                 case PickleOpcodes.BinInt1: Push((long)Take(1)[0]); break;
                 case PickleOpcodes.BinInt2: Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2))); break;
                 case PickleOpcodes.Long1:
-                {
-                    var length = Take(1)[0];
-                    if (length > 8)
-                        throw new InteropException($"{path}: LONG1 (0x8A) at offset {offset} holds a {length}-byte integer; import reads integers of at most 64 bits");
-                    Push(SignedLittleEndian(Take(length)));
-                    break;
-                }
+                    {
+                        var length = Take(1)[0];
+                        if (length > 8)
+                            throw new InteropException($"{path}: LONG1 (0x8A) at offset {offset} holds a {length}-byte integer; import reads integers of at most 64 bits");
+                        Push(SignedLittleEndian(Take(length)));
+                        break;
+                    }
                 case PickleOpcodes.BinFloat: Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8))); break;
                 case PickleOpcodes.NewTrue: Push(true); break;
                 case PickleOpcodes.NewFalse: Push(false); break;

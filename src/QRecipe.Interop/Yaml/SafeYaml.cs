@@ -90,32 +90,32 @@ public static class SafeYaml
                 parser.MoveNext();
                 return new YamlScalar(where, line, scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
             case SequenceStart:
-            {
-                parser.MoveNext();
-                var items = new List<YamlNode>();
-                while (!parser.Accept<SequenceEnd>(out _))
-                    items.Add(ReadNode(parser, path, $"{where}[{items.Count}]", depth + 1, ref nodes));
-                parser.MoveNext();
-                return new YamlSequence(where, line, items);
-            }
-            case MappingStart:
-            {
-                parser.MoveNext();
-                var entries = new List<KeyValuePair<string, YamlNode>>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                while (!parser.Accept<MappingEnd>(out _))
                 {
-                    var keyLine = (int)(parser.Current?.Start.Line ?? line);
-                    if (ReadNode(parser, path, where + ".?", depth + 1, ref nodes) is not YamlScalar key)
-                        throw new InteropException($"{path}: line {keyLine}: a key in {where} is not a plain value");
-                    var child = where == "$" ? key.Text : $"{where}.{key.Text}";
-                    if (!seen.Add(key.Text))
-                        throw new InteropException($"{path}: line {keyLine}: {SafeText.Escape(child, 120)} is given twice");
-                    entries.Add(new(key.Text, ReadNode(parser, path, child, depth + 1, ref nodes)));
+                    parser.MoveNext();
+                    var items = new List<YamlNode>();
+                    while (!parser.Accept<SequenceEnd>(out _))
+                        items.Add(ReadNode(parser, path, $"{where}[{items.Count}]", depth + 1, ref nodes));
+                    parser.MoveNext();
+                    return new YamlSequence(where, line, items);
                 }
-                parser.MoveNext();
-                return new YamlMapping(where, line, entries);
-            }
+            case MappingStart:
+                {
+                    parser.MoveNext();
+                    var entries = new List<KeyValuePair<string, YamlNode>>();
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    while (!parser.Accept<MappingEnd>(out _))
+                    {
+                        var keyLine = (int)(parser.Current?.Start.Line ?? line);
+                        if (ReadNode(parser, path, where + ".?", depth + 1, ref nodes) is not YamlScalar key)
+                            throw new InteropException($"{path}: line {keyLine}: a key in {where} is not a plain value");
+                        var child = where == "$" ? key.Text : $"{where}.{key.Text}";
+                        if (!seen.Add(key.Text))
+                            throw new InteropException($"{path}: line {keyLine}: {SafeText.Escape(child, 120)} is given twice");
+                        entries.Add(new(key.Text, ReadNode(parser, path, child, depth + 1, ref nodes)));
+                    }
+                    parser.MoveNext();
+                    return new YamlMapping(where, line, entries);
+                }
             default:
                 throw new InteropException($"{path}: line {line}: unexpected YAML at {where}");
         }

@@ -95,26 +95,26 @@ public sealed class ConvolutionTests
         var output = new double[n * cout * h * w];
         var magnitude = new double[output.Length];
         for (var img = 0; img < n; img++)
-        for (var o = 0; o < cout; o++)
-        for (var r = 0; r < h; r++)
-        for (var c = 0; c < w; c++)
-        {
-            double sum = bias?[o] ?? 0, abs = Math.Abs(bias?[o] ?? 0);
-            for (var i = 0; i < cin; i++)
-            for (var ky = 0; ky < k; ky++)
-            for (var kx = 0; kx < k; kx++)
-            {
-                int sy = r + ky - pad, sx = c + kx - pad;
-                if (sy < 0 || sy >= h || sx < 0 || sx >= w)
-                    continue;
-                var product = weight[((o * cin + i) * k + ky) * k + kx] * x[((img * cin + i) * h + sy) * w + sx];
-                sum += product;
-                abs += Math.Abs(product);
-            }
-            var index = ((img * cout + o) * h + r) * w + c;
-            output[index] = sum;
-            magnitude[index] = abs;
-        }
+            for (var o = 0; o < cout; o++)
+                for (var r = 0; r < h; r++)
+                    for (var c = 0; c < w; c++)
+                    {
+                        double sum = bias?[o] ?? 0, abs = Math.Abs(bias?[o] ?? 0);
+                        for (var i = 0; i < cin; i++)
+                            for (var ky = 0; ky < k; ky++)
+                                for (var kx = 0; kx < k; kx++)
+                                {
+                                    int sy = r + ky - pad, sx = c + kx - pad;
+                                    if (sy < 0 || sy >= h || sx < 0 || sx >= w)
+                                        continue;
+                                    var product = weight[((o * cin + i) * k + ky) * k + kx] * x[((img * cin + i) * h + sy) * w + sx];
+                                    sum += product;
+                                    abs += Math.Abs(product);
+                                }
+                        var index = ((img * cout + o) * h + r) * w + c;
+                        output[index] = sum;
+                        magnitude[index] = abs;
+                    }
         return (output, magnitude);
     }
 }

@@ -26,9 +26,9 @@ public sealed class ImageLayoutTests
         var input = x.ToArray<float>();
         var output = y.ToArray<float>();
         for (var plane = 0; plane < n * c; plane++)
-        for (var r = 0; r < 2 * h; r++)
-        for (var col = 0; col < 2 * w; col++)
-            Assert.Equal(input[(plane * h + r / 2) * w + col / 2], output[(plane * 2 * h + r) * 2 * w + col]);
+            for (var r = 0; r < 2 * h; r++)
+                for (var col = 0; col < 2 * w; col++)
+                    Assert.Equal(input[(plane * h + r / 2) * w + col / 2], output[(plane * 2 * h + r) * 2 * w + col]);
     }
 
     [Theory]
@@ -51,9 +51,9 @@ public sealed class ImageLayoutTests
         var output = y.ToArray<float>();
         var batch = input.Length / (rows * columns);
         for (var b = 0; b < batch; b++)
-        for (var i = 0; i < rows; i++)
-        for (var j = 0; j < columns; j++)
-            Assert.Equal(input[(b * rows + i) * columns + j], output[(b * columns + j) * rows + i]);
+            for (var i = 0; i < rows; i++)
+                for (var j = 0; j < columns; j++)
+                    Assert.Equal(input[(b * rows + i) * columns + j], output[(b * columns + j) * rows + i]);
 
         // Transposing twice restores the input.
         using var back = Tensor.Empty(new TensorShape(shape));

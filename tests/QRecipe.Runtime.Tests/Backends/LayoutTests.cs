@@ -86,23 +86,23 @@ public sealed class LayoutTests
         var l = latent.ToArray<float>();
         var t = tokens.ToArray<float>();
         for (var s = 0; s < n; s++)
-        for (var r = 0; r < g; r++)
-        for (var col = 0; col < g; col++)
-        for (var ch = 0; ch < c; ch++)
-        for (var ky = 0; ky < p; ky++)
-        for (var kx = 0; kx < p; kx++)
-            Assert.Equal(l[((s * c + ch) * size + r * p + ky) * size + col * p + kx], t[(s * g * g + r * g + col) * c * p * p + ch * p * p + ky * p + kx]);
+            for (var r = 0; r < g; r++)
+                for (var col = 0; col < g; col++)
+                    for (var ch = 0; ch < c; ch++)
+                        for (var ky = 0; ky < p; ky++)
+                            for (var kx = 0; kx < p; kx++)
+                                Assert.Equal(l[((s * c + ch) * size + r * p + ky) * size + col * p + kx], t[(s * g * g + r * g + col) * c * p * p + ch * p * p + ky * p + kx]);
 
         using var image = Tensor.Empty(n, c, size, size);
         Backend.Unpatchify(tokens, p, image);
         var o = image.ToArray<float>();
         for (var s = 0; s < n; s++)
-        for (var r = 0; r < g; r++)
-        for (var col = 0; col < g; col++)
-        for (var py = 0; py < p; py++)
-        for (var px = 0; px < p; px++)
-        for (var ch = 0; ch < c; ch++)
-            Assert.Equal(t[(s * g * g + r * g + col) * p * p * c + (py * p + px) * c + ch], o[((s * c + ch) * size + r * p + py) * size + col * p + px]);
+            for (var r = 0; r < g; r++)
+                for (var col = 0; col < g; col++)
+                    for (var py = 0; py < p; py++)
+                        for (var px = 0; px < p; px++)
+                            for (var ch = 0; ch < c; ch++)
+                                Assert.Equal(t[(s * g * g + r * g + col) * p * p * c + (py * p + px) * c + ch], o[((s * c + ch) * size + r * p + py) * size + col * p + px]);
     }
 
     [Fact]
@@ -117,19 +117,19 @@ public sealed class LayoutTests
         var source = qkv.ToArray<float>();
         var parts = new[] { q.ToArray<float>(), k.ToArray<float>(), v.ToArray<float>() };
         for (var which = 0; which < 3; which++)
-        for (var s = 0; s < n; s++)
-        for (var head = 0; head < h; head++)
-        for (var token = 0; token < t; token++)
-        for (var j = 0; j < hd; j++)
-            Assert.Equal(source[(s * t + token) * 3 * d + which * d + head * hd + j], parts[which][((s * h + head) * t + token) * hd + j]);
+            for (var s = 0; s < n; s++)
+                for (var head = 0; head < h; head++)
+                    for (var token = 0; token < t; token++)
+                        for (var j = 0; j < hd; j++)
+                            Assert.Equal(source[(s * t + token) * 3 * d + which * d + head * hd + j], parts[which][((s * h + head) * t + token) * hd + j]);
 
         using var merged = Tensor.Empty(n, t, d);
         Backend.MergeHeads(k, merged);
         using var kTokens = Tensor.Empty(n, t, d);
         var expected = new float[n * t * d];
         for (var s = 0; s < n; s++)
-        for (var token = 0; token < t; token++)
-            Array.Copy(source, (s * t + token) * 3 * d + d, expected, (s * t + token) * d, d);
+            for (var token = 0; token < t; token++)
+                Array.Copy(source, (s * t + token) * 3 * d + d, expected, (s * t + token) * d, d);
         Assert.Equal(expected, merged.ToArray<float>());
     }
 
@@ -198,13 +198,13 @@ public sealed class LayoutTests
         var all = combined.ToArray<float>();
         var o = output.ToArray<float>();
         for (var n = 0; n < 2; n++)
-        for (var c = 0; c < 3; c++)
-        for (var i = 0; i < 4; i++)
-        {
-            double cond = all[(n * 3 + c) * 4 + i], uncond = all[((n + 2) * 3 + c) * 4 + i];
-            var expected = c < 2 ? uncond + 4 * (cond - uncond) : cond;
-            Assert.Equal(expected, o[(n * 3 + c) * 4 + i], 5);
-        }
+            for (var c = 0; c < 3; c++)
+                for (var i = 0; i < 4; i++)
+                {
+                    double cond = all[(n * 3 + c) * 4 + i], uncond = all[((n + 2) * 3 + c) * 4 + i];
+                    var expected = c < 2 ? uncond + 4 * (cond - uncond) : cond;
+                    Assert.Equal(expected, o[(n * 3 + c) * 4 + i], 5);
+                }
 
         using var fewerChannels = Tensor.Empty(2, 2, 2, 2);
         var error = Assert.Throws<ShapeMismatchException>(() => Backend.ClassifierFreeGuidance(combined, 2, 4f, fewerChannels));
