@@ -1,7 +1,7 @@
 namespace QRecipe.Generator;
 
 /// <summary>Names of the pipeline steps, public so tests can assert which steps re-ran after an edit.</summary>
-public static class TrackingNames
+internal static class TrackingNames
 {
     public const string Options = nameof(Options);
     public const string Inputs = nameof(Inputs);

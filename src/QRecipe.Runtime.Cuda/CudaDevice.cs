@@ -96,7 +96,11 @@ public sealed unsafe class CudaDevice : IDeviceMemory, IDisposable
     internal CudaDriver Driver => driver;
 
     /// <summary>Opens device <paramref name="ordinal"/>, or throws <see cref="CudaUnavailableException"/> naming what is missing.</summary>
-    public static CudaDevice Open(int ordinal = 0, CudaLibraryLocator? locator = null, KernelCache? cache = null)
+    public static CudaDevice Open(int ordinal = 0) => Open(ordinal, null, null);
+
+    /// <summary><see cref="Open(int)"/> with the libraries found by <paramref name="locator"/> and kernels cached in
+    /// <paramref name="cache"/> (the fake-driver tests use their own).</summary>
+    internal static CudaDevice Open(int ordinal, CudaLibraryLocator? locator, KernelCache? cache)
     {
         locator ??= CudaLibraryLocator.Default;
         var driver = new CudaDriver(locator.Load(CudaLibrary.Driver));

@@ -1,4 +1,4 @@
 namespace QRecipe.Generator.Model;
 
 /// <summary>Emitted source as a string, so an unchanged emission compares equal and stops the pipeline.</summary>
-public sealed record GeneratedFile(string HintName, string Text);
+internal sealed record GeneratedFile(string HintName, string Text);

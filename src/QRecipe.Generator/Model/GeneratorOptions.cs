@@ -8,7 +8,7 @@ namespace QRecipe.Generator.Model;
 /// one fact about the C# language version the emitter needs.</summary>
 /// <param name="ModernSyntax">C# 10 or later: enhanced <c>#line</c> directives (column mapping) and nullable
 /// annotations; older projects (netstandard2.0 defaults to C# 7.3) get plain <c>#line</c> and no annotations.</param>
-public sealed record GeneratorOptions(string ProjectDir, string Namespace, bool ModernSyntax)
+internal sealed record GeneratorOptions(string ProjectDir, string Namespace, bool ModernSyntax)
 {
     public const string DefaultNamespace = "QRecipe.Recipes";
 

@@ -3,4 +3,4 @@ using QRecipe.Plan.Text;
 namespace QRecipe.Generator.Model;
 
 /// <summary>What the registry and the duplicate-name check need to know about one recipe.</summary>
-public sealed record RecipeEntry(string Namespace, string ClassName, string Path, SourceSpan NameSpan);
+internal sealed record RecipeEntry(string Namespace, string ClassName, string Path, SourceSpan NameSpan);

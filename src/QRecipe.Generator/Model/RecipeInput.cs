@@ -6,7 +6,7 @@ namespace QRecipe.Generator.Model;
 
 /// <summary>One <c>.qrecipe</c> file as plain values: its path, its text (null when it cannot be read) and its
 /// per-file <c>QRecipeNamespace</c> metadata.</summary>
-public sealed record RecipeInput(string Path, string? Text, string? Namespace)
+internal sealed record RecipeInput(string Path, string? Text, string? Namespace)
 {
     public static RecipeInput Read(AdditionalText file, AnalyzerConfigOptions options, CancellationToken cancellationToken)
     {

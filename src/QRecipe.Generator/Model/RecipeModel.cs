@@ -13,7 +13,7 @@ namespace QRecipe.Generator.Model;
 /// <param name="RelativePath">Project-relative path with '/' separators, written into the class.</param>
 /// <param name="NameSpan">Span of the recipe name in the file, for #line; default when the name is missing.</param>
 /// <param name="DescriptionSpan">Span of the description string; default when there is none.</param>
-public sealed record RecipeModel(
+internal sealed record RecipeModel(
     string Path,
     string RelativePath,
     string HintName,

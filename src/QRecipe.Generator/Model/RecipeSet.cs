@@ -4,4 +4,4 @@ namespace QRecipe.Generator.Model;
 
 /// <summary>All recipes of the compilation in a stable order (namespace, name, path), for the registry and the
 /// duplicate-name check.</summary>
-public sealed record RecipeSet(string Namespace, EquatableArray<RecipeEntry> Entries, bool ModernSyntax);
+internal sealed record RecipeSet(string Namespace, EquatableArray<RecipeEntry> Entries, bool ModernSyntax);

@@ -15,7 +15,7 @@ public sealed unsafe class CudaBlas : IDisposable
     private readonly nint handle;
     private bool disposed;
 
-    public CudaBlas(CudaDevice device, CudaLibraryLocator? locator = null)
+    internal CudaBlas(CudaDevice device, CudaLibraryLocator? locator = null)
     {
         api = new CublasApi((locator ?? device.Locator).Load(CudaLibrary.Cublas));
         device.MakeCurrent();

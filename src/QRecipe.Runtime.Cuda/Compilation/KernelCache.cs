@@ -12,7 +12,7 @@ namespace QRecipe.Runtime.Cuda.Compilation;
 /// <c>QRECIPE_CUDA_CACHE</c>, else $XDG_CACHE_HOME/qrecipe/cuda, else ~/.cache/qrecipe/cuda. Writes go to a temporary
 /// file that is renamed into place, so concurrent processes never read half an image.
 /// </summary>
-public sealed class KernelCache(string folder)
+internal sealed class KernelCache(string folder)
 {
     public const string FolderVariable = "QRECIPE_CUDA_CACHE";
 

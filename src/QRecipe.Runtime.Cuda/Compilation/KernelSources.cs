@@ -7,7 +7,7 @@ namespace QRecipe.Runtime.Cuda.Compilation;
 
 /// <summary>The kernel sources (Kernels/*.cu), embedded in the assembly as resources named
 /// "QRecipe.Cuda.&lt;file&gt;" so a published single folder carries them.</summary>
-public static class KernelSources
+internal static class KernelSources
 {
     private const string Prefix = "QRecipe.Cuda.";
 

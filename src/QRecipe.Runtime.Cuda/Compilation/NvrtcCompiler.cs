@@ -8,7 +8,7 @@ namespace QRecipe.Runtime.Cuda.Compilation;
 
 /// <summary>Compiles CUDA C++ kernel sources with NVRTC. Needs no GPU, so CI compiles every kernel for sm_80 and sm_90
 /// with it. Options: precise math (no --use_fast_math: the kernels must agree with the CPU backend), C++17.</summary>
-public sealed unsafe class NvrtcCompiler
+internal sealed unsafe class NvrtcCompiler
 {
     private readonly NvrtcApi api;
 

@@ -2,7 +2,7 @@ namespace QRecipe.Runtime.Cuda.Interop;
 
 /// <summary>A native CUDA library the backend loads at run time: a display name, the file names to probe (newest
 /// first) and the environment variable or package folder that usually provides it.</summary>
-public sealed record CudaLibrary(string Name, string[] FileNames, string Provider)
+internal sealed record CudaLibrary(string Name, string[] FileNames, string Provider)
 {
     /// <summary>The driver API; installed with the NVIDIA driver, never by a toolkit or wheel.</summary>
     public static CudaLibrary Driver { get; } = new("CUDA driver", ["libcuda.so.1", "libcuda.so"],

@@ -14,7 +14,7 @@ namespace QRecipe.Runtime.Cuda.Interop;
 /// (LD_LIBRARY_PATH, ldconfig cache). A library that is not found yields a message naming it, every folder searched
 /// and what provides it.
 /// </summary>
-public sealed class CudaLibraryLocator
+internal sealed class CudaLibraryLocator
 {
     public const string PathVariable = "QRECIPE_CUDA_PATH";
 

@@ -92,7 +92,7 @@ public sealed class LibraryLocatorTests : IDisposable
     {
         var locator = new CudaLibraryLocator([], _ => 0);
 
-        var error = Assert.Throws<CudaUnavailableException>(() => CudaDevice.Open(locator: locator));
+        var error = Assert.Throws<CudaUnavailableException>(() => CudaDevice.Open(0, locator, null));
 
         Assert.StartsWith("CUDA driver not found: looked for libcuda.so.1 or libcuda.so in no candidate folders exist", error.Message);
     }
