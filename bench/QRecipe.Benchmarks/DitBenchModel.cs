@@ -15,7 +15,8 @@ namespace QRecipe.Benchmarks;
 /// float model and as the W4A8 recipe of README.md (int4 group 128 symmetric weights, dynamic per-token int8
 /// activations on every block operator) on the same weights and input. Weights are quantized once, before timing,
 /// as a run does. A side left out (<c>withFloat</c>, <c>withW4A8</c>) is not built, so a process measuring one side's
-/// peak memory holds only what that side needs.
+/// peak memory holds only what that side needs (without the float model, the float weights of the quantized layers are
+/// released as a run does).
 /// </summary>
 public sealed class DitBenchModel : IDisposable
 {
@@ -42,7 +43,7 @@ public sealed class DitBenchModel : IDisposable
         _weights = DitWeights.Synthetic(Spec, backend, seed: 1);
         if (withW4A8)
         {
-            _quantized = QuantizedWeights.Build(plan, _weights, _smoothed, statistics: null);
+            _quantized = QuantizedWeights.Build(plan, _weights, _smoothed, statistics: null, releaseFloat: !withFloat);
             _operators = new PlanOperators(plan, _quantized, _smoothed, statistics: null, backend, seed: 0);
             _w4a8 = new DitModel(_weights, backend, _operators);
         }

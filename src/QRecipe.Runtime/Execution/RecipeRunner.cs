@@ -14,7 +14,9 @@ namespace QRecipe.Runtime.Execution;
 /// Binds a plan to a DiT and samples: weights are loaded (or made), calibrated and smoothed when the plan asks for it
 /// (the "quantization" time includes that), quantized once per distinct setting, then every
 /// step runs each operator as its cell says. With fidelity measurement each operator is also computed in floating
-/// point on the same inputs, and a float model samples from the same noise for the end-to-end error.
+/// point on the same inputs, and a float model samples from the same noise for the end-to-end error. Without those, a
+/// run on weights it loaded or made itself releases the float weight of every layer that no cell multiplies in float
+/// once its quantized versions exist, so it holds one copy of each weight it needs.
 /// </summary>
 public static class RecipeRunner
 {
@@ -27,7 +29,7 @@ public static class RecipeRunner
             ? DitWeights.Load(path, plan.Model, backend)
             : DitWeights.Synthetic(plan.Model, backend, settings.SyntheticWeightSeed);
         var source = settings.Checkpoint is { } p ? $"checkpoint {p}" : $"synthetic weights, seed {settings.SyntheticWeightSeed}";
-        return Run(plan, settings, weights, source, clock.Elapsed, backend, progress, cancellation);
+        return Run(plan, settings, weights, source, clock.Elapsed, backend, progress, cancellation, ownsWeights: true);
     }
 
     /// <summary>Runs on weights the caller owns (e.g. modified for an experiment); <see cref="RunSettings.Checkpoint"/>
@@ -36,7 +38,7 @@ public static class RecipeRunner
         CancellationToken cancellation = default)
     {
         Validate(plan, settings);
-        return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, backend, progress, cancellation);
+        return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, backend, progress, cancellation, ownsWeights: false);
     }
 
     private static void Validate(RecipePlan plan, RunSettings settings)
@@ -56,7 +58,7 @@ public static class RecipeRunner
     }
 
     private static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, string weightSource, TimeSpan weightTime, ITensorBackend backend,
-        IProgress<RunProgress>? progress, CancellationToken cancellation)
+        IProgress<RunProgress>? progress, CancellationToken cancellation, bool ownsWeights)
     {
         if (!weights.Model.Equals(plan.Model))
             throw new ArgumentException($"weights of {weights.Model.Name} for a plan of {plan.Model.Name}", nameof(weights));
@@ -68,7 +70,8 @@ public static class RecipeRunner
         using var stopRequested = cancellation.Register(() => progress?.Report(RunProgress.StopRequested));
         var (statistics, smoothedWeights) = Calibrator.Prepare(plan, weights, backend, progress, cancellation);
         using var smoothed = smoothedWeights;
-        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation);
+        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation,
+            releaseFloat: ownsWeights && !settings.CompareFloat);
         var quantizationTime = clock.Elapsed;
 
         var chunks = SampleChunks.Of(settings);
