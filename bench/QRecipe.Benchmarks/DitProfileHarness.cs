@@ -101,7 +101,7 @@ public class TimedBackend : DispatchProxy
         var watch = Stopwatch.StartNew();
         var result = method!.Invoke(_inner, args);
         var ms = watch.Elapsed.TotalMilliseconds;
-        var key = method.Name == "Linear" && args![1] is Tensor w ? $"Linear {w.Shape}" : method.Name;
+        var key = method.Name is "Linear" or "LinearGelu" && args![1] is Tensor w ? $"{method.Name} {w.Shape}" : method.Name;
         Totals[key] = Totals.GetValueOrDefault(key) + ms;
         return result;
     }
