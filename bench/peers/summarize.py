@@ -9,7 +9,7 @@ for line in open(sys.argv[1]):
     values[(peer, " ".join(key))].append(float(value))
 median = {k: statistics.median(v) for k, v in values.items()}
 peak = median.get(("ours", "fma-peak all-cores"))
-peers = sorted({p for p, _ in median if p.startswith("torch")})
+peers = sorted({p for p, _ in median if p.startswith("torch")}) + (["ort"] if any(p == "ort" for p, _ in median) else [])
 
 print(f"FMA peak measured (all cores, float32): {peak:.1f} GFLOP/s" if peak else "FMA peak: not measured")
 print("\nSGEMM, GFLOP/s (median of rounds); nt = x·Wᵀ (Linear), nn = A·B")

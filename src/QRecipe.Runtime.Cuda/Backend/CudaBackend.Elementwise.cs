@@ -49,6 +49,15 @@ public sealed partial class CudaBackend
         Map(Elementwise, "modulate", [x, shift, scale], output, new KernelArguments().Int(x.Shape[1]).Int(x.Shape[2]).Long(x.ElementCount));
     }
 
+    /// <summary>LayerNorm, then modulate in place: two kernels (the fusion is the CPU backend's).</summary>
+    public void ModulatedLayerNorm(Tensor x, Tensor shift, Tensor scale, Tensor output, float epsilon = 1e-6f)
+    {
+        TensorChecks.Conditioned(nameof(ModulatedLayerNorm), x, shift, output);
+        TensorChecks.SameShape(nameof(ModulatedLayerNorm), shift, scale);
+        LayerNorm(x, output, epsilon);
+        Modulate(output, shift, scale, output);
+    }
+
     public void GatedResidual(Tensor x, Tensor gate, Tensor y, Tensor output)
     {
         TensorChecks.Conditioned(nameof(GatedResidual), x, gate, output);

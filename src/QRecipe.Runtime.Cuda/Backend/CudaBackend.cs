@@ -46,6 +46,14 @@ public sealed unsafe partial class CudaBackend : ITensorBackend, IDisposable
         Gemm(input, weight, output, bias, m, n, k, false, true, k, k, 1f, 1);
     }
 
+    /// <summary>Linear, then GELU in place: two kernels (the fusion is the CPU backend's).</summary>
+    public void LinearGelu(Tensor input, Tensor weight, Tensor? bias, Tensor output)
+    {
+        TensorChecks.Linear(nameof(LinearGelu), input, weight, bias, output);
+        Linear(input, weight, bias, output);
+        Gelu(output, output);
+    }
+
     public void BatchedMatMul(Tensor a, Tensor b, Tensor output, bool transposeB = false, float alpha = 1f)
     {
         var (batch, m, n, k) = TensorChecks.BatchedMatMul(nameof(BatchedMatMul), a, b, output, transposeB);

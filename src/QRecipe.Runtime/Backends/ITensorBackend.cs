@@ -21,6 +21,11 @@ public interface ITensorBackend
     /// <summary>A Linear layer (docs/dit.md): output[..., N] = input[..., K]·weightᵀ + bias with weight [N, K] and bias [N] or null.</summary>
     void Linear(Tensor input, Tensor weight, Tensor? bias, Tensor output);
 
+    /// <summary>fc1 with its activation: output = GELU(input·weightᵀ + bias), shapes as <see cref="Linear"/>. The CPU
+    /// backend applies GELU to each tile of the product while it is in cache; the values equal <see cref="Linear"/>
+    /// followed by <see cref="Gelu"/>.</summary>
+    void LinearGelu(Tensor input, Tensor weight, Tensor? bias, Tensor output);
+
     /// <summary>One product per leading index: output[..., M, N] = alpha·a[..., M, K]·b[..., K, N] (b[..., N, K] when
     /// <paramref name="transposeB"/>); attention's q·kᵀ and A·v.</summary>
     void BatchedMatMul(Tensor a, Tensor b, Tensor output, bool transposeB = false, float alpha = 1f);
@@ -44,6 +49,11 @@ public interface ITensorBackend
 
     /// <summary>adaLN modulate (docs/dit.md): output = x·(1 + scale) + shift with x [N, T, D], shift and scale [N, D].</summary>
     void Modulate(Tensor x, Tensor shift, Tensor scale, Tensor output);
+
+    /// <summary>A DiT block's norm and modulate in one pass (docs/dit.md): output = LayerNorm(x)·(1 + scale) + shift
+    /// with x [N, T, D], shift and scale [N, D]; the values equal <see cref="LayerNorm"/> followed by
+    /// <see cref="Modulate"/>.</summary>
+    void ModulatedLayerNorm(Tensor x, Tensor shift, Tensor scale, Tensor output, float epsilon = 1e-6f);
 
     /// <summary>adaLN-Zero residual (docs/dit.md): output = x + gate·y with x and y [N, T, D], gate [N, D].</summary>
     void GatedResidual(Tensor x, Tensor gate, Tensor y, Tensor output);

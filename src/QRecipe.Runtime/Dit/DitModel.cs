@@ -70,8 +70,7 @@ public sealed class DitModel : IDisposable
         // Final layer, then unpatchify.
         Linear(new LayerSite(-1, Operator.Final, Weights.FinalAdaLN.Name), w.SiluCondition, Weights.FinalAdaLN, w.FinalModulation);
         _backend.Split(w.FinalModulation, 1, w.FinalChunks);
-        _backend.LayerNorm(w.Tokens, w.Normalized);
-        _backend.Modulate(w.Normalized, w.FinalChunks[0], w.FinalChunks[1], w.Modulated);
+        _backend.ModulatedLayerNorm(w.Tokens, w.FinalChunks[0], w.FinalChunks[1], w.Modulated);
         Check(w.Modulated, Stage.FinalNorm, -1);
         Linear(new LayerSite(-1, Operator.Final, Weights.FinalLinear.Name), w.Modulated, Weights.FinalLinear, w.FinalTokens);
         _backend.Unpatchify(w.FinalTokens, m.PatchSize, output);
@@ -85,8 +84,7 @@ public sealed class DitModel : IDisposable
         Linear(new LayerSite(block, Operator.AdaLN, weights.AdaLN.Name), w.SiluCondition, weights.AdaLN, w.Modulation);
         _backend.Split(w.Modulation, 1, w.Chunks);
 
-        _backend.LayerNorm(w.Tokens, w.Normalized);
-        _backend.Modulate(w.Normalized, w.Chunks[0], w.Chunks[1], w.Modulated);
+        _backend.ModulatedLayerNorm(w.Tokens, w.Chunks[0], w.Chunks[1], w.Modulated);
         Check(w.Modulated, Stage.Norm1, block);
         Linear(new LayerSite(block, Operator.Qkv, weights.Qkv.Name), w.Modulated, weights.Qkv, w.Qkv);
         _backend.SplitHeads(w.Qkv, w.Q, w.K, w.V);
@@ -102,11 +100,13 @@ public sealed class DitModel : IDisposable
         _backend.GatedResidual(w.Tokens, w.Chunks[2], w.Branch, w.Tokens);
         Check(w.Tokens, Stage.AttentionResidual, block);
 
-        _backend.LayerNorm(w.Tokens, w.Normalized);
-        _backend.Modulate(w.Normalized, w.Chunks[3], w.Chunks[4], w.Modulated);
+        _backend.ModulatedLayerNorm(w.Tokens, w.Chunks[3], w.Chunks[4], w.Modulated);
         Check(w.Modulated, Stage.Norm2, block);
-        Linear(new LayerSite(block, Operator.Fc1, weights.Fc1.Name), w.Modulated, weights.Fc1, w.Mlp);
-        _backend.Gelu(w.Mlp, w.Mlp);
+        // fc1 and GELU as one call (fused on the CPU); the check after GELU still finds any non-finite fc1 output:
+        // GELU keeps +∞ and NaN and turns −∞ into NaN, and maps every finite value to a finite one.
+        var fc1 = new LayerSite(block, Operator.Fc1, weights.Fc1.Name);
+        ops.LinearGelu(fc1, w.Modulated, weights.Fc1, w.Mlp, _backend);
+        Check(w.Mlp, fc1);
         Linear(new LayerSite(block, Operator.Fc2, weights.Fc2.Name), w.Mlp, weights.Fc2, w.Branch);
         _backend.GatedResidual(w.Tokens, w.Chunks[5], w.Branch, w.Tokens);
         Check(w.Tokens, Stage.MlpResidual, block);

@@ -77,6 +77,20 @@ public sealed class DitWeights : IDisposable
 
     public LinearWeights FinalLinear { get; }
 
+    /// <summary>Bytes of float parameters held: every tensor, less the weights released after quantization
+    /// (<see cref="LinearWeights.ReleaseWeight"/>).</summary>
+    public long FloatBytes
+    {
+        get
+        {
+            var bytes = (PosEmbed.ElementCount + LabelTable.ElementCount) * sizeof(float)
+                        + Patch.FloatBytes + TimeMlp0.FloatBytes + TimeMlp2.FloatBytes + FinalAdaLN.FloatBytes + FinalLinear.FloatBytes;
+            foreach (var block in Blocks)
+                bytes += block.Qkv.FloatBytes + block.Proj.FloatBytes + block.Fc1.FloatBytes + block.Fc2.FloatBytes + block.AdaLN.FloatBytes;
+            return bytes;
+        }
+    }
+
     /// <summary>Width of the timestep frequency features (docs/dit.md).</summary>
     public const int FrequencySize = 256;
 

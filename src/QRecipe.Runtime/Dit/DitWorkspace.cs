@@ -26,7 +26,6 @@ internal sealed class DitWorkspace : IDisposable
         Chunks = new Tensor[6];
         for (var i = 0; i < Chunks.Length; i++)
             Chunks[i] = New(batch, d);
-        Normalized = New(batch, t, d);
         Modulated = New(batch, t, d);
         Qkv = New(batch, t, 3 * d);
         Q = New(batch, m.Heads, t, m.HeadDim);
@@ -62,8 +61,6 @@ internal sealed class DitWorkspace : IDisposable
 
     /// <summary>shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp (docs/dit.md).</summary>
     public Tensor[] Chunks { get; }
-
-    public Tensor Normalized { get; }
 
     public Tensor Modulated { get; }
 

@@ -13,6 +13,9 @@ public sealed class FloatOperators : IDitOperators
     public void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output) =>
         _backend.Linear(input, weights.Weight, weights.Bias, output);
 
+    public void LinearGelu(LayerSite site, Tensor input, LinearWeights weights, Tensor output, ITensorBackend backend) =>
+        _backend.LinearGelu(input, weights.Weight, weights.Bias, output);
+
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores) =>
         _backend.BatchedMatMul(q, k, scores, transposeB: true, alpha: scale);
 

@@ -1,4 +1,5 @@
 using QRecipe.Plan;
+using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Dit;
@@ -16,6 +17,15 @@ public interface IDitOperators
 {
     /// <summary>output[..., out] = input[..., in]·Wᵀ + b.</summary>
     void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output);
+
+    /// <summary>fc1 and its activation: output = GELU(input·Wᵀ + b). By default <see cref="Linear"/>, then the
+    /// backend's GELU in place, so operators that replace or observe <see cref="Linear"/> see fc1 as before;
+    /// <see cref="FloatOperators"/> runs the backend's fused product.</summary>
+    void LinearGelu(LayerSite site, Tensor input, LinearWeights weights, Tensor output, ITensorBackend backend)
+    {
+        Linear(site, input, weights, output);
+        backend.Gelu(output, output);
+    }
 
     /// <summary>scores[b, h] = scale·q[b, h]·k[b, h]ᵀ for q, k [B, H, T, hd] and scores [B, H, T, T] (operator qk).</summary>
     void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores);

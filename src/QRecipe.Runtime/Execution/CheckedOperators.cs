@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Tensors;
 
@@ -16,6 +17,12 @@ internal sealed class CheckedOperators(IDitOperators inner, CancellationToken ca
     {
         Check(site);
         inner.Linear(site, input, weights, output);
+    }
+
+    public void LinearGelu(LayerSite site, Tensor input, LinearWeights weights, Tensor output, ITensorBackend backend)
+    {
+        Check(site);
+        inner.LinearGelu(site, input, weights, output, backend);
     }
 
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)

@@ -13,13 +13,28 @@ namespace QRecipe.Runtime.Execution;
 /// <summary>Every weight layer quantized once per distinct setting the plan gives it (a recipe may change a layer's
 /// weights by step; each version is made once, when the plan is bound), with the per-layer reports. Smoothed layers are
 /// quantized in their folded form (W·diag(s), docs/quantization.md) and, with DiTAS low-rank compensation, hold Q + L·R (the FP factors
-/// L [out, r] and R [r, in] are counted as FP16 overhead words); gptq takes the layer's calibration Hessian.</summary>
+/// L [out, r] and R [r, in] are counted as FP16 overhead words); gptq takes the layer's calibration Hessian. With
+/// <c>releaseFloat</c>, a layer whose every cell multiplies by a quantized version gives up its float weight as soon as
+/// its last version is made (<see cref="LinearWeights.ReleaseWeight"/>), so the run holds one copy of each weight it
+/// needs and the freed block is reused for the next layer's quantized copy.</summary>
 public sealed class QuantizedWeights : IDisposable
 {
     private readonly Dictionary<(string Layer, WeightQuant Setting), Tensor> _tensors = new();
     private readonly List<WeightQuantReport> _reports = new();
 
     public IReadOnlyList<WeightQuantReport> Reports => _reports;
+
+    /// <summary>Bytes of the quantized versions held (float32 values of the dequantized weights).</summary>
+    public long Bytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var tensor in _tensors.Values)
+                bytes += tensor.ElementCount * sizeof(float);
+            return bytes;
+        }
+    }
 
     /// <summary>The weight tensor a cell multiplies by: the quantized version, or the float weights for fp. Pass the
     /// layer as <see cref="SmoothedWeights.Quantizable"/> gives it.</summary>
@@ -29,14 +44,19 @@ public sealed class QuantizedWeights : IDisposable
     /// <param name="progress">Phase "quantize" in layers: 0 of them at once, the layer being quantized (with GPTQ's
     /// Hessian factorisation and column blocks), each one done.</param>
     /// <param name="cancellation">Checked before every layer and, in GPTQ, before every column block.</param>
+    /// <param name="releaseFloat">Release the float weight of every layer no cell multiplies in float; only for weights
+    /// nothing else reads afterwards (no float reference run, no fidelity measurement).</param>
     public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics,
-        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, bool releaseFloat = false)
     {
         var result = new QuantizedWeights();
         var jobs = new List<(LinearWeights Layer, WeightQuant Setting)>();
+        var floatCells = new HashSet<LinearWeights>();
         void Need(LinearWeights layer, WeightQuant setting)
         {
-            if (!setting.IsFloat && !jobs.Contains((layer, setting)))
+            if (setting.IsFloat)
+                floatCells.Add(layer);
+            else if (!jobs.Contains((layer, setting)))
                 jobs.Add((layer, setting));
         }
         for (var step = 0; step < plan.Steps; step++)
@@ -58,6 +78,9 @@ public sealed class QuantizedWeights : IDisposable
             Need(weights.FinalAdaLN, final);
             Need(weights.FinalLinear, final);
         }
+        var lastJob = new Dictionary<LinearWeights, int>();
+        for (var i = 0; i < jobs.Count; i++)
+            lastJob[jobs[i].Layer] = i;
         progress?.Report(new RunProgress("quantize", 0, jobs.Count));
         try
         {
@@ -73,6 +96,8 @@ public sealed class QuantizedWeights : IDisposable
                 var (values, report) = Quantize(layer, setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, Inside);
                 result._tensors[(layer.Name, setting)] = Tensor.From(values, layer.OutFeatures, layer.InFeatures);
                 result._reports.Add(report);
+                if (releaseFloat && lastJob[original] == i && !floatCells.Contains(original))
+                    original.ReleaseWeight();
                 progress?.Report(new RunProgress("quantize", i + 1, jobs.Count));
             }
         }

@@ -14,7 +14,9 @@ namespace QRecipe.Runtime.Execution;
 /// Binds a plan to a DiT and samples: weights are loaded (or made), calibrated and smoothed when the plan asks for it
 /// (the "quantization" time includes that), quantized once per distinct setting, then every
 /// step runs each operator as its cell says. With fidelity measurement each operator is also computed in floating
-/// point on the same inputs, and a float model samples from the same noise for the end-to-end error.
+/// point on the same inputs, and a float model samples from the same noise for the end-to-end error. Without those, a
+/// run on weights it loaded or made itself releases the float weight of every layer that no cell multiplies in float
+/// once its quantized versions exist, so it holds one copy of each weight it needs.
 /// </summary>
 public static class RecipeRunner
 {
@@ -30,7 +32,7 @@ public static class RecipeRunner
             ? DitWeights.Load(path, plan.Model, device.Tensors)
             : DitWeights.Synthetic(plan.Model, device.Tensors, settings.SyntheticWeightSeed);
         var source = settings.Checkpoint is { } p ? $"checkpoint {p}" : $"synthetic weights, seed {settings.SyntheticWeightSeed}";
-        return Run(plan, settings, weights, source, clock.Elapsed, device, progress, cancellation, chunkDone);
+        return Run(plan, settings, weights, source, clock.Elapsed, device, progress, cancellation, chunkDone, ownsWeights: true);
     }
 
     /// <summary>Runs on weights the caller owns (e.g. modified for an experiment); <see cref="RunSettings.Checkpoint"/>
@@ -39,7 +41,7 @@ public static class RecipeRunner
         CancellationToken cancellation = default)
     {
         Validate(plan, settings);
-        return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, device, progress, cancellation, null);
+        return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, device, progress, cancellation, null, ownsWeights: false);
     }
 
     private static void Validate(RecipePlan plan, RunSettings settings)
@@ -59,7 +61,7 @@ public static class RecipeRunner
     }
 
     private static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, string weightSource, TimeSpan weightTime, IComputeDevice device,
-        IProgress<RunProgress>? progress, CancellationToken cancellation, Action<SampleChunk>? chunkDone)
+        IProgress<RunProgress>? progress, CancellationToken cancellation, Action<SampleChunk>? chunkDone, bool ownsWeights)
     {
         var backend = device.Tensors;
         if (!weights.Model.Equals(plan.Model))
@@ -72,7 +74,8 @@ public static class RecipeRunner
         using var stopRequested = cancellation.Register(() => progress?.Report(RunProgress.StopRequested));
         var (statistics, smoothedWeights) = Calibrator.Prepare(plan, weights, backend, progress, cancellation);
         using var smoothed = smoothedWeights;
-        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation);
+        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation,
+            releaseFloat: ownsWeights && !settings.CompareFloat);
         var quantizationTime = clock.Elapsed;
 
         var chunks = SampleChunks.Of(settings);

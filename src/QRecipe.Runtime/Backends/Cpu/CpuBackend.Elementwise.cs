@@ -49,6 +49,14 @@ public sealed unsafe partial class CpuBackend
         AdaptiveLayerNorm.Modulate(x.Float32ReadPointer, shift.Float32ReadPointer, scale.Float32ReadPointer, output.Float32Pointer, samples, tokens, width);
     }
 
+    public void ModulatedLayerNorm(Tensor x, Tensor shift, Tensor scale, Tensor output, float epsilon = 1e-6f)
+    {
+        var (samples, tokens, width) = TensorChecks.Conditioned(nameof(ModulatedLayerNorm), x, shift, output);
+        TensorChecks.SameShape(nameof(ModulatedLayerNorm), shift, scale);
+        AdaptiveLayerNorm.ModulatedLayerNorm(x.Float32ReadPointer, shift.Float32ReadPointer, scale.Float32ReadPointer, output.Float32Pointer,
+            samples, tokens, width, epsilon);
+    }
+
     public void GatedResidual(Tensor x, Tensor gate, Tensor y, Tensor output)
     {
         var (samples, tokens, width) = TensorChecks.Conditioned(nameof(GatedResidual), x, gate, output);

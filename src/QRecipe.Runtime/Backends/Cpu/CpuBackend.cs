@@ -39,6 +39,15 @@ public sealed unsafe partial class CpuBackend : ITensorBackend
             output.Float32Pointer, n, bias is null ? null : bias.Float32ReadPointer));
     }
 
+    public void LinearGelu(Tensor input, Tensor weight, Tensor? bias, Tensor output)
+    {
+        var (m, n, k) = TensorChecks.Linear(nameof(LinearGelu), input, weight, bias, output);
+        Sgemm.Multiply(new GemmProblem(m, n, k, 1f,
+            MatrixView.RowMajor(input.Float32ReadPointer, k, false),
+            MatrixView.RowMajor(weight.Float32ReadPointer, k, true),
+            output.Float32Pointer, n, bias is null ? null : bias.Float32ReadPointer, GemmEpilogue.Gelu));
+    }
+
     public void BatchedMatMul(Tensor a, Tensor b, Tensor output, bool transposeB = false, float alpha = 1f)
     {
         var (batch, m, n, k) = TensorChecks.BatchedMatMul(nameof(BatchedMatMul), a, b, output, transposeB);

@@ -1,4 +1,5 @@
 using System;
+using QRecipe.Runtime.Backends.Cpu.Ops;
 
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
@@ -32,14 +33,16 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, IMicro
                 {
                     var mc = Math.Min(mcMax, rowEnd - ic);
                     GemmPacking.PackA(problem.A, ic, pc, mc, kc, mr, scratch.PackedA);
-                    MultiplyPackedBlock(problem, scratch, ic, jc, mc, nc, kc, firstBlock: pc == 0);
+                    MultiplyPackedBlock(problem, scratch, ic, jc, mc, nc, kc, firstBlock: pc == 0, lastBlock: pc + kc == problem.K);
                 }
             }
         }
     }
 
-    private static void MultiplyPackedBlock(in GemmProblem problem, GemmScratch scratch, int ic, int jc, int mc, int nc, int kc, bool firstBlock)
+    private static void MultiplyPackedBlock(in GemmProblem problem, GemmScratch scratch, int ic, int jc, int mc, int nc, int kc, bool firstBlock,
+        bool lastBlock)
     {
+        var epilogue = lastBlock ? problem.Epilogue : GemmEpilogue.None;
         var mr = TKernel.Rows;
         var nr = TKernel.Columns;
         for (var jr = 0; jr < nc; jr += nr)
@@ -67,15 +70,22 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, IMicro
                 if (rows == mr && columns == nr)
                 {
                     TKernel.Run(kc, packedA, packedB, c, problem.Ldc, problem.Alpha, addend, addendStride);
-                    continue;
+                }
+                else
+                {
+                    // Edge tile: compute the full tile into scratch and add only its valid part.
+                    TKernel.Run(kc, packedA, packedB, scratch.Tile, nr, problem.Alpha, GemmScratch.Zeros, 0);
+                    for (var i = 0; i < rows; i++)
+                    {
+                        for (var j = 0; j < columns; j++)
+                            c[i * problem.Ldc + j] = scratch.Tile[i * nr + j] + addend[i * addendStride + j];
+                    }
                 }
 
-                // Edge tile: compute the full tile into scratch and add only its valid part.
-                TKernel.Run(kc, packedA, packedB, scratch.Tile, nr, problem.Alpha, GemmScratch.Zeros, 0);
-                for (var i = 0; i < rows; i++)
+                if (epilogue == GemmEpilogue.Gelu)
                 {
-                    for (var j = 0; j < columns; j++)
-                        c[i * problem.Ldc + j] = scratch.Tile[i * nr + j] + addend[i * addendStride + j];
+                    for (var i = 0; i < rows; i++)
+                        Activations.GeluSpan(c + i * problem.Ldc, c + i * problem.Ldc, columns);
                 }
             }
         }
@@ -87,6 +97,8 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, IMicro
         {
             for (var j = columnStart; j < columnEnd; j++)
                 problem.C[i * problem.Ldc + j] = problem.Bias != null ? problem.Bias[j] : 0f;
+            if (problem.Epilogue == GemmEpilogue.Gelu)
+                Activations.GeluSpan(problem.C + i * problem.Ldc + columnStart, problem.C + i * problem.Ldc + columnStart, columnEnd - columnStart);
         }
     }
 

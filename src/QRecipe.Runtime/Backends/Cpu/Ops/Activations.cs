@@ -30,27 +30,29 @@ internal static unsafe class Activations
 
     private static void GeluChunks(in RowOperands o, int start, int end)
     {
+        for (var c = start; c < end; c++)
+            GeluSpan(o.X + (nint)c * Chunk, o.Output + (nint)c * Chunk, (int)Math.Min(Chunk, o.Count - (long)c * Chunk));
+    }
+
+    /// <summary>GELU of n contiguous values (y may be x): the chunk kernel's loop, also run by the SGEMM on each tile
+    /// of a fused linear + GELU while the tile is in cache, so both give the same bits.</summary>
+    public static void GeluSpan(float* x, float* y, int n)
+    {
         var lanes = Vector<float>.Count;
         var scale = new Vector<float>(GeluScale);
         var cubic = new Vector<float>(GeluCubic);
-        for (var c = start; c < end; c++)
+        var i = 0;
+        for (; i <= n - lanes; i += lanes)
         {
-            var x = o.X + (nint)c * Chunk;
-            var y = o.Output + (nint)c * Chunk;
-            var n = (int)Math.Min(Chunk, o.Count - (long)c * Chunk);
-            var i = 0;
-            for (; i <= n - lanes; i += lanes)
-            {
-                var v = Vector.Load(x + i);
-                var z = scale * Vector.FusedMultiplyAdd(cubic * v, v * v, v);
-                (v / (Vector<float>.One + VectorExp.Exp(-z))).Store(y + i);
-            }
+            var v = Vector.Load(x + i);
+            var z = scale * Vector.FusedMultiplyAdd(cubic * v, v * v, v);
+            (v / (Vector<float>.One + VectorExp.Exp(-z))).Store(y + i);
+        }
 
-            for (; i < n; i++)
-            {
-                var v = x[i];
-                y[i] = v / (1f + MathF.Exp(-GeluScale * (v + GeluCubic * v * v * v)));
-            }
+        for (; i < n; i++)
+        {
+            var v = x[i];
+            y[i] = v / (1f + MathF.Exp(-GeluScale * (v + GeluCubic * v * v * v)));
         }
     }
 

@@ -1,12 +1,42 @@
+using System;
 using System.Numerics;
 using QRecipe.Runtime.Backends.Cpu.Parallel;
 
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
-/// <summary>The adaLN-Zero pieces of a DiT block (docs/dit.md): modulate x·(1 + scale) + shift and the gated residual
-/// x + gate·y, where shift, scale and gate are one [D] row per sample broadcast over that sample's T tokens.</summary>
+/// <summary>The adaLN-Zero pieces of a DiT block (docs/dit.md): modulate x·(1 + scale) + shift, the same applied to
+/// LayerNorm(x) in one pass, and the gated residual x + gate·y, where shift, scale and gate are one [D] row per sample
+/// broadcast over that sample's T tokens.</summary>
 internal static unsafe class AdaptiveLayerNorm
 {
+    /// <summary>LayerNorm (as <see cref="LayerNorm"/>: two-pass mean and biased variance) and modulate in one pass over
+    /// each row: the normalized value is rounded as LayerNorm stores it, then modulated as <see cref="Modulate"/>
+    /// does, so the result equals the two calls bit for bit without writing and reading the normalized tensor.</summary>
+    public static void ModulatedLayerNorm(float* x, float* shift, float* scale, float* output, int samples, int tokens, int width, float epsilon) =>
+        RowParallel.For(samples * tokens, (long)samples * tokens * width,
+            new RowOperands { X = x, Y = shift, Z = scale, Output = output, Width = width, Group = tokens, Scalar = epsilon }, &NormalizeModulateRows);
+
+    private static void NormalizeModulateRows(in RowOperands o, int start, int end)
+    {
+        var lanes = Vector<float>.Count;
+        var w = o.Width;
+        for (var r = start; r < end; r++)
+        {
+            float* x = o.X + (nint)r * w, z = o.Output + (nint)r * w;
+            float* shift = o.Y + (nint)(r / o.Group) * w, scale = o.Z + (nint)(r / o.Group) * w;
+            var mean = VectorMath.Sum(x, w) / w;
+            var variance = VectorMath.SumOfSquaredDeviations(x, w, mean) / w;
+            var inverse = 1f / MathF.Sqrt(variance + o.Scalar);
+            var m = new Vector<float>(mean);
+            var s = new Vector<float>(inverse);
+            var i = 0;
+            for (; i <= w - lanes; i += lanes)
+                Vector.FusedMultiplyAdd((Vector.Load(x + i) - m) * s, Vector<float>.One + Vector.Load(scale + i), Vector.Load(shift + i)).Store(z + i);
+            for (; i < w; i++)
+                z[i] = (x[i] - mean) * inverse * (1f + scale[i]) + shift[i];
+        }
+    }
+
     public static void Modulate(float* x, float* shift, float* scale, float* output, int samples, int tokens, int width) =>
         RowParallel.For(samples * tokens, (long)samples * tokens * width,
             new RowOperands { X = x, Y = shift, Z = scale, Output = output, Width = width, Group = tokens }, &ModulateRows);
