@@ -8,7 +8,8 @@ namespace QRecipe.Benchmarks;
 /// "peer-sgemm [seconds]", "peer-elementwise [seconds]" and "peer-fma" print the plain-text lines that
 /// bench/run-sgemm-comparison.sh reads, "peer-dit [model[,model]] [seconds]" those of bench/run-dit-comparison.sh;
 /// "sc-interleaved [rounds]" prints the SC ratios measured pairwise (<see cref="ScInterleavedHarness"/>);
-/// "finite-checks [forwards]" what the NaN/±∞ checks cost against the forward and the load (<see cref="FiniteCheckHarness"/>).</summary>
+/// "finite-checks [forwards]" what the NaN/±∞ checks cost against the forward and the load (<see cref="FiniteCheckHarness"/>);
+/// "peer-hessian [rounds]" the GPTQ Hessian update against SGEMM of the same XᵀX (<see cref="HessianPeerHarness"/>).</summary>
 public static class Program
 {
     public static void Main(string[] args)
@@ -32,6 +33,9 @@ public static class Program
                 break;
             case "sc-interleaved":
                 ScInterleavedHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+                break;
+            case "peer-hessian":
+                HessianPeerHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7);
                 break;
             case "finite-checks":
                 FiniteCheckHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);
