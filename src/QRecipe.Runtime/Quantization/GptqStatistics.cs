@@ -7,11 +7,10 @@ namespace QRecipe.Runtime.Quantization;
 /// n the samples seen so far (the reference's H ← H·n/(n+m) + (2/(n+m))·XᵀX after each batch of m samples is the same
 /// matrix). Only S = Σ XᵀX is kept, [in, in] float64, updated per batch by <see cref="SymmetricRankUpdate"/> (float32
 /// products over at most 512 rows, summed in float64; the reference sums whole batches in float32); H is formed
-/// from S when read.</summary>
+/// from S by <see cref="Hessian"/>, which GPTQ calls once per layer, so only S stays in memory.</summary>
 public sealed class GptqStatistics
 {
     private readonly double[] sum;
-    private double[]? hessian;
 
     public GptqStatistics(int columns)
     {
@@ -20,14 +19,14 @@ public sealed class GptqStatistics
         sum = new double[(long)columns * columns];
     }
 
-    /// <summary>Statistics with a given H after <paramref name="samples"/> samples (a reference's H fed to GPTQ as
-    /// it is, without the float32 rounding of accumulating it again).</summary>
-    internal static GptqStatistics FromHessian(double[] hessian, int columns, long samples)
+    /// <summary>Statistics whose H is exactly <paramref name="hessian"/> (a reference's H fed to GPTQ as it is, without
+    /// the float32 rounding of accumulating it again): S = H with n = 2 samples, so (2/n)·S = H bit for bit.</summary>
+    internal static GptqStatistics FromHessian(double[] hessian, int columns)
     {
-        var statistics = new GptqStatistics(columns) { Samples = samples, hessian = (double[])hessian.Clone() };
+        var statistics = new GptqStatistics(columns) { Samples = 2 };
         for (var i = 0; i < columns; i++)
         {
-            for (var j = 0; j <= i; j++) statistics.sum[(long)i * columns + j] = hessian[(long)i * columns + j] * samples / 2;
+            for (var j = 0; j <= i; j++) statistics.sum[(long)i * columns + j] = hessian[(long)i * columns + j];
         }
         return statistics;
     }
@@ -37,8 +36,8 @@ public sealed class GptqStatistics
     /// <summary>Samples seen (the reference's n: the batch dimension, not the token count).</summary>
     public long Samples { get; private set; }
 
-    /// <summary>H, [Columns, Columns] row-major, symmetric (formed once after the last update).</summary>
-    public ReadOnlySpan<double> Hessian => hessian ??= Form();
+    /// <summary>Bytes held: S, [Columns, Columns] float64.</summary>
+    public long RetainedBytes => sum.LongLength * sizeof(double);
 
     /// <summary>Adds one batch: <paramref name="inputs"/> is [rows, Columns] (all tokens of <paramref name="samples"/>
     /// samples, flattened); nothing of it is kept. <paramref name="cancellation"/> is checked before every GEMM of the
@@ -48,13 +47,13 @@ public sealed class GptqStatistics
         QuantGuard.Shape(layer, inputs.Length, rows, Columns);
         if (samples <= 0) throw new QuantizationException(layer, $"batch of {samples} samples");
         QuantGuard.Finite(layer, "calibration input", inputs, Columns);
-        hessian = null;
         Samples += samples;
         SymmetricRankUpdate.AddLower(inputs, rows, Columns, sum, cancellation);
     }
 
-    /// <summary>H = (2/n)·S from S's lower triangle, mirrored.</summary>
-    private double[] Form()
+    /// <summary>A new H = (2/n)·S, [Columns, Columns] row-major, from S's lower triangle, mirrored (zero before any
+    /// sample).</summary>
+    public double[] Hessian()
     {
         var n = Columns;
         var h = new double[sum.Length];

@@ -39,7 +39,7 @@ public sealed class CalibrationStatisticsTests
             Assert.Equal(2 * 3 * 2, hessian.Samples); // (cond + uncond) x 3 samples x 2 steps
             Assert.Equal(new[] { 1, 1, 3, 3 }, captured[layer].Select(c => c.Step).OrderBy(s => s));
             var expected = DirectHessian(captured[layer], hessian.Columns);
-            var actual = hessian.Hessian.ToArray();
+            var actual = hessian.Hessian();
             // Float32 products summed over at most RowBlock rows (SymmetricRankUpdate): |ΔHᵢⱼ| ≤ γ·(2/n)·Σ|xᵢxⱼ|, and by
             // Cauchy–Schwarz (2/n)·Σ|xᵢxⱼ| ≤ sqrt(Hᵢᵢ·Hⱼⱼ).
             const double u = 1.0 / (1 << 24);
@@ -111,7 +111,7 @@ public sealed class CalibrationStatisticsTests
             Assert.True(Math.Abs(range.Min - min) <= 1e-5 * Math.Abs(min) && Math.Abs(range.Max - max) <= 1e-5 * Math.Abs(max),
                 $"{layer}: range [{range.Min}, {range.Max}] vs [{min}, {max}] of x/s");
             var expected = DirectHessian(captured[layer].Select((c, i) => c with { Values = divided[i] }), s.Length);
-            var error = Math.Sqrt(expected.Zip(statistics.Hessian(layer)!.Hessian.ToArray(), (e, a) => (e - a) * (e - a)).Sum() / expected.Sum(e => e * e));
+            var error = Math.Sqrt(expected.Zip(statistics.Hessian(layer)!.Hessian(), (e, a) => (e - a) * (e - a)).Sum() / expected.Sum(e => e * e));
             Assert.True(error < 1e-5, $"{layer}: Hessian of x/s off by {error:E2}");
         }
     }

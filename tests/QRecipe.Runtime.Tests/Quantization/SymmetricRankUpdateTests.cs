@@ -67,7 +67,7 @@ public sealed class SymmetricRankUpdateTests
         stats.Accumulate(x.AsSpan(split), Rows - 1000, 2, "l");
         var (exact, magnitude) = Reference(x, Rows, Columns);
         var bound = Bound(Rows, 2 + 2);
-        var h = stats.Hessian;
+        var h = stats.Hessian();
         var worst = 0.0;
         for (var i = 0; i < exact.Length; i++)
         {
@@ -99,7 +99,7 @@ public sealed class SymmetricRankUpdateTests
 
         var stats = new GptqStatistics(Columns);
         stats.Accumulate(x, 700, 4, "l");
-        var h = stats.Hessian;
+        var h = stats.Hessian();
         for (var i = 0; i < Columns; i++)
         {
             for (var j = 0; j < i; j++)
