@@ -142,23 +142,24 @@ public sealed class CalibrationStatisticsTests
     }
 
     [Fact]
-    public void Progress_counts_every_step_of_every_batch_and_pass()
+    public void Progress_counts_every_step_up_to_the_last_observed_one_of_every_batch_and_pass()
     {
         var progress = new List<RunProgress>();
         var plan = Plan("weights int4 gptq\ncalibrate samples 3 steps 2 batch 2");
         using (var weights = Weights(plan))
             Calibrate(plan, weights, progress);
-        // 0 of 8 before the first forward, then every step (2 batches x 4 steps); the products in between carry a detail.
-        Assert.Equal(Enumerable.Range(0, 9).Select(i => new RunProgress("calibrate", i, 8)), progress.Where(p => p.Detail is null));
-        Assert.Equal(8 * (3 + 2 * 7 + 2), progress.Count(p => p.Detail is not null)); // embedding 3, 7 per block, final 2
+        // Step 2 is the last observed one, so each batch samples steps 0..2 and stops: 0 of 6 before the first forward,
+        // then every step (2 batches x 3 steps); the products in between carry a detail.
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => new RunProgress("calibrate", i, 6)), progress.Where(p => p.Detail is null));
+        Assert.Equal(6 * (3 + 2 * 7 + 2), progress.Count(p => p.Detail is not null)); // embedding 3, 7 per block, final 2
 
         progress.Clear();
         var twoPasses = Plan("activations int8 static\nsmooth smoothquant alpha 0.5\ncalibrate samples 1 steps 2");
         using (var weights = Weights(twoPasses))
             Calibrate(twoPasses, weights, progress);
         var calibrate = progress.Where(p => p.Phase == "calibrate").ToList();
-        Assert.Equal(Enumerable.Range(0, 9).Select(i => new RunProgress("calibrate", i, 8)), calibrate.Where(p => p.Detail is null)); // 2 passes x 1 batch x 4 steps
-        Assert.Equal("pass 2/2, batch 1/1, step 4/4: final_layer.linear", calibrate[^2].Detail);
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => new RunProgress("calibrate", i, 6)), calibrate.Where(p => p.Detail is null)); // 2 passes x 1 batch x 3 steps
+        Assert.Equal("pass 2/2, batch 1/1, step 3/3: final_layer.linear", calibrate[^2].Detail);
         // Smoothing factors are computed between the passes, layer by layer: qkv, proj, fc1 and fc2 of 2 blocks.
         Assert.Equal(new RunProgress("smooth", 0, 8), progress.First(p => p.Phase == "smooth"));
     }

@@ -61,8 +61,9 @@ internal sealed class ShardRun(TextWriter output, TextWriter error)
             var clock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var (first, end) in Ranges(missing))
                 view.Show(() => Make(job, identity, first, end, view, log, cancellation));
-            output.WriteLine(FormattableString.Invariant($"{name}: {missing.Count} chunks written to {job.Folder} in {clock.Elapsed.TotalSeconds:0.00} s"));
-            log.WriteLine(FormattableString.Invariant($"{Now()} done: {missing.Count} chunks in {clock.Elapsed.TotalSeconds:0.00} s"));
+            var peak = RunMemoryEstimate.Format(PeakMemory.Bytes());
+            output.WriteLine(FormattableString.Invariant($"{name}: {missing.Count} chunks written to {job.Folder} in {clock.Elapsed.TotalSeconds:0.00} s, peak memory {peak}"));
+            log.WriteLine(FormattableString.Invariant($"{Now()} done: {missing.Count} chunks in {clock.Elapsed.TotalSeconds:0.00} s, peak memory {peak}"));
             return 0;
         }
         catch (NonFiniteActivationException e)
