@@ -151,9 +151,6 @@ internal static class RunCommand
             using var runDevice = RunDevice.Open(device, gpu, error);
             if (runDevice is null)
                 return CliApp.RuntimeFailure;
-            PrintEstimate(plan, shard is null ? samples : ShardChunks.Of(samples, chunk, shard).SampleCount, compare, chunk, runDevice);
-            if (dryRun)
-                return 0;
             // The VAE is checked before sampling, so a wrong file costs no sampling time; it decodes on the run's device.
             using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, runDevice.Backend);
             if (vaePath is not null && vae is null)
@@ -164,12 +161,23 @@ internal static class RunCommand
             using var judgeScope = judge;
             if (shard is not null)
             {
-                return new ShardRun(output, error).Run(new ShardJob(plan, recipe, source, checkpoint, weightSeed, samples, classes is { Length: > 0 } ? classes : null,
+                if (dryRun)
+                {
+                    PrintEstimate(plan, ShardChunks.Of(samples, chunk, shard).SampleCount, compare, chunk, runDevice);
+                    return 0;
+                }
+                // A shard prints the estimate of the chunks it will make, after its own checks of the chunks present.
+                return new ShardRun(output, error, (toMake, log) => PrintEstimate(plan, toMake, compare, chunk, runDevice, log)).Run(new ShardJob(plan, recipe, source, checkpoint, weightSeed, samples, classes is { Length: > 0 } ? classes : null,
                     seed ?? (ulong)plan.Sampler.Seed, device, runDevice, vae, vaePath, outRoot, chunk, shard), cancellation);
             }
             var evaluation = evaluate is { } count ? RunEvaluation.Open(plan.Model, count, error) : null;
             if (evaluate is not null && evaluation is null)
                 return CliApp.RecipeErrors;
+            if (dryRun)
+            {
+                PrintEstimate(plan, samples, compare, chunk, runDevice);
+                return 0;
+            }
 
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
@@ -179,6 +187,8 @@ internal static class RunCommand
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
                     runDevice.ScAccumulators, runDevice.ActivationQuantizer, runDevice.ScSurrogate, ChunkSize: chunk);
+                // The estimate comes once the results folder exists, so a refused run prints nothing but its error.
+                PrintEstimate(plan, samples, compare, chunk, runDevice, log);
                 runDevice.Describe(plan, output, log);
                 var view = new RunProgressView(output, log);
                 var (result, images) = view.Show(() =>
@@ -248,11 +258,14 @@ internal static class RunCommand
         }
 
         /// <summary>One line per phase: its time at the GEMM rate measured now on the run's backend, and its memory.</summary>
-        private void PrintEstimate(RecipePlan plan, int samples, bool compare, int chunk, RunDevice runDevice)
+        private void PrintEstimate(RecipePlan plan, int samples, bool compare, int chunk, RunDevice runDevice, TextWriter? log = null)
         {
             var rate = ThroughputProbe.FlopsPerSecond(runDevice.Backend);
             foreach (var line in RunCostEstimate.Lines(RunCostEstimate.For(plan, samples, compare, chunk, rate), rate))
+            {
                 output.WriteLine(line);
+                log?.WriteLine(line);
+            }
         }
 
         /// <summary>False after one line when the run's memory estimate exceeds what this machine has available.</summary>
