@@ -12,7 +12,8 @@ namespace QRecipe.Benchmarks;
 /// "peer-ort-profile [model] [forwards] [cache]" both forwards' time per operation (<see cref="DitProfileHarness"/>),
 /// "peer-ort-sgemm [seconds] [cache]" ONNX Runtime on the SGEMM shapes (<see cref="OrtSgemmHarness"/>);
 /// "sc-interleaved [rounds]" prints the SC ratios measured pairwise (<see cref="ScInterleavedHarness"/>);
-/// "finite-checks [forwards]" what the NaN/±∞ checks cost against the forward and the load (<see cref="FiniteCheckHarness"/>).</summary>
+/// "finite-checks [forwards]" what the NaN/±∞ checks cost against the forward and the load (<see cref="FiniteCheckHarness"/>);
+/// "peer-hessian [rounds]" the GPTQ Hessian update against SGEMM of the same XᵀX (<see cref="HessianPeerHarness"/>).</summary>
 public static class Program
 {
     public static void Main(string[] args)
@@ -50,6 +51,9 @@ public static class Program
                 break;
             case "sc-interleaved":
                 ScInterleavedHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+                break;
+            case "peer-hessian":
+                HessianPeerHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7);
                 break;
             case "finite-checks":
                 FiniteCheckHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);

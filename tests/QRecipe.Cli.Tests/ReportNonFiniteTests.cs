@@ -50,7 +50,7 @@ public sealed class ReportNonFiniteTests
     [Fact]
     public void Json_writes_non_finite_numbers_as_null()
     {
-        var report = JsonDocument.Parse(RunReport.Json(Result(), "tiny.qrecipe")).RootElement;
+        var report = JsonDocument.Parse(RunReport.Json(Result(), "tiny.qrecipe", 1 << 20)).RootElement;
         var fidelity = report.GetProperty("fidelity");
         Assert.Equal(JsonValueKind.Null, fidelity.GetProperty("final_relative_l2").ValueKind);
         var perStep = fidelity.GetProperty("operator_relative_l2_per_step");
@@ -67,7 +67,7 @@ public sealed class ReportNonFiniteTests
     public void Markdown_and_summary_show_a_dash()
     {
         var result = Result();
-        var markdown = RunReport.Markdown(result, "tiny.qrecipe");
+        var markdown = RunReport.Markdown(result, "tiny.qrecipe", 1 << 20);
         Assert.Contains("relative L2 error **—**", markdown);
         Assert.Contains("| qk | — | 5.000e-1 | 5.000e-1 |", markdown);
         Assert.Contains("Largest relative L2 error — (qk, block 0, step 0)", markdown);

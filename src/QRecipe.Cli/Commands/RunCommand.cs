@@ -18,6 +18,7 @@ using QRecipe.Recipes;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Bundled;
 using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
@@ -57,15 +58,16 @@ internal static class RunCommand
         var eval = new Option<int?>("--eval") { Description = "Make N samples and evaluate them as 'qrecipe eval' does (FID, sFID, IS, precision/recall) against the bundled reference; writes eval.json" };
         var chunk = new Option<int>("--chunk") { Description = "Samples denoised together; a sample's result depends on it, so shards and their reference run use the same", DefaultValueFactory = _ => RunSettings.DefaultChunkSize };
         var shard = new Option<string?>("--shard") { Description = "I/N: make only shard I (from 0) of N of the --samples into --out DIR as resumable chunks; auto: from Slurm or Kubernetes (docs/cluster.md)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the estimate of each phase (time at this machine's measured GEMM rate, memory) and exit without running or writing anything" };
         var shardCount = new Option<int?>("--shard-count") { Description = $"Number of shards for --shard auto in a Kubernetes Indexed Job (or set {ShardSpec.CountVariable})" };
         var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
         command.Arguments.Add(recipe);
-        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, chunk, shard, shardCount, eval })
+        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, chunk, shard, shardCount, eval, dryRun })
             command.Options.Add(option);
         // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
         command.SetAction((result, token) => Task.FromResult(result.GetValue(eval) is { } n && result.GetValue(samples) is { } asked && asked != n
             ? EvalConflict(error, n, asked)
-            : new Invocation(output, error, result.GetValue(eval)).Run(
+            : new Invocation(output, error, result.GetValue(eval), result.GetValue(dryRun)).Run(
             result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
             result.GetValue(eval) ?? result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device), result.GetValue(gpu),
             result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), result.GetValue(vae), result.GetValue(chunk), result.GetValue(shard),
@@ -79,7 +81,7 @@ internal static class RunCommand
         return CliApp.UsageError;
     }
 
-    private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate)
+    private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate, bool dryRun)
     {
         public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int? requestedSamples, int[]? classes, ulong? seed,
             string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, int chunk, string? shardText, int? shardCount,
@@ -160,12 +162,23 @@ internal static class RunCommand
             using var judgeScope = judge;
             if (shard is not null)
             {
-                return new ShardRun(output, error).Run(new ShardJob(plan, recipe, source, checkpoint, weightSeed, samples, classes is { Length: > 0 } ? classes : null,
+                if (dryRun)
+                {
+                    PrintEstimate(plan, ShardChunks.Of(samples, chunk, shard).SampleCount, compare, chunk, computeDevice);
+                    return 0;
+                }
+                // A shard prints the estimate of the chunks it will make, after its own checks of the chunks present.
+                return new ShardRun(output, error, (toMake, log) => PrintEstimate(plan, toMake, compare, chunk, computeDevice, log)).Run(new ShardJob(plan, recipe, source, checkpoint, weightSeed, samples, classes is { Length: > 0 } ? classes : null,
                     seed ?? (ulong)plan.Sampler.Seed, device, computeDevice, vae, vaePath, outRoot, chunk, shard), cancellation);
             }
             var evaluation = evaluate is { } count ? RunEvaluation.Open(plan.Model, count, error) : null;
             if (evaluate is not null && evaluation is null)
                 return CliApp.RecipeErrors;
+            if (dryRun)
+            {
+                PrintEstimate(plan, samples, compare, chunk, computeDevice);
+                return 0;
+            }
 
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
@@ -175,6 +188,8 @@ internal static class RunCommand
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
                     ChunkSize: chunk);
+                // The estimate comes once the results folder exists, so a refused run prints nothing but its error.
+                PrintEstimate(plan, samples, compare, chunk, computeDevice, log);
                 DeviceLines.Write(computeDevice.Describe(plan), output, log);
                 var view = new RunProgressView(output, log);
                 var (result, images) = view.Show(() =>
@@ -241,6 +256,17 @@ internal static class RunCommand
             if (status == CliApp.UsageError && !File.Exists(recipe))
                 error.WriteLine($"qrecipe: built-in recipes are {string.Join(", ", QRecipeRegistry.All.Select(r => r.Name))}");
             return (status, plan, recipe);
+        }
+
+        /// <summary>One line per phase: its time at the GEMM rate measured now on the run's backend, and its memory.</summary>
+        private void PrintEstimate(RecipePlan plan, int samples, bool compare, int chunk, IComputeDevice computeDevice, TextWriter? log = null)
+        {
+            var rate = ThroughputProbe.FlopsPerSecond(computeDevice.Tensors);
+            foreach (var line in RunCostEstimate.Lines(RunCostEstimate.For(plan, samples, compare, chunk, rate), rate))
+            {
+                output.WriteLine(line);
+                log?.WriteLine(line);
+            }
         }
 
         /// <summary>False after one line when the run's memory estimate exceeds what this machine has available.</summary>
@@ -325,8 +351,9 @@ internal static class RunCommand
                 files.WriteNpz("samples.npz", runImages.AdmArrays(result.Labels));
             if (result.OperatorErrors is { } errors)
                 files.Write("errors.png", ErrorHeatmapPlot.Render(result.Plan, errors));
-            files.Write("report.json", RunReport.Json(result, source, images, quality));
-            files.Write("report.md", RunReport.Markdown(result, source, images, quality));
+            var peak = PeakMemory.Bytes();
+            files.Write("report.json", RunReport.Json(result, source, peak, images, quality));
+            files.Write("report.md", RunReport.Markdown(result, source, peak, images, quality));
             if (result.ScDebug.Count > 0)
                 files.Write(ScDebugCsv.FileName, ScDebugCsv.Format(result.ScDebug));
         }

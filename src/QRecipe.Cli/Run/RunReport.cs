@@ -14,7 +14,8 @@ namespace QRecipe.Cli.Run;
 /// numbers.</summary>
 internal static class RunReport
 {
-    public static string Json(RunResult result, string recipePath, DecodedImages? images = null, RunQuality? quality = null)
+    /// <param name="peakMemoryBytes">The process's peak resident memory (<see cref="PeakMemory"/>).</param>
+    public static string Json(RunResult result, string recipePath, long peakMemoryBytes, DecodedImages? images = null, RunQuality? quality = null)
     {
         var plan = result.Plan;
         var m = plan.Model;
@@ -51,6 +52,7 @@ internal static class RunReport
             ReportNumbers.Write(json, "sampling", result.Times.Sampling.TotalSeconds);
             ReportNumbers.Write(json, "float_sampling", result.Times.FloatSampling.TotalSeconds);
             json.WriteEndObject();
+            json.WriteNumber("peak_memory_bytes", peakMemoryBytes);
 
             if (result.OperatorErrors is { } errors)
             {
@@ -125,7 +127,7 @@ internal static class RunReport
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    public static string Markdown(RunResult result, string recipePath, DecodedImages? images = null, RunQuality? quality = null)
+    public static string Markdown(RunResult result, string recipePath, long peakMemoryBytes, DecodedImages? images = null, RunQuality? quality = null)
     {
         var plan = result.Plan;
         var text = new StringBuilder();
@@ -140,6 +142,8 @@ internal static class RunReport
         Line($"| quantization | {result.Times.Quantization.TotalSeconds:0.000} |");
         Line($"| sampling | {result.Times.Sampling.TotalSeconds:0.000} |");
         Line($"| float sampling | {result.Times.FloatSampling.TotalSeconds:0.000} |");
+        Line($"");
+        Line($"Peak memory (process peak resident set): {RunMemoryEstimate.Format(peakMemoryBytes)} ({peakMemoryBytes} bytes).");
         if (result.OperatorErrors is { } errors)
         {
             Line($"");

@@ -30,10 +30,11 @@ public static class DiffusionSampler
     /// <see cref="NonFiniteActivationException"/> from the denoiser gets the step it happened in; an update that makes the
     /// latents non-finite throws one for the sampler. <paramref name="clipDenoised"/> clamps every predicted x0 to
     /// [−1, 1] before it is used, as pixel-space models are sampled (a latent-space model's x0 has no fixed range, so DiT
-    /// samples its latents unclipped).</summary>
+    /// samples its latents unclipped). <paramref name="stepsToRun"/> stops after that many steps (calibration needs
+    /// nothing past its last observed step).</summary>
     public static void Sample(
         DiffusionSchedule schedule, bool ddim, Span<float> x, int batch, int channels, Denoiser denoiser, NoiseSource? noise,
-        Action<int>? stepDone = null, double eta = 0, bool clipDenoised = false)
+        Action<int>? stepDone = null, double eta = 0, bool clipDenoised = false, int? stepsToRun = null)
     {
         var pixels = x.Length / (batch * channels);
         if (pixels * batch * channels != x.Length)
@@ -45,7 +46,8 @@ public static class DiffusionSampler
             throw new ArgumentNullException(nameof(noise), "DDPM and DDIM with eta > 0 draw noise at every step but the last");
         var output = new float[2 * x.Length];
         var stepNoise = stochastic ? new float[x.Length] : Array.Empty<float>();
-        for (var j = 0; j < schedule.Steps; j++)
+        var steps = Math.Min(schedule.Steps, stepsToRun ?? schedule.Steps);
+        for (var j = 0; j < steps; j++)
         {
             var k = schedule.Steps - 1 - j;
             try

@@ -36,7 +36,7 @@ internal static class CholeskyInverse
                 for (var i = j + 1; i < n; i++)
                 {
                     var row = new ReadOnlySpan<double>(l, i * n + j, i - j);
-                    m[i] = -GptqStatistics.Dot(row, new ReadOnlySpan<double>(m, j, i - j)) / l[(long)i * n + i];
+                    m[i] = -DenseMath.Dot(row, new ReadOnlySpan<double>(m, j, i - j)) / l[(long)i * n + i];
                 }
                 // U[a, b] = L⁻¹[n−1−a, n−1−b]; column j of L⁻¹ is column b = n−1−j of U.
                 var b = n - 1 - j;
@@ -58,7 +58,7 @@ internal static class CholeskyInverse
             if (j % ReportEvery == 0)
                 report?.Invoke($"Hessian factor {j}/{n}");
             var rowJ = new ReadOnlySpan<double>(a, j * n, j);
-            var d = a[(long)j * n + j] - GptqStatistics.Dot(rowJ, rowJ);
+            var d = a[(long)j * n + j] - DenseMath.Dot(rowJ, rowJ);
             if (!(d > 0)) return false;
             var diag = Math.Sqrt(d);
             a[(long)j * n + j] = diag;
@@ -77,7 +77,7 @@ internal static class CholeskyInverse
 
     private static void Eliminate(double[] a, int n, int i, int j, double diag)
     {
-        var dot = GptqStatistics.Dot(new ReadOnlySpan<double>(a, i * n, j), new ReadOnlySpan<double>(a, j * n, j));
+        var dot = DenseMath.Dot(new ReadOnlySpan<double>(a, i * n, j), new ReadOnlySpan<double>(a, j * n, j));
         a[(long)i * n + j] = (a[(long)i * n + j] - dot) / diag;
     }
 }

@@ -1,32 +1,33 @@
 using System;
 using System.Numerics;
-using System.Threading.Tasks;
+using QRecipe.Runtime.Backends.Cpu.Gemm;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>The one matrix product the α search needs, on plain arrays (the quantizers do not depend on the tensor
-/// layer): c = a·bᵀ with a [m, k], b [n, k] row-major, rows of c in parallel, float32 dots.</summary>
+/// <summary>Products on plain arrays for the quantizers: the α search's and the low-rank SVD's c = a·bᵀ and the float64 dot product of the
+/// Cholesky factorisation.</summary>
 internal static class DenseMath
 {
-    public static float[] MultiplyTransposed(float[] a, int m, float[] b, int n, int k)
+    /// <summary>c = a·bᵀ with a [m, k], b [n, k] row-major, through the packed SGEMM (b read transposed in place).</summary>
+    public static unsafe float[] MultiplyTransposed(float[] a, int m, float[] b, int n, int k)
     {
         var c = new float[(long)m * n];
-        Parallel.For(0, m, i =>
-        {
-            var row = new ReadOnlySpan<float>(a, i * k, k);
-            for (var j = 0; j < n; j++) c[(long)i * n + j] = Dot(row, new ReadOnlySpan<float>(b, j * k, k));
-        });
+        fixed (float* ap = a)
+        fixed (float* bp = b)
+        fixed (float* cp = c)
+            Sgemm.Multiply(new GemmProblem(m, n, k, 1f, MatrixView.RowMajor(ap, k, false), MatrixView.RowMajor(bp, k, true), cp, n, null));
         return c;
     }
 
-    private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    /// <summary>Float64 dot product, vectorised.</summary>
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        var acc = Vector<float>.Zero;
+        var acc = Vector<double>.Zero;
         var i = 0;
-        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            acc += new Vector<float>(x[i..]) * new Vector<float>(y[i..]);
+        for (; i <= a.Length - Vector<double>.Count; i += Vector<double>.Count)
+            acc += new Vector<double>(a[i..]) * new Vector<double>(b[i..]);
         var sum = Vector.Sum(acc);
-        for (; i < x.Length; i++) sum += x[i] * y[i];
+        for (; i < a.Length; i++) sum += a[i] * b[i];
         return sum;
     }
 }

@@ -73,7 +73,7 @@ internal static class Gptq
             SetGroupGrids(wt, rows, 0, cols, 0, groupsPerRow, grids, bits, symmetric);
         }
 
-        var h = statistics.Hessian.ToArray();
+        var h = statistics.Hessian();
         var diagonalSum = 0.0;
         for (var d = 0; d < cols; d++)
         {

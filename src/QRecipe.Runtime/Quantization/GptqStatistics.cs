@@ -1,23 +1,34 @@
 using System;
-using System.Numerics;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace QRecipe.Runtime.Quantization;
 
-/// <summary>Streamed GPTQ Hessian of one layer (docs/quantization.md, "GPTQ"): after every batch of m samples,
-/// H ← H·n/(n+m) + (2/(n+m))·XᵀX with n the samples seen so far, so H = 2·XᵀX/n over everything observed while
-/// only the [in, in] matrix is kept. Accumulated in float64 (the reference uses float32; float64 makes H independent
-/// of the batch split up to double rounding).</summary>
+/// <summary>Streamed GPTQ Hessian of one layer (docs/quantization.md, "GPTQ"): H = 2·XᵀX/n over every batch observed,
+/// n the samples seen so far (the reference's H ← H·n/(n+m) + (2/(n+m))·XᵀX after each batch of m samples is the same
+/// matrix). Only S = Σ XᵀX is kept, [in, in] float64, updated per batch by <see cref="SymmetricRankUpdate"/> (float32
+/// products over at most 512 rows, summed in float64; the reference sums whole batches in float32); H is formed
+/// from S by <see cref="Hessian"/>, which GPTQ calls once per layer, so only S stays in memory.</summary>
 public sealed class GptqStatistics
 {
-    private readonly double[] hessian;
+    private readonly double[] sum;
 
     public GptqStatistics(int columns)
     {
         if (columns <= 0) throw new ArgumentOutOfRangeException(nameof(columns), columns, "must be positive");
         Columns = columns;
-        hessian = new double[(long)columns * columns];
+        sum = new double[(long)columns * columns];
+    }
+
+    /// <summary>Statistics whose H is exactly <paramref name="hessian"/> (a reference's H fed to GPTQ as it is, without
+    /// the float32 rounding of accumulating it again): S = H with n = 2 samples, so (2/n)·S = H bit for bit.</summary>
+    internal static GptqStatistics FromHessian(double[] hessian, int columns)
+    {
+        var statistics = new GptqStatistics(columns) { Samples = 2 };
+        for (var i = 0; i < columns; i++)
+        {
+            for (var j = 0; j <= i; j++) statistics.sum[(long)i * columns + j] = hessian[(long)i * columns + j];
+        }
+        return statistics;
     }
 
     public int Columns { get; }
@@ -25,47 +36,39 @@ public sealed class GptqStatistics
     /// <summary>Samples seen (the reference's n: the batch dimension, not the token count).</summary>
     public long Samples { get; private set; }
 
-    /// <summary>H, [Columns, Columns] row-major, symmetric.</summary>
-    public ReadOnlySpan<double> Hessian => hessian;
+    /// <summary>Bytes held: S, [Columns, Columns] float64.</summary>
+    public long RetainedBytes => sum.LongLength * sizeof(double);
 
     /// <summary>Adds one batch: <paramref name="inputs"/> is [rows, Columns] (all tokens of <paramref name="samples"/>
-    /// samples, flattened). <paramref name="cancellation"/> is checked between rows of H; a cancelled update leaves H
-    /// partly updated, which only matters to a run that is stopping.</summary>
+    /// samples, flattened); nothing of it is kept. <paramref name="cancellation"/> is checked before every GEMM of the
+    /// update; a cancelled update leaves the sum partly updated, which only matters to a run that is stopping.</summary>
     public void Accumulate(ReadOnlySpan<float> inputs, int rows, int samples, string layer, CancellationToken cancellation = default)
     {
         QuantGuard.Shape(layer, inputs.Length, rows, Columns);
         if (samples <= 0) throw new QuantizationException(layer, $"batch of {samples} samples");
         QuantGuard.Finite(layer, "calibration input", inputs, Columns);
-
-        var n = Columns;
-        var transposed = new double[(long)n * rows];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < n; c++) transposed[(long)c * rows + r] = inputs[r * n + c];
-        }
-        var keep = (double)Samples / (Samples + samples);
-        var add = 2.0 / (Samples + samples);
         Samples += samples;
-        Parallel.For(0, n, new ParallelOptions { CancellationToken = cancellation }, i =>
-        {
-            var xi = new ReadOnlySpan<double>(transposed, i * rows, rows);
-            for (var j = 0; j <= i; j++)
-            {
-                var value = hessian[(long)i * n + j] * keep + add * Dot(xi, new ReadOnlySpan<double>(transposed, j * rows, rows));
-                hessian[(long)i * n + j] = value;
-                hessian[(long)j * n + i] = value;
-            }
-        });
+        SymmetricRankUpdate.AddLower(inputs, rows, Columns, sum, cancellation);
     }
 
-    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    /// <summary>A new H = (2/n)·S, [Columns, Columns] row-major, from S's lower triangle, mirrored (zero before any
+    /// sample).</summary>
+    public double[] Hessian()
     {
-        var acc = Vector<double>.Zero;
-        var i = 0;
-        for (; i <= a.Length - Vector<double>.Count; i += Vector<double>.Count)
-            acc += new Vector<double>(a[i..]) * new Vector<double>(b[i..]);
-        var sum = Vector.Sum(acc);
-        for (; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
+        var n = Columns;
+        var h = new double[sum.Length];
+        if (Samples == 0)
+            return h;
+        var scale = 2.0 / Samples;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                var value = sum[(long)i * n + j] * scale;
+                h[(long)i * n + j] = value;
+                h[(long)j * n + i] = value;
+            }
+        }
+        return h;
     }
 }

@@ -138,7 +138,7 @@ internal static class TruncatedSvd
         for (var i = 0; i < q.Length; i++) rows[i] = (float)q[i];
     }
 
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => GptqStatistics.Dot(a, b);
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => DenseMath.Dot(a, b);
 
     /// <summary>Cyclic Jacobi eigen-decomposition of a small symmetric matrix: eigenvalues and the eigenvectors as the
     /// columns of a row-major [n, n] matrix.</summary>

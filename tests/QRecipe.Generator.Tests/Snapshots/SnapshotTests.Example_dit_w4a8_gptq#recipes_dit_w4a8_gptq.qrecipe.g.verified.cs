@@ -232,7 +232,7 @@ namespace QRecipe.Recipes
                 Description,
                 new global::QRecipe.Plan.ModelSpec("dit-xl/2", 28, 1152, 16, 2, 32, 1000, 4, true, false),
                 new global::QRecipe.Plan.SamplerSpec(global::QRecipe.Plan.SamplerKind.Ddpm, 50, 1.5D, 0L, 0D),
-                new global::QRecipe.Plan.CalibrationSpec(64, global::QRecipe.Plan.EquatableArray.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49), 16),
+                new global::QRecipe.Plan.CalibrationSpec(32, global::QRecipe.Plan.EquatableArray.Create(0, 7, 14, 21, 28, 35, 42, 49), 16),
                 new global::QRecipe.Plan.EquatableArray<global::QRecipe.Plan.OpSetting>(palette),
                 new global::QRecipe.Plan.EquatableArray<int>(cells),
                 new global::QRecipe.Plan.EquatableArray<global::QRecipe.Plan.SmoothSetting>(global::System.Array.ConvertAll(smoothingOfSlot, index => smoothingPalette[index])));

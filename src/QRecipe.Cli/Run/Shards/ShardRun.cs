@@ -18,7 +18,9 @@ namespace QRecipe.Cli.Run.Shards;
 /// <c>shard-I-of-N.log</c>. A chunk already there with the same run identity is skipped, so a rerun resumes; one made
 /// with other settings stops the shard before any work. Shards write no report: <c>qrecipe merge</c> joins the chunks.
 /// </summary>
-internal sealed class ShardRun(TextWriter output, TextWriter error)
+/// <param name="estimate">Prints the run's estimate for the given number of samples (those of the chunks to make) and
+/// copies it into the log.</param>
+internal sealed class ShardRun(TextWriter output, TextWriter error, Action<int, TextWriter> estimate)
 {
     public int Run(ShardJob job, CancellationToken cancellation)
     {
@@ -54,6 +56,7 @@ internal sealed class ShardRun(TextWriter output, TextWriter error)
             log.WriteLine($"{Now()} nothing to make");
             return 0;
         }
+        estimate(missing.Sum(chunk => Math.Min(job.ChunkSize, job.Samples - chunk * job.ChunkSize)), log);
         try
         {
             DeviceLines.Write(job.ComputeDevice.Describe(job.Plan), output, log);
@@ -61,8 +64,9 @@ internal sealed class ShardRun(TextWriter output, TextWriter error)
             var clock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var (first, end) in Ranges(missing))
                 view.Show(() => Make(job, identity, first, end, view, log, cancellation));
-            output.WriteLine(FormattableString.Invariant($"{name}: {missing.Count} chunks written to {job.Folder} in {clock.Elapsed.TotalSeconds:0.00} s"));
-            log.WriteLine(FormattableString.Invariant($"{Now()} done: {missing.Count} chunks in {clock.Elapsed.TotalSeconds:0.00} s"));
+            var peak = RunMemoryEstimate.Format(PeakMemory.Bytes());
+            output.WriteLine(FormattableString.Invariant($"{name}: {missing.Count} chunks written to {job.Folder} in {clock.Elapsed.TotalSeconds:0.00} s, peak memory {peak}"));
+            log.WriteLine(FormattableString.Invariant($"{Now()} done: {missing.Count} chunks in {clock.Elapsed.TotalSeconds:0.00} s, peak memory {peak}"));
             return 0;
         }
         catch (NonFiniteActivationException e)

@@ -13,8 +13,8 @@ namespace QRecipe.Runtime.Execution.Calibration;
 /// <summary>
 /// The plan's <c>calibrate samples N steps SEL batch B</c>: floating-point sampling of N samples in batches of B with
 /// the plan's sampler and guidance, labels drawn from the plan's seed as a run draws them, and each batch's initial
-/// and per-step noise from its own seed (so batches differ and runs repeat). Statistics stream into
-/// <see cref="CalibrationStatistics"/>; nothing per sample is kept.
+/// and per-step noise from its own seed (so batches differ and runs repeat). Each batch is sampled up to the last
+/// selected step only. Statistics stream into <see cref="CalibrationStatistics"/>; nothing per sample is kept.
 /// </summary>
 public sealed class CalibrationRun
 {
@@ -41,7 +41,7 @@ public sealed class CalibrationRun
         _progress = progress;
         _cancellation = cancellation;
         _passes = passes;
-        _total = passes * Batches * plan.Steps;
+        _total = passes * Batches * StepsRun;
     }
 
     /// <summary>A plan built by hand (not by the compiler, which refuses these) could ask for a run that observes
@@ -63,6 +63,9 @@ public sealed class CalibrationRun
 
     private int Batches => (_spec.Samples + _spec.Batch - 1) / _spec.Batch;
 
+    /// <summary>Sampling steps each batch runs: up to its last observed step, after which nothing is observed.</summary>
+    private int StepsRun => _spec.Steps.Max() + 1;
+
     /// <summary>Seed of calibration batch <paramref name="batch"/>: away from the sampling seed's streams.</summary>
     public static ulong BatchSeed(ulong seed, int batch) => seed + 0x9E3779B97F4A7C15UL * (ulong)(batch + 1);
 
@@ -82,7 +85,7 @@ public sealed class CalibrationRun
         var step = 0;
         using var observer = new CalibrationObserver(needs, statistics, kinds, _spec.Steps.ToArray(), smoothed, new FloatOperators(_backend), _cancellation);
         var operators = new CheckedOperators(observer, _cancellation, site => _progress?.Report(new RunProgress("calibrate", _done, _total,
-            $"{(_passes > 1 ? $"pass {_pass}/{_passes}, " : string.Empty)}batch {batch + 1}/{Batches}, step {step + 1}/{_plan.Steps}: {site.Name}")));
+            $"{(_passes > 1 ? $"pass {_pass}/{_passes}, " : string.Empty)}batch {batch + 1}/{Batches}, step {step + 1}/{StepsRun}: {site.Name}")));
         using var dit = new DitModel(_weights, _backend, operators);
         for (; batch < Batches; batch++)
         {
@@ -99,7 +102,7 @@ public sealed class CalibrationRun
                 {
                     _progress?.Report(new RunProgress("calibrate", ++_done, _total));
                     _cancellation.ThrowIfCancellationRequested();
-                }, _plan.Sampler.Eta, clipDenoised: model.PixelSpace);
+                }, _plan.Sampler.Eta, clipDenoised: model.PixelSpace, stepsToRun: StepsRun);
             }
             catch (NonFiniteActivationException e)
             {

@@ -29,7 +29,7 @@ public sealed class CalibrationStatistics
         {
             long bytes = Ranges.Count * 8L;
             foreach (var h in Hessians.Values)
-                bytes += (long)h.Columns * h.Columns * sizeof(double);
+                bytes += h.RetainedBytes;
             foreach (var m in ChannelMaxima.Values)
                 bytes += (long)System.Linq.Enumerable.Count(m.Steps) * m.Channels * sizeof(float);
             foreach (var s in SearchInputs.Values)
