@@ -31,7 +31,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void RecipeWithErrors()
+    public void Recipe_with_errors()
     {
         var (driver, output) = Run(new[] { Recipe("broken.qrecipe", TestRecipes.Broken) });
 
@@ -40,7 +40,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void EmptyOverrides()
+    public void Empty_overrides()
     {
         var (driver, output) = Run(new[] { Recipe("empty.qrecipe", TestRecipes.EmptyOverrides) });
 
@@ -49,7 +49,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void PerHeadSettings()
+    public void Per_head_settings()
     {
         var (driver, output) = Run(new[] { Recipe("per_head.qrecipe", TestRecipes.PerHead) });
 
@@ -62,7 +62,7 @@ public sealed class SnapshotTests
     /// specials and a bidirectional override: QR0008 for the build, and a class whose comment and constant hold the
     /// text escaped.</summary>
     [Fact]
-    public void HostileDescription()
+    public void Hostile_description()
     {
         var description = "safe\u2028} [System.Runtime.CompilerServices.ModuleInitializer] internal static void X() { System.Environment.Exit(42); } /* <b>&amp; \u202Eevil\u202C \u00b7";
         var text = TestRecipes.Tiny.Replace("recipe Tiny \"tiny custom DiT\"", "recipe Hostile \"" + description + "\"");
@@ -73,7 +73,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void MissingHeaderNamesClassAfterFile()
+    public void Missing_header_names_class_after_file()
     {
         var text = string.Join("\n", TestRecipes.Tiny.Split('\n').Where(l => !l.StartsWith("recipe ", System.StringComparison.Ordinal)));
         var (driver, output) = Run(new[] { Recipe("no-header_1.qrecipe", text) });
@@ -83,7 +83,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void NamespaceFromPropertyAndFileMetadata()
+    public void Namespace_from_property_and_file_metadata()
     {
         var perFile = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IReadOnlyDictionary<string, string>>
         {
@@ -102,7 +102,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void CSharp73Project()
+    public void CSharp73_project()
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp7_3);
         var compilation = Compilation().WithOptions(Compilation().Options.WithNullableContextOptions(NullableContextOptions.Disable));

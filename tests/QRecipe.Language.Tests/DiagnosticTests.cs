@@ -113,7 +113,7 @@ public sealed class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(Ids))]
-    public void TriggeringRecipeReportsTheIdAtTheOffendingPosition(string id)
+    public void Triggering_recipe_reports_the_id_at_the_offending_position(string id)
     {
         var @case = Cases[id];
         var compilation = Snippets.Compile(@case.Text);
@@ -130,14 +130,14 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void EveryCatalogueIdHasATriggeringCase()
+    public void Every_catalogue_id_has_a_triggering_case()
     {
         var expected = DiagnosticCatalog.All.Select(d => d.Id).Except(ReportedOutsideTheCompiler).OrderBy(i => i, StringComparer.Ordinal);
         Assert.Equal(expected, Cases.Keys.OrderBy(i => i, StringComparer.Ordinal));
     }
 
     [Fact]
-    public void CatalogueIdsAreUniqueAndWellFormed()
+    public void Catalogue_ids_are_unique_and_well_formed()
     {
         var ids = DiagnosticCatalog.All.Select(d => d.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
@@ -145,7 +145,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void ErrorsDoNotStopAtTheFirst()
+    public void Errors_do_not_stop_at_the_first()
     {
         var compilation = Snippets.CompileBody("wieghts int8\nweights int9\nat blocks 28 {\n  weights int8\n}\nsc precision 16 {\n}\n");
         Assert.Equal(new[] { "QR0002", "QR0400", "QR0200", "QR0600" }, compilation.Diagnostics.Select(d => d.Id));
@@ -153,7 +153,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void HugeSelectorIndexIsReportedAsTooLarge()
+    public void Huge_selector_index_is_reported_as_too_large()
     {
         var compilation = Snippets.CompileBody("at blocks 99999999999999999999 {\n  weights int8\n}\n");
         var diagnostic = Assert.Single(compilation.Diagnostics);
@@ -162,7 +162,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void ScOffGivenTwiceIsADuplicateClause()
+    public void Sc_off_given_twice_is_a_duplicate_clause()
     {
         // Found by the mutation corpus: this used to throw from the binder.
         var diagnostic = Assert.Single(Snippets.CompileBody("sc off off\n").Diagnostics);
@@ -170,7 +170,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void AVeryLongUnknownWordGetsNoSuggestion()
+    public void A_very_long_unknown_word_gets_no_suggestion()
     {
         var word = new string('w', 20_000);
         var diagnostic = Assert.Single(Snippets.CompileBody(word + " int8\n").Diagnostics);
@@ -184,7 +184,7 @@ public sealed class DiagnosticTests
     [InlineData("sc precision 6 kernel xnor {\n  qk stream 64\n}\n")]
     [InlineData("sc precision 6 {\n  qk stream 32\n}\n")]
     [InlineData("sc kernel xnor {\n  qk stream 256\n  mp qk levels 256 64 0 fractions 0.5 0.25 0.25\n}\n")]
-    public void StreamsOfAtLeast64OrTheEnableKernelAreNotWarnedAbout(string sc)
+    public void Streams_of_at_least_64_or_the_enable_kernel_are_not_warned_about(string sc)
     {
         var compilation = Snippets.Compile(H + "activations int8 on all\n" + sc);
         Assert.DoesNotContain(compilation.Diagnostics, d => d.Id == "QR0616");
@@ -232,7 +232,7 @@ public sealed class DiagnosticTests
     [InlineData("QR0601", H + "activations int8 on all\nsc precision 9 {\n  qk stream 512\n}\nsc precision 8 {\n  qk heads 0 stream 256\n}\n")]
     [InlineData("QR0611", H + "weights int8\nactivations int8\nsc chunk 2000 {\n  qkv stream 256\n}\n")]
     [InlineData("QR0616", H + "activations int8 asymmetric on all\nsc kernel and {\n  qk stream 256\n  mp qk levels 256 32 0 fractions 0.5 0.25 0.25\n}\n")]
-    public void DocumentedExampleReportsItsId(string id, string text)
+    public void Documented_example_reports_its_id(string id, string text)
     {
         var compilation = Snippets.Compile(text);
         Assert.True(compilation.Diagnostics.Any(d => d.Id == id), $"no {id}; got:\n{string.Join("\n", compilation.Diagnostics)}");

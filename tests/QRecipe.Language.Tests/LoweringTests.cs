@@ -25,7 +25,7 @@ public sealed class LoweringTests
     [InlineData("last 3", 25, 27)]
     [InlineData("0..13", 0, 13)]
     [InlineData("all except 14..27", 0, 13)]
-    public void BlockSelectorsFloorPercentages(string selector, int from, int to)
+    public void Block_selectors_floor_percentages(string selector, int from, int to)
     {
         var plan = Snippets.Plan($"weights int8\nat blocks {selector} {{\n  weights int4\n}}\n");
         Assert.Equal(Range(from, to), BlocksWithWeightBits(plan, 4));
@@ -38,14 +38,14 @@ public sealed class LoweringTests
     [InlineData("cleanest 20%", 40, 49)]
     [InlineData("cleanest 1", 49, 49)]
     [InlineData("noisiest 3%", 0, 0)] // ⌊1.5⌋ = 1
-    public void StepSelectorsStartAtTheNoisiestStep(string selector, int from, int to)
+    public void Step_selectors_start_at_the_noisiest_step(string selector, int from, int to)
     {
         var plan = Snippets.Plan($"activations int8\nat steps {selector} {{\n  activations int4\n}}\n");
         Assert.Equal(Range(from, to), StepsWithActivationBits(plan, 4));
     }
 
     [Fact]
-    public void PercentageSelectingNothingWarnsAndChangesNothing()
+    public void Percentage_selecting_nothing_warns_and_changes_nothing()
     {
         var compilation = Snippets.CompileBody("weights int8\nat blocks first 3% {\n  weights int4\n}\n");
         Assert.NotNull(compilation.Plan);
@@ -55,14 +55,14 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void ListsMixIndicesAndRanges()
+    public void Lists_mix_indices_and_ranges()
     {
         var plan = Snippets.Plan("weights int8\nat blocks 0, 5..7, 27 {\n  weights int4\n}\n");
         Assert.Equal(new[] { 0, 5, 6, 7, 27 }, BlocksWithWeightBits(plan, 4));
     }
 
     [Fact]
-    public void NestedAtBlocksIntersect()
+    public void Nested_at_blocks_intersect()
     {
         var plan = Snippets.Plan("weights int8\nat blocks 0..9 {\n  at steps 0..4 on fc1, fc2 {\n    weights int2\n  }\n}\n");
         for (var step = 0; step < 50; step++)
@@ -79,7 +79,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void LastMatchingRuleWinsPerAspect()
+    public void Last_matching_rule_wins_per_aspect()
     {
         var plan = Snippets.Plan("weights int8\nactivations int8\nweights int4 on fc1\nactivations int6 on fc2\nat blocks 3 {\n  weights int2\n}\n");
         var fc1 = plan.Get(0, 0, Operator.Fc1);
@@ -96,7 +96,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void QuantizerDefaultsFollowTheReference()
+    public void Quantizer_defaults_follow_the_reference()
     {
         var plan = Snippets.Plan("calibrate samples 8\nweights int4\nactivations int8 on fc1\nactivations int8 static on fc2\nweights int4 kmeans-a on proj\n");
         Assert.Equal(new WeightQuant(4, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(0, 0, Operator.Qkv).Weights);
@@ -107,7 +107,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void DefaultRecipeResolvesPerHeadStreamsMixedPrecisionAndOverrides()
+    public void Default_recipe_resolves_per_head_streams_mixed_precision_and_overrides()
     {
         var plan = Snippets.Compile(Snippets.ReadRecipe("dit_w4a8_sc.qrecipe")).Plan!;
         var mp = new MixedPrecision(EquatableArray.Create(256, 128, 64, 32), EquatableArray.Create(0.1, 0.2, 0.3, 0.4));
@@ -142,7 +142,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void OutputRowGroupsGetTheirOwnStreams()
+    public void Output_row_groups_get_their_own_streams()
     {
         var plan = Snippets.Compile(Snippets.ReadRecipe("sc_per_head.qrecipe")).Plan!;
         var fc1 = plan.Get(0, 0, Operator.Fc1).Sc;
@@ -159,14 +159,14 @@ public sealed class LoweringTests
     [InlineData(256, 8)]
     [InlineData(257, 9)]
     [InlineData(1, 1)]
-    public void PrecisionAutoIsTheCeilingLog2OfTheStream(int stream, int precision)
+    public void Precision_auto_is_the_ceiling_log_2_of_the_stream(int stream, int precision)
     {
         var plan = Snippets.Plan($"activations int8 on all\nsc precision auto kernel xnor {{\n  qk stream {stream}\n}}\n");
         Assert.Equal((precision, stream), (plan.Get(0, 0, Operator.Qk).Sc.Precision, plan.Get(0, 0, Operator.Qk).Sc.Stream));
     }
 
     [Fact]
-    public void LaterSectionHeadersInheritOmittedClauses()
+    public void Later_section_headers_inherit_omitted_clauses()
     {
         var plan = Snippets.Plan("activations int8 on all\nsc precision 10 scramble counter {\n  qk stream 1024\n}\nsc kernel xnor {\n  av stream 512\n}\n");
         var av = plan.Get(0, 0, Operator.Av).Sc;
@@ -175,7 +175,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void RuleReportCountsSelectedAndWinningCells()
+    public void Rule_report_counts_selected_and_winning_cells()
     {
         // 5 linear operators x 28 blocks x 50 steps = 7000 cells; fc1 is 1400 of them.
         // Stream rules count per head: 2 operators x 28 x 50 x 16 heads = 44800; heads 8..15 of av: 28 x 50 x 8 = 11200.
@@ -188,7 +188,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void ScOffPrunesEveryBlockOperatorButLeavesQuantizers()
+    public void Sc_off_prunes_every_block_operator_but_leaves_quantizers()
     {
         var plan = Snippets.Plan("weights int8\nactivations int8 on all\nsc {\n  all stream 256\n}\nat steps last 10 {\n  sc off\n}\n");
         Assert.True(plan.Get(39, 4, Operator.Fc2).Sc.Enabled);
@@ -198,7 +198,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void MixedPrecisionLevelsAreCappedAtEachHeadsAndGroupsStreamInTheBudget()
+    public void Mixed_precision_levels_are_capped_at_each_heads_and_groups_stream_in_the_budget()
     {
         // dit_w4a8_sc: levels 256 128 64 32 in fractions 0.1 0.2 0.3 0.4 on qk and av. qk runs every head at 256, so
         // nothing is capped: 25.6 + 25.6 + 19.2 + 12.8. av runs heads 0..7 at 128 (12.8 + 25.6 + 19.2 + 12.8 = 70.4)
@@ -227,7 +227,7 @@ public sealed class LoweringTests
     }
 
     [Fact]
-    public void BudgetCountsStreamsAndMacsByHand()
+    public void Budget_counts_streams_and_macs_by_hand()
     {
         // qk on DiT-XL/2 at 256 px: 256 tokens, 16 heads, head dim 72: MACs = 16·256 · 72 · 256 per block.
         var plan = Snippets.Plan("activations int8 on all\nsc {\n  qk blocks 0..1 steps 0..9 stream 128\n}\n");

@@ -19,7 +19,7 @@ public sealed class MutationCorpusTests(ITestOutputHelper output)
     private const int Seed = 1125;
 
     [Fact]
-    public void MutatedRecipesNeverThrowAndAlwaysExplainThemselves()
+    public void Mutated_recipes_never_throw_and_always_explain_themselves()
     {
         var originals = Snippets.RecipeFiles.Select(System.IO.File.ReadAllText).ToArray();
         var failures = new ConcurrentBag<string>();

@@ -19,7 +19,7 @@ public sealed class PlanEqualityTests
         "at blocks first 50% on mlp {\n  weights int8 on fc1\n}\n";
 
     [Fact]
-    public void EquivalentRecipesGiveEqualPlansAndHashes()
+    public void Equivalent_recipes_give_equal_plans_and_hashes()
     {
         var a = Snippets.Plan(Spelled);
         var b = Snippets.Plan(Terse);
@@ -29,7 +29,7 @@ public sealed class PlanEqualityTests
     }
 
     [Fact]
-    public void CompilingTwiceGivesEqualButDistinctPlans()
+    public void Compiling_twice_gives_equal_but_distinct_plans()
     {
         var a = Snippets.Plan(Spelled);
         var b = Snippets.Plan(Spelled);
@@ -44,7 +44,7 @@ public sealed class PlanEqualityTests
     [InlineData("sc {\n  av blocks 3 steps 30 heads 15 stream 128\n}\n")] // one head of one cell
     [InlineData("smooth smoothquant alpha 0.5 on adaln\ncalibrate samples 8\n")]
     [InlineData("weights int8 on final\n")]
-    public void OneChangedCellMakesPlansDiffer(string change)
+    public void One_changed_cell_makes_plans_differ(string change)
     {
         var a = Snippets.Plan(Spelled);
         var b = Snippets.Plan(Spelled + change);
@@ -53,7 +53,7 @@ public sealed class PlanEqualityTests
     }
 
     [Fact]
-    public void NameDescriptionModelAndSamplerTakePart()
+    public void Name_description_model_and_sampler_take_part()
     {
         var plan = Snippets.Plan("weights int8\n");
         Assert.NotEqual(plan, Snippets.Compile("recipe U\nmodel dit-xl/2\nsampler ddpm steps 50\nweights int8\n").Plan);
@@ -64,7 +64,7 @@ public sealed class PlanEqualityTests
     }
 
     [Fact]
-    public void PlansWithTheSameCellsInADifferentPaletteOrderAreEqual()
+    public void Plans_with_the_same_cells_in_a_different_palette_order_are_equal()
     {
         // Built by hand so the palettes list the same two settings in opposite orders.
         var plan = Snippets.Plan("weights int8\nat blocks 0 {\n  weights int4\n}\n");

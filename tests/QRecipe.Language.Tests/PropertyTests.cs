@@ -10,7 +10,7 @@ public sealed class PropertyTests
     private const int Recipes = 300;
 
     [Fact]
-    public void RandomValidRecipesCompileFormatToAFixpointAndKeepTheirPlan()
+    public void Random_valid_recipes_compile_format_to_a_fixpoint_and_keep_their_plan()
     {
         var generator = new RandomRecipes(seed: 20261125);
         var layout = new Random(7);

@@ -17,11 +17,11 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void RecipesFolderHoldsTheIssuesSixKindsOfRecipe() => Assert.True(Snippets.RecipeFiles.Count >= 6);
+    public void Recipes_folder_holds_the_issues_six_kinds_of_recipe() => Assert.True(Snippets.RecipeFiles.Count >= 6);
 
     [Theory]
     [MemberData(nameof(Recipes))]
-    public void EveryRecipeCompilesWithoutErrors(string name)
+    public void Every_recipe_compiles_without_errors(string name)
     {
         var compilation = Snippets.Compile(Snippets.ReadRecipe(name));
         Assert.Empty(Snippets.Errors(compilation));
@@ -30,7 +30,7 @@ public sealed class RoundTripTests
 
     [Theory]
     [MemberData(nameof(Recipes))]
-    public void FormatIsIdempotent(string name)
+    public void Format_is_idempotent(string name)
     {
         var once = RecipeFormatter.Format(Snippets.ReadRecipe(name));
         Assert.True(once.Succeeded);
@@ -41,7 +41,7 @@ public sealed class RoundTripTests
 
     [Theory]
     [MemberData(nameof(Recipes))]
-    public void FormatKeepsEveryCommentInOrder(string name)
+    public void Format_keeps_every_comment_in_order(string name)
     {
         var text = Snippets.ReadRecipe(name);
         var comments = Snippets.Compile(text).Syntax.Comments.Select(c => c.Text.Trim()).ToList();
@@ -58,7 +58,7 @@ public sealed class RoundTripTests
 
     [Theory]
     [MemberData(nameof(Recipes))]
-    public void FormattedRecipeCompilesToAnEqualPlan(string name)
+    public void Formatted_recipe_compiles_to_an_equal_plan(string name)
     {
         var text = Snippets.ReadRecipe(name);
         var original = Snippets.Compile(text);
@@ -71,7 +71,7 @@ public sealed class RoundTripTests
 
     [Theory]
     [MemberData(nameof(Recipes))]
-    public void WindowsLineEndingsChangeNeitherPlanNorFormattedText(string name)
+    public void Windows_line_endings_change_neither_plan_nor_formatted_text(string name)
     {
         var text = Snippets.ReadRecipe(name);
         var crlf = text.Replace("\n", "\r\n");
@@ -80,7 +80,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void FormatCanonicalisesLayoutAndKeepsTrailingComments()
+    public void Format_canonicalises_layout_and_keeps_trailing_comments()
     {
         const string messy = "recipe   T ;model dit-xl/2\n\n\n\nsampler   ddpm steps 50 // fifty\nat blocks 0,5..7   {\n weights int8  on qkv,fc1 // two\n}\n";
         const string expected = "recipe T\nmodel dit-xl/2\n\nsampler ddpm steps 50 // fifty\nat blocks 0, 5..7 {\n  weights int8 on qkv, fc1 // two\n}\n";
@@ -88,7 +88,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void FormatRefusesTextWithSyntaxErrorsAndReturnsItUnchanged()
+    public void Format_refuses_text_with_syntax_errors_and_returns_it_unchanged()
     {
         const string broken = "recipe T\nwieghts int8\n";
         var result = RecipeFormatter.Format(broken);

@@ -18,7 +18,7 @@ public unsafe class RangeParallelTests
     [InlineData(1000, 1 << 20)]
     [InlineData(1001, 1 << 20)]
     [InlineData(1000, 10)]
-    public void EveryItemIsVisitedExactlyOnce(int count, long elements)
+    public void Every_item_is_visited_exactly_once(int count, long elements)
     {
         var counts = new int[count];
         fixed (int* pointer = counts)

@@ -19,7 +19,7 @@ public class PhiloxTests
     }
 
     [Fact]
-    public void SequentialWordsFollowTheCounterLayout()
+    public void Sequential_words_follow_the_counter_layout()
     {
         const ulong seed = 0x0123456789ABCDEF;
         var rng = new PhiloxRandom(seed, stream: 7);
@@ -34,7 +34,7 @@ public class PhiloxTests
     }
 
     [Fact]
-    public void StreamsAndSeedsDiffer()
+    public void Streams_and_seeds_differ()
     {
         Assert.NotEqual(PhiloxRandom.BlockAt(1, 0, 0), PhiloxRandom.BlockAt(1, 1, 0));
         Assert.NotEqual(PhiloxRandom.BlockAt(1, 0, 0), PhiloxRandom.BlockAt(2, 0, 0));
@@ -42,7 +42,7 @@ public class PhiloxTests
     }
 
     [Fact]
-    public void FillNormalEqualsSequentialNormalsAndIsDeterministic()
+    public void Fill_normal_equals_sequential_normals_and_is_deterministic()
     {
         var filled = new float[70001];
         PhiloxRandom.FillNormal(filled, seed: 42, stream: 3);
@@ -61,7 +61,7 @@ public class PhiloxTests
     [InlineData(1UL, 0UL, 0f, 1f)]
     [InlineData(0xDEADBEEFCAFEUL, (1UL << 63) | 12345, 0f, 1f)]
     [InlineData(3UL, 5UL, 0.25f, 3f)]
-    public void FillNormalMatchesTheScalarBoxMullerExactly(ulong seed, ulong stream, float mean, float std)
+    public void Fill_normal_matches_the_scalar_box_muller_exactly(ulong seed, ulong stream, float mean, float std)
     {
         var filled = new float[1 << 22];
         PhiloxRandom.FillNormal(filled, seed, stream, mean, std);
@@ -78,7 +78,7 @@ public class PhiloxTests
     [InlineData(0L, 4096)]
     [InlineData(12345L, 1001)]
     [InlineData(3L, 1)]
-    public void NormalsAtAreTheSameElementsOfTheFill(long first, int count)
+    public void Normals_at_are_the_same_elements_of_the_fill(long first, int count)
     {
         var filled = new float[first + count];
         PhiloxRandom.FillNormal(filled, seed: 77, stream: 9, mean: 0.5f, std: 2f);
@@ -88,7 +88,7 @@ public class PhiloxTests
     }
 
     [Fact]
-    public void NormalMomentsMatchStandardNormal()
+    public void Normal_moments_match_standard_normal()
     {
         const int n = 1 << 20;
         var values = new float[n];
@@ -113,7 +113,7 @@ public class PhiloxTests
     }
 
     [Fact]
-    public void UniformsAreInRangeWithUniformMoments()
+    public void Uniforms_are_in_range_with_uniform_moments()
     {
         var rng = new PhiloxRandom(9);
         const int n = 200_000;
@@ -134,7 +134,7 @@ public class PhiloxTests
     }
 
     [Fact]
-    public void NextBelowIsUnbiasedAndRejectsZero()
+    public void Next_below_is_unbiased_and_rejects_zero()
     {
         var rng = new PhiloxRandom(5);
         var counts = new int[7];

@@ -13,7 +13,7 @@ public class SurrogateNormalsTests
     [InlineData(1L, 97)]
     [InlineData(3L, 32)]
     [InlineData(4_000_000_002L, 200)]
-    public void FillEqualsTheReferenceBitForBit(long first, int count)
+    public void Fill_equals_the_reference_bit_for_bit(long first, int count)
     {
         var values = new float[count];
         SurrogateNormals.At(0xC0FFEE, 9, first, values);
@@ -24,7 +24,7 @@ public class SurrogateNormalsTests
     /// <summary>Each normal is the Box–Muller value of its block's 24-bit uniforms, computed here in double with the
     /// platform's log, sqrt, cos and sin: the float polynomials stay within a few float ulps of r.</summary>
     [Fact]
-    public void NormalsAreTheBoxMullerValuesOfTheirBlocksUniforms()
+    public void Normals_are_the_box_muller_values_of_their_blocks_uniforms()
     {
         const ulong seed = 17, stream = 3;
         var worst = 0.0;
@@ -44,7 +44,7 @@ public class SurrogateNormalsTests
     /// <summary>One million normals: moments of N(0, 1) within about five standard errors, the largest |z| inside the
     /// 24-bit bound sqrt(48 ln 2), the empirical CDF within the Kolmogorov–Smirnov 1% bound, neighbours uncorrelated.</summary>
     [Fact]
-    public void MillionNormalsHaveStandardNormalStatistics()
+    public void Million_normals_have_standard_normal_statistics()
     {
         const int count = 1 << 20;
         var z = new float[count];
@@ -66,7 +66,7 @@ public class SurrogateNormalsTests
     }
 
     [Fact]
-    public void SeedsAndStreamsGiveDifferentNormalsAndNegativePositionsAreRefused()
+    public void Seeds_and_streams_give_different_normals_and_negative_positions_are_refused()
     {
         Assert.NotEqual(SurrogateNormals.One(1, 0, 5), SurrogateNormals.One(2, 0, 5));
         Assert.NotEqual(SurrogateNormals.One(1, 0, 5), SurrogateNormals.One(1, 1, 5));

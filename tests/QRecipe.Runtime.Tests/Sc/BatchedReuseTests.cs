@@ -12,7 +12,7 @@ public class BatchedReuseTests
     [InlineData(ScMode.Bipolar, ScGranularity.PerHead)]
     [InlineData(ScMode.Bipolar, ScGranularity.PerRow)]
     [InlineData(ScMode.Unipolar, ScGranularity.PerRow)]
-    public void RepeatedCallsEqualTheFirst(ScMode mode, ScGranularity granularity)
+    public void Repeated_calls_equal_the_first(ScMode mode, ScGranularity granularity)
     {
         const int Heads = 3, N = 40, M = 50, D = 24;
         var options = new ScOptions { Mode = mode, Granularity = granularity, Stream = 128 };
@@ -29,7 +29,7 @@ public class BatchedReuseTests
     [Theory]
     [InlineData(ScMode.Bipolar)]
     [InlineData(ScMode.Unipolar)]
-    public void RepeatedCallsWithAPreparedWeightEqualTheFirst(ScMode mode)
+    public void Repeated_calls_with_a_prepared_weight_equal_the_first(ScMode mode)
     {
         const int N = 40, M = 70, D = 24;
         var options = new ScOptions { Mode = mode, Stream = 128 };

@@ -13,7 +13,7 @@ public class DecodeTests
     [Theory]
     [InlineData(256)]
     [InlineData(77)]
-    public void PerRowDecodeEqualsTheScalarFormula(int stream)
+    public void Per_row_decode_equals_the_scalar_formula(int stream)
     {
         var options = new ScOptions { Stream = stream };
         var g = options.Resolve();
@@ -32,7 +32,7 @@ public class DecodeTests
     }
 
     [Fact]
-    public void PerHeadDecodeEqualsTheScalarFormula()
+    public void Per_head_decode_equals_the_scalar_formula()
     {
         const int Heads = 3;
         var options = new ScOptions { Stream = 128, Granularity = ScGranularity.PerHead };
@@ -62,7 +62,7 @@ public class DecodeTests
     [InlineData(1, 20, 300, ScGranularity.PerRow)]
     [InlineData(3, 45, 70, ScGranularity.PerRow)]
     [InlineData(3, 45, 70, ScGranularity.PerHead)]
-    public void FusedDecodeEqualsTheSeparateDecode(int batch, int n, int m, ScGranularity granularity)
+    public void Fused_decode_equals_the_separate_decode(int batch, int n, int m, ScGranularity granularity)
     {
         var options = new ScOptions { Stream = 200, Granularity = granularity };
         var (a, b) = (ScOperands.Normal(batch * n * D, 5), ScOperands.Normal(batch * m * D, 6));

@@ -9,7 +9,7 @@ public class MixedPrecisionTests
 {
 
     [Fact]
-    public void QuantileClassificationTv22()
+    public void Quantile_classification_TV22()
     {
         Assert.Equal([2, 0, 1, 0, 1], ScRowClassifier.ClassifyRows([0.1f, 0.9f, 0.5f, 0.7f, 0.3f], [0.4, 0.4, 0.2]));
         // Banker's rounding: N = 5 with [0.5, 0.5] gives counts 2 and 3.
@@ -19,7 +19,7 @@ public class MixedPrecisionTests
     }
 
     [Fact]
-    public void RangeClassificationTv26()
+    public void Range_classification_TV26()
     {
         float[] w = [0, 1, 0, 10, -1, 1, 2, 2];
         Assert.Equal([64, 256, 128, 64], ScRowClassifier.ClassifyGroupsByRange(w, 4, 2, 1, [256, 128, 64]));
@@ -41,7 +41,7 @@ public class MixedPrecisionTests
     [Theory]
     [InlineData(new[] { 256, 64 }, 5)]
     [InlineData(new[] { 256, 64, 256 }, 4)]
-    public void RowAndGroupLevelsEqualSeparateCallsAtTheEffectiveLength(int[] groupStreams, int groupSize)
+    public void Row_and_group_levels_equal_separate_calls_at_the_effective_length(int[] groupStreams, int groupSize)
     {
         const int n = 6, d = 24;
         var m = groupStreams.Length * groupSize;
@@ -69,7 +69,7 @@ public class MixedPrecisionTests
     }
 
     [Fact]
-    public void HeadLevelsPruneAndMatchSingleHeadCalls()
+    public void Head_levels_prune_and_match_single_head_calls()
     {
         const int heads = 3, n = 4, m = 5, d = 8;
         var q = ScOperands.Normal(heads * n * d, 3);
@@ -84,7 +84,7 @@ public class MixedPrecisionTests
     }
 
     [Fact]
-    public void RowLevelsAgainstAPreparedWeightEqualTheUnpreparedProduct()
+    public void Row_levels_against_a_prepared_weight_equal_the_unprepared_product()
     {
         const int n = 30, m = 70, d = 40;
         var x = ScOperands.Normal(n * d, 7);
@@ -99,7 +99,7 @@ public class MixedPrecisionTests
     }
 
     [Fact]
-    public void HeadsOfOneLengthRunTogetherAsSingleHeadCallsWould()
+    public void Heads_of_one_length_run_together_as_single_head_calls_would()
     {
         // Heads 0 and 3 share a length, as do 1 and 4: each pair runs as one batched call.
         const int heads = 5, n = 40, m = 50, d = 24;

@@ -20,14 +20,14 @@ public class NoiseSurrogateTests
     }
 
     [Fact]
-    public void SigmaTv28()
+    public void Sigma_TV28()
     {
         Assert.Equal(0.205396, ScNoiseSurrogate.Sigma(1152, 64, 0.15, 2, 0.5), 1e-6);
         Assert.Equal(0.410792, ScNoiseSurrogate.Sigma(1152, 64, 0.60, 2, 0.5), 1e-6);
     }
 
     [Fact]
-    public void ZeroCoefficientIsThePlainProductAndPrunedIsZero()
+    public void Zero_coefficient_is_the_plain_product_and_pruned_is_zero()
     {
         var a = Normal(N * D, 1);
         var b = Normal(M * D, 2);
@@ -48,7 +48,7 @@ public class NoiseSurrogateTests
     [InlineData(true, ScMode.Bipolar)]
     [InlineData(false, ScMode.Bipolar)]
     [InlineData(true, ScMode.Unipolar)]
-    public void EmpiricalVarianceMatchesSigmaSquared(bool perRow, ScMode mode)
+    public void Empirical_variance_matches_sigma_squared(bool perRow, ScMode mode)
     {
         var offset = mode == ScMode.Unipolar ? 4f : 0f; // unipolar σ² needs a non-negative product
         var a = Normal(N * D, 3, offset);
@@ -87,7 +87,7 @@ public class NoiseSurrogateTests
     [InlineData(true, ScMode.Bipolar, 128)]
     [InlineData(false, ScMode.Bipolar, 77)]
     [InlineData(true, ScMode.Unipolar, 77)]
-    public void NoiseIsSigmaTimesTheFilledNormalsAndPreparedScalesGiveTheSameResult(bool perRow, ScMode mode, int m)
+    public void Noise_is_sigma_times_the_filled_normals_and_prepared_scales_give_the_same_result(bool perRow, ScMode mode, int m)
     {
         var offset = mode == ScMode.Unipolar ? 4f : 0f;
         var a = Normal(N * D, 7, offset);
@@ -122,7 +122,7 @@ public class NoiseSurrogateTests
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.NegativeInfinity)]
-    public void NonFiniteOperandsAreRejectedWithTheirIndex(float bad)
+    public void Non_finite_operands_are_rejected_with_their_index(float bad)
     {
         var a = Normal(4 * D, 1);
         var b = Normal(8 * D, 2);
@@ -136,7 +136,7 @@ public class NoiseSurrogateTests
     }
 
     [Fact]
-    public void PerHeadSlicesUseTheirOwnScales()
+    public void Per_head_slices_use_their_own_scales()
     {
         var a = Normal(2 * 8 * D, 5);
         var b = Normal(2 * 16 * D, 6);

@@ -29,7 +29,7 @@ public class OracleEquivalenceTests
 
     [Theory]
     [MemberData(nameof(EnableCases))]
-    public void EnableKernelEqualsCycleByCycleSimulation(int p, int stream, int? grid, ScScramble scramble)
+    public void Enable_kernel_equals_cycle_by_cycle_simulation(int p, int stream, int? grid, ScScramble scramble)
     {
         var options = new ScOptions { Precision = p, Stream = stream, Grid = grid, Scramble = scramble, ScrambleSeed = 77 };
         foreach (var mode in new[] { ScMode.Bipolar, ScMode.Unipolar })
@@ -37,7 +37,7 @@ public class OracleEquivalenceTests
     }
 
     [Fact]
-    public void EnableKernelIsExactAcrossSixteenBitFlushBlocks()
+    public void Enable_kernel_is_exact_across_sixteen_bit_flush_blocks()
     {
         // L = 256 flushes the 16-bit lanes every 127 dimensions: d = 300 spans three blocks.
         AssertEnableMatches(new ScOptions(), n: 3, m: 33, d: 300, seed: 5);
@@ -52,7 +52,7 @@ public class OracleEquivalenceTests
     [InlineData(5, 21, ScScramble.Counter)]
     [InlineData(8, 256, ScScramble.Bitrev)]
     [InlineData(8, 100, ScScramble.Random)]
-    public void LegacyKernelsEqualCycleByCycleSimulation(int p, int stream, ScScramble scramble)
+    public void Legacy_kernels_equal_cycle_by_cycle_simulation(int p, int stream, ScScramble scramble)
     {
         var xnor = new ScOptions { Precision = p, Stream = stream, Scramble = scramble, Kernel = ScKernel.Xnor };
         var and = xnor with { Kernel = ScKernel.And, Mode = ScMode.Unipolar };
@@ -76,7 +76,7 @@ public class OracleEquivalenceTests
     /// <summary>An element of a with sign 0 adds nothing whatever its boundary (the oracle multiplies by the sign): every
     /// path masks it, also for codes no quantizer makes (sign 0 with a non-zero boundary).</summary>
     [Fact]
-    public void ZeroSignsContributeNothingWhateverTheBoundary()
+    public void Zero_signs_contribute_nothing_whatever_the_boundary()
     {
         var (a, b, sequences, g) = Setup(new ScOptions(), 40, 96, 20, 31);
         for (var i = 0; i < a.Sign.Length; i += 7)
@@ -107,7 +107,7 @@ public class OracleEquivalenceTests
     [Theory]
     [InlineData(16)]
     [InlineData(90)]
-    public void BoundariesOutsideTheQuantizerLevelsStayExact(int columns)
+    public void Boundaries_outside_the_quantizer_levels_stay_exact(int columns)
     {
         var (a, b, sequences, g) = Setup(new ScOptions(), 40, 90, 20, 37);
         for (var i = 0; i < columns * 20; i += 5)

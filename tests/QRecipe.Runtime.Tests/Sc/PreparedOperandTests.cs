@@ -27,7 +27,7 @@ public class PreparedOperandTests
 
     [Theory]
     [MemberData(nameof(Options))]
-    public void PreparedEqualsUnprepared(ScOptions options)
+    public void Prepared_equals_unprepared(ScOptions options)
     {
         var (a, b) = (Operand(N * D, 1), Operand(M * D, 2));
         var prepared = ScPreparedOperand.Prepare(b, M, D, options);
@@ -35,7 +35,7 @@ public class PreparedOperandTests
     }
 
     [Fact]
-    public void OnePreparationServesEveryStreamLength()
+    public void One_preparation_serves_every_stream_length()
     {
         var (a, b) = (Operand(N * D, 3), Operand(M * D, 4));
         var prepared = ScPreparedOperand.Prepare(b, M, D, new ScOptions { Stream = 256 });
@@ -48,7 +48,7 @@ public class PreparedOperandTests
     }
 
     [Fact]
-    public void NarrowWeightsKeepTheLookupPath()
+    public void Narrow_weights_keep_the_lookup_path()
     {
         // 20 rows of b: the lookup path at full length, so the codes stay with the preparation.
         var (a, b) = (Operand(N * D, 14), Operand(20 * D, 15));
@@ -58,7 +58,7 @@ public class PreparedOperandTests
     }
 
     [Fact]
-    public void AWeightPreparedForRowTablesServesTheEnableKernelOnly()
+    public void A_weight_prepared_for_row_tables_serves_the_enable_kernel_only()
     {
         // Its elements were dropped (only the entries and scales are kept), so a legacy-kernel call must re-prepare.
         var prepared = ScPreparedOperand.Prepare(Operand(M * D, 16), M, D, new ScOptions { Precision = 6 });
@@ -69,7 +69,7 @@ public class PreparedOperandTests
     }
 
     [Fact]
-    public void OptionsThatQuantizeBDifferentlyAreRefused()
+    public void Options_that_quantize_b_differently_are_refused()
     {
         var b = Operand(M * D, 5);
         var prepared = ScPreparedOperand.Prepare(b, M, D, new ScOptions());
@@ -86,7 +86,7 @@ public class PreparedOperandTests
     }
 
     [Fact]
-    public void OutputSpanOverloadsOverwriteTheirBufferWithTheSameValues()
+    public void Output_span_overloads_overwrite_their_buffer_with_the_same_values()
     {
         var (a, b) = (Operand(N * D, 10), Operand(M * D, 11));
         var prepared = ScPreparedOperand.Prepare(b, M, D, new ScOptions());
@@ -107,7 +107,7 @@ public class PreparedOperandTests
     }
 
     [Fact]
-    public void BadOperandsAreRefusedWithTheirName()
+    public void Bad_operands_are_refused_with_their_name()
     {
         var b = Operand(M * D, 7);
         b[17] = float.NaN;

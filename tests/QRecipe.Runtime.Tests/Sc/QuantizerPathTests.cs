@@ -11,7 +11,7 @@ public class QuantizerPathTests
     [InlineData(3)]
     [InlineData(8)]
     [InlineData(10)]
-    public void VectorAndScalarBipolarCodesAgree(int p)
+    public void Vector_and_scalar_bipolar_codes_agree(int p)
     {
         const int rows = 6, dims = 77;
         var x = new float[rows * dims];

@@ -9,7 +9,7 @@ public class ScErrorTests
     private static readonly float[] Two = [1, 2];
 
     [Fact]
-    public void StreamLongerThanTheSequenceIsRejected()
+    public void Stream_longer_than_the_sequence_is_rejected()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ScMatmul.Multiply(Two, 1, Two, 1, 2, new ScOptions { Stream = 257 }));
         Assert.Contains("257", error.Message);
@@ -19,7 +19,7 @@ public class ScErrorTests
     [Theory]
     [InlineData(0)]
     [InlineData(16)]
-    public void PrecisionOutside1To15IsRejected(int p)
+    public void Precision_outside_1_to_15_is_rejected(int p)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ScMatmul.Multiply(Two, 1, Two, 1, 2, new ScOptions { Precision = p }));
         Assert.Contains("1..15", error.Message);
@@ -27,7 +27,7 @@ public class ScErrorTests
     }
 
     [Fact]
-    public void MismatchedShapesAreRejected()
+    public void Mismatched_shapes_are_rejected()
     {
         var error = Assert.Throws<ArgumentException>(() => ScMatmul.Multiply(Two, 1, [1, 2, 3], 1, 2, new ScOptions()));
         Assert.Contains("operand b has 3 elements", error.Message);
@@ -36,7 +36,7 @@ public class ScErrorTests
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
-    public void NonFiniteInputsAreRejected(float bad)
+    public void Non_finite_inputs_are_rejected(float bad)
     {
         var error = Assert.Throws<ArgumentException>(() => ScMatmul.Multiply([1, bad], 1, Two, 1, 2, new ScOptions()));
         Assert.Contains("index 1", error.Message);
@@ -47,7 +47,7 @@ public class ScErrorTests
     [InlineData(float.NaN, 37)]
     [InlineData(float.NegativeInfinity, 64)]
     [InlineData(float.PositiveInfinity, 99)]
-    public void TheFirstNonFiniteElementOfALongOperandIsNamed(float bad, int index)
+    public void The_first_non_finite_element_of_a_long_operand_is_named(float bad, int index)
     {
         var b = new float[100];
         b[index] = bad;
@@ -58,7 +58,7 @@ public class ScErrorTests
     }
 
     [Fact]
-    public void InvalidCombinationsAreRejected()
+    public void Invalid_combinations_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => ScMatmul.Multiply(Two, 1, Two, 1, 2, new ScOptions { Chunk = 1, Mode = ScMode.Unipolar }));
         Assert.Throws<ArgumentException>(() => ScMatmul.Multiply(Two, 1, Two, 1, 2, new ScOptions { Granularity = ScGranularity.PerHead }));

@@ -20,7 +20,7 @@ public class ScVectorTests
     [InlineData(3, false, 8, new[] { 0, 1, 2, 3 }, new[] { 0, 3, 5, 8 })]
     [InlineData(3, false, 4, new[] { 0, 1, 2, 3 }, new[] { 0, 1, 3, 4 })]
     [InlineData(3, true, 8, new[] { 0, 1, 2, 3, 4, 5, 6, 7 }, new[] { 0, 1, 2, 3, 5, 6, 7, 8 })]
-    public void BoundariesTv07(int p, bool unipolar, int grid, int[] values, int[] expected)
+    public void Boundaries_TV07(int p, bool unipolar, int grid, int[] values, int[] expected)
     {
         var qmax = unipolar ? (1 << p) - 1 : (1 << (p - 1)) - 1;
         Assert.Equal(expected, values.Select(v => (int)ScCodes.ToBoundary(v, grid, qmax)));
@@ -30,35 +30,35 @@ public class ScVectorTests
     }
 
     [Fact]
-    public void SingleProductTv08() => Assert.Equal([9f], Sc([3], 1, [3], 1, P3));
+    public void Single_product_TV08() => Assert.Equal([9f], Sc([3], 1, [3], 1, P3));
 
     [Fact]
-    public void DotProductTv09() => Assert.Equal([11.25f], Sc([3, 1], 1, [3, 2], 1, P3));
+    public void Dot_product_TV09() => Assert.Equal([11.25f], Sc([3, 1], 1, [3, 2], 1, P3));
 
     [Fact]
-    public void SignsTv10() => Assert.Equal([-11.25f], Sc([3, -1], 1, [-3, 2], 1, P3));
+    public void Signs_TV10() => Assert.Equal([-11.25f], Sc([3, -1], 1, [-3, 2], 1, P3));
 
     [Fact]
-    public void SmallProductRoundsUpTv11() => Assert.Equal([10.125f], Sc([3, 1], 1, [3, 1], 1, P3));
+    public void Small_product_rounds_up_TV11() => Assert.Equal([10.125f], Sc([3, 1], 1, [3, 1], 1, P3));
 
     [Theory]
     [InlineData(ScScramble.Bitrev, 13.5f)]
     [InlineData(ScScramble.Off, 13.5f)]
     [InlineData(ScScramble.Counter, 11.25f)]
-    public void EarlyTerminationTv12(ScScramble scramble, float expected) =>
+    public void Early_termination_TV12(ScScramble scramble, float expected) =>
         Assert.Equal([expected], Sc([3, 1], 1, [3, 2], 1, P3 with { Stream = 4, Scramble = scramble }));
 
     [Theory]
     [InlineData(ScScramble.Bitrev)]
     [InlineData(ScScramble.Off)]
-    public void GridRescaleTv13(ScScramble scramble) =>
+    public void Grid_rescale_TV13(ScScramble scramble) =>
         Assert.Equal([11.25f], Sc([3, 1], 1, [3, 2], 1, P3 with { Grid = 4, Scramble = scramble }));
 
     [Fact]
-    public void NonUnitScalesTv14() => Assert.Equal([11.25f], Sc([6, 2], 1, [1.5f, 1], 1, P3));
+    public void Non_unit_scales_TV14() => Assert.Equal([11.25f], Sc([6, 2], 1, [1.5f, 1], 1, P3));
 
     [Fact]
-    public void RowGroupsTv15()
+    public void Row_groups_TV15()
     {
         float[] a = [3, 1, 1.5f, -0.5f, 0.3f, 0.1f];
         Assert.Equal([11.25f, 5.625f, 1.125f], Sc(a, 3, [3, 2], 1, P3 with { GroupA = 2 }));
@@ -69,11 +69,11 @@ public class ScVectorTests
     }
 
     [Fact]
-    public void PerTensorWithZeroTv16() =>
+    public void Per_tensor_with_zero_TV16() =>
         Assert.Equal([11.25f, -4.5f], Sc([3, 1, 0, -2], 2, [3, 2], 1, P3 with { Granularity = ScGranularity.PerTensor }));
 
     [Fact]
-    public void PerHeadTv17()
+    public void Per_head_TV17()
     {
         var output = ScMatmul.MultiplyBatched([3, 1, 6, 2], [3, 2, 1.5f, 1], 2, 1, 1, 2, P3 with { Granularity = ScGranularity.PerHead });
         Assert.Equal([11.25f, 11.25f], output);
@@ -83,7 +83,7 @@ public class ScVectorTests
     [InlineData(null, ScScramble.Bitrev)]
     [InlineData(4, ScScramble.Bitrev)]
     [InlineData(4, ScScramble.Counter)]
-    public void ChunkTv18(int? stream, ScScramble scramble)
+    public void Chunk_TV18(int? stream, ScScramble scramble)
     {
         var options = P3 with { Chunk = 2, Stream = stream, Scramble = scramble };
         Assert.Equal([2.25f], Sc([3, 1, -3, 2], 1, [3, 2, 1, -3], 1, options));
@@ -95,7 +95,7 @@ public class ScVectorTests
     }
 
     [Fact]
-    public void UnipolarZeroPointTv19()
+    public void Unipolar_zero_point_TV19()
     {
         var options = P3 with { Mode = ScMode.Unipolar, GroupA = 2, GroupB = 2 };
         float[] a = [-3, 4, 1, 2];
@@ -118,7 +118,7 @@ public class ScVectorTests
     [InlineData(128, null, ScScramble.Counter, -141)]
     [InlineData(128, null, ScScramble.Off, -142)]
     [InlineData(128, 128, ScScramble.Bitrev, -141)]
-    public void FullPrecisionTv20(int? stream, int? grid, ScScramble scramble, int acc)
+    public void Full_precision_TV20(int? stream, int? grid, ScScramble scramble, int acc)
     {
         var options = new ScOptions { Stream = stream, Grid = grid, Scramble = scramble };
         float[] a = [127, -64, 3];
@@ -136,11 +136,11 @@ public class ScVectorTests
     }
 
     [Fact]
-    public void Tv20FullLengthValue() =>
+    public void TV20_full_length_value() =>
         Assert.Equal([-17893.109375f], ScMatmul.Multiply([127, -64, 3], 1, [-127, 32, 100], 1, 3, new ScOptions()));
 
     [Fact]
-    public void SmoothScalesEqualPreSmoothedOperands()
+    public void Smooth_scales_equal_pre_smoothed_operands()
     {
         float[] a = [2, 1, -3, 0.5f, 4, -1];
         float[] b = [1, -2, 0.5f, 3, 0.25f, 1];

@@ -11,7 +11,7 @@ public class SobolAndScrambleTests
         new ScOptions { Precision = p, Stream = stream, Grid = grid, Scramble = scramble }.Resolve();
 
     [Fact]
-    public void SobolTv01()
+    public void Sobol_TV01()
     {
         int[] p3 = [0, 4, 6, 2, 3, 7, 5, 1];
         Assert.Equal(p3, SobolSequence.Generate(3, ScOperand.A));
@@ -40,7 +40,7 @@ public class SobolAndScrambleTests
     [InlineData(5)]
     [InlineData(8)]
     [InlineData(11)]
-    public void SobolSequencesArePermutationsAndStratified(int p)
+    public void Sobol_sequences_are_permutations_and_stratified(int p)
     {
         foreach (var operand in new[] { ScOperand.A, ScOperand.B })
         {
@@ -66,7 +66,7 @@ public class SobolAndScrambleTests
     [InlineData(5)]
     [InlineData(8)]
     [InlineData(11)]
-    public void SecondDimensionWithTheQSequenceIsANetOnEveryPowerOfTwoPrefix(int p)
+    public void Second_dimension_with_the_q_sequence_is_a_net_on_every_power_of_two_prefix(int p)
     {
         int[] m = [1, 3, 5, 15, 17, 51, 85, 255, 257, 771, 1285];
         Assert.Equal(m.Take(p).Select((v, i) => v << (p - 1 - i)), SobolSequence.SecondDimensionDirections(p));
@@ -90,7 +90,7 @@ public class SobolAndScrambleTests
     [InlineData(ScScramble.Counter, 100)]
     [InlineData(ScScramble.Random, 64)]
     [InlineData(ScScramble.Off, 256)]
-    public void LegacySequencesShiftAAndBByTheirOwnMasks(ScScramble scramble, int stream)
+    public void Legacy_sequences_shift_a_and_b_by_their_own_masks(ScScramble scramble, int stream)
     {
         const int Dims = 40;
         var g = new ScOptions { Stream = stream, Scramble = scramble, ScrambleSeed = 9, Kernel = ScKernel.Xnor }.Resolve();
@@ -127,7 +127,7 @@ public class SobolAndScrambleTests
     }
 
     [Fact]
-    public void MasksTv04()
+    public void Masks_TV04()
     {
         Assert.Equal([0, 128, 64, 192, 32, 160, 96, 224], ScrambleMasks.For(ScScramble.Bitrev, 8, 8, 0));
         var masks = ScrambleMasks.For(ScScramble.Bitrev, 8, 129, 0);
@@ -139,7 +139,7 @@ public class SobolAndScrambleTests
     }
 
     [Fact]
-    public void RandomMasksAreSeededUniformAndInRange()
+    public void Random_masks_are_seeded_uniform_and_in_range()
     {
         var first = ScrambleMasks.For(ScScramble.Random, 8, 4096, 0x5A5A5A5A);
         Assert.Equal(first, ScrambleMasks.For(ScScramble.Random, 8, 4096, 0x5A5A5A5A));
@@ -150,7 +150,7 @@ public class SobolAndScrambleTests
     }
 
     [Fact]
-    public void PrefixScrambleTv05()
+    public void Prefix_scramble_TV05()
     {
         var bitrev = ScSequences.Prepare(Geometry(3, stream: 4), 2);
         Assert.Equal([0, 4, 6, 2, 4, 0, 2, 6], bitrev.A);
@@ -160,7 +160,7 @@ public class SobolAndScrambleTests
     }
 
     [Fact]
-    public void FullLengthIsNeverScrambledOnTheFullGrid()
+    public void Full_length_is_never_scrambled_on_the_full_grid()
     {
         var prepared = ScSequences.Prepare(Geometry(8), 200);
         var q = SobolSequence.Generate(8, ScOperand.A).Select(v => (ushort)v).ToArray();
@@ -168,7 +168,7 @@ public class SobolAndScrambleTests
     }
 
     [Fact]
-    public void RescaleTv06()
+    public void Rescale_TV06()
     {
         var bitrev = ScSequences.Prepare(Geometry(3, grid: 4), 2);
         Assert.Equal([0, 2, 3, 1, 1, 3, 2, 0, 2, 0, 1, 3, 3, 1, 0, 2], bitrev.A);
@@ -186,7 +186,7 @@ public class SobolAndScrambleTests
     }
 
     [Fact]
-    public void NonPowerOfTwoStreamTv21()
+    public void Non_power_of_two_stream_TV21()
     {
         var tables = new EnableTables(ScSequences.Prepare(Geometry(8, stream: 181), 2), 256);
         int[] boundaries = [2, 64, 128, 129, 256];
@@ -199,7 +199,7 @@ public class SobolAndScrambleTests
     [InlineData(ScScramble.Counter, 7)]
     [InlineData(ScScramble.Bitrev, 4)]
     [InlineData(ScScramble.Counter, 5)]
-    public void PowerOfTwoPrefixClosedForm(ScScramble scramble, int m)
+    public void Power_of_two_prefix_closed_form(ScScramble scramble, int m)
     {
         // With the XOR shift μ: k_a(ba) = max(0, ceil((ba − (μ mod 2^(p-m))) / 2^(p-m))) for L = 2^m on the full grid.
         var tables = new EnableTables(ScSequences.Prepare(Geometry(8, stream: 1 << m, scramble: scramble), 128), 256);

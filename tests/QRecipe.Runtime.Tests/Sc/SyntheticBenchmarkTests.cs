@@ -66,7 +66,7 @@ public class SyntheticBenchmarkTests
         new() { Stream = stream, Grid = halve ? 128 : null, Scramble = scramble, Chunk = 128 };
 
     [Fact]
-    public void GeneratorChecksums()
+    public void Generator_checksums()
     {
         Assert.Equal([127f, 42, 6, -29, 71, -85, -30, 16], A[..8]);
         Assert.Equal([-45f, 14, -34, -56], A[^4..]);
@@ -104,7 +104,7 @@ public class SyntheticBenchmarkTests
     [InlineData(16, false, ScScramble.Off, new[] { -48, -87, 63, 8 })]
     [InlineData(16, false, ScScramble.Counter, new[] { -32, -50, 86, -10 })]
     [InlineData(16, false, ScScramble.Bitrev, new[] { -33, -73, 60, 1 })]
-    public void AccumulatorAnchorsTv29(int stream, bool halve, ScScramble scramble, int[] anchors)
+    public void Accumulator_anchors_TV29(int stream, bool halve, ScScramble scramble, int[] anchors)
     {
         var options = Options(stream, halve, scramble);
         var partials = ScMatmul.Partials(A, B, 1, Rows, Rows, Dims, options, default, threeD: false);
@@ -126,7 +126,7 @@ public class SyntheticBenchmarkTests
     [InlineData(48, 2.3449e7, 0.1226, 1.7367e7, 0.1055, 1.6797e7, 0.1038, 2.0528e7, 0.1147, 1.7415e7, 0.1057, 1.6225e7, 0.1020)]
     [InlineData(32, 6.2362e7, 0.2000, 3.8763e7, 0.1577, 3.5601e7, 0.1511, 5.5968e7, 0.1894, 3.7236e7, 0.1545, 3.4279e7, 0.1483)]
     [InlineData(16, 2.8162e8, 0.4250, 1.3793e8, 0.2974, 1.2299e8, 0.2808, 2.6571e8, 0.4128, 1.3608e8, 0.2954, 1.2031e8, 0.2778)]
-    public void MseTable(int stream, params double[] cells)
+    public void Mse_table(int stream, params double[] cells)
     {
         var reference = Reference();
         var referenceNorm = Math.Sqrt(reference.Sum(v => v * v));
