@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using QRecipe.Language.Binding;
 using QRecipe.Language.Diagnostics;
@@ -138,25 +137,9 @@ internal sealed class TuneSpaceLowerer(BoundTune tune, RecipePlan plan, Diagnost
     {
         var aspect = rule.Aspect switch { TuneAspect.WeightBits => "wbits", TuneAspect.ActivationBits => "abits", _ => "stream" };
         var ops = string.Join(",", cells.Select(c => c.Operator).Distinct().OrderBy(o => o).Select(Operators.Name));
-        var blocks = Ranges(cells.Select(c => c.Block));
-        var steps = Ranges(cells.Select(c => c.Step));
-        var heads = cells[0].Head >= 0 ? " heads " + Ranges(cells.Select(c => c.Head)) : string.Empty;
+        var blocks = IndexRanges.Of(cells.Select(c => c.Block));
+        var steps = IndexRanges.Of(cells.Select(c => c.Step));
+        var heads = cells[0].Head >= 0 ? " heads " + IndexRanges.Of(cells.Select(c => c.Head)) : string.Empty;
         return $"{aspect} {ops} blocks {blocks} steps {steps}{heads}";
-    }
-
-    /// <summary><c>0..3, 7</c>: sorted distinct values as ranges.</summary>
-    internal static string Ranges(IEnumerable<int> values)
-    {
-        var sorted = values.Distinct().OrderBy(v => v).ToList();
-        var parts = new List<string>();
-        for (var i = 0; i < sorted.Count;)
-        {
-            var j = i;
-            while (j + 1 < sorted.Count && sorted[j + 1] == sorted[j] + 1)
-                j++;
-            parts.Add(j == i ? sorted[i].ToString(CultureInfo.InvariantCulture) : $"{sorted[i]}..{sorted[j]}");
-            i = j + 1;
-        }
-        return string.Join(", ", parts);
     }
 }
