@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using QRecipe.Language;
+using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Tuning;
 
 namespace QRecipe.Cli.Tune;
@@ -30,8 +31,11 @@ internal sealed class TuneOutputs(TuneBase tuneBase, TuneStages stages, string f
             comments.Add($"Held out ({v.Samples} samples): FID {F(v.Metrics["fid"])}, class accuracy {P(v.Metrics["class_accuracy"])}{UniformText(outcome)}.");
         var text = CandidateRecipe.Text(tuneBase, outcome.Chosen, name, comments);
         var compilation = RecipeCompiler.Compile(text, Path.Combine(folder, RecipeFile));
-        if (compilation.Diagnostics.Count > 0 || compilation.Plan is null)
-            throw new InvalidDataException($"the tuned recipe does not check clean: {compilation.Diagnostics.FirstOrDefault()}");
+        // A base rule whose cells the tuned rules all override is reported as shadowed (QR0700): that says what the
+        // tuning did, so it is the one diagnostic the written recipe may carry.
+        var problem = compilation.Diagnostics.FirstOrDefault(d => d.Id != DiagnosticCatalog.RuleShadowed.Id);
+        if (problem is not null || compilation.Plan is null)
+            throw new InvalidDataException($"the tuned recipe does not check clean: {problem}");
         if (!SameCells(compilation, chosen))
             throw new InvalidDataException("the tuned recipe does not lower to the evaluated configuration");
         var path = Path.Combine(folder, RecipeFile);
