@@ -10,7 +10,7 @@ namespace QRecipe.Cli.Tune;
 /// the front the additive model predicts, the uniform configurations, the chosen one and the budget.</summary>
 internal static class ParetoPlot
 {
-    public static byte[] Render(TuneOutcome outcome, IReadOnlyList<TuneEntry> search, string recipeName, string chosenKey, int seeds)
+    public static byte[] Render(TuneOutcome outcome, IReadOnlyList<TuneEntry> search, string recipeName, string chosenKey, IReadOnlySet<string> uniformKeys, int seeds)
     {
         var kind = TuneBudget.KindName(outcome.Budget.Kind);
         var plot = new Plot();
@@ -35,7 +35,7 @@ internal static class ParetoPlot
         }
         Points(search.Where(e => e.Role == "sensitivity"), "sensitivity (one group lowered)", Colors.SteelBlue.WithAlpha(0.6), 6, MarkerShape.FilledCircle);
         Points(search.Where(e => e.Role is "search" or "refine"), "search and refining candidates", Colors.DarkOrange, 8, MarkerShape.FilledDiamond);
-        Points(search.Where(e => e.Role == "uniform"), "uniform", Colors.Black, 11, MarkerShape.OpenSquare);
+        Points(search.Where(e => uniformKeys.Contains(e.Key)), "uniform", Colors.Black, 11, MarkerShape.OpenSquare);
         Points(search.Where(e => e.Key == chosenKey), "chosen", Colors.Red, 16, MarkerShape.Asterisk);
         var budget = plot.Add.VerticalLine(outcome.Limit);
         budget.LegendText = $"budget ({outcome.Budget})";

@@ -56,7 +56,8 @@ internal sealed class TuneOutputs(TuneBase tuneBase, TuneStages stages, string f
     public void WritePlot(TuneOutcome outcome, IReadOnlyList<TuneEntry> search)
     {
         var key = stages.SearchKey(outcome.Chosen);
-        RecipeFiles.WriteAtomically(Path.Combine(folder, "pareto.png"), ParetoPlot.Render(outcome, search, tuneBase.Plan.Name, key, seeds));
+        var uniform = outcome.Uniform.Select(stages.SearchKey).ToHashSet(StringComparer.Ordinal);
+        RecipeFiles.WriteAtomically(Path.Combine(folder, "pareto.png"), ParetoPlot.Render(outcome, search, tuneBase.Plan.Name, key, uniform, seeds));
     }
 
     public void WriteReports(TuneOutcome outcome, IReadOnlyList<TuneEntry> search, string recipePath)

@@ -19,6 +19,7 @@ internal sealed record TuneOutcome(
     int[]? BestUniform,
     TuneEntry? ChosenValidation,
     TuneEntry? UniformValidation,
+    IReadOnlyList<int[]> Uniform,
     double WallSeconds);
 
 /// <summary>
@@ -117,7 +118,7 @@ internal sealed class TuneRun(TuneBase tuneBase, TuneStages stages, TextWriter o
                 uniformValidation = stages.Validate(bestUniform, "validate best uniform", validate);
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"search wall time {searchSeconds:0} s in this run ({stages.Evaluated} evaluated, {stages.Reused} read from the log)"));
-        return new TuneOutcome(budget, limit, front, topCost, topMse, chosen, bestUniform, chosenValidation, uniformValidation, searchSeconds);
+        return new TuneOutcome(budget, limit, front, topCost, topMse, chosen, bestUniform, chosenValidation, uniformValidation, uniform, searchSeconds);
     }
 
     /// <summary>Every group at the same choice position (a group with fewer choices at its last).</summary>
