@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using QRecipe.Language.Formatting;
 using QRecipe.Language.Plan;
 using QRecipe.Language.Tuning;
 
@@ -71,7 +72,10 @@ internal static class CandidateRecipe
             }
             text.Append("}\n");
         }
-        return tuneBase.Without(name, text.ToString());
+        // The formatter's canonical layout, so that a written recipe passes 'qrecipe fmt --check'.
+        var written = tuneBase.With(name, text.ToString());
+        var formatted = RecipeFormatter.Format(written);
+        return formatted.Succeeded ? formatted.Text : written;
     }
 
     private static void Add(Dictionary<string, HashSet<(Operator, int, int)>> rules, string spec, (Operator, int, int) cell)

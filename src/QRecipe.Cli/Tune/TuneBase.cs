@@ -40,10 +40,11 @@ internal sealed class TuneBase
 
     private string After { get; }
 
-    /// <summary>The base text with the recipe renamed and the tune section replaced by <paramref name="replacement"/>.</summary>
-    public string Without(string name, string replacement)
+    /// <summary>The base text with the recipe renamed, without its tune section, and <paramref name="rules"/> at the end,
+    /// after every base rule, so that they win wherever a base rule selects the same cells.</summary>
+    public string With(string name, string rules)
     {
         var before = _nameStart < Before.Length ? Before[.._nameStart] + name + Before[_nameEnd..] : Before;
-        return before + replacement + After;
+        return (before.TrimEnd() + "\n" + After.TrimEnd()).TrimEnd() + "\n\n" + rules;
     }
 }

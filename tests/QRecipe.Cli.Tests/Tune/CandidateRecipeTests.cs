@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using QRecipe.Cli.Tune;
 using QRecipe.Language;
+using QRecipe.Language.Formatting;
 using QRecipe.Language.Plan;
 using QRecipe.Language.Tuning;
 
@@ -46,6 +47,7 @@ public sealed class CandidateRecipeTests
         Assert.True(written.Diagnostics.All(d => d.Id == "QR0700" && d.Span.Line <= 9), string.Join("\n", written.Diagnostics) + "\n" + text);
         Assert.NotNull(written.Plan);
         Assert.Null(written.Tune);
+        Assert.Equal(text, RecipeFormatter.Format(text).Text);
         Assert.Equal("Written", written.Plan!.Name);
         var basePlan = compilation.Plan!;
         var plan = written.Plan;
@@ -95,6 +97,17 @@ public sealed class CandidateRecipeTests
                     Assert.Equal(expected[step, block, (int)op], plan.Get(step, block, op));
             }
         }
+    }
+
+    [Fact]
+    public void Chosen_rules_come_after_base_rules_that_follow_the_tune_section()
+    {
+        const string text = "recipe B\nmodel fmnist-dit/4 image 28\nsampler ddim steps 4\ntune {\n  wbits fc1 choices 8 4\n}\nweights int8\n";
+        var compilation = RecipeCompiler.Compile(text, "b.qrecipe");
+        var written = CandidateRecipe.Text(new TuneBase("b.qrecipe", text, compilation), new[] { 1 }, "B", Array.Empty<string>());
+        var plan = RecipeCompiler.Compile(written).Plan!;
+        Assert.All(Enumerable.Range(0, plan.Depth), b => Assert.Equal(4, plan.Get(3, b, Operator.Fc1).Weights.Bits));
+        Assert.Equal(8, plan.Get(0, 0, Operator.Fc2).Weights.Bits);
     }
 
     [Fact]
