@@ -38,6 +38,7 @@ public static partial class CliApp
         root.Subcommands.Add(SelftestCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(MergeCommand.Create(output, error));
+        root.Subcommands.Add(TuneCommand.Create(output, error));
 
         // The built-in --version reads the entry assembly, which is the test host when tests run the CLI in-process.
         if (args is ["--version"])

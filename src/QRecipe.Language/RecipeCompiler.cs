@@ -6,6 +6,7 @@ using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Lowering;
 using QRecipe.Language.Syntax.Parsing;
 using QRecipe.Language.Text;
+using QRecipe.Language.Tuning;
 using QRecipe.Plan;
 
 namespace QRecipe.Language;
@@ -22,9 +23,13 @@ public static class RecipeCompiler
         var bound = new Binder(sink).Bind(syntax);
         RecipePlan? plan = null;
         IReadOnlyList<RuleReport> rules = Array.Empty<RuleReport>();
+        TuneSpace? tune = null;
         if (bound is not null)
             (plan, rules) = new PlanLowerer(bound, sink).Lower();
+        if (plan is not null && bound?.Tune is { } section)
+            tune = new TuneSpaceLowerer(section, plan, sink).Lower();
         var ordered = diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
-        return new RecipeCompilation(syntax, ordered, ordered.Any(d => d.IsError) ? null : plan, rules);
+        var failed = ordered.Any(d => d.IsError);
+        return new RecipeCompilation(syntax, ordered, failed ? null : plan, rules, failed ? null : tune);
     }
 }

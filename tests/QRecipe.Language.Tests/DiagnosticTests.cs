@@ -101,6 +101,14 @@ public sealed class DiagnosticTests
         ["QR0616"] = new(H + "activations int8 on all\nsc precision 6 kernel xnor {\n  qk stream 32\n}\n", 6, 13, "32", "xnor", "64", "kernel enable"),
         // Cascade: 5 linear operators x 28 blocks x 50 steps = 7000 cells, all overridden by the next line.
         ["QR0700"] = new(H + "weights int8\nweights int4\n", 4, 1, "7000"),
+        // Tune sections
+        ["QR1000"] = new(H + "tune {\n  wbits linear choices 8 8\n}\n", 5, 26, "8", "twice"),
+        ["QR1001"] = new(H + "tune budget wbits 50% {\n  wbits linear choices 8 4\n}\n", 4, 6, "50%", "percentage"),
+        ["QR1002"] = new(H + "tune seeds 0 {\n  wbits linear choices 8 4\n}\n", 4, 12, "0", "1..1000000"),
+        ["QR1003"] = new(H + "tune {\n  wbits qk choices 8 4\n}\n", 5, 9, "'qk'", "abits"),
+        ["QR1004"] = new(H + "tune {\n}\n", 4, 1, "no rule"),
+        ["QR1005"] = new(H + "tune {\n  stream qk choices 256 64\n}\n", 5, 3, "step 0, block 0, qk", "without SC"),
+        ["QR1006"] = new(H + "tune {\n  wbits fc1 choices 8 4\n  wbits linear choices 8 6\n}\n", 6, 3, "line 5", "fc1"),
     };
 
     public static TheoryData<string> Ids()
@@ -141,7 +149,7 @@ public sealed class DiagnosticTests
     {
         var ids = DiagnosticCatalog.All.Select(d => d.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.All(ids, id => Assert.Matches("^QR0[0-9]{3}$", id));
+        Assert.All(ids, id => Assert.Matches("^QR[01][0-9]{3}$", id));
     }
 
     [Fact]

@@ -58,9 +58,20 @@ internal sealed class Binder
             _sink.Report(DiagnosticCatalog.CalibrationRequired, span,
                 "this needs calibration data (static ranges, GPTQ Hessians or smoothing statistics); add 'calibrate samples N steps …'");
         }
+        var tune = BindTune(syntax);
         if (header.Name is null)
             return null;
-        return new BoundRecipe(header.Name, header.Description, _model, header.Sampler, _needsCalibration is null ? null : calibration, _rules, _needsCalibration);
+        return new BoundRecipe(header.Name, header.Description, _model, header.Sampler, _needsCalibration is null ? null : calibration, _rules, _needsCalibration, tune);
+    }
+
+    /// <summary>The first top-level <c>tune</c> section; a second is QR0108. It adds no rule to the cascade: a recipe
+    /// with a <c>tune</c> section runs as its base recipe.</summary>
+    private BoundTune? BindTune(RecipeSyntax syntax)
+    {
+        var sections = syntax.Statements.Where(s => s.Kind == StatementKind.Tune).ToList();
+        foreach (var extra in sections.Skip(1))
+            _sink.Report(DiagnosticCatalog.DuplicateStatement, extra.Keyword!.Span, $"'tune' is given twice; the first is at line {sections[0].Span.Line}");
+        return sections.Count == 0 ? null : new TuneBinder(_sink, _selectors, _blocks, _steps, _heads).Bind(sections[0]);
     }
 
     private static bool[] All(int count) => Enumerable.Repeat(true, count).ToArray();
@@ -113,8 +124,12 @@ internal sealed class Binder
         foreach (var statement in statements)
         {
             var inSc = parent?.Kind == StatementKind.Sc;
+            var inTune = parent?.Kind == StatementKind.Tune;
             string? problem = statement.Kind switch
             {
+                StatementKind.Tune when parent is not null => "'tune' belongs at the top level of the file",
+                StatementKind.TuneRule when !inTune => $"'{statement.Keyword!.Text}' rules go inside a 'tune … {{ }}' section",
+                not StatementKind.TuneRule when inTune => $"a 'tune' section holds only 'wbits', 'abits' and 'stream' rules; '{statement.Keyword?.Text ?? "rule"}' belongs outside it",
                 StatementKind.Recipe or StatementKind.Model or StatementKind.Sampler or StatementKind.Calibrate when parent is not null =>
                     $"'{statement.Keyword!.Text}' belongs at the top level of the file",
                 StatementKind.ScRule or StatementKind.MixedPrecision when !inSc =>

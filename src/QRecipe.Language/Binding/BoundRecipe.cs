@@ -12,4 +12,5 @@ internal sealed record BoundRecipe(
     SamplerSpec Sampler,
     CalibrationSpec? Calibration,
     IReadOnlyList<BoundRule> Rules,
-    SourceSpan? NeedsCalibrationAt);
+    SourceSpan? NeedsCalibrationAt,
+    BoundTune? Tune);

@@ -101,6 +101,15 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DuplicateRecipeName = New("QR0800", Error, "Two recipes share a name", "Compilation");
     public static readonly DiagnosticDescriptor UnreadableFile = New("QR0801", Error, "Recipe file cannot be read", "Compilation");
 
+    // QR10xx: the search space of a tune section (qrecipe tune, docs/tune.md)
+    public static readonly DiagnosticDescriptor InvalidTuneChoices = New("QR1000", Error, "Invalid tune choices", "Tune");
+    public static readonly DiagnosticDescriptor InvalidTuneBudget = New("QR1001", Error, "Invalid tune budget", "Tune");
+    public static readonly DiagnosticDescriptor InvalidTuneSetting = New("QR1002", Error, "Invalid tune setting", "Tune");
+    public static readonly DiagnosticDescriptor TuneAspectDoesNotApply = New("QR1003", Error, "Tune rule does not fit its operators", "Tune");
+    public static readonly DiagnosticDescriptor TuneSelectsNothing = New("QR1004", Warning, "Tune section or rule selects no cell", "Tune");
+    public static readonly DiagnosticDescriptor TuneStreamWithoutSc = New("QR1005", Error, "Stream tuning where the base recipe has no single SC setting", "Tune");
+    public static readonly DiagnosticDescriptor TuneRulesOverlap = New("QR1006", Error, "Two tune rules choose the same cell", "Tune");
+
     private static DiagnosticDescriptor New(string id, DiagnosticSeverity severity, string title, string category)
     {
         var descriptor = new DiagnosticDescriptor(id, severity, title, category);

@@ -28,6 +28,10 @@ public enum StatementKind
     ScRule,
     /// <summary>Inside <c>sc</c>: <c>mp qk, av levels 256 128 fractions 0.5 0.5</c></summary>
     MixedPrecision,
+    /// <summary><c>tune budget wbits 4.5 seeds 64 validate 2000 { rules }</c>: the search space of <c>qrecipe tune</c></summary>
+    Tune,
+    /// <summary>Inside <c>tune</c>: <c>wbits linear choices 8 4 per-block per-op</c>, <c>abits …</c> or <c>stream …</c></summary>
+    TuneRule,
 }
 
 /// <summary>

@@ -131,6 +131,23 @@ internal static class ArgumentGrammar
             count.Remainder);
     };
 
+    /// <summary>The budget kinds of a <c>tune</c> section (docs/tune.md).</summary>
+    public static readonly string[] BudgetKinds = { "wbits", "bops", "sc-bitops", "float-share" };
+
+    private static readonly Parser<WordSyntax> BudgetKind = OneOf(BudgetKinds);
+
+    /// <summary><c>budget KIND VALUE</c>: a budget kind and its number or percentage.</summary>
+    public static readonly Parser<ArgumentSyntax[]> Budget = input =>
+    {
+        var kind = BudgetKind(input);
+        if (!kind.WasSuccessful)
+            return Failure<ArgumentSyntax[], WordSyntax>(kind);
+        var value = Lexemes.Number(kind.Remainder);
+        return value.WasSuccessful
+            ? Result.Success(new ArgumentSyntax[] { new WordArgument(kind.Value), new NumberArgument(value.Value) }, value.Remainder)
+            : Failure<ArgumentSyntax[], NumberSyntax>(value);
+    };
+
     private static Parser<ArgumentSyntax[]> One<T>(Parser<T> parser, Func<T, ArgumentSyntax> argument) => input =>
     {
         var result = parser(input);

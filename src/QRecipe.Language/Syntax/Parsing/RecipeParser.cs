@@ -101,18 +101,18 @@ public static class RecipeParser
             }
             var statement = result.Value;
             position = Lexemes.TokenStart(result.Remainder);
-            var takesBody = statement.Kind is StatementKind.At or StatementKind.Sc;
+            var takesBody = statement.Kind is StatementKind.At or StatementKind.Sc or StatementKind.Tune;
             if (position < Text.Length && Text[position] == '{')
             {
                 if (!takesBody)
                 {
-                    Report(DiagnosticCatalog.SyntaxError, position, position + 1, $"unexpected '{{' after '{Describe(statement)}'; only 'at' and 'sc' take a block");
+                    Report(DiagnosticCatalog.SyntaxError, position, position + 1, $"unexpected '{{' after '{Describe(statement)}'; only 'at', 'sc' and 'tune' take a block");
                     position = SkipStatement(position);
                     return null;
                 }
                 return ParseBodyOf(statement, ref position, depth);
             }
-            if (statement.Kind == StatementKind.At)
+            if (statement.Kind is StatementKind.At or StatementKind.Tune)
             {
                 ReportFailure(position, new[] { "'{'" });
                 position = SkipStatement(start);

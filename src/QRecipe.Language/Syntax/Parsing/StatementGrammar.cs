@@ -15,7 +15,7 @@ namespace QRecipe.Language.Syntax.Parsing;
 internal static class StatementGrammar
 {
     public static readonly string[] StatementKeywords =
-        { "recipe", "model", "sampler", "calibrate", "weights", "activations", "smooth", "sc", "at", "mp" };
+        { "recipe", "model", "sampler", "calibrate", "weights", "activations", "smooth", "sc", "at", "mp", "tune", "wbits", "abits", "stream" };
 
     public static readonly string[] QuantizerWords =
     {
@@ -242,6 +242,26 @@ internal static class StatementGrammar
         MixedPrecisionHead,
         RuleScope().With("levels", ArgumentGrammar.Numbers).With("fractions", ArgumentGrammar.Numbers));
 
+    public static readonly Parser<StatementSyntax> Tune = Statement(
+        StatementKind.Tune,
+        "tune",
+        Nothing,
+        new ClauseGrammar().With("budget", ArgumentGrammar.Budget).With("seeds", ArgumentGrammar.Number).With("validate", ArgumentGrammar.Number));
+
+    private static readonly ClauseGrammar TuneRuleClauses = RuleScope()
+        .With("choices", ArgumentGrammar.Numbers)
+        .Flags("per-block", "per-op", "per-head")
+        .With("step-bands", ArgumentGrammar.Number);
+
+    /// <summary><c>wbits|abits|stream OPS [blocks …] [steps …] [heads …] choices … [per-block] [per-op] [per-head] [step-bands N]</c>.</summary>
+    private static Parser<StatementSyntax> TuneRule(string keyword) => Statement(StatementKind.TuneRule, keyword, MixedPrecisionHead, TuneRuleClauses);
+
+    private static readonly Parser<StatementSyntax> TuneWeightBits = TuneRule("wbits");
+
+    private static readonly Parser<StatementSyntax> TuneActivationBits = TuneRule("abits");
+
+    private static readonly Parser<StatementSyntax> TuneStream = TuneRule("stream");
+
     public static Parser<StatementSyntax>? ForKeyword(string keyword) => keyword switch
     {
         "recipe" => Recipe,
@@ -254,6 +274,10 @@ internal static class StatementGrammar
         "sc" => Sc,
         "at" => At,
         "mp" => MixedPrecision,
+        "tune" => Tune,
+        "wbits" => TuneWeightBits,
+        "abits" => TuneActivationBits,
+        "stream" => TuneStream,
         _ => null,
     };
 }
