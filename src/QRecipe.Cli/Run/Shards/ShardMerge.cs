@@ -36,6 +36,11 @@ internal sealed class ShardMerge(TextWriter output, TextWriter error)
             error.WriteLine($"qrecipe: no chunk-NNNNNN.npz files in {ShortList.Join(", ", folders, format: SafeText.Escape)}");
             return CliApp.RecipeErrors;
         }
+        if (paths.FirstOrDefault(p => FileKind.Problem(p) is not null) is { } special)
+        {
+            error.WriteLine($"qrecipe: {SafeText.Escape(special)} {FileKind.Problem(special)}");
+            return CliApp.RecipeErrors;
+        }
         var chunks = new List<ChunkFile>();
         try
         {
