@@ -83,6 +83,22 @@ public sealed class NamedPipeInputTests
     }
 
     [Fact]
+    public void A_named_pipe_as_the_config_json_beside_a_vae_is_refused()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        using var folder = new TempFolder();
+        var vae = folder.File("vae.safetensors");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Vae", "tiny_vae.safetensors"), vae);
+        var pipe = Fifo(folder, "config.json");
+        var (code, _, error) = RunWithin(pipe, "run", folder.File("tiny.qrecipe", Tiny), "--synthetic", "--samples", "1", "--vae", vae, "--out", Path.Combine(folder.Path, "r"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("qrecipe: VAE ", error);
+        Assert.EndsWith($"{pipe}: is a named pipe, not a regular file\n", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void A_character_device_is_named_as_one()
     {
         if (!OperatingSystem.IsLinux())

@@ -36,10 +36,13 @@ internal sealed class ShardMerge(TextWriter output, TextWriter error)
             error.WriteLine($"qrecipe: no chunk-NNNNNN.npz files in {ShortList.Join(", ", folders, format: SafeText.Escape)}");
             return CliApp.RecipeErrors;
         }
-        if (paths.FirstOrDefault(p => FileKind.Problem(p) is not null) is { } special)
+        foreach (var path in paths)
         {
-            error.WriteLine($"qrecipe: {SafeText.Escape(special)} {FileKind.Problem(special)}");
-            return CliApp.RecipeErrors;
+            if (FileKind.Problem(path) is { } kind)
+            {
+                error.WriteLine($"qrecipe: {SafeText.Escape(path)} {kind}");
+                return CliApp.RecipeErrors;
+            }
         }
         var chunks = new List<ChunkFile>();
         try
