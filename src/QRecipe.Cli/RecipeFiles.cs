@@ -20,6 +20,11 @@ internal static class RecipeFiles
         {
             if (Directory.Exists(path))
                 files.AddRange(Directory.EnumerateFiles(path, "*.qrecipe", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal));
+            else if (File.Exists(path) && FileKind.Problem(path) is { } problem)
+            {
+                error.WriteLine($"qrecipe: {SafeText.Quote(path)} {problem}");
+                ok = false;
+            }
             else if (File.Exists(path))
                 files.Add(path);
             else
@@ -44,6 +49,9 @@ internal static class RecipeFiles
     /// past it (not a regular file) in one line instead of throwing.</summary>
     public static string? Read(string path, TextWriter error)
     {
+        // Checked before opening: opening a named pipe waits for a writer (one found in a folder of recipes).
+        if (FileKind.Problem(path) is { } problem)
+            return Refuse(path, problem, error);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);

@@ -136,8 +136,8 @@ public sealed class RunInputValidationTests
     {
         using var folder = new TempFolder();
         var (code, _, error) = Run(folder, "--synthetic", "--noise", "/dev/zero");
-        Assert.Equal(1, code);
-        Assert.Equal("qrecipe: --noise /dev/zero is empty or not a regular file", error.TrimEnd('\n'));
+        Assert.Equal(2, code);
+        Assert.Equal("qrecipe: --noise /dev/zero is a character device, not a regular file", error.TrimEnd('\n'));
     }
 
     [Fact]

@@ -60,11 +60,11 @@ internal static class EvalCommand
             bool bundled = result.GetValue(networkOptions.Model) is null;
             output.WriteLine($"qrecipe eval {samplesPath} against {referencePath}, features by {network.Path}");
             var clock = Stopwatch.StartNew();
-            var evalReference = EvalReference.Load(referencePath, network, batchSize, output);
+            var evalReference = EvalReference.Load(referencePath, network, batchSize, output, cancellation);
             cancellation.ThrowIfCancellationRequested();
             using var file = AdmSampleFile.Open(samplesPath);
             var progress = new FeatureProgress(output, "sample features", file.Count);
-            var set = network.Run(file.Read, file.Count, file.Height, file.Width, file.Channels, batchSize, progress.Report);
+            var set = network.Run(file.Read, file.Count, file.Height, file.Width, file.Channels, batchSize, progress.Report, cancellation);
             var featureTime = clock.Elapsed;
             clock.Restart();
             var metrics = SampleEvaluation.Compute(set, file.Labels, evalReference.Batch, stage => output.WriteLine($"  computing {stage}"), cancellation);

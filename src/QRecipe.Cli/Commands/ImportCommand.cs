@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System;
+using QRecipe.Cli.Run;
 using QRecipe.Interop.Ditas;
 using QRecipe.Interop.Flags;
 using QRecipe.Interop.Pickle;
@@ -90,6 +91,8 @@ internal static class ImportCommand
             error.WriteLine("qrecipe: --mp-weight and --mp-act belong to the viditq format");
             return CliApp.UsageError;
         }
+        if ((format != "scmp-flags" && !InputFile.Exists("import", path, error)) || !InputFile.Exists("--mp-weight", mpWeight, error) || !InputFile.Exists("--mp-act", mpAct, error))
+            return CliApp.UsageError;
         ImportResult imported;
         try
         {

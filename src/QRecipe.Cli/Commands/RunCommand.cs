@@ -198,12 +198,12 @@ internal static class RunCommand
                     return (run, vae is null ? null : DecodedImages.Decode(vae, vaePath!, run, view, cancellation));
                 });
                 var runImages = RunImages.Of(result, images);
-                var quality = runImages is null ? null : RunQuality.Measure(judge, runImages, result.Labels);
+                var quality = runImages is null ? null : RunQuality.Measure(judge, runImages, result.Labels, cancellation);
                 // All result files or none: leaving this block before Keep removes those written so far.
                 using var files = new ResultFiles(folder);
                 WriteOutputs(files, result, source, images, runImages, quality);
                 if (evaluation is not null && judge is not null && runImages is not null)
-                    evaluation.Write(files, judge, runImages, result.Labels, folder, output);
+                    evaluation.Write(files, judge, runImages, result.Labels, folder, output, cancellation);
                 files.Keep();
                 Summary(result, folder, output, images, quality, files.Written);
                 DeviceLines.Write(computeDevice.Report().Select(line => "  " + line), output);

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Samples;
@@ -13,7 +14,7 @@ namespace QRecipe.Cli.Eval;
 /// fingerprint), or a statistics file (docs/evaluation.md).</summary>
 internal sealed record EvalReference(ReferenceBatch Batch, string Kind, string? CachePath)
 {
-    public static EvalReference Load(string path, FeatureNetwork network, int batchSize, TextWriter output)
+    public static EvalReference Load(string path, FeatureNetwork network, int batchSize, TextWriter output, CancellationToken cancellation)
     {
         var fingerprint = NetworkFingerprint.Of(network);
         if (!AdmSampleFile.HasImages(path))
@@ -35,7 +36,7 @@ internal sealed record EvalReference(ReferenceBatch Batch, string Kind, string? 
         }
         using var images = AdmSampleFile.Open(path);
         var progress = new FeatureProgress(output, "reference features", images.Count);
-        var set = network.Run(images.Read, images.Count, images.Height, images.Width, images.Channels, batchSize, progress.Report);
+        var set = network.Run(images.Read, images.Count, images.Height, images.Width, images.Channels, batchSize, progress.Report, cancellation);
         var batch = ReferenceBatch.Of(set, fingerprint, stamp);
         try
         {

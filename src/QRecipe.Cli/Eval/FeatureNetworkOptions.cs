@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System;
+using QRecipe.Cli.Run;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Quality;
 using QRecipe.Plan.Text;
@@ -48,6 +49,8 @@ internal sealed class FeatureNetworkOptions
             }
             return FeatureNetwork.Open(BundledAssets.Locate(BundledClassifier.NetworkFile), FeatureNetworkSpec.BundledClassifier, Environment.ProcessorCount);
         }
+        if (!InputFile.Exists("--features", path, error))
+            return null;
         if (!TryRange(result.GetRequiredValue(Range), out var min, out var max))
         {
             error.WriteLine($"qrecipe: --range {SafeText.Escape(result.GetRequiredValue(Range), 40)}: give MIN,MAX with MIN < MAX, e.g. -1,1 or 0,255");

@@ -16,12 +16,12 @@ internal static class NoiseFile
     public static (float[] Latents, int Samples)? Read(string path, ModelSpec model, int? samples, TextWriter error)
     {
         var name = SafeText.Escape(path);
-        // A device such as /dev/zero reports length 0 and never ends; a file larger than the memory available cannot be a usable input.
+        // Devices and pipes are refused before (InputFile); a file larger than the memory available cannot be a usable input.
         var length = new FileInfo(path).Length;
         if (length == 0 || length > RunMemoryEstimate.Available() / 2)
         {
             error.WriteLine(length == 0
-                ? $"qrecipe: --noise {name} is empty or not a regular file"
+                ? $"qrecipe: --noise {name} is empty"
                 : $"qrecipe: --noise {name} has {RunMemoryEstimate.Format(length)}, more than half of the {RunMemoryEstimate.Format(RunMemoryEstimate.Available())} of memory available");
             return null;
         }

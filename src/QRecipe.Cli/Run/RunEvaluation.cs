@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO;
+using System.Threading;
 using System;
 using QRecipe.Cli.Eval;
 using QRecipe.Evaluation.Quality;
@@ -42,14 +43,15 @@ internal sealed class RunEvaluation(ReferenceBatch reference, string referencePa
         }
     }
 
-    /// <summary>Evaluates the run's images with the judge's network, writes eval.json and prints the table.</summary>
-    public void Write(ResultFiles files, BundledClassifier judge, RunImages images, int[] labels, string folder, TextWriter output)
+    /// <summary>Evaluates the run's images with the judge's network, writes eval.json and prints the table; Ctrl-C
+    /// (<paramref name="cancellation"/>) stops it between batches and metric stages, before eval.json is written.</summary>
+    public void Write(ResultFiles files, BundledClassifier judge, RunImages images, int[] labels, string folder, TextWriter output, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var set = judge.Network.Run(images.Pixels, images.Count, images.Height, images.Width, images.Channels);
+        var set = judge.Network.Run(images.Pixels, images.Count, images.Height, images.Width, images.Channels, cancellation: cancellation);
         var featureTime = clock.Elapsed;
         clock.Restart();
-        var metrics = SampleEvaluation.Compute(set, labels, reference);
+        var metrics = SampleEvaluation.Compute(set, labels, reference, cancellation: cancellation);
         var report = new EvalReport(metrics, Path.Combine(folder, "samples.npz"), referencePath, "statistics", reference.FeatureCount, null,
             judge.Network, BundledNetwork: true, featureTime, clock.Elapsed);
         files.Write("eval.json", report.Json());

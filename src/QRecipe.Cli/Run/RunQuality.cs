@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using QRecipe.Evaluation.Quality;
 
 namespace QRecipe.Cli.Run;
@@ -13,9 +14,9 @@ namespace QRecipe.Cli.Run;
 /// images, per-sample PSNR and SSIM against them.</summary>
 internal sealed record RunQuality(ClassifierQuality? Recipe, ClassifierQuality? Float, FloatFidelity? Fidelity)
 {
-    public static RunQuality Measure(BundledClassifier? judge, RunImages images, int[] labels)
+    public static RunQuality Measure(BundledClassifier? judge, RunImages images, int[] labels, CancellationToken cancellation)
     {
-        ClassifierQuality? Judge(byte[] pixels) => judge?.Measure(pixels, images.Height, images.Width, images.Channels, labels);
+        ClassifierQuality? Judge(byte[] pixels) => judge?.Measure(pixels, images.Height, images.Width, images.Channels, labels, cancellation);
         var fidelity = images.FloatPixels is { } floats
             ? FloatFidelity.Measure(floats, images.Pixels, images.Count, images.Height, images.Width, images.Channels)
             : null;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.OnnxRuntime;
@@ -96,17 +97,21 @@ public sealed class FeatureNetwork : IDisposable
     }
 
     /// <summary>Runs <paramref name="count"/> 8-bit images (count × H × W × C, in memory).</summary>
-    public FeatureSet Run(byte[] images, int count, int height, int width, int channels, int batchSize = 256, Action<int>? progress = null)
+    public FeatureSet Run(byte[] images, int count, int height, int width, int channels, int batchSize = 256, Action<int>? progress = null,
+        CancellationToken cancellation = default)
     {
         int size = height * width * channels;
         if (images.Length != (long)count * size)
             throw new ArgumentException($"{count} images of {height} x {width} x {channels} need {(long)count * size} bytes, got {images.Length}");
-        return Run((target, start, n) => images.AsSpan(start * size, n * size).CopyTo(target), count, height, width, channels, batchSize, progress);
+        return Run((target, start, n) => images.AsSpan(start * size, n * size).CopyTo(target), count, height, width, channels, batchSize, progress, cancellation);
     }
 
     /// <summary>Features, logits and spatial features of <paramref name="count"/> images delivered batch by batch by
-    /// <paramref name="read"/>; <paramref name="progress"/> gets the number of images done after every batch.</summary>
-    public FeatureSet Run(ImageBatchReader read, int count, int height, int width, int channels, int batchSize = 256, Action<int>? progress = null)
+    /// <paramref name="read"/>; <paramref name="progress"/> gets the number of images done after every batch.
+    /// <paramref name="cancellation"/> is checked before every batch (a batch of a large network can take seconds), so
+    /// Ctrl-C stops the extraction with an <see cref="OperationCanceledException"/> and no features.</summary>
+    public FeatureSet Run(ImageBatchReader read, int count, int height, int width, int channels, int batchSize = 256, Action<int>? progress = null,
+        CancellationToken cancellation = default)
     {
         CheckImages(height, width, channels);
         var set = new FeatureSet(count, FeatureSize, new float[(long)count * FeatureSize], ClassCount, new float[(long)count * ClassCount],
@@ -116,6 +121,7 @@ public sealed class FeatureNetwork : IDisposable
         var names = new[] { Spec.FeaturesOutput, Spec.LogitsOutput, Spec.SpatialOutput }.OfType<string>().Distinct().ToArray();
         for (int start = 0; start < count; start += batchSize)
         {
+            cancellation.ThrowIfCancellationRequested();
             int n = Math.Min(batchSize, count - start);
             read(batch.AsSpan(0, n * imageBytes), start, n);
             var input = Input(batch.AsSpan(0, n * imageBytes), n, height, width, channels);

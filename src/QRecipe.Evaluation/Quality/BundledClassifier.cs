@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Statistics;
 using QRecipe.Runtime.Bundled;
@@ -37,8 +38,8 @@ public sealed class BundledClassifier : IDisposable
         throw new InvalidDataException($"{BundledAssets.Locate(StatisticsFile)} holds statistics of {reference.Dimension} features, but {networkPath} makes {network.FeatureSize}");
     }
 
-    public ClassifierQuality Measure(byte[] images, int height, int width, int channels, ReadOnlySpan<int> labels) =>
-        ClassifierQuality.Measure(Network, images, height, width, channels, labels, Reference);
+    public ClassifierQuality Measure(byte[] images, int height, int width, int channels, ReadOnlySpan<int> labels, CancellationToken cancellation = default) =>
+        ClassifierQuality.Measure(Network, images, height, width, channels, labels, Reference, cancellation);
 
     public void Dispose() => Network.Dispose();
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Statistics;
 
@@ -10,12 +11,12 @@ public sealed record ClassifierQuality(int Samples, double ClassAccuracy, double
 {
     /// <summary>Runs the network on 8-bit N × H × W × C images and compares with the labels and the reference.</summary>
     public static ClassifierQuality Measure(FeatureNetwork network, byte[] images, int height, int width, int channels,
-        ReadOnlySpan<int> labels, GaussianStatistics reference)
+        ReadOnlySpan<int> labels, GaussianStatistics reference, CancellationToken cancellation = default)
     {
         int n = labels.Length;
         if (network.ClassCount == 0)
             throw new InvalidOperationException($"{network.Path} has no logits output, so it cannot judge class accuracy");
-        var set = network.Run(images, n, height, width, channels);
+        var set = network.Run(images, n, height, width, channels, cancellation: cancellation);
         var (features, logits) = (set.Features, set.Logits);
         var predicted = new int[n];
         int correct = 0;

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 
 namespace QRecipe.Runtime.IO;
 
@@ -15,7 +14,7 @@ namespace QRecipe.Runtime.IO;
 /// </list>
 /// On any failure the temporary file is deleted and the error names the file.
 /// </summary>
-public static partial class AtomicFile
+public static class AtomicFile
 {
     public static void Write(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
@@ -79,25 +78,5 @@ public static partial class AtomicFile
     }
 
     /// <summary>The number of hard links of an existing file on Linux (statx); 1 where it cannot be known.</summary>
-    internal static unsafe uint HardLinks(string path)
-    {
-        if (!OperatingSystem.IsLinux() || !File.Exists(path))
-            return 1;
-        const int currentDirectory = -100; // AT_FDCWD
-        const uint linkCount = 0x4; // STATX_NLINK
-        var buffer = stackalloc byte[256]; // struct statx: stx_mask at 0, stx_nlink at 16
-        try
-        {
-            if (Statx(currentDirectory, path, 0, linkCount, buffer) != 0 || (*(uint*)buffer & linkCount) == 0)
-                return 1;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return 1; // a C library without statx (glibc before 2.28)
-        }
-        return *(uint*)(buffer + 16);
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+    internal static uint HardLinks(string path) => File.Exists(path) && LinuxStat.Read(path, LinuxStat.LinkCountField) is { } stat ? stat.Links : 1;
 }

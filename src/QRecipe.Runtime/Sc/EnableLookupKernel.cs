@@ -39,10 +39,11 @@ internal static class EnableLookupKernel
         var vector = !EnableKernel.ForceScalar && Avx512BW.IsSupported && length <= short.MaxValue;
         var blockDims = Math.Max(1, Math.Min(dims, short.MaxValue / length));
         var acc = new int[n * m];
+        var slicesOfBlock = new EnableSliceBuffers();
         for (var d0 = 0; d0 < dims; d0 += blockDims)
         {
             var count = Math.Min(blockDims, dims - d0);
-            var slices = tables.Slices(d0, count);
+            var slices = tables.Slices(d0, count, slicesOfBlock);
             Parallel.For(0, n, () => new ushort[mPadded], (i, _, acc16) =>
             {
                 Array.Clear(acc16);

@@ -56,25 +56,28 @@ public sealed class EnableTables
     /// <summary>Entries of one C slice: (L + 1) rows of <see cref="RowWidth"/>.</summary>
     public int SliceSize => (Sequences.Length + 1) * RowWidth;
 
-    /// <summary>The C slices of dimensions [d0, d0 + count): cached per mask when small, else built for this block
-    /// only (once per distinct mask in it).</summary>
-    public ushort[][] Slices(int d0, int count)
+    /// <summary>The C slices of dimensions [d0, d0 + count), once per distinct mask in it: cached for the process when
+    /// small; otherwise built into <paramref name="reuse"/>'s buffers, which the next call with the same buffers
+    /// reuses (so the slices returned stay valid only until then), or into new arrays without it.</summary>
+    public ushort[][] Slices(int d0, int count, EnableSliceBuffers? reuse = null)
     {
         var g = Sequences.Geometry;
-        var cached = SliceSize <= CachedSliceEntries;
-        var local = new Dictionary<int, ushort[]>();
         var representative = new Dictionary<int, int>();
         for (var d = d0; d < d0 + count; d++)
             representative.TryAdd(Sequences.Masks[d], d);
         var masks = new List<int>(representative.Keys);
         var built = new ushort[masks.Count][];
-        Parallel.For(0, masks.Count, i =>
+        if (SliceSize <= CachedSliceEntries)
+            Parallel.For(0, masks.Count, i => built[i] = Cache.GetOrAdd((g.P, g.L, g.G, masks[i]), _ => BuildSlice(representative[masks[i]], new ushort[SliceSize])));
+        else
         {
-            var d = representative[masks[i]];
-            built[i] = cached
-                ? Cache.GetOrAdd((g.P, g.L, g.G, masks[i]), _ => BuildSlice(d))
-                : BuildSlice(d);
-        });
+            var buffers = reuse?.Assign(masks, SliceSize);
+            Parallel.For(0, masks.Count, i => built[i] = buffers is null
+                ? BuildSlice(representative[masks[i]], new ushort[SliceSize])
+                : buffers[i].Build ? BuildSlice(representative[masks[i]], buffers[i].Buffer) : buffers[i].Buffer);
+        }
+
+        var local = new Dictionary<int, ushort[]>();
         for (var i = 0; i < masks.Count; i++)
             local[masks[i]] = built[i];
         var slices = new ushort[count][];
@@ -115,12 +118,12 @@ public sealed class EnableTables
         return (cycles, below);
     }
 
-    /// <summary>Row k+1 = row k + [v &gt; rb[d,k]].</summary>
-    private ushort[] BuildSlice(int d)
+    /// <summary>Row 0 = 0, row k+1 = row k + [v &gt; rb[d,k]], written over whatever <paramref name="c"/> held.</summary>
+    private ushort[] BuildSlice(int d, ushort[] c)
     {
         var length = Sequences.Length;
         var width = RowWidth;
-        var c = new ushort[SliceSize];
+        c.AsSpan(0, width).Clear();
         for (var k = 0; k < length; k++)
         {
             var r = Sequences.B[d * length + k];

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using System;
 using QRecipe.Plan.Text;
 using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.IO;
 
 namespace QRecipe.Runtime.Vae;
 
@@ -95,6 +96,8 @@ public static partial class VaeLayout
     /// type it must have, never a default.</summary>
     private static VaeConfig FromDiffusersConfig(string path, VaeConfig inferred)
     {
+        if (FileKind.Problem(path) is { } notRegular)
+            throw new CheckpointException(path, notRegular);
         if (new FileInfo(path).Length > MaxConfigBytes)
             throw new CheckpointException(path, $"is {new FileInfo(path).Length} bytes; a diffusers config is read whole and may have at most {MaxConfigBytes}");
         JsonDocument document;

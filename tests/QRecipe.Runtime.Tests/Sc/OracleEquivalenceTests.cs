@@ -47,6 +47,16 @@ public class OracleEquivalenceTests
     }
 
     [Theory]
+    [InlineData(ScScramble.Off)]
+    [InlineData(ScScramble.Counter)]
+    public void EnableKernelIsExactAtPrecisionTenWhereSlicesAreReusedAcrossBlocks(ScScramble scramble)
+    {
+        // p = 10, L = 1000 (scrambled below full length): slices of 2 MiB, not cached for the process; 70 dimensions
+        // are three blocks of up to 32.
+        AssertEnableMatches(new ScOptions { Precision = 10, Stream = 1000, Scramble = scramble }, n: 2, m: 33, d: 70, seed: 8);
+    }
+
+    [Theory]
     [InlineData(3, 8, ScScramble.Bitrev)]
     [InlineData(4, 16, ScScramble.Off)]
     [InlineData(5, 21, ScScramble.Counter)]

@@ -36,6 +36,14 @@ internal sealed class ShardMerge(TextWriter output, TextWriter error)
             error.WriteLine($"qrecipe: no chunk-NNNNNN.npz files in {ShortList.Join(", ", folders, format: SafeText.Escape)}");
             return CliApp.RecipeErrors;
         }
+        foreach (var path in paths)
+        {
+            if (FileKind.Problem(path) is { } kind)
+            {
+                error.WriteLine($"qrecipe: {SafeText.Escape(path)} {kind}");
+                return CliApp.RecipeErrors;
+            }
+        }
         var chunks = new List<ChunkFile>();
         try
         {
