@@ -4,8 +4,8 @@ using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Tensors;
 

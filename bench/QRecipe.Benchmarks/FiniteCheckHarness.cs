@@ -1,11 +1,11 @@
+using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Reflection;
-using System;
-using QRecipe.Plan.Models;
 using QRecipe.Plan;
-using QRecipe.Runtime.Backends.Cpu;
+using QRecipe.Plan.Models;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Tensors;

@@ -1,9 +1,9 @@
+using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using System;
 using QRecipe.Cli.Commands;
 using QRecipe.Cli.Output;
 using QRecipe.Language.Text;

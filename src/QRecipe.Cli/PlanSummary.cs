@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Cli;
 

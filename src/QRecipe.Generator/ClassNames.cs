@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System;
 using Microsoft.CodeAnalysis.CSharp;
 using QRecipe.Plan;
 

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 using QRecipe.Plan.Text;
 using LanguageCatalog = QRecipe.Language.Diagnostics.DiagnosticCatalog;
 using LanguageDiagnostic = QRecipe.Language.Diagnostics.Diagnostic;

@@ -1,5 +1,5 @@
-using System.Linq;
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using QRecipe.Generator.Emit;
 using QRecipe.Generator.Model;

@@ -1,11 +1,11 @@
 using System.Linq;
 using System.Threading;
 using QRecipe.Generator.Model;
+using QRecipe.Language;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Syntax;
-using QRecipe.Language;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 using LanguageDiagnostic = QRecipe.Language.Diagnostics.Diagnostic;
 
 namespace QRecipe.Generator;

@@ -1,6 +1,6 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
-using System;
 using QRecipe.Language.Binding;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Lowering;

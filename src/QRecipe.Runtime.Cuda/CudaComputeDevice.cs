@@ -1,6 +1,6 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Cuda.Backend;

@@ -1,7 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
-using System;
 using QRecipe.Runtime.Cuda.Compilation;
 using QRecipe.Runtime.Cuda.Interop;
 using QRecipe.Runtime.Tensors;

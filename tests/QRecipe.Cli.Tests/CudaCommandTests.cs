@@ -1,6 +1,5 @@
 using System.IO;
 using System.Runtime.InteropServices;
-using Xunit;
 
 namespace QRecipe.Cli.Tests;
 

@@ -1,8 +1,6 @@
-using System;
 using System.IO;
 using System.Linq;
 using QRecipe.Cli.Heatmap;
-using QRecipe.Cli.Tests.Output;
 using QRecipe.Language;
 
 namespace QRecipe.Cli.Tests;

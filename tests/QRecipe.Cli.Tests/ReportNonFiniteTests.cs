@@ -1,7 +1,7 @@
+using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System;
 using QRecipe.Cli.Run;
 using QRecipe.Language;
 using QRecipe.Plan;

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using QRecipe.Cli.Tests.Output;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli.Tests;

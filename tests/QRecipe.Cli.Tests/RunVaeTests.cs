@@ -1,10 +1,7 @@
 using System;
-using System.Buffers.Binary;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Text.Json;
-using QRecipe.Cli.Tests.Output;
 using QRecipe.Runtime.Tests.Checkpoints;
 using QRecipe.Runtime.Vae;
 

@@ -1,5 +1,4 @@
 using System.IO;
-using System.Linq;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli.Tests;

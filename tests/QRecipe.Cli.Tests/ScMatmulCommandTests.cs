@@ -1,8 +1,7 @@
+using System;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using System;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;
 using QRecipe.TestReference;

@@ -1,7 +1,6 @@
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using QRecipe.Plan;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.Tests.Checkpoints;

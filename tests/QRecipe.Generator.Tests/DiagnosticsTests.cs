@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using QRecipe.Language.Diagnostics;
 using QRecipe.Language;
+using QRecipe.Language.Diagnostics;
 using static QRecipe.Generator.Tests.Harness.GeneratorHarness;
 using DiagnosticSeverity = Microsoft.CodeAnalysis.DiagnosticSeverity;
 using LanguageSeverity = QRecipe.Language.Diagnostics.DiagnosticSeverity;

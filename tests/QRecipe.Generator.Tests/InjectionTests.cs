@@ -1,9 +1,8 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Xml.Linq;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using QRecipe.Generator.Emit;
 using QRecipe.Generator.Model;
 using QRecipe.Generator.Tests.Harness;

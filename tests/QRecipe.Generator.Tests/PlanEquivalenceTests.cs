@@ -1,7 +1,7 @@
+using System;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System;
 using Microsoft.CodeAnalysis;
 using QRecipe.Generator.Tests.Harness;
 using QRecipe.Language;

@@ -1,6 +1,6 @@
+using System;
 using System.IO;
 using System.Linq;
-using System;
 using QRecipe.Generator.Tests.Harness;
 using QRecipe.Language;
 using QRecipe.Plan;

@@ -1,5 +1,4 @@
 using System.Linq;
-using QRecipe.Language;
 
 namespace QRecipe.Language.Tests;
 

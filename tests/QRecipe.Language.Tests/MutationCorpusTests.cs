@@ -1,12 +1,11 @@
 using System;
-using System.Collections.Generic;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Linq;
-using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
-using Xunit.Abstractions;
 using QRecipe.Language.Formatting;
+using Xunit.Abstractions;
 
 namespace QRecipe.Language.Tests;
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace QRecipe.Runtime.Tests;
 
 /// <summary>Tests that count what the shared CPU worker pool allocates run alone: a test of another class running at the

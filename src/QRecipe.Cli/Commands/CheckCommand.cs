@@ -1,10 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using System.IO;
-using System.Linq;
-using QRecipe.Language.Diagnostics;
 using QRecipe.Language;
-using QRecipe.Plan;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,6 +1,6 @@
+using System;
 using System.CommandLine;
 using System.IO;
-using System;
 using QRecipe.Plan.Text;
 using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Devices;

@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using QRecipe.Cli.Heatmap;
-using QRecipe.Language;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,14 +1,13 @@
 using System.CommandLine;
 using System.IO;
-using System;
+using QRecipe.Interop;
 using QRecipe.Interop.Ditas;
 using QRecipe.Interop.Flags;
 using QRecipe.Interop.Qua2SeDiMo;
 using QRecipe.Interop.Scmp;
 using QRecipe.Interop.Vidit;
-using QRecipe.Interop;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Cli.Commands;
 

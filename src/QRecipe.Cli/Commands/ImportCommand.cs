@@ -1,9 +1,10 @@
+using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System;
 using QRecipe.Cli.Run;
+using QRecipe.Interop;
 using QRecipe.Interop.Ditas;
 using QRecipe.Interop.Flags;
 using QRecipe.Interop.Pickle;
@@ -12,12 +13,11 @@ using QRecipe.Interop.Recipes;
 using QRecipe.Interop.Scmp;
 using QRecipe.Interop.Vidit;
 using QRecipe.Interop.Yaml;
-using QRecipe.Interop;
-using QRecipe.Language.Formatting;
 using QRecipe.Language;
+using QRecipe.Language.Formatting;
+using QRecipe.Plan;
 using QRecipe.Plan.Models;
 using QRecipe.Plan.Text;
-using QRecipe.Plan;
 
 namespace QRecipe.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.IO;
-using QRecipe.Plan.Models;
 using QRecipe.Plan;
+using QRecipe.Plan.Models;
 using QRecipe.Runtime.Bundled;
 
 namespace QRecipe.Cli.Commands;

@@ -1,12 +1,10 @@
-using System.CommandLine;
-using System.Globalization;
-using System.IO;
-using System.Linq;
 using System;
+using System.CommandLine;
+using System.IO;
 using QRecipe.Cli.Output;
 using QRecipe.Cli.Run;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;

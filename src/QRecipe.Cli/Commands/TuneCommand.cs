@@ -9,13 +9,13 @@ using System.Threading.Tasks;
 using QRecipe.Cli.Run.Shards;
 using QRecipe.Cli.Tune;
 using QRecipe.Evaluation.Quality;
+using QRecipe.Language.Tuning;
 using QRecipe.Plan.Models;
 using QRecipe.Plan.Text;
-using QRecipe.Language.Tuning;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Bundled;
-using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Checkpoints;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 
 namespace QRecipe.Cli.Commands;

@@ -1,7 +1,7 @@
+using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using System;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Samples;
 using QRecipe.Evaluation.Statistics;

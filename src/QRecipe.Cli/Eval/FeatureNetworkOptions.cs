@@ -1,8 +1,8 @@
+using System;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System;
 using QRecipe.Cli.Run;
 using QRecipe.Evaluation.Features;
 using QRecipe.Evaluation.Quality;

@@ -1,7 +1,7 @@
-using System.IO;
 using System;
-using QRecipe.Plan.Text;
+using System.IO;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 

@@ -1,12 +1,12 @@
+using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
-using System;
 using QRecipe.Cli.Eval;
 using QRecipe.Evaluation.Quality;
 using QRecipe.Evaluation.Statistics;
-using QRecipe.Plan.Models;
 using QRecipe.Plan;
+using QRecipe.Plan.Models;
 using QRecipe.Runtime.Bundled;
 using QRecipe.Runtime.Checkpoints;
 

@@ -1,9 +1,9 @@
+using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Text;
-using System;
+using System.Text.Json;
 using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
 

@@ -1,7 +1,7 @@
+using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
 

@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using QRecipe.Language;
-using QRecipe.Plan;
 using QRecipe.Language.Tuning;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tune;
 

@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using QRecipe.Language.Formatting;
-using QRecipe.Plan;
 using QRecipe.Language.Tuning;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tune;
 

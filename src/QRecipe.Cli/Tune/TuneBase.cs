@@ -1,8 +1,8 @@
 using System.Linq;
 using QRecipe.Language;
-using QRecipe.Plan;
 using QRecipe.Language.Syntax;
 using QRecipe.Language.Tuning;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tune;
 

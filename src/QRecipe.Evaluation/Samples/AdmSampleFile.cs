@@ -1,7 +1,7 @@
-using System.IO.Compression;
-using System.IO;
-using System.Linq;
 using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
 using QRecipe.Plan.Text;
 using QRecipe.Runtime.IO;
 

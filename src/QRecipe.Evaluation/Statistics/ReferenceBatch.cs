@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System;
 using QRecipe.Evaluation.Features;
 using QRecipe.Plan.Text;
 using QRecipe.Runtime.IO;

@@ -1,5 +1,5 @@
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 using LanguageDiagnostic = QRecipe.Language.Diagnostics.Diagnostic;
 
 namespace QRecipe.Generator.Model;

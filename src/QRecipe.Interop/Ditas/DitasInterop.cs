@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Recipes;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Interop.Ditas;
 

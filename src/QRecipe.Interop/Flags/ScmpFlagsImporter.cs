@@ -1,13 +1,13 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Recipes;
 using QRecipe.Interop.Scmp;
 using QRecipe.Language.Text;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Interop.Flags;
 

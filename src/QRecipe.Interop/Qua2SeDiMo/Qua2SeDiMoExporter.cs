@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Layers;
 using QRecipe.Interop.Pickle;
 using QRecipe.Interop.Recipes;

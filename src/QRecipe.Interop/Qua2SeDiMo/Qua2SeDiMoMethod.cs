@@ -1,5 +1,5 @@
-using System.Globalization;
 using System;
+using System.Globalization;
 using QRecipe.Plan;
 
 namespace QRecipe.Interop.Qua2SeDiMo;

@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Interop.Diagnostics;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Interop.Recipes;
 

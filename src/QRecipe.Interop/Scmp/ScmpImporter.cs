@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using System;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Recipes;
 using QRecipe.Plan;

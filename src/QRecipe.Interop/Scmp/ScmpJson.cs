@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Text;
-using System;
+using System.Text.Json;
 using QRecipe.Language.Text;
 using QRecipe.Plan.Text;
 

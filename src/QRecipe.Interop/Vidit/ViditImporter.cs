@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System;
 using QRecipe.Interop.Diagnostics;
 using QRecipe.Interop.Layers;
 using QRecipe.Interop.Recipes;

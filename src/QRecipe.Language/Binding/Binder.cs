@@ -3,8 +3,8 @@ using System.Linq;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Syntax;
 using QRecipe.Language.Text;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Binding;
 

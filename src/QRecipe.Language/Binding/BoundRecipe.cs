@@ -1,6 +1,6 @@
 using System.Collections.Generic;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Binding;
 

@@ -1,10 +1,10 @@
-using System.Linq;
 using System;
+using System.Linq;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Syntax;
 using QRecipe.Language.Text;
-using QRecipe.Plan.Models;
 using QRecipe.Plan;
+using QRecipe.Plan.Models;
 
 namespace QRecipe.Language.Binding;
 

@@ -1,5 +1,5 @@
-using System.Linq;
 using System;
+using System.Linq;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Syntax;
 using QRecipe.Plan;

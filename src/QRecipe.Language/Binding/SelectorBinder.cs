@@ -1,11 +1,11 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
-using System;
 using QRecipe.Language.Diagnostics;
 using QRecipe.Language.Syntax;
 using QRecipe.Language.Text;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Language.Binding;
 

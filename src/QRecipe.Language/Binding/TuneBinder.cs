@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Plan;
 using QRecipe.Language.Syntax;
 using QRecipe.Language.Tuning;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 

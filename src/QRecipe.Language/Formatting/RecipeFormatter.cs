@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Language.Syntax.Parsing;
 using QRecipe.Language.Syntax;
+using QRecipe.Language.Syntax.Parsing;
 using QRecipe.Language.Text;
 using QRecipe.Plan.Text;
 

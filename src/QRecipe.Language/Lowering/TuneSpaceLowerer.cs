@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Language.Binding;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Plan;
 using QRecipe.Language.Tuning;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Lowering;
 

@@ -1,4 +1,3 @@
-using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Cuda.Backend;

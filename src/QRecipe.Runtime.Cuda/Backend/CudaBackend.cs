@@ -1,6 +1,6 @@
 using System;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Cuda.Backend;

@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System;
-using QRecipe.Plan.Models;
 using QRecipe.Plan;
+using QRecipe.Plan.Models;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Cuda.Backend;
 using QRecipe.Runtime.Cuda.Sc;

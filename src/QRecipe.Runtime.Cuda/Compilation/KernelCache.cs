@@ -1,7 +1,7 @@
+using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
-using System;
 using QRecipe.Runtime.IO;
 
 namespace QRecipe.Runtime.Cuda.Compilation;

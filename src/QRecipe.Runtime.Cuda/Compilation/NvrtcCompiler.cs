@@ -1,7 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
-using System;
 using QRecipe.Runtime.Cuda.Interop;
 
 namespace QRecipe.Runtime.Cuda.Compilation;

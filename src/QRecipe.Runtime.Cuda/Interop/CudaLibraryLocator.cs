@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using System;
 
 namespace QRecipe.Runtime.Cuda.Interop;
 

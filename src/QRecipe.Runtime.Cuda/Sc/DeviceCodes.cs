@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using System;
+using System.Collections.Generic;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Cuda.Sc;

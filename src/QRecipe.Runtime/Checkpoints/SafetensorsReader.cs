@@ -1,7 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
-using System;
 using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.Checkpoints;

@@ -1,7 +1,7 @@
-using System.Collections.Generic;
-using System.Collections;
-using System.Diagnostics.CodeAnalysis;
 using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.Checkpoints;

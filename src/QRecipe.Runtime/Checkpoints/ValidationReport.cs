@@ -1,8 +1,7 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Text;
-using QRecipe.Plan.Text;
 using QRecipe.Plan;
+using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.Checkpoints;
 

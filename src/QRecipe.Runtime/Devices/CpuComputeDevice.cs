@@ -1,8 +1,8 @@
-using System.Collections.Generic;
 using System;
+using System.Collections.Generic;
 using QRecipe.Plan;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 

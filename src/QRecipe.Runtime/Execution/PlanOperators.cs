@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using System;
+using System.Collections.Generic;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Devices;

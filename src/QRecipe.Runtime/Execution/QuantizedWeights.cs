@@ -1,6 +1,6 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;

@@ -1,7 +1,7 @@
+using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;

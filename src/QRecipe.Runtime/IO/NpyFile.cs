@@ -1,11 +1,11 @@
+using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Text;
-using System;
+using System.Text.RegularExpressions;
 using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.IO;

@@ -1,7 +1,7 @@
-using System.Collections.Generic;
-using System.IO.Compression;
-using System.IO;
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
 using QRecipe.Plan.Text;
 
 namespace QRecipe.Runtime.IO;

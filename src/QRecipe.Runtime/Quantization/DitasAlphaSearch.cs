@@ -1,6 +1,6 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
-using System;
 using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Quantization;

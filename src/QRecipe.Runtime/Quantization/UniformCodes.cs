@@ -1,5 +1,3 @@
-using System;
-
 namespace QRecipe.Runtime.Quantization;
 
 /// <summary>Integer form of a uniformly quantized [rows, cols] matrix: one code per element and one

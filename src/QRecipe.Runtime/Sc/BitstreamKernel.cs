@@ -1,8 +1,8 @@
-using System.Numerics;
-using System.Runtime.Intrinsics.X86;
-using System.Runtime.Intrinsics;
-using System.Threading.Tasks;
 using System;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Threading.Tasks;
 using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;

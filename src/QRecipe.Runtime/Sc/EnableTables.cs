@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Threading.Tasks;
-using System;
 using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;

@@ -1,6 +1,6 @@
+using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using System;
 using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Sc;

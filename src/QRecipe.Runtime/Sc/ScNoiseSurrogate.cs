@@ -1,5 +1,5 @@
-using System.Numerics;
 using System;
+using System.Numerics;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
 using QRecipe.Runtime.Backends.Cpu.Parallel;

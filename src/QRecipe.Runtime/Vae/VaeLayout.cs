@@ -1,10 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System;
 using QRecipe.Plan.Text;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.IO;

@@ -1,5 +1,5 @@
-using System.IO;
 using System;
+using System.IO;
 using QRecipe.Language;
 using QRecipe.Plan;
 

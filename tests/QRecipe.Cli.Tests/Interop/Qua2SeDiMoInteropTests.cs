@@ -1,5 +1,4 @@
 using System.IO;
-using System.Linq;
 using QRecipe.Interop.Pickle;
 using QRecipe.Plan;
 

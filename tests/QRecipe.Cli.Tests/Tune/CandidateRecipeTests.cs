@@ -3,8 +3,8 @@ using System.Linq;
 using QRecipe.Cli.Tune;
 using QRecipe.Language;
 using QRecipe.Language.Formatting;
-using QRecipe.Plan;
 using QRecipe.Language.Tuning;
+using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tests.Tune;
 

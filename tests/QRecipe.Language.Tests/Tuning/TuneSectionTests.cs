@@ -1,7 +1,7 @@
 using System.Linq;
 using QRecipe.Language.Diagnostics;
-using QRecipe.Plan;
 using QRecipe.Language.Tuning;
+using QRecipe.Plan;
 
 namespace QRecipe.Language.Tests.Tuning;
 

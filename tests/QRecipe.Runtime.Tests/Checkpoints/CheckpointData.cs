@@ -1,8 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Checkpoints;
 

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using QRecipe.Runtime.Checkpoints;
 
 namespace QRecipe.Runtime.Tests.Checkpoints;

@@ -1,6 +1,5 @@
-using System.Collections.Generic;
-using System.Linq;
 using System;
+using System.Linq;
 using QRecipe.Runtime.Cuda.Sc;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tests.Sc;

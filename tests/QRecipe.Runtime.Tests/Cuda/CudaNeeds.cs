@@ -1,7 +1,7 @@
 using System;
+using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Cuda.Compilation;
 using QRecipe.Runtime.Cuda.Interop;
-using QRecipe.Runtime.Cuda;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

@@ -1,5 +1,5 @@
-using System.IO;
 using System;
+using System.IO;
 using QRecipe.Runtime.Cuda.Compilation;
 
 namespace QRecipe.Runtime.Tests.Cuda;

@@ -1,8 +1,8 @@
 using System.Linq;
 using System.Text;
+using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Cuda.Compilation;
 using QRecipe.Runtime.Cuda.Interop;
-using QRecipe.Runtime.Cuda;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

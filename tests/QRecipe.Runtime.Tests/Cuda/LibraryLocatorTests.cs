@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System;
-using QRecipe.Runtime.Cuda.Interop;
 using QRecipe.Runtime.Cuda;
+using QRecipe.Runtime.Cuda.Interop;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

@@ -1,5 +1,5 @@
-using System.IO;
 using System;
+using System.IO;
 using QRecipe.Plan;
 using QRecipe.Runtime.Checkpoints;
 

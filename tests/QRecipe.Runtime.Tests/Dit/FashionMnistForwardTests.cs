@@ -1,6 +1,6 @@
+using System;
 using System.IO;
 using System.Linq;
-using System;
 using QRecipe.Plan.Models;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Bundled;

@@ -1,11 +1,11 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Quantization;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 

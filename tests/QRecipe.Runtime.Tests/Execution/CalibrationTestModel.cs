@@ -1,12 +1,12 @@
-using System.Collections.Generic;
 using System;
+using System.Collections.Generic;
 using QRecipe.Language;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Tests.Execution;

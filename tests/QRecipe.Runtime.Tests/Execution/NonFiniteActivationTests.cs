@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Tensors;
-using QRecipe.Runtime.Devices;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;

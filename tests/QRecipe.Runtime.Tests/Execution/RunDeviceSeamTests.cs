@@ -1,10 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
-using System;
 using QRecipe.Language;
 using QRecipe.Plan;
-using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Backends;
+using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;

@@ -3,9 +3,9 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using QRecipe.Language;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Randomness;
-using QRecipe.Runtime.Devices;
 
 namespace QRecipe.Runtime.Tests.Execution;
 

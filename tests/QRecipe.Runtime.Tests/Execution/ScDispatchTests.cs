@@ -1,12 +1,12 @@
-using System.Linq;
 using System;
+using System.Linq;
 using QRecipe.Language;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
-using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tensors;

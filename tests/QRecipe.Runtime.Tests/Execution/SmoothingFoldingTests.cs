@@ -1,12 +1,12 @@
-using System.Linq;
 using System;
+using System.Linq;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
+using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution.Smoothing;
-using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Tensors;

@@ -1,4 +1,3 @@
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;

@@ -1,5 +1,4 @@
 using System;
-using QRecipe.Plan;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;

@@ -1,6 +1,5 @@
-using System.Linq;
 using System;
-using QRecipe.Plan;
+using System.Linq;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Sc;

@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System;
 using QRecipe.Plan.Text;
 using QRecipe.Runtime.IO;
 

@@ -1,6 +1,6 @@
+using System;
 using System.Globalization;
 using System.Text;
-using System;
 using QRecipe.Plan.Text;
 using Sprache;
 

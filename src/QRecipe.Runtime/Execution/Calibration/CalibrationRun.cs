@@ -1,6 +1,6 @@
+using System;
 using System.Linq;
 using System.Threading;
-using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Diffusion;

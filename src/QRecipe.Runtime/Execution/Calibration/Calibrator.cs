@@ -1,5 +1,5 @@
-using System.Threading;
 using System;
+using System.Threading;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Dit;
