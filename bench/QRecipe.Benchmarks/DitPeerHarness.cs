@@ -25,27 +25,14 @@ public static class DitPeerHarness
             var total = Stopwatch.StartNew();
             while (fp.Count < 3 || (total.Elapsed.TotalSeconds < secondsPerModel && fp.Count < 1000))
             {
-                fp.Add(Seconds(() => model.FloatForward()));
-                w4a8.Add(Seconds(() => model.W4A8Forward()));
+                fp.Add(HarnessTiming.Seconds(() => model.FloatForward()));
+                w4a8.Add(HarnessTiming.Seconds(() => model.W4A8Forward()));
             }
-            Console.WriteLine($"{name} fp {Median(fp) * 1e3:F1}");
-            Console.WriteLine($"{name} w4a8 {Median(w4a8) * 1e3:F1}");
-            Console.WriteLine($"{name} w4a8_over_fp {Median(w4a8.Zip(fp, (q, f) => q / f).ToList()):F3}");
+            Console.WriteLine($"{name} fp {HarnessTiming.Median(fp) * 1e3:F1}");
+            Console.WriteLine($"{name} w4a8 {HarnessTiming.Median(w4a8) * 1e3:F1}");
+            Console.WriteLine($"{name} w4a8_over_fp {HarnessTiming.Median(w4a8.Zip(fp, (q, f) => q / f).ToList()):F3}");
             using var process = Process.GetCurrentProcess();
             Console.WriteLine($"{name} peak_mb {process.PeakWorkingSet64 / 1048576.0:F0}");
         }
-    }
-
-    private static double Seconds(Action action)
-    {
-        var watch = Stopwatch.StartNew();
-        action();
-        return watch.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

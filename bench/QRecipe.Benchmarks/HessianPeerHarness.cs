@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
 using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Tensors;
@@ -43,18 +42,12 @@ public static unsafe class HessianPeerHarness
                 Sgemm.Multiply(problem);
                 gemm.Add(watch.Elapsed.TotalSeconds);
             }
-            var updateSeconds = Median(update);
-            var gemmSeconds = Median(gemm);
+            var updateSeconds = HarnessTiming.Median(update);
+            var gemmSeconds = HarnessTiming.Median(gemm);
             var updateRate = (double)n * (n + 1) * rows / updateSeconds / 1e9;
             var gemmRate = problem.FlopCount / gemmSeconds / 1e9;
             Console.WriteLine($"{n} {rows} | {updateSeconds * 1e3:F1} | {updateRate:F1} | {gemmSeconds * 1e3:F1} | {gemmRate:F1} | {updateRate / gemmRate:F2} | {gemmSeconds / updateSeconds:F2}");
         }
-    }
-
-    private static double Median(List<double> samples)
-    {
-        var sorted = samples.OrderBy(s => s).ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Layer-input-like values: a shifted uniform with every 17th channel 40× larger.</summary>

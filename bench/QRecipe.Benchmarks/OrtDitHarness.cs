@@ -35,15 +35,15 @@ public static class OrtDitHarness
             var total = Stopwatch.StartNew();
             while (fp.Count < 3 || (total.Elapsed.TotalSeconds < secondsPerModel && fp.Count < 1000))
             {
-                fp.Add(Seconds(() => ours.FloatForward()));
-                w4a8.Add(Seconds(() => ours.W4A8Forward()));
-                peer.Add(Seconds(ort.Run));
+                fp.Add(HarnessTiming.Seconds(() => ours.FloatForward()));
+                w4a8.Add(HarnessTiming.Seconds(() => ours.W4A8Forward()));
+                peer.Add(HarnessTiming.Seconds(ort.Run));
             }
-            Console.WriteLine($"{name} ours_fp_ms {Median(fp) * 1e3:F1}");
-            Console.WriteLine($"{name} ours_w4a8_ms {Median(w4a8) * 1e3:F1}");
-            Console.WriteLine($"{name} ort_fp_ms {Median(peer) * 1e3:F1}");
-            Console.WriteLine($"{name} ort_over_ours_fp {Median(peer.Zip(fp, (o, f) => o / f).ToList()):F3}");
-            Console.WriteLine($"{name} ort_over_ours_w4a8 {Median(peer.Zip(w4a8, (o, q) => o / q).ToList()):F3}");
+            Console.WriteLine($"{name} ours_fp_ms {HarnessTiming.Median(fp) * 1e3:F1}");
+            Console.WriteLine($"{name} ours_w4a8_ms {HarnessTiming.Median(w4a8) * 1e3:F1}");
+            Console.WriteLine($"{name} ort_fp_ms {HarnessTiming.Median(peer) * 1e3:F1}");
+            Console.WriteLine($"{name} ort_over_ours_fp {HarnessTiming.Median(peer.Zip(fp, (o, f) => o / f).ToList()):F3}");
+            Console.WriteLine($"{name} ort_over_ours_w4a8 {HarnessTiming.Median(peer.Zip(w4a8, (o, q) => o / q).ToList()):F3}");
             Console.WriteLine($"{name} rounds {fp.Count}");
         }
     }
@@ -86,18 +86,5 @@ public static class OrtDitHarness
         child.WaitForExit();
         if (child.ExitCode != 0)
             throw new InvalidOperationException($"peer-ort-memory {name} {side} exited with {child.ExitCode}");
-    }
-
-    private static double Seconds(Action action)
-    {
-        var watch = Stopwatch.StartNew();
-        action();
-        return watch.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted[sorted.Length / 2];
     }
 }
