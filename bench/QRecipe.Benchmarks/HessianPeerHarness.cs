@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.SecondOrder;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Benchmarks;

@@ -1,7 +1,9 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using QRecipe.Plan;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.SecondOrder;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Randomness;
 
 namespace QRecipe.Benchmarks;

@@ -3,6 +3,10 @@ using BenchmarkDotNet.Attributes;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Oracle;
+using QRecipe.Runtime.Sc.Sequences;
+using QRecipe.Runtime.Sc.Surrogate;
 
 namespace QRecipe.Benchmarks;
 

@@ -7,7 +7,7 @@ using QRecipe.Runtime.Cuda.Backend;
 using QRecipe.Runtime.Cuda.Quantization;
 using QRecipe.Runtime.Cuda.Sc;
 using QRecipe.Runtime.Devices;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Cuda;

@@ -6,7 +6,7 @@ using QRecipe.Cli.Run;
 using QRecipe.Language;
 using QRecipe.Plan;
 using QRecipe.Runtime.Execution;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Weights;
 
 namespace QRecipe.Cli.Tests;
 

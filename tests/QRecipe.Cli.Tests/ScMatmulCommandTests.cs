@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Surrogate;
 using QRecipe.TestReference;
 
 namespace QRecipe.Cli.Tests;

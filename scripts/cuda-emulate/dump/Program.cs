@@ -7,6 +7,13 @@ using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tensors;
+using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Weights;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.MixedPrecision;
+using QRecipe.Runtime.Sc.Sequences;
+using QRecipe.Runtime.Sc.Surrogate;
 
 // Usage: dotnet run --project scripts/cuda-emulate/dump -- <folder>
 // For each case, <folder>/<case>.bin holds little-endian sections the emulator reads in the same order.

@@ -8,6 +8,7 @@ using QRecipe.Plan.Text;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.IO;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Surrogate;
 
 namespace QRecipe.Cli.Commands;
 

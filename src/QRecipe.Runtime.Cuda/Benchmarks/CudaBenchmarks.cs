@@ -11,6 +11,9 @@ using QRecipe.Runtime.Cuda.SelfTest;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Cuda.Benchmarks;

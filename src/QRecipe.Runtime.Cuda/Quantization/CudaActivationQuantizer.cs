@@ -1,6 +1,8 @@
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Cuda.Quantization;

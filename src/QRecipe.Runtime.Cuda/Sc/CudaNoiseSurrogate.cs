@@ -2,6 +2,8 @@ using System;
 using QRecipe.Plan;
 using QRecipe.Runtime.Cuda.Backend;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Surrogate;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Cuda.Sc;

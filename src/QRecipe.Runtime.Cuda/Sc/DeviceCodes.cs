@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
 
 namespace QRecipe.Runtime.Cuda.Sc;
 

@@ -1,5 +1,6 @@
 using System;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Kernels;
 
 namespace QRecipe.Runtime.Cuda.Sc;
 

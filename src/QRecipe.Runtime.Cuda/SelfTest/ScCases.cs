@@ -2,8 +2,12 @@ using System.Collections.Generic;
 using QRecipe.Plan;
 using QRecipe.Runtime.Cuda.Quantization;
 using QRecipe.Runtime.Cuda.Sc;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
+using QRecipe.Runtime.Sc.Surrogate;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Cuda.SelfTest;

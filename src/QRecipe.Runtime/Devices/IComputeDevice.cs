@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Devices;

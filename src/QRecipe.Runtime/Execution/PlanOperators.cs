@@ -6,7 +6,8 @@ using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution.Smoothing;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Smoothing;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Tensors;
 

@@ -5,7 +5,9 @@ using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution.Smoothing;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Factorization;
+using QRecipe.Runtime.Quantization.SecondOrder;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution;

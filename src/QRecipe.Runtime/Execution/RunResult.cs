@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using QRecipe.Plan;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Weights;
 
 namespace QRecipe.Runtime.Execution;
 

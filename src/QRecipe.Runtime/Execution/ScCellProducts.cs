@@ -4,6 +4,9 @@ using System.Linq;
 using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.MixedPrecision;
+using QRecipe.Runtime.Sc.Surrogate;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution;

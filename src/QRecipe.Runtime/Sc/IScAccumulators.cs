@@ -1,4 +1,7 @@
 using System.Collections.Generic;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
 
 namespace QRecipe.Runtime.Sc;
 

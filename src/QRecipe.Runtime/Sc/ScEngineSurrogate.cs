@@ -1,5 +1,6 @@
 using System;
 using QRecipe.Plan;
+using QRecipe.Runtime.Sc.Surrogate;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Sc;

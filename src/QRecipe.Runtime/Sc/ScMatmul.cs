@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using QRecipe.Plan;
+using QRecipe.Runtime.Sc.Decode;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
 
 namespace QRecipe.Runtime.Sc;
 

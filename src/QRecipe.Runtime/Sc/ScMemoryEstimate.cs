@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using QRecipe.Plan;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
 
 namespace QRecipe.Runtime.Sc;
 

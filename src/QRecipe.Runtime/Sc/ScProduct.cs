@@ -2,6 +2,10 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using QRecipe.Plan;
+using QRecipe.Runtime.Sc.Decode;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
 
 namespace QRecipe.Runtime.Sc;
 

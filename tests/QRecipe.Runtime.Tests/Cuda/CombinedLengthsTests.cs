@@ -2,6 +2,10 @@ using System;
 using System.Linq;
 using QRecipe.Runtime.Cuda.Sc;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.MixedPrecision;
+using QRecipe.Runtime.Sc.Sequences;
 using QRecipe.Runtime.Tests.Sc;
 
 namespace QRecipe.Runtime.Tests.Cuda;

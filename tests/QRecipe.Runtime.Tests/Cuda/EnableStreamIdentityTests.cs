@@ -1,5 +1,7 @@
 using QRecipe.Plan;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
 
 namespace QRecipe.Runtime.Tests.Cuda;
 

@@ -6,7 +6,7 @@ using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Calibration;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.SecondOrder;
 using static QRecipe.Runtime.Tests.Execution.CalibrationTestModel;
 
 namespace QRecipe.Runtime.Tests.Execution;

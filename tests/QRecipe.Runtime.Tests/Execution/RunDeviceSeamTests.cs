@@ -7,8 +7,11 @@ using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Tests.Execution;

@@ -7,8 +7,10 @@ using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Execution.Smoothing;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.MixedPrecision;
+using QRecipe.Runtime.Sc.Surrogate;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Tests.Execution;

@@ -1,6 +1,9 @@
 using System;
 using QRecipe.Plan;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.SecondOrder;
+using QRecipe.Runtime.Quantization.Smoothing;
+using QRecipe.Runtime.Quantization.Weights;
 
 namespace QRecipe.Runtime.Tests.Quantization;
 

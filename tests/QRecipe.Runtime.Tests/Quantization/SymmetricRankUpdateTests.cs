@@ -1,5 +1,5 @@
 using System;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.SecondOrder;
 
 namespace QRecipe.Runtime.Tests.Quantization;
 

@@ -1,5 +1,6 @@
 using QRecipe.Plan;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

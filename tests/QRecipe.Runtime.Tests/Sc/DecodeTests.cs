@@ -1,5 +1,9 @@
 using System;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Decode;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Oracle;
+using QRecipe.Runtime.Sc.Sequences;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

@@ -2,6 +2,8 @@ using System.Linq;
 using QRecipe.Plan;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Sequences;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

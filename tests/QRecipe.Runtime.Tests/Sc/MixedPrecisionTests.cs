@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.MixedPrecision;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

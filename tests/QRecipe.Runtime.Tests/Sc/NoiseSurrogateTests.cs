@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using QRecipe.Plan;
 using QRecipe.Runtime.Randomness;
-using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Surrogate;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

@@ -2,6 +2,10 @@ using System.Collections.Generic;
 using QRecipe.Plan;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
+using QRecipe.Runtime.Sc.Kernels;
+using QRecipe.Runtime.Sc.Oracle;
+using QRecipe.Runtime.Sc.Sequences;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using QRecipe.Plan;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

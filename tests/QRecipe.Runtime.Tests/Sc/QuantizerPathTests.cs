@@ -1,6 +1,7 @@
 using System;
 using QRecipe.Runtime.Randomness;
 using QRecipe.Runtime.Sc;
+using QRecipe.Runtime.Sc.Encoding;
 
 namespace QRecipe.Runtime.Tests.Sc;
 

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Smoothing;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.SecondOrder;
+using QRecipe.Runtime.Quantization.Smoothing;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution.Calibration;

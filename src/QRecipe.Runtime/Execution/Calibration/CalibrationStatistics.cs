@@ -1,5 +1,6 @@
 using System.Collections.Generic;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.SecondOrder;
 
 namespace QRecipe.Runtime.Execution.Calibration;
 

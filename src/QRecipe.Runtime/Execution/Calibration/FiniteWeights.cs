@@ -1,6 +1,7 @@
 using System;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Weights;
 
 namespace QRecipe.Runtime.Execution.Calibration;
 

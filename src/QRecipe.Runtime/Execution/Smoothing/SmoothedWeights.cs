@@ -5,7 +5,7 @@ using System.Threading;
 using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
-using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Smoothing;
 using QRecipe.Runtime.Tensors;
 
 namespace QRecipe.Runtime.Execution.Smoothing;

@@ -3,6 +3,9 @@ using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Quantization;
+using QRecipe.Runtime.Quantization.Factorization;
+using QRecipe.Runtime.Quantization.Smoothing;
+using QRecipe.Runtime.Quantization.Weights;
 
 namespace QRecipe.Runtime.Execution.Smoothing;
 
