@@ -8,7 +8,7 @@ using QRecipe.Plan.Text;
 namespace QRecipe.Cli;
 
 /// <summary>A compact text summary of a plan: architecture, sampler, and per operator the quantizers in use and
-/// where SC runs, with the compute-weighted SC budget.</summary>
+/// where SC runs, with the compute-weighted SC budget, scmp's stream sum and the bit operations per image.</summary>
 internal static class PlanSummary
 {
     public static void Write(RecipePlan plan, string file, TextWriter output)
@@ -40,6 +40,9 @@ internal static class PlanSummary
         foreach (var row in rows)
             output.WriteLine("  " + string.Join(" ", row.Select((cell, c) => c < 3 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
         output.WriteLine($"  SC runs {budget.ScFraction * 100:0.0}% of block MACs; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length");
+        output.WriteLine($"  SC stream sum {F(budget.StreamSum / plan.Steps)} per step, {F(budget.StreamSum)} over {plan.Steps} steps (scmp's total_stoc_budget)");
+        var bops = PlanBops.Of(plan);
+        output.WriteLine($"  bit operations {bops.Bops:0.###e+0} per image ({bops.Bops / bops.FloatBops * 100:0.0}% of float32), {bops.Bops / bops.Macs:0.#} per MAC; Qua2SeDiMo's estimate {bops.Qua2SeDiMoBops / 1e12:0.###} TBOPs");
     }
 
     /// <summary>The single value, or the most common one with a count of the others.</summary>

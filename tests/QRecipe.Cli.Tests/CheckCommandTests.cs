@@ -15,6 +15,19 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public void Summary_gives_the_stream_sum_and_bit_operations_per_image()
+    {
+        var (code, output, _) = CliRunner.Run("check", Path.Combine(CliRunner.RecipesFolder, "fmnist_w4a8_sc.qrecipe"));
+        Assert.Equal(0, code);
+        // qk and av at 256 in 6 blocks: 12 × 256 = 3072 per step, over 50 steps 153600.
+        Assert.Contains("SC stream sum 3072 per step, 153600 over 50 steps", output);
+        // 50 steps at CFG 4 = 100 forward passes. Per pass: block linear layers 9732096 MACs at 4 × 8 bits, qk and av
+        // 614656 at 8 × 8, embed and final 301056 in float (32 × 32), in 6 blocks: 2412871680 bit operations; of
+        // 62381568 × 1024 in float32, 3.8%; 38.7 per MAC. Qua2SeDiMo: 4 × 16, 16 × 16, 16 × 16: 4758306816 per pass.
+        Assert.Contains("bit operations 2.413e+11 per image (3.8% of float32), 38.7 per MAC; Qua2SeDiMo's estimate 0.476 TBOPs", output);
+    }
+
+    [Fact]
     public void Summary_counts_sc_cells_of_the_default_recipe()
     {
         var (code, output, _) = CliRunner.Run("check", Path.Combine(CliRunner.RecipesFolder, "dit_w4a8_sc.qrecipe"));

@@ -39,6 +39,7 @@ public sealed class ReportNonFiniteTests
             FinalRelativeError = double.NaN,
             OperatorErrors = new OperatorErrors(plan, errors),
             WeightReports = [new WeightQuantReport("blocks.0.attn.qkv", weight, 3072, 96, double.NaN), new WeightQuantReport("blocks.0.attn.proj", weight, 1024, 32, double.PositiveInfinity)],
+            SmoothingReports = [],
             Budget = PlanBudget.Of(plan),
             ScCompute = new ScComputeReport(Operators.All.Select(op => new ScOperatorCompute(op, 0, 0, 0)).ToList()),
             ScDebug = [new ScDebugRecord(0, 0, Operator.Qk, 512, double.PositiveInfinity, double.NaN, double.NegativeInfinity, double.NaN, 0)],

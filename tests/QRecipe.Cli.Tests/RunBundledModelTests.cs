@@ -42,6 +42,21 @@ public sealed class RunBundledModelTests
         Assert.True(recipeQuality.GetProperty("fid").GetDouble() > 0);
         Assert.True(quality.GetProperty("fp").GetProperty("fid").GetDouble() > 0);
 
+        // quant_cache.json: the per-layer sizes add up, average bits against FP16, the metrics of report.json.
+        var cache = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "quant_cache.json"))).RootElement;
+        var layers = cache.GetProperty("config").EnumerateObject().ToList();
+        Assert.Equal(30, layers.Count); // qkv, proj, fc1, fc2, adaln in 6 blocks
+        Assert.All(layers, l => Assert.Equal("rtn-4", l.Value[0].GetString()));
+        var quantizedSize = layers.Sum(l => l.Value[2].GetInt64());
+        var fp16Size = layers.Sum(l => l.Value[1].GetInt64());
+        Assert.Equal(2L * 6 * (49152 + 16384 + 65536 + 65536 + 98304), fp16Size);
+        Assert.Equal(quantizedSize, cache.GetProperty("quantized_size").GetInt64());
+        Assert.Equal(16.0 * quantizedSize / fp16Size, cache.GetProperty("avg_bits").GetDouble(), 12);
+        // 3 steps at CFG 2 = 6 passes of (6 blocks × (9732096 MACs at 4 × 16 + 614656 at 16 × 16) + 301056 at 16 × 16).
+        Assert.Equal(6.0 * (6 * (64.0 * 9732096 + 256.0 * 614656) + 256.0 * 301056) / 1e12, cache.GetProperty("bops").GetDouble(), 15);
+        Assert.Equal(recipeQuality.GetProperty("fid").GetDouble(), cache.GetProperty("fid").GetDouble());
+        Assert.Equal(recipeQuality.GetProperty("class_accuracy").GetDouble(), cache.GetProperty("class_accuracy").GetDouble());
+
         // PSNR per sample against the float sample, recomputed from the two latent files.
         var floats = NpyFile.Read(Path.Combine(run, "latents_fp.npy")).Values;
         var psnr = quality.GetProperty("vs_fp").GetProperty("psnr_db_per_sample").EnumerateArray().ToArray();

@@ -352,6 +352,7 @@ internal static class RunCommand
             var peak = PeakMemory.Bytes();
             files.Write("report.json", RunReport.Json(result, source, peak, images, quality));
             files.Write("report.md", RunReport.Markdown(result, source, peak, images, quality));
+            files.Write(QuantCacheLog.FileName, QuantCacheLog.Json(result, quality));
             if (result.ScDebug.Count > 0)
                 files.Write(ScDebugCsv.FileName, ScDebugCsv.Format(result.ScDebug));
         }

@@ -84,10 +84,35 @@ internal static class RunReport
                 json.WriteString("method", WeightQuant.MethodText(r.Method));
                 json.WriteNumber("bytes", r.QuantizedBytes);
                 ReportNumbers.Write(json, "relative_error", r.RelativeError);
+                if (r.LowRankRank > 0)
+                {
+                    json.WriteNumber("low_rank", r.LowRankRank);
+                    ReportNumbers.Write(json, "uncompensated_relative_error", r.UncompensatedRelativeError);
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteEndObject();
+
+            if (result.SmoothingReports.Count > 0)
+            {
+                json.WriteStartArray("smoothing");
+                foreach (var r in result.SmoothingReports)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("layer", r.Layer);
+                    json.WriteString("method", r.Method.ToString().ToLowerInvariant());
+                    ReportNumbers.Write(json, "alpha", r.Alpha);
+                    json.WriteNumber("alphas_searched", r.SearchedFrom);
+                    if (r.SearchedFrom > 0)
+                    {
+                        ReportNumbers.Write(json, "best_output_mse", r.BestLoss);
+                        ReportNumbers.Write(json, "worst_output_mse", r.WorstLoss);
+                    }
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
 
             var budget = result.Budget;
             json.WriteStartObject("sc_budget");
@@ -95,6 +120,17 @@ internal static class RunReport
             ReportNumbers.Write(json, "stream_bit_macs", budget.StreamMacs);
             ReportNumbers.Write(json, "full_length_stream_bit_macs", budget.FullLengthStreamMacs);
             ReportNumbers.Write(json, "savings", budget.Savings);
+            ReportNumbers.Write(json, "stream_sum", budget.StreamSum);
+            ReportNumbers.Write(json, "stream_sum_per_step", budget.StreamSum / plan.Steps);
+            json.WriteEndObject();
+
+            var bops = PlanBops.Of(plan);
+            json.WriteStartObject("bit_operations");
+            json.WriteNumber("forwards_per_image", bops.ForwardsPerImage);
+            ReportNumbers.Write(json, "macs_per_image", bops.Macs);
+            ReportNumbers.Write(json, "bops_per_image", bops.Bops);
+            ReportNumbers.Write(json, "float32_bops_per_image", bops.FloatBops);
+            ReportNumbers.Write(json, "qua2sedimo_tera_bops_per_image", bops.Qua2SeDiMoBops / 1e12);
             json.WriteEndObject();
 
             var compute = result.ScCompute;
@@ -162,11 +198,39 @@ internal static class RunReport
         Line($"## Weights");
         Line($"");
         Line($"{result.WeightReports.Count} layer versions quantized: {result.WeightReports.Sum(r => r.QuantizedBytes)} bytes instead of {result.WeightReports.Sum(r => r.Elements * 4)} in float32, {AverageBits(result):0.00} bits per weight including scales.");
+        var bops = PlanBops.Of(plan);
+        Line($"");
+        Line($"Bit operations: {bops.Bops:0.###e+0} per image over {bops.ForwardsPerImage} forward passes ({bops.Bops / bops.FloatBops * 100:0.0}% of float32, {bops.Bops / bops.Macs:0.#} per multiply-accumulate); Qua2SeDiMo's estimate {bops.Qua2SeDiMoBops / 1e12:0.###} TBOPs.");
+        var compensated = result.WeightReports.Where(r => r.LowRankRank > 0).ToList();
+        if (compensated.Count > 0)
+        {
+            Line($"");
+            Line($"Low-rank compensation (DiTAS): relative weight error with the factors, and of the quantized weight alone before compensation:");
+            Line($"");
+            Line($"| layer | bits | rank | error | before compensation |");
+            Line($"|---|---|---|---|---|");
+            foreach (var r in compensated)
+                Line($"| {r.Layer} | {r.Bits} | {r.LowRankRank} | {ReportNumbers.Text(r.RelativeError, "0.0000")} | {ReportNumbers.Text(r.UncompensatedRelativeError, "0.0000")} |");
+        }
+        if (result.SmoothingReports.Count > 0)
+        {
+            Line($"");
+            Line($"## Smoothing");
+            Line($"");
+            Line($"| layer | method | α | chosen from | output MSE best / worst |");
+            Line($"|---|---|---|---|---|");
+            foreach (var r in result.SmoothingReports)
+            {
+                var from = r.SearchedFrom > 0 ? $"{r.SearchedFrom} values" : "recipe";
+                var losses = r.SearchedFrom > 0 ? $"{ReportNumbers.Text(r.BestLoss, "0.###e+0")} / {ReportNumbers.Text(r.WorstLoss, "0.###e+0")}" : "—";
+                Line($"| {r.Layer} | {r.Method.ToString().ToLowerInvariant()} | {r.Alpha:0.###} | {from} | {losses} |");
+            }
+        }
         var budget = result.Budget;
         Line($"");
         Line($"## SC budget");
         Line($"");
-        Line($"Plan: SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs per sample, {budget.Savings * 100:0.0}% below full length.");
+        Line($"Plan: SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs per sample, {budget.Savings * 100:0.0}% below full length; stream sum {budget.StreamSum / plan.Steps:0.##} per step (scmp's total_stoc_budget).");
         var compute = result.ScCompute;
         if (compute.Calls > 0)
         {

@@ -10,14 +10,14 @@ namespace QRecipe.Language.Tuning;
 public static class TuneCost
 {
     /// <summary>Bits a float operand counts as.</summary>
-    public const int FloatBits = 32;
+    public const int FloatBits = PlanBops.FloatBits;
 
     /// <summary>The plan's cost in the unit of <paramref name="kind"/> (see <see cref="BudgetKind"/>).</summary>
     public static double Of(RecipePlan plan, BudgetKind kind) => kind switch
     {
         BudgetKind.WeightBits => AverageWeightBits(plan),
-        BudgetKind.Bops => BopsPerMac(plan),
-        BudgetKind.FloatShare => BopsPerMac(plan) / (FloatBits * FloatBits),
+        BudgetKind.Bops => PlanBops.Of(plan).BlockBopsPerMac,
+        BudgetKind.FloatShare => PlanBops.Of(plan).BlockBopsPerMac / (FloatBits * FloatBits),
         _ => MeanStreamPerScMac(plan),
     };
 
@@ -55,28 +55,6 @@ public static class TuneCost
             }
         }
         return bits / weights;
-    }
-
-    /// <summary>qk and av multiply two activations, both quantized by the cell's activation quantizer.</summary>
-    private static double BopsPerMac(RecipePlan plan)
-    {
-        double bops = 0, macs = 0;
-        for (var step = 0; step < plan.Steps; step++)
-        {
-            for (var block = 0; block < plan.Depth; block++)
-            {
-                foreach (var op in Operators.PerBlock)
-                {
-                    var cell = plan.Get(step, block, op);
-                    double opMacs = plan.Model.Macs(op);
-                    var a = Bits(cell.Activations.Bits);
-                    var w = Operators.HasWeights(op) ? Bits(cell.Weights.Bits) : a;
-                    bops += opMacs * w * a;
-                    macs += opMacs;
-                }
-            }
-        }
-        return bops / macs;
     }
 
     private static double MeanStreamPerScMac(RecipePlan plan)

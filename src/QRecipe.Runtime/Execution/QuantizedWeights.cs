@@ -131,6 +131,8 @@ public sealed class QuantizedWeights : IDisposable
         {
             OverheadWords = compensated.Quantized.Report.OverheadWords + (long)f.Rank * (layer.OutFeatures + layer.InFeatures),
             RelativeError = compensated.RelativeError,
+            LowRankRank = f.Rank,
+            UncompensatedRelativeError = compensated.UncompensatedRelativeError,
         };
         return (effective, report);
     }

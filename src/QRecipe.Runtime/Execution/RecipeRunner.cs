@@ -122,6 +122,7 @@ public static class RecipeRunner
             FinalRelativeError = floatLatents is null ? null : RelativeError(floatLatents, latents),
             OperatorErrors = fidelity?.Errors(),
             WeightReports = quantized.Reports,
+            SmoothingReports = smoothed.Reports,
             Budget = PlanBudget.Of(plan),
             ScCompute = recipeOperators.ScCompute,
             ScDebug = recipeOperators.ScDebug,

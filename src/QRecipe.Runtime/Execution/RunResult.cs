@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using QRecipe.Plan;
+using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Quantization.Weights;
 
 namespace QRecipe.Runtime.Execution;
@@ -29,6 +30,9 @@ public sealed class RunResult
     public OperatorErrors? OperatorErrors { get; init; }
 
     public required IReadOnlyList<WeightQuantReport> WeightReports { get; init; }
+
+    /// <summary>The α smoothing used per smoothed layer (chosen by search or given by the recipe).</summary>
+    public required IReadOnlyList<SmoothingReport> SmoothingReports { get; init; }
 
     /// <summary>The plan's static SC budget (mean stream × MACs per sample).</summary>
     public required PlanBudget Budget { get; init; }

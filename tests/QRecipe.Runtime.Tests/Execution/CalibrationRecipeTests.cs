@@ -60,6 +60,17 @@ public sealed class CalibrationRecipeTests
         // The rank-2 factors L [out, 2] and R [2, in] are stored as FP16 overhead words next to the per-row grids.
         var fc2 = smoothed.Single(r => r.Layer == "blocks.0.mlp.fc2");
         Assert.Equal(2L * 32 + 2L * (32 + 128), fc2.OverheadWords);
+        Assert.All(smoothed, r => Assert.Equal(2, r.LowRankRank));
+        Assert.All(smoothed, r => Assert.True(r.RelativeError < r.UncompensatedRelativeError, $"{r.Layer}: {r.RelativeError} vs {r.UncompensatedRelativeError}"));
+        // Every smoothed layer reports the grid point its search chose among the five of 0..1 by 0.25.
+        Assert.Equal(smoothed.Select(r => r.Layer).Order(), result.SmoothingReports.Select(r => r.Layer).Order());
+        Assert.All(result.SmoothingReports, r =>
+        {
+            Assert.Equal(SmoothMethod.Ditas, r.Method);
+            Assert.Equal(5, r.SearchedFrom);
+            Assert.Contains(r.Alpha, new[] { 0, 0.25, 0.5, 0.75, 1 });
+            Assert.True(r.BestLoss <= r.WorstLoss);
+        });
         Assert.True(result.FinalRelativeError is > 0 and < 0.5, $"final error {result.FinalRelativeError:E2}");
     }
 }

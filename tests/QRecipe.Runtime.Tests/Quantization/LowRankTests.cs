@@ -61,6 +61,8 @@ public sealed class LowRankTests
         Assert.True(Math.Abs(result.RelativeError - expected) <= 0.02 * expected, $"{result.RelativeError} vs {expected}");
         var rtn = WeightQuantizer.Quantize(w, 32, 48, setting, null, "l").Report.RelativeError;
         Assert.True(result.RelativeError < 0.9 * rtn, $"{result.RelativeError} vs rtn {rtn}");
+        // The first iteration has no factors yet: its error is that of the layer's quantizer alone.
+        Assert.Equal(rtn, result.UncompensatedRelativeError, 12);
         Assert.Equal(6, result.Factors.Rank);
         Assert.Equal(32 * 6, result.Factors.Left.Length);
         Assert.Equal(6 * 48, result.Factors.Right.Length);

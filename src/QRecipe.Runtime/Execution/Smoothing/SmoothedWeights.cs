@@ -25,12 +25,16 @@ public sealed class SmoothedWeights : IDisposable
     private readonly Dictionary<string, float[]> _onTheFly = new();
     private readonly Dictionary<string, float[]> _factors = new();
     private readonly Dictionary<string, LowRank> _lowRank = new();
+    private readonly List<SmoothingReport> _reports = new();
 
     /// <summary>No smoothing: every layer is its original.</summary>
     public static SmoothedWeights None() => new();
 
     /// <summary>s of every smoothed layer, by layer name.</summary>
     public IReadOnlyDictionary<string, float[]> Factors => _factors;
+
+    /// <summary>The α of every smoothed layer, in block and operator order.</summary>
+    public IReadOnlyList<SmoothingReport> Reports => _reports;
 
     /// <summary>The FP weights of the folded model for a layer, applied to the input the folded model delivers to it.</summary>
     public LinearWeights Folded(LinearWeights original) => _folded.GetValueOrDefault(original.Name) ?? original;
@@ -83,8 +87,9 @@ public sealed class SmoothedWeights : IDisposable
                 };
                 cancellation.ThrowIfCancellationRequested();
                 progress?.Report(new RunProgress("smooth", done, total, $"{layer.Name} ({smoothing.Method.ToString().ToLowerInvariant()})"));
-                var s = SmoothingFactors.Compute(smoothing, layer, plan.Get(settingStep, block, op), statistics, cancellation);
+                var (s, report) = SmoothingFactors.Compute(smoothing, layer, plan.Get(settingStep, block, op), statistics, cancellation);
                 result._factors[layer.Name] = s;
+                result._reports.Add(report);
                 if (smoothing.Method == SmoothMethod.Ditas && smoothing.LowRank is { } lowRank)
                     result._lowRank[layer.Name] = lowRank;
                 switch (op)

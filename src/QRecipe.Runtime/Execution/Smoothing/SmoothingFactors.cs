@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
@@ -10,7 +11,7 @@ using QRecipe.Runtime.Quantization.Weights;
 namespace QRecipe.Runtime.Execution.Smoothing;
 
 /// <summary>
-/// The factors s of one smoothed layer from the calibration statistics (docs/quantization.md, "Smoothing").
+/// The factors s of one smoothed layer, and the α they were computed with, from the calibration statistics (docs/quantization.md, "Smoothing").
 /// SmoothQuant: a = channel abs-max over all calibrated steps, w from the FP weight, ε = 1e-5. DiTAS: a = the
 /// temporal aggregate, w from the quantized weight Q (after low-rank compensation when the recipe asks for
 /// it), ε = 1e-4, α fixed or searched. Q here is a proxy of the layer's weight setting at the first calibrated step:
@@ -21,7 +22,7 @@ namespace QRecipe.Runtime.Execution.Smoothing;
 public static class SmoothingFactors
 {
     /// <param name="cancellation">Checked between the steps of the computation and before every α of a search.</param>
-    public static float[] Compute(SmoothSetting smoothing, LinearWeights layer, OpSetting cell, CalibrationStatistics statistics,
+    public static (float[] Scales, SmoothingReport Report) Compute(SmoothSetting smoothing, LinearWeights layer, OpSetting cell, CalibrationStatistics statistics,
         CancellationToken cancellation = default)
     {
         var name = layer.Name;
@@ -30,8 +31,9 @@ public static class SmoothingFactors
         var activationMax = maxima.Aggregate(name);
         var weight = layer.Weight.ToArray<float>();
         int outFeatures = layer.OutFeatures, inFeatures = layer.InFeatures;
+        var fixedAlpha = new SmoothingReport(name, smoothing.Method, smoothing.Alpha, 0, double.NaN, double.NaN);
         if (smoothing.Method == SmoothMethod.SmoothQuant)
-            return SmoothingScales.Compute(activationMax, weight, outFeatures, inFeatures, smoothing.Alpha, SmoothingScales.SmoothQuantEpsilon, name);
+            return (SmoothingScales.Compute(activationMax, weight, outFeatures, inFeatures, smoothing.Alpha, SmoothingScales.SmoothQuantEpsilon, name), fixedAlpha);
 
         var proxy = cell.Weights.Method == WeightMethod.Gptq ? cell.Weights with { Method = WeightMethod.Rtn } : cell.Weights;
         float[] quantized = weight;
@@ -46,11 +48,12 @@ public static class SmoothingFactors
             quantized = WeightQuantizer.Quantize(weight, outFeatures, inFeatures, proxy, null, name).Dequantized;
 
         if (smoothing.Search is not { } grid)
-            return SmoothingScales.Compute(activationMax, quantized, outFeatures, inFeatures, smoothing.Alpha, SmoothingScales.DitasEpsilon, name);
+            return (SmoothingScales.Compute(activationMax, quantized, outFeatures, inFeatures, smoothing.Alpha, SmoothingScales.DitasEpsilon, name), fixedAlpha);
         var activation = cell.Activations.Static ? cell.Activations with { Static = false } : cell.Activations;
         var inputs = statistics.SearchInputs[name].Steps;
         // The runtime quantizes the smoothed weight (QuantizedWeights), so each α is scored on that weight.
-        return DitasAlphaSearch.Search(inputs, weight, quantized, outFeatures, inFeatures, activationMax, activation, grid, name, factors,
-            proxy.IsFloat ? null : proxy, cancellation).Scales;
+        var search = DitasAlphaSearch.Search(inputs, weight, quantized, outFeatures, inFeatures, activationMax, activation, grid, name, factors,
+            proxy.IsFloat ? null : proxy, cancellation);
+        return (search.Scales, new SmoothingReport(name, smoothing.Method, search.Alpha, search.Alphas.Length, search.Losses.Min(), search.Losses.Max()));
     }
 }

@@ -9,8 +9,9 @@ namespace QRecipe.Runtime.Quantization.Factorization;
 /// <summary>FP low-rank factors of a layer: effective weight Q + Left·Right, Left [out, Rank], Right [Rank, in].</summary>
 public sealed record LowRankFactors(float[] Left, float[] Right, int Rank);
 
-/// <summary>Outcome of the compensation: Q of the last iteration, the factors and ‖W − Q − L·R‖_F/‖W‖_F.</summary>
-public sealed record LowRankResult(QuantizedWeight Quantized, LowRankFactors Factors, double RelativeError);
+/// <summary>Outcome of the compensation: Q of the last iteration, the factors, ‖W − Q − L·R‖_F/‖W‖_F and, for
+/// comparison, the error ‖W − quant(W)‖_F/‖W‖_F of the first iteration, which has no factors yet.</summary>
+public sealed record LowRankResult(QuantizedWeight Quantized, LowRankFactors Factors, double RelativeError, double UncompensatedRelativeError);
 
 /// <summary>DiTAS training-free low-rank compensation (docs/quantization.md): starting from L·R = 0, alternate
 /// Q = quant(W − L·R) and (L, R) = best rank-r factors of W − Q, a fixed number of times (no convergence test, no
@@ -37,11 +38,14 @@ public static class LowRankCompensation
         var target = new float[w.Length];
         QuantizedWeight? q = null;
         float[] left = [], right = [];
+        var uncompensated = double.NaN;
         for (var it = 0; it < lowRank.Iterations; it++)
         {
             cancellation.ThrowIfCancellationRequested();
             for (var i = 0; i < w.Length; i++) target[i] = w[i] - lr[i];
             q = WeightQuantizer.Quantize(target, outFeatures, inFeatures, setting, hessian, layer, cancellation, inside);
+            if (it == 0)
+                uncompensated = WeightQuantizer.RelativeError(w, q.Dequantized);
             var residual = new float[w.Length];
             for (var i = 0; i < w.Length; i++) residual[i] = w[i] - q.Dequantized[i];
             (left, right) = TruncatedSvd.Factor(residual, outFeatures, inFeatures, lowRank.Rank, basis, powerIterations);
@@ -49,6 +53,6 @@ public static class LowRankCompensation
         }
         var effective = new float[w.Length];
         for (var i = 0; i < w.Length; i++) effective[i] = q!.Dequantized[i] + lr[i];
-        return new LowRankResult(q!, new LowRankFactors(left, right, lowRank.Rank), WeightQuantizer.RelativeError(w, effective));
+        return new LowRankResult(q!, new LowRankFactors(left, right, lowRank.Rank), WeightQuantizer.RelativeError(w, effective), uncompensated);
     }
 }

@@ -15,6 +15,13 @@ public sealed record WeightQuantReport(
     /// <summary>Bytes of one overhead word (FP16 scales, zero points and codebook entries).</summary>
     public const int WordBytes = 2;
 
+    /// <summary>Rank of the DiTAS low-rank factors added to the quantized weight; 0 without compensation.</summary>
+    public int LowRankRank { get; init; }
+
+    /// <summary>With low-rank factors, the relative error the quantized weight alone had before compensation
+    /// (<see cref="RelativeError"/> is then that of Q + L·R); NaN without compensation.</summary>
+    public double UncompensatedRelativeError { get; init; } = double.NaN;
+
     public int Bits => Setting.Bits;
 
     public WeightMethod Method => Setting.Method;
