@@ -18,8 +18,8 @@ internal static class ExportCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var recipe = new Argument<string>("recipe") { Description = "A .qrecipe file" };
-        var format = new Option<string>("--format") { Description = "Output format: scmp-json, scmp-flags, viditq (2025 layout), qua2sedimo (needs --out) or ditas", Required = true };
-        format.AcceptOnlyFromAmong("scmp-json", "scmp-flags", "viditq", "qua2sedimo", "ditas");
+        var format = new Option<string>("--format") { Description = "Output format: scmp-json, scmp-flags, viditq (2025 layout), viditq-legacy (needs --out), qua2sedimo (needs --out) or ditas", Required = true };
+        format.AcceptOnlyFromAmong("scmp-json", "scmp-flags", "viditq", "viditq-legacy", "qua2sedimo", "ditas");
         var outFile = new Option<string?>("--out") { Description = "Write to this file instead of standard output" };
         var command = new Command("export", "Write a recipe's plan in another tool's format (docs/interop.md)");
         command.Arguments.Add(recipe);
@@ -31,9 +31,11 @@ internal static class ExportCommand
 
     private static int Run(string format, string path, string? outFile, TextWriter output, TextWriter error)
     {
-        if (format == "qua2sedimo" && outFile is null)
+        if (format is "qua2sedimo" or "viditq-legacy" && outFile is null)
         {
-            error.WriteLine("qrecipe: --format qua2sedimo writes a pickle; give the file with --out");
+            error.WriteLine(format == "qua2sedimo"
+                ? "qrecipe: --format qua2sedimo writes a pickle; give the file with --out"
+                : "qrecipe: --format viditq-legacy writes the YAML and the files beside it; give the YAML's path with --out");
             return CliApp.UsageError;
         }
         // Diagnostics go to the error stream: standard output may be the exported file itself.
@@ -48,6 +50,11 @@ internal static class ExportCommand
                 RecipeFiles.WriteAtomically(outFile!, pickle);
                 if (flags.Count > 0)
                     error.WriteLine("Qua2SeDiMo flags: " + string.Join(" ", flags));
+                return 0;
+            }
+            if (format == "viditq-legacy")
+            {
+                ViditLegacyOutput.Write(ViditLegacyExporter.Export(plan, path, ViditLegacyOutput.FpListName(outFile!)), outFile!, error);
                 return 0;
             }
             var text = Export(format, plan, path, error);

@@ -259,7 +259,7 @@ public static class ViditImporter
             throw new InteropException($"{file.Path}: no step ranges");
         var total = ranges.Max(r => r.Hi) + 1;
         if (total != steps)
-            bag.Comment($"{Path.GetFileName(file.Path)} is written for {total} sampling steps; the recipe samples {total} steps");
+            bag.Comment($"{Path.GetFileName(file.Path)} is written for {total} sampling steps, so the recipe samples {total} (not {steps})");
         steps = total;
         var covered = new int[total];
         foreach (var r in ranges)

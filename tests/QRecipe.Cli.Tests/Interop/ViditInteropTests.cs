@@ -1,4 +1,5 @@
 using System.IO;
+using System.Linq;
 using QRecipe.Plan;
 
 namespace QRecipe.Cli.Tests.Interop;
@@ -63,6 +64,74 @@ public sealed class ViditInteropTests
         Assert.Equal(plan.Cells, roundTripped.Cells);
         Assert.Equal(plan.Smoothing, roundTripped.Smoothing);
     }
+
+    [Fact]
+    public void Legacy_export_holds_step_ranges_fp_layers_and_smoothing_and_imports_back_to_the_same_plan()
+    {
+        using var folder = new TempFolder();
+        var recipe = folder.File("r.qrecipe", $$"""
+            recipe Legacy
+            model {{InteropFiles.TwoBlocks}}
+            sampler ddpm steps 4
+            calibrate samples 8 batch 4
+            weights int4 per-channel symmetric on qkv, proj, fc1, fc2, adaln
+            activations int8 per-token asymmetric dynamic on qkv, proj, fc1, fc2, adaln
+            smooth smoothquant alpha 0.5 on qkv, proj, fc1, adaln
+            at blocks 0 { smooth smoothquant alpha 0.5 on fc2 }
+            at steps 0..1 { weights int8 on fc1 }
+            at blocks 1 steps 2..3 {
+              weights int6 on qkv
+              activations int6 per-token asymmetric dynamic on proj
+            }
+            at blocks 0 steps 2..3 { weights fp on adaln
+              activations fp on adaln }
+            at blocks 1 { weights fp on fc2
+              activations fp on fc2 }
+            """);
+        var original = RecipeCompilerPlan(recipe);
+        var yaml = Path.Combine(folder.Path, "out.yaml");
+        var (code, _, error) = CliRunner.Run("export", "--format", "viditq-legacy", recipe, "--out", yaml);
+        Assert.True(code == 0, error);
+        // Recipe steps 0..1 are the noisiest: sampler indices 3..2 of 4.
+        Assert.Equal("blocks.1.mlp.fc2\nx_embedder.proj\nt_embedder.mlp.0\nt_embedder.mlp.2\nfinal_layer.linear\nfinal_layer.adaLN_modulation.1\n",
+            File.ReadAllText(Path.Combine(folder.Path, "out_fp_list.txt")));
+        var weightMp = File.ReadAllText(Path.Combine(folder.Path, "out_mp_weight.yaml"));
+        Assert.Contains("3-2:\n  blocks.0.mlp.fc1: 8\n  blocks.1.mlp.fc1: 8\n1-0:\n  blocks.1.attn.qkv: 6\n", weightMp);
+        Assert.Contains("  1-0: [blocks.0.adaLN_modulation.1]", weightMp);
+        Assert.Contains("alpha: 0.5", File.ReadAllText(yaml));
+
+        using var again = new TempFolder();
+        var (back, _, _) = InteropFiles.Import(again, "import", "viditq", yaml, "--mp-weight", Path.Combine(folder.Path, "out_mp_weight.yaml"),
+            "--mp-act", Path.Combine(folder.Path, "out_mp_act.yaml"), "--model", InteropFiles.TwoBlocks, "--name", "Legacy");
+        for (var step = 0; step < 4; step++)
+        {
+            for (var block = 0; block < 2; block++)
+            {
+                foreach (var op in Operators.PerBlock)
+                    Assert.Equal(original.Get(step, block, op), back.Get(step, block, op));
+            }
+            foreach (var op in Operators.Global)
+                Assert.Equal(original.GetGlobal(step, op), back.GetGlobal(step, op));
+        }
+        Assert.Equal(original.Smoothing, back.Smoothing);
+        Assert.Equal(original.Calibration, back.Calibration);
+    }
+
+    [Fact]
+    public void Legacy_export_refuses_mixed_quantizers_and_partial_smoothing_with_a_list_and_writes_nothing()
+    {
+        using var folder = new TempFolder();
+        var recipe = folder.File("r.qrecipe", $"recipe R\nmodel {InteropFiles.TwoBlocks}\nsampler ddpm steps 4\ncalibrate\nweights int4 per-channel gptq\nweights int4 group 64 on fc2\nactivations int8 per-token dynamic\nsmooth smoothquant alpha 0.5 on fc1\n");
+        var yaml = Path.Combine(folder.Path, "out.yaml");
+        var (code, _, error) = CliRunner.Run("export", "--format", "viditq-legacy", recipe, "--out", yaml);
+        Assert.Equal(1, code);
+        Assert.Contains("error QR0906", error);
+        Assert.Contains("weight quantizers differ beyond their widths", error);
+        Assert.Contains("smoothing leaves out block 0 qkv", error);
+        Assert.Equal(new[] { "r.qrecipe" }, Directory.GetFiles(folder.Path).Select(Path.GetFileName));
+    }
+
+    private static RecipePlan RecipeCompilerPlan(string recipe) => QRecipe.Language.RecipeCompiler.Compile(File.ReadAllText(recipe), recipe).Plan!;
 
     [Fact]
     public void Export_refuses_step_ranges_and_other_methods_with_a_list()
