@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using QRecipe.Runtime.Execution;
 
 namespace QRecipe.Benchmarks;
 
@@ -71,7 +72,7 @@ public static class OrtDitHarness
             default:
                 throw new ArgumentException($"{side}: not one of {string.Join(", ", Sides)}");
         }
-        Console.WriteLine($"{name} peak_mb_{side} {ProcessPeak.MiB():F0}");
+        Console.WriteLine($"{name} peak_mb_{side} {(PeakMemory.Bytes() / 1048576.0):F0}");
     }
 
     private static void ChildPeak(string name, string side, string cache)

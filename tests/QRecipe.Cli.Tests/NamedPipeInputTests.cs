@@ -98,6 +98,20 @@ public sealed class NamedPipeInputTests
     }
 
     [Fact]
+    public void A_named_pipe_as_the_fp_list_a_vidit_yaml_names_is_refused()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        using var folder = new TempFolder();
+        var pipe = Fifo(folder, "remain_fp.txt");
+        var yaml = folder.File("q.yaml", "part_fp_list: ./remain_fp.txt\nquant:\n  weight:\n    quantizer: {n_bits: 4, per_group: 'channel', scale_method: 'min_max', sym: True}\n"
+            + "  activation:\n    quantizer: {n_bits: 8, per_group: 'token', sym: False, dynamic: True}\n");
+        var (code, _, error) = RunWithin(pipe, "import", "viditq", yaml, "--out", Path.Combine(folder.Path, "r.qrecipe"));
+        Assert.Equal((1, $"qrecipe: {yaml}: line 1: part_fp_list {pipe} is a named pipe, not a regular file\n"), (code, error));
+        Assert.False(File.Exists(Path.Combine(folder.Path, "r.qrecipe")));
+    }
+
+    [Fact]
     public void A_character_device_is_named_as_one()
     {
         if (!OperatingSystem.IsLinux())

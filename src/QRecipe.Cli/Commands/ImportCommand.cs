@@ -18,6 +18,7 @@ using QRecipe.Language.Formatting;
 using QRecipe.Plan;
 using QRecipe.Plan.Models;
 using QRecipe.Plan.Text;
+using QRecipe.Runtime.IO;
 
 namespace QRecipe.Cli.Commands;
 
@@ -61,7 +62,10 @@ internal static class ImportCommand
                 return CliApp.UsageError;
             var options = new ImportOptions(
                 result.GetValue(name) ?? ClassName(kind == "scmp-flags" ? "ScmpFlags" : path), modelText, spec, result.GetValue(steps),
-                result.GetRequiredValue(precision), result.GetRequiredValue(kernel), result.GetValue(wbits), result.GetValue(abits));
+                result.GetRequiredValue(precision), result.GetRequiredValue(kernel), result.GetValue(wbits), result.GetValue(abits))
+            {
+                SideFileProblem = FileKind.Problem,
+            };
             return Run(kind, path, options, result.GetValue(mpWeight), result.GetValue(mpAct), result.GetValue(outFile), output, error);
         });
         return command;

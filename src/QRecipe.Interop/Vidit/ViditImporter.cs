@@ -114,7 +114,7 @@ public static class ViditImporter
         var actSpans = actMp is null ? null : ReadMpSpans(actMp, ref steps, bag);
         var spans = Segments(steps, weightSpans, actSpans);
         var plan = new ViditLayerPlan(names, spans.Select(s => s.Span).ToList());
-        var fp = FpList(root, path, names, bag);
+        var fp = FpList(root, path, names, bag, options.SideFileProblem);
         for (var span = 0; span < spans.Count; span++)
         {
             foreach (var layer in names.Layers)
@@ -169,12 +169,14 @@ public static class ViditImporter
     }
 
     /// <summary>The legacy FP list: the <c>part_fp_list</c> file next to the YAML, one segment pattern a line.</summary>
-    private static HashSet<string> FpList(YamlMapping root, string path, DitLayerNames names, DiagnosticBag bag)
+    private static HashSet<string> FpList(YamlMapping root, string path, DitLayerNames names, DiagnosticBag bag, Func<string, string?>? problem)
     {
         var fp = new HashSet<string>(StringComparer.Ordinal);
         if (root["part_fp_list"] is not { } node || IsNull(node))
             return fp;
-        var listPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", Text(node, path));
+        var listPath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", Text(node, path)));
+        if (File.Exists(listPath) && problem?.Invoke(listPath) is { } refusal)
+            throw new InteropException($"{path}: line {node.Line}: part_fp_list {SafeText.Escape(listPath, 120)} {refusal}");
         if (!File.Exists(listPath) || new FileInfo(listPath).Length > 1 << 20)
         {
             bag.Comment($"part_fp_list {SafeText.Escape(Text(node, path), 120)}: no such file of at most 1 MiB next to the YAML, so its layers are not kept FP", InteropDiagnostics.NoEquivalent);

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 
-namespace QRecipe.Cli.Run;
+namespace QRecipe.Runtime.Execution;
 
 /// <summary>The process's peak resident memory so far (Linux: VmHWM of /proc/self/status; Windows: the peak working
-/// set), which every run report records: the whole run's high-water mark, weights, statistics and buffers included.</summary>
-internal static class PeakMemory
+/// set), which every run report and the memory benchmarks record: the high-water mark of whatever allocated it
+/// (managed heap, native pools, a peer's arena, mapped files that were touched).</summary>
+public static class PeakMemory
 {
     public static long Bytes()
     {
