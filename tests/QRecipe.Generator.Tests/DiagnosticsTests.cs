@@ -95,8 +95,8 @@ public sealed class DiagnosticsTests
             class User
             {
                 QRecipe.Plan.IQuantRecipe Recipe => Broken.Instance;
-                int Stream => Broken.QkStream(0, 0, 1) + Broken.QkvSc(0, 1).Stream;
-                QRecipe.Plan.WeightQuant Weights => Broken.Fc1Weights(3);
+                int Stream => Broken.QkStream(new QRecipe.Plan.Step(0), new QRecipe.Plan.Block(0), 1) + Broken.QkvSc(new QRecipe.Plan.Step(1), new QRecipe.Plan.Block(0)).Stream;
+                QRecipe.Plan.WeightQuant Weights => Broken.Fc1Weights(new QRecipe.Plan.Block(3));
                 object Plan => Broken.Plan;
             }
             """;

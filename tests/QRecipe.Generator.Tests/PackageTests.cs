@@ -122,8 +122,8 @@ public sealed class PackageTests : IDisposable
                 public static void Main()
                 {
                     var lab = QRecipeRegistry.Find("PerHeadSmall")!;
-                    System.Console.WriteLine($"{Tiny.Name} {Tiny.Depth} {Tiny.Steps} {Tiny.SourcePath} {Tiny.QkStream(1, 0, 3)} | "
-                        + $"{lab.GetType().FullName} {Consumer.Lab.PerHeadSmall.QkStream(1, 0, 3)} | {QRecipeRegistry.All.Count}");
+                    System.Console.WriteLine($"{Tiny.Name} {Tiny.Depth} {Tiny.Steps} {Tiny.SourcePath} {Tiny.QkStream(new QRecipe.Plan.Step(0), new QRecipe.Plan.Block(1), 3)} | "
+                        + $"{lab.GetType().FullName} {Consumer.Lab.PerHeadSmall.QkStream(new QRecipe.Plan.Step(0), new QRecipe.Plan.Block(1), 3)} | {QRecipeRegistry.All.Count}");
                 }
             }
             """);

@@ -49,7 +49,7 @@ public static class TuneCost
                     if (!Operators.HasWeights(op))
                         continue;
                     double count = (double)plan.Model.InputWidth(op) * plan.Model.OutputWidth(op);
-                    bits += count * Bits(plan.Get(step, block, op).Weights.Bits);
+                    bits += count * Bits(plan.Get(new Step(step), new Block(block), op).Weights.Bits);
                     weights += count;
                 }
             }
@@ -67,7 +67,7 @@ public static class TuneCost
             {
                 foreach (var op in Operators.PerBlock)
                 {
-                    var cell = plan.Get(step, block, op);
+                    var cell = plan.Get(new Step(step), new Block(block), op);
                     double opMacs = plan.Model.Macs(op);
                     var a = Bits(cell.Activations.Bits);
                     var w = Operators.HasWeights(op) ? Bits(cell.Weights.Bits) : a;
