@@ -144,7 +144,8 @@ public sealed class ReservedNameTests
     [Fact]
     public void Reserved_names_cover_every_member_of_a_generated_class()
     {
-        var (_, output) = Run(new[] { Recipe("tiny.qrecipe", TestRecipes.Tiny) });
+        // With the runtime referenced, so the pipeline members are there too; fmnist's model adds BundledSettings.
+        var (_, output) = RunWithRuntime(new[] { Recipe("tiny.qrecipe", TestRecipes.Tiny.Replace("model custom { depth 2 hidden 64 heads 4 patch 2 latent 8 classes 10 }", "model fmnist-dit/4")) });
         var members = output.GetTypeByMetadataName("QRecipe.Recipes.Tiny")!.GetMembers()
             .Where(m => m.CanBeReferencedByName)
             .Select(m => m.Name)
