@@ -24,7 +24,7 @@ internal static class PlanSummary
         foreach (var op in Operators.All)
         {
             var settings = Enumerable.Range(0, plan.Steps)
-                .SelectMany(step => Operators.IsPerBlock(op) ? Enumerable.Range(0, plan.Depth).Select(b => plan.Get(step, b, op)) : new[] { plan.GetGlobal(step, op) })
+                .SelectMany(step => Operators.IsPerBlock(op) ? Enumerable.Range(0, plan.Depth).Select(b => plan.Get(new Step(step), new Block(b), op)) : new[] { plan.GetGlobal(step, op) })
                 .ToList();
             var weights = Describe(settings.Select(s => Operators.HasWeights(op) ? s.Weights.ToString() : "—"));
             var activations = Describe(settings.Select(s => s.Activations.ToString()));

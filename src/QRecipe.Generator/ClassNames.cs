@@ -12,10 +12,11 @@ namespace QRecipe.Generator;
 /// (then the language reports QR0100 or QR0101 and the class is best effort).</summary>
 internal static class ClassNames
 {
-    /// <summary>Names of the members every recipe class has (see Emit/), plus the registry class next to it. A
+    /// <summary>Names of the members a recipe class can have (see Emit/; Run and BundledSettings with the runtime
+    /// referenced), plus the registry class next to it. A
     /// class cannot have a member with its own name (CS0542), so these cannot be recipe names.</summary>
     public static readonly IReadOnlyCollection<string> Reserved = new HashSet<string>(
-        new[] { "Instance", "Name", "Description", "SourcePath", "ModelName", "Depth", "Hidden", "Heads", "HeadDim", "Tokens", "Steps", "Sampler", "Precision", "Plan", "CreatePlan", "QRecipeRegistry" }
+        new[] { "Instance", "Name", "Description", "SourcePath", "ModelName", "Depth", "Hidden", "Heads", "HeadDim", "Tokens", "Steps", "Sampler", "Precision", "Plan", "CreatePlan", "Run", "BundledSettings", "QRecipeRegistry" }
             .Concat(Operators.All.SelectMany(op => new[] { "", "Weights", "Activations", "Sc", "Stream", "Smoothing" }.Select(suffix => op + suffix))),
         StringComparer.Ordinal);
 

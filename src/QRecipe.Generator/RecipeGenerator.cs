@@ -10,7 +10,8 @@ namespace QRecipe.Generator;
 /// <summary>
 /// Compiles every <c>.qrecipe</c> AdditionalFile into a recipe class. Each file flows through its own steps
 /// (Inputs → Models → Sources and Diagnostics), so editing one recipe re-runs only that recipe's steps; only the
-/// small registry step sees all recipes. No step depends on the C# compilation, so C# edits re-run nothing.
+/// small registry step sees all recipes. One step reads the C# compilation: whether it references QRecipe.Runtime
+/// (then the classes also get members that run them). It yields a bool, so C# edits re-run nothing after it.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class RecipeGenerator : IIncrementalGenerator
@@ -42,8 +43,13 @@ public sealed class RecipeGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(DiagnosticReporter.ToRoslyn(diagnostic));
         });
 
+        var runtime = context.CompilationProvider
+            .Select(static (compilation, _) => RuntimeReference.IsIn(compilation))
+            .WithTrackingName(TrackingNames.Runtime);
+
         var sources = models
-            .Select(static (model, _) => RecipeEmitter.Emit(model))
+            .Combine(runtime)
+            .Select(static (pair, _) => RecipeEmitter.Emit(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Sources);
         context.RegisterSourceOutput(sources, static (output, file) => output.AddSource(file.HintName, file.Text));
 

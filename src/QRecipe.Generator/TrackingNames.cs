@@ -7,6 +7,7 @@ internal static class TrackingNames
     public const string Inputs = nameof(Inputs);
     public const string Models = nameof(Models);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string Runtime = nameof(Runtime);
     public const string Sources = nameof(Sources);
     public const string Registry = nameof(Registry);
 }

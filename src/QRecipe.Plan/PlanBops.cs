@@ -59,7 +59,7 @@ public sealed record PlanBops(IReadOnlyList<OperatorBops> Operators, int Forward
             {
                 for (var block = 0; block < blocks; block++)
                 {
-                    var cell = Plan.Operators.IsPerBlock(op) ? plan.Get(step, block, op) : plan.GetGlobal(step, op);
+                    var cell = Plan.Operators.IsPerBlock(op) ? plan.Get(new Step(step), new Block(block), op) : plan.GetGlobal(step, op);
                     var a = cell.Activations.IsFloat ? FloatBits : cell.Activations.Bits;
                     var hasWeights = Plan.Operators.HasWeights(op);
                     var w = hasWeights ? WeightBits(cell.Weights, FloatBits) : a;

@@ -50,7 +50,7 @@ public sealed record PlanBudget(IReadOnlyList<OperatorBudget> Operators)
             {
                 for (var block = 0; block < plan.Depth; block++)
                 {
-                    var sc = plan.Get(step, block, op).Sc;
+                    var sc = plan.Get(new Step(step), new Block(block), op).Sc;
                     if (!sc.Enabled)
                         continue;
                     cells++;

@@ -78,11 +78,13 @@ public sealed class RecipePlan : IEquatable<RecipePlan>
 
     /// <summary>The setting of <paramref name="op"/> in <paramref name="block"/> at sampling step <paramref name="step"/>
     /// (0 = first, noisiest).</summary>
-    public OpSetting Get(int step, int block, Operator op)
+    /// <remarks>Step and block are typed (<see cref="Step"/>, <see cref="Block"/>) so that swapping them does not
+    /// compile; every (step, block, operator) lookup in QRecipe takes them in this order.</remarks>
+    public OpSetting Get(Step step, Block block, Operator op)
     {
-        if ((uint)step >= (uint)Sampler.Steps)
-            throw new ArgumentOutOfRangeException(nameof(step), step, $"step must be in 0..{Sampler.Steps - 1}");
-        return Palette[Cells[step * SlotsPerStep + Slot(block, op)]];
+        if ((uint)step.Index >= (uint)Sampler.Steps)
+            throw new ArgumentOutOfRangeException(nameof(step), step.Index, $"step must be in 0..{Sampler.Steps - 1}");
+        return Palette[Cells[step.Index * SlotsPerStep + Slot(block.Index, op)]];
     }
 
     /// <summary>The setting of a global operator (embed, final) at a step.</summary>
@@ -90,7 +92,7 @@ public sealed class RecipePlan : IEquatable<RecipePlan>
     {
         if (Operators.IsPerBlock(op))
             throw new ArgumentException($"'{Operators.Name(op)}' exists in every block; pass a block index", nameof(op));
-        return Get(step, 0, op);
+        return Get(new Step(step), new Block(0), op);
     }
 
     public SmoothSetting GetSmoothing(int block, Operator op) => Smoothing[Slot(block, op)];

@@ -95,8 +95,8 @@ public sealed class DiagnosticsTests
             class User
             {
                 QRecipe.Plan.IQuantRecipe Recipe => Broken.Instance;
-                int Stream => Broken.QkStream(0, 0, 1) + Broken.QkvSc(0, 1).Stream;
-                QRecipe.Plan.WeightQuant Weights => Broken.Fc1Weights(3);
+                int Stream => Broken.QkStream(new QRecipe.Plan.Step(0), new QRecipe.Plan.Block(0), 1) + Broken.QkvSc(new QRecipe.Plan.Step(1), new QRecipe.Plan.Block(0)).Stream;
+                QRecipe.Plan.WeightQuant Weights => Broken.Fc1Weights(new QRecipe.Plan.Block(3));
                 object Plan => Broken.Plan;
             }
             """;
@@ -144,7 +144,8 @@ public sealed class ReservedNameTests
     [Fact]
     public void Reserved_names_cover_every_member_of_a_generated_class()
     {
-        var (_, output) = Run(new[] { Recipe("tiny.qrecipe", TestRecipes.Tiny) });
+        // With the runtime referenced, so the pipeline members are there too; fmnist's model adds BundledSettings.
+        var (_, output) = RunWithRuntime(new[] { Recipe("tiny.qrecipe", TestRecipes.Tiny.Replace("model custom { depth 2 hidden 64 heads 4 patch 2 latent 8 classes 10 }", "model fmnist-dit/4")) });
         var members = output.GetTypeByMetadataName("QRecipe.Recipes.Tiny")!.GetMembers()
             .Where(m => m.CanBeReferencedByName)
             .Select(m => m.Name)

@@ -50,6 +50,20 @@ public sealed class IncrementalityTests
 
         foreach (var step in new[] { TrackingNames.Options, TrackingNames.Inputs, TrackingNames.Models, TrackingNames.Sources, TrackingNames.Diagnostics, TrackingNames.Registry })
             Assert.All(Reasons(driver, step), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        // The runtime check reads the compilation, so it runs again, but its answer is the same and stops there.
+        Assert.Equal(new[] { IncrementalStepRunReason.Unchanged }, Reasons(driver, TrackingNames.Runtime));
+    }
+
+    [Fact]
+    public void Adding_the_runtime_reference_reemits_the_classes_without_rereading_the_recipes()
+    {
+        var (driver, compilation) = FirstRun();
+        driver = driver.RunGenerators(compilation.AddReferences(MetadataReference.CreateFromFile(typeof(QRecipe.Runtime.Execution.RecipeRunner).Assembly.Location)));
+
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(driver, TrackingNames.Runtime));
+        Assert.All(Reasons(driver, TrackingNames.Models), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        Assert.All(Reasons(driver, TrackingNames.Sources), r => Assert.Equal(IncrementalStepRunReason.Modified, r));
+        Assert.All(Reasons(driver, TrackingNames.Registry), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class InjectionTests
         var description = "a \"quoted\" \\ <b>&amp;" + terminator + Payload(terminator, payload);
         var model = new RecipeModel(RecipePath("hostile.qrecipe"), "recipes/hostile.qrecipe", "hostile.g.cs", "QRecipe.Recipes", "Hostile",
             description, default, default, null, EquatableArray<LanguageDiagnostic>.Empty, ModernSyntax: true);
-        var source = RecipeEmitter.Emit(model).Text;
+        var source = RecipeEmitter.Emit(model, runtime: false).Text;
         var output = Compilation().AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, DocumentedParseOptions, path: "/proj/hostile.g.cs"));
 
         AssertNoPayload(output);

@@ -74,20 +74,20 @@ public sealed class PlanEquivalenceTests
             {
                 foreach (var op in Operators.PerBlock)
                 {
-                    var expected = runtime.Get(step, block, op);
-                    Assert.Equal(expected, Call(op.ToString(), block, step));
-                    Assert.Equal(expected.Sc, Call(op + "Sc", block, step));
-                    Assert.Equal(expected.Activations, Call(op + "Activations", block, step));
+                    var expected = runtime.Get(new Step(step), new Block(block), op);
+                    Assert.Equal(expected, Call(op.ToString(), new Step(step), new Block(block)));
+                    Assert.Equal(expected.Sc, Call(op + "Sc", new Step(step), new Block(block)));
+                    Assert.Equal(expected.Activations, Call(op + "Activations", new Step(step), new Block(block)));
                     if (Operators.HasHeads(op))
-                        Assert.Equal(expected.Sc.StreamOfHead(runtime.Model.Heads - 1), Call(op + "Stream", block, step, runtime.Model.Heads - 1));
+                        Assert.Equal(expected.Sc.StreamOfHead(runtime.Model.Heads - 1), Call(op + "Stream", new Step(step), new Block(block), runtime.Model.Heads - 1));
                 }
             }
             foreach (var op in Operators.Global)
-                Assert.Equal(runtime.GetGlobal(step, op), Call(op.ToString(), step));
+                Assert.Equal(runtime.GetGlobal(step, op), Call(op.ToString(), new Step(step)));
         }
-        Assert.Equal(runtime.GetSmoothing(runtime.Depth - 1, Operator.Fc1), Call("Fc1Smoothing", runtime.Depth - 1));
+        Assert.Equal(runtime.GetSmoothing(runtime.Depth - 1, Operator.Fc1), Call("Fc1Smoothing", new Block(runtime.Depth - 1)));
         var weights = type.GetMethod("QkvWeights")!;
-        Assert.Equal(runtime.Get(0, 0, Operator.Qkv).Weights, weights.Invoke(null, weights.GetParameters().Select(_ => (object)0).ToArray()));
+        Assert.Equal(runtime.Get(new Step(0), new Block(0), Operator.Qkv).Weights, weights.Invoke(null, weights.GetParameters().Select(p => p.ParameterType == typeof(Step) ? (object)new Step(0) : new Block(0)).ToArray()));
     }
 
     [Fact]
@@ -101,12 +101,12 @@ public sealed class PlanEquivalenceTests
             Assert.IsType<ArgumentOutOfRangeException>(error.InnerException);
         }
 
-        Throws("Qkv", runtime.Depth, 0);
-        Throws("Qk", -1, 0);
-        Throws("AvSc", 0, runtime.Steps);
-        Throws("QkStream", 0, 0, runtime.Model.Heads);
-        Throws("Fc2Smoothing", runtime.Depth);
-        Throws("Embed", runtime.Steps);
+        Throws("Qkv", new Step(0), new Block(runtime.Depth));
+        Throws("Qk", new Step(0), new Block(-1));
+        Throws("AvSc", new Step(runtime.Steps), new Block(0));
+        Throws("QkStream", new Step(0), new Block(0), runtime.Model.Heads);
+        Throws("Fc2Smoothing", new Block(runtime.Depth));
+        Throws("Embed", new Step(runtime.Steps));
     }
 
     [Fact]

@@ -44,13 +44,13 @@ public sealed class RecipesProjectTests
         Assert.Equal(8, DitW4A8Sc.Precision);
         Assert.Equal(SamplerKind.Ddpm, DitW4A8Sc.Sampler);
         // av blocks first 14 stream 128, then heads 8..15 stream 64; blocks 0 and 27 have SC off.
-        Assert.Equal(128, DitW4A8Sc.AvStream(block: 1, step: 40, head: 7));
-        Assert.Equal(64, DitW4A8Sc.AvStream(block: 1, step: 40, head: 8));
-        Assert.False(DitW4A8Sc.AvSc(block: 0, step: 40).Enabled);
-        Assert.Equal(new WeightQuant(8, Granularity.PerChannel, 0, true, WeightMethod.Rtn), DitW4A8Sc.QkvWeights(block: 27));
-        Assert.Equal(4, DitW4A8Sc.Fc1Weights(block: 5).Bits);
-        Assert.Equal(SmoothMethod.Ditas, DitW4A8Sc.Fc1Smoothing(block: 5).Method);
-        Assert.Throws<ArgumentOutOfRangeException>(() => DitW4A8Sc.QkStream(1, 0, 16));
+        Assert.Equal(128, DitW4A8Sc.AvStream(new Step(40), new Block(1), head: 7));
+        Assert.Equal(64, DitW4A8Sc.AvStream(new Step(40), new Block(1), head: 8));
+        Assert.False(DitW4A8Sc.AvSc(new Step(40), new Block(0)).Enabled);
+        Assert.Equal(new WeightQuant(8, Granularity.PerChannel, 0, true, WeightMethod.Rtn), DitW4A8Sc.QkvWeights(new Block(27)));
+        Assert.Equal(4, DitW4A8Sc.Fc1Weights(new Block(5)).Bits);
+        Assert.Equal(SmoothMethod.Ditas, DitW4A8Sc.Fc1Smoothing(new Block(5)).Method);
+        Assert.Throws<ArgumentOutOfRangeException>(() => DitW4A8Sc.QkStream(new Step(0), new Block(1), 16));
         Assert.Same(DitW4A8Sc.Instance, QRecipeRegistry.Find(DitW4A8Sc.Name));
     }
 }

@@ -8,10 +8,10 @@ namespace QRecipe.Language.Tests;
 public sealed class LoweringTests
 {
     private static int[] BlocksWithWeightBits(RecipePlan plan, int bits, int step = 0, Operator op = Operator.Fc1) =>
-        Enumerable.Range(0, plan.Depth).Where(b => plan.Get(step, b, op).Weights.Bits == bits).ToArray();
+        Enumerable.Range(0, plan.Depth).Where(b => plan.Get(new Step(step), new Block(b), op).Weights.Bits == bits).ToArray();
 
     private static int[] StepsWithActivationBits(RecipePlan plan, int bits, int block = 0, Operator op = Operator.Fc1) =>
-        Enumerable.Range(0, plan.Steps).Where(s => plan.Get(s, block, op).Activations.Bits == bits).ToArray();
+        Enumerable.Range(0, plan.Steps).Where(s => plan.Get(new Step(s), new Block(block), op).Activations.Bits == bits).ToArray();
 
     private static int[] Range(int from, int to) => Enumerable.Range(from, to - from + 1).ToArray();
 
@@ -72,7 +72,7 @@ public sealed class LoweringTests
                 foreach (var op in new[] { Operator.Qkv, Operator.Fc1, Operator.Fc2 })
                 {
                     var inside = step <= 4 && block <= 9 && op != Operator.Qkv;
-                    Assert.Equal(inside ? 2 : 8, plan.Get(step, block, op).Weights.Bits);
+                    Assert.Equal(inside ? 2 : 8, plan.Get(new Step(step), new Block(block), op).Weights.Bits);
                 }
             }
         }
@@ -82,15 +82,15 @@ public sealed class LoweringTests
     public void Last_matching_rule_wins_per_aspect()
     {
         var plan = Snippets.Plan("weights int8\nactivations int8\nweights int4 on fc1\nactivations int6 on fc2\nat blocks 3 {\n  weights int2\n}\n");
-        var fc1 = plan.Get(0, 0, Operator.Fc1);
+        var fc1 = plan.Get(new Step(0), new Block(0), Operator.Fc1);
         Assert.Equal((4, 8), (fc1.Weights.Bits, fc1.Activations.Bits)); // the weights rule left activations alone
-        var fc2 = plan.Get(0, 0, Operator.Fc2);
+        var fc2 = plan.Get(new Step(0), new Block(0), Operator.Fc2);
         Assert.Equal((8, 6), (fc2.Weights.Bits, fc2.Activations.Bits));
-        var block3 = plan.Get(0, 3, Operator.Fc2);
+        var block3 = plan.Get(new Step(0), new Block(3), Operator.Fc2);
         Assert.Equal((2, 6), (block3.Weights.Bits, block3.Activations.Bits));
         // Defaults apply to `linear` only: the attention products, embedders and final layer stay FP.
-        Assert.True(plan.Get(0, 0, Operator.Qk).Weights.IsFloat);
-        Assert.True(plan.Get(0, 0, Operator.Qk).Activations.IsFloat);
+        Assert.True(plan.Get(new Step(0), new Block(0), Operator.Qk).Weights.IsFloat);
+        Assert.True(plan.Get(new Step(0), new Block(0), Operator.Qk).Activations.IsFloat);
         Assert.True(plan.GetGlobal(0, Operator.Embed).Weights.IsFloat);
         Assert.True(plan.GetGlobal(0, Operator.Final).Activations.IsFloat);
     }
@@ -99,10 +99,10 @@ public sealed class LoweringTests
     public void Quantizer_defaults_follow_the_reference()
     {
         var plan = Snippets.Plan("calibrate samples 8\nweights int4\nactivations int8 on fc1\nactivations int8 static on fc2\nweights int4 kmeans-a on proj\n");
-        Assert.Equal(new WeightQuant(4, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(0, 0, Operator.Qkv).Weights);
-        Assert.Equal(new WeightQuant(4, Granularity.PerTensor, 0, true, WeightMethod.KMeansA), plan.Get(0, 0, Operator.Proj).Weights);
-        Assert.Equal(new ActivationQuant(8, Granularity.PerToken, 0, true, false), plan.Get(0, 0, Operator.Fc1).Activations);
-        Assert.Equal(new ActivationQuant(8, Granularity.PerTensor, 0, false, true), plan.Get(0, 0, Operator.Fc2).Activations);
+        Assert.Equal(new WeightQuant(4, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(new Step(0), new Block(0), Operator.Qkv).Weights);
+        Assert.Equal(new WeightQuant(4, Granularity.PerTensor, 0, true, WeightMethod.KMeansA), plan.Get(new Step(0), new Block(0), Operator.Proj).Weights);
+        Assert.Equal(new ActivationQuant(8, Granularity.PerToken, 0, true, false), plan.Get(new Step(0), new Block(0), Operator.Fc1).Activations);
+        Assert.Equal(new ActivationQuant(8, Granularity.PerTensor, 0, false, true), plan.Get(new Step(0), new Block(0), Operator.Fc2).Activations);
         Assert.Equal(new CalibrationSpec(8, new EquatableArray<int>(Enumerable.Range(0, 50).ToArray()), 8), plan.Calibration);
     }
 
@@ -114,29 +114,29 @@ public sealed class LoweringTests
         Assert.Equal(0.1 * 256 + 0.2 * 128 + 0.3 * 64 + 0.4 * 32, mp.MeanStream(256), 9);
 
         // av blocks first 14 stream 128, then heads 8..15 of the same blocks stream 64: the per-head cascade.
-        var av = plan.Get(10, 1, Operator.Av).Sc;
+        var av = plan.Get(new Step(10), new Block(1), Operator.Av).Sc;
         Assert.True(av.Enabled);
         Assert.Equal(Enumerable.Repeat(128, 8).Concat(Enumerable.Repeat(64, 8)), av.HeadStreams);
         Assert.Equal(128, av.Stream);
         Assert.Equal(mp, av.MixedPrecision);
         Assert.Equal((8, ScKernel.Enable, ScScramble.Bitrev, ScMode.Bipolar), (av.Precision, av.Kernel, av.Scramble, av.Mode));
-        Assert.False(plan.Get(10, 14, Operator.Av).Sc.Enabled); // block 14 is outside first 14
+        Assert.False(plan.Get(new Step(10), new Block(14), Operator.Av).Sc.Enabled); // block 14 is outside first 14
 
         // qk: all blocks at the 25 noisiest steps, full length; blocks 0 and 27 are switched off by the `at` block.
-        Assert.Equal(256, plan.Get(24, 5, Operator.Qk).Sc.Stream);
-        Assert.True(plan.Get(24, 5, Operator.Qk).Sc.HeadStreams.IsEmpty);
-        Assert.False(plan.Get(25, 5, Operator.Qk).Sc.Enabled);
-        Assert.False(plan.Get(0, 0, Operator.Qk).Sc.Enabled);
-        Assert.False(plan.Get(0, 27, Operator.Qk).Sc.Enabled);
+        Assert.Equal(256, plan.Get(new Step(24), new Block(5), Operator.Qk).Sc.Stream);
+        Assert.True(plan.Get(new Step(24), new Block(5), Operator.Qk).Sc.HeadStreams.IsEmpty);
+        Assert.False(plan.Get(new Step(25), new Block(5), Operator.Qk).Sc.Enabled);
+        Assert.False(plan.Get(new Step(0), new Block(0), Operator.Qk).Sc.Enabled);
+        Assert.False(plan.Get(new Step(0), new Block(27), Operator.Qk).Sc.Enabled);
 
         // fc1 blocks 0..21 stream 192 at every step; no mp rule names fc1.
-        Assert.Equal(192, plan.Get(49, 21, Operator.Fc1).Sc.Stream);
-        Assert.Null(plan.Get(49, 21, Operator.Fc1).Sc.MixedPrecision);
-        Assert.False(plan.Get(49, 22, Operator.Fc1).Sc.Enabled);
+        Assert.Equal(192, plan.Get(new Step(49), new Block(21), Operator.Fc1).Sc.Stream);
+        Assert.Null(plan.Get(new Step(49), new Block(21), Operator.Fc1).Sc.MixedPrecision);
+        Assert.False(plan.Get(new Step(49), new Block(22), Operator.Fc1).Sc.Enabled);
 
         // Weights: int4 group 128 by default, int8 per-channel in the edge blocks; smoothing per DiTAS layer.
-        Assert.Equal(new WeightQuant(4, Granularity.Group, 128, true, WeightMethod.Rtn), plan.Get(3, 1, Operator.Qkv).Weights);
-        Assert.Equal(new WeightQuant(8, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(3, 27, Operator.Qkv).Weights);
+        Assert.Equal(new WeightQuant(4, Granularity.Group, 128, true, WeightMethod.Rtn), plan.Get(new Step(3), new Block(1), Operator.Qkv).Weights);
+        Assert.Equal(new WeightQuant(8, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(new Step(3), new Block(27), Operator.Qkv).Weights);
         Assert.Equal(new SmoothSetting(SmoothMethod.Ditas, 0, new AlphaSearch(0, 1, 0.05), null), plan.GetSmoothing(5, Operator.Fc2));
         Assert.Equal(SmoothSetting.None, plan.GetSmoothing(5, Operator.AdaLN));
     }
@@ -145,12 +145,12 @@ public sealed class LoweringTests
     public void Output_row_groups_get_their_own_streams()
     {
         var plan = Snippets.Compile(Snippets.ReadRecipe("sc_per_head.qrecipe")).Plan!;
-        var fc1 = plan.Get(0, 0, Operator.Fc1).Sc;
+        var fc1 = plan.Get(new Step(0), new Block(0), Operator.Fc1).Sc;
         Assert.Equal(new[] { 256, 256, 256, 256, 96, 96, 96, 96 }, fc1.GroupStreams);
         Assert.Equal((4 * 256 + 4 * 96) / 8.0, fc1.MeanStream, 9);
         // DiT-L/2 has 24 blocks; last 50% = blocks 12..23 get heads 8..15 at 128 on qk.
-        Assert.Equal(Enumerable.Repeat(256, 8).Concat(Enumerable.Repeat(128, 8)), plan.Get(0, 12, Operator.Qk).Sc.HeadStreams);
-        Assert.True(plan.Get(0, 11, Operator.Qk).Sc.HeadStreams.IsEmpty);
+        Assert.Equal(Enumerable.Repeat(256, 8).Concat(Enumerable.Repeat(128, 8)), plan.Get(new Step(0), new Block(12), Operator.Qk).Sc.HeadStreams);
+        Assert.True(plan.Get(new Step(0), new Block(11), Operator.Qk).Sc.HeadStreams.IsEmpty);
     }
 
     [Theory]
@@ -162,16 +162,16 @@ public sealed class LoweringTests
     public void Precision_auto_is_the_ceiling_log_2_of_the_stream(int stream, int precision)
     {
         var plan = Snippets.Plan($"activations int8 on all\nsc precision auto kernel xnor {{\n  qk stream {stream}\n}}\n");
-        Assert.Equal((precision, stream), (plan.Get(0, 0, Operator.Qk).Sc.Precision, plan.Get(0, 0, Operator.Qk).Sc.Stream));
+        Assert.Equal((precision, stream), (plan.Get(new Step(0), new Block(0), Operator.Qk).Sc.Precision, plan.Get(new Step(0), new Block(0), Operator.Qk).Sc.Stream));
     }
 
     [Fact]
     public void Later_section_headers_inherit_omitted_clauses()
     {
         var plan = Snippets.Plan("activations int8 on all\nsc precision 10 scramble counter {\n  qk stream 1024\n}\nsc kernel xnor {\n  av stream 512\n}\n");
-        var av = plan.Get(0, 0, Operator.Av).Sc;
+        var av = plan.Get(new Step(0), new Block(0), Operator.Av).Sc;
         Assert.Equal((10, ScScramble.Counter, ScKernel.Xnor), (av.Precision, av.Scramble, av.Kernel));
-        Assert.Equal(ScKernel.Enable, plan.Get(0, 0, Operator.Qk).Sc.Kernel);
+        Assert.Equal(ScKernel.Enable, plan.Get(new Step(0), new Block(0), Operator.Qk).Sc.Kernel);
     }
 
     [Fact]
@@ -191,9 +191,9 @@ public sealed class LoweringTests
     public void Sc_off_prunes_every_block_operator_but_leaves_quantizers()
     {
         var plan = Snippets.Plan("weights int8\nactivations int8 on all\nsc {\n  all stream 256\n}\nat steps last 10 {\n  sc off\n}\n");
-        Assert.True(plan.Get(39, 4, Operator.Fc2).Sc.Enabled);
-        Assert.False(plan.Get(40, 4, Operator.Fc2).Sc.Enabled);
-        Assert.Equal(8, plan.Get(40, 4, Operator.Fc2).Weights.Bits);
+        Assert.True(plan.Get(new Step(39), new Block(4), Operator.Fc2).Sc.Enabled);
+        Assert.False(plan.Get(new Step(40), new Block(4), Operator.Fc2).Sc.Enabled);
+        Assert.Equal(8, plan.Get(new Step(40), new Block(4), Operator.Fc2).Weights.Bits);
         Assert.False(plan.GetGlobal(0, Operator.Embed).Sc.Enabled); // `all` covers the block operators only
     }
 
@@ -217,7 +217,7 @@ public sealed class LoweringTests
         // Output-row groups at 128, 128, 32, 32 with levels 256 and 64 in halves: (96 + 96 + 32 + 32) / 4.
         plan = Snippets.Plan("activations int8 on all\nsc precision 8 {\n  fc1 stream 128\n  fc1 groups 2..3 of 4 stream 32\n"
             + "  mp fc1 levels 256 64 fractions 0.5 0.5\n}\n");
-        Assert.Equal(64, plan.Get(0, 0, Operator.Fc1).Sc.MeanStream, 9);
+        Assert.Equal(64, plan.Get(new Step(0), new Block(0), Operator.Fc1).Sc.MeanStream, 9);
     }
 
     private static double MeanL(RecipePlan plan, Operator op)

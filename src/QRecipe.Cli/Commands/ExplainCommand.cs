@@ -41,7 +41,7 @@ internal static class ExplainCommand
         output.WriteLine($"{plan.Name}, block {block}, step {step} of {plan.Steps}:");
         foreach (var op in Operators.All)
         {
-            var setting = Operators.IsPerBlock(op) ? plan.Get(step, block, op) : plan.GetGlobal(step, op);
+            var setting = Operators.IsPerBlock(op) ? plan.Get(new Step(step), new Block(block), op) : plan.GetGlobal(step, op);
             var weights = Operators.HasWeights(op) ? setting.Weights.ToString() : "—";
             output.WriteLine($"  {Operators.Name(op),-6} weights {weights}; activations {setting.Activations}; sc {Describe(setting.Sc)}");
             if (Operators.IsPerBlock(op) && plan.GetSmoothing(block, op) is { Method: not SmoothMethod.None } smooth)

@@ -43,7 +43,7 @@ internal static class PlanHeatmap
         for (var block = 0; block < plan.Depth; block++)
         {
             for (var column = 0; column < Operators.PerBlockCount; column++)
-                cells[block, column] = Cell(plan.Get(step, block, Operators.PerBlock[column]), Operators.PerBlock[column]);
+                cells[block, column] = Cell(plan.Get(new Step(step), new Block(block), Operators.PerBlock[column]), Operators.PerBlock[column]);
         }
         return cells;
     }

@@ -28,7 +28,7 @@ internal static class CandidateRecipe
             var value = group.Choices[choices[group.Index]];
             foreach (var cell in group.Cells)
             {
-                var setting = plan.Get(cell.Step, cell.Block, cell.Operator);
+                var setting = plan.Get(new Step(cell.Step), new Block(cell.Block), cell.Operator);
                 var position = (cell.Operator, cell.Block, cell.Step);
                 switch (group.Aspect)
                 {

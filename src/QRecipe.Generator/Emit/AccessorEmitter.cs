@@ -5,7 +5,8 @@ using static QRecipe.Generator.Emit.Literals;
 namespace QRecipe.Generator.Emit;
 
 /// <summary>
-/// Writes the typed accessors: per operator the whole setting and its parts by block and step, per-head stream
+/// Writes the typed accessors: per operator the whole setting and its parts by step and block (typed as
+/// <see cref="Step"/> and <see cref="Block"/>, in the order of <see cref="RecipePlan.Get"/>, so a swap does not compile), per-head stream
 /// lengths for qk and av, and smoothing by block. Range checks live in <see cref="RecipePlan.Get"/>, which names
 /// the offending argument and its limits. Weight quantizers that do not change with the step (the usual case,
 /// since the runtime quantizes weights once) are exposed without a step parameter.
@@ -20,31 +21,31 @@ internal static class AccessorEmitter
         {
             var name = op.ToString();
             var value = Enum(op);
-            writer.Line("/// <summary>Setting of " + Operators.Name(op) + " in <paramref name=\"block\"/> at sampling <paramref name=\"step\"/> (0 = noisiest).</summary>");
-            writer.Line("public static " + PlanNamespace + "OpSetting " + name + "(int block, int step) => " + Plan + ".Get(step, block, " + value + ");");
+            writer.Line("/// <summary>Setting of " + Operators.Name(op) + " at sampling <paramref name=\"step\"/> (0 = noisiest) in <paramref name=\"block\"/>.</summary>");
+            writer.Line("public static " + PlanNamespace + "OpSetting " + name + "(" + PlanNamespace + "Step step, " + PlanNamespace + "Block block) => " + Plan + ".Get(step, block, " + value + ");");
             if (Operators.HasWeights(op))
             {
                 writer.Line("/// <summary>Weight quantizer of " + Operators.Name(op) + " in <paramref name=\"block\"/>.</summary>");
                 writer.Line(WeightsStepInvariant(plan, op)
-                    ? "public static " + PlanNamespace + "WeightQuant " + name + "Weights(int block) => " + Plan + ".Get(0, block, " + value + ").Weights;"
-                    : "public static " + PlanNamespace + "WeightQuant " + name + "Weights(int block, int step) => " + name + "(block, step).Weights;");
+                    ? "public static " + PlanNamespace + "WeightQuant " + name + "Weights(" + PlanNamespace + "Block block) => " + Plan + ".Get(new " + PlanNamespace + "Step(0), block, " + value + ").Weights;"
+                    : "public static " + PlanNamespace + "WeightQuant " + name + "Weights(" + PlanNamespace + "Step step, " + PlanNamespace + "Block block) => " + name + "(step, block).Weights;");
             }
-            writer.Line("/// <summary>Activation quantizer of " + Operators.Name(op) + " in <paramref name=\"block\"/> at <paramref name=\"step\"/>.</summary>");
-            writer.Line("public static " + PlanNamespace + "ActivationQuant " + name + "Activations(int block, int step) => " + name + "(block, step).Activations;");
-            writer.Line("/// <summary>SC setting of " + Operators.Name(op) + " in <paramref name=\"block\"/> at <paramref name=\"step\"/>.</summary>");
-            writer.Line("public static " + PlanNamespace + "ScSetting " + name + "Sc(int block, int step) => " + name + "(block, step).Sc;");
+            writer.Line("/// <summary>Activation quantizer of " + Operators.Name(op) + " at <paramref name=\"step\"/> in <paramref name=\"block\"/>.</summary>");
+            writer.Line("public static " + PlanNamespace + "ActivationQuant " + name + "Activations(" + PlanNamespace + "Step step, " + PlanNamespace + "Block block) => " + name + "(step, block).Activations;");
+            writer.Line("/// <summary>SC setting of " + Operators.Name(op) + " at <paramref name=\"step\"/> in <paramref name=\"block\"/>.</summary>");
+            writer.Line("public static " + PlanNamespace + "ScSetting " + name + "Sc(" + PlanNamespace + "Step step, " + PlanNamespace + "Block block) => " + name + "(step, block).Sc;");
             if (Operators.HasHeads(op))
             {
                 writer.Line("/// <summary>SC stream length of one head of " + Operators.Name(op) + " (0 when SC is off or the head is pruned).</summary>");
-                writer.Line("public static int " + name + "Stream(int block, int step, int head) =>");
+                writer.Line("public static int " + name + "Stream(" + PlanNamespace + "Step step, " + PlanNamespace + "Block block, int head) =>");
                 writer.Line("    (uint)head < (uint)" + Plan + ".Model.Heads");
-                writer.Line("        ? " + name + "Sc(block, step).StreamOfHead(head)");
+                writer.Line("        ? " + name + "Sc(step, block).StreamOfHead(head)");
                 writer.Line("        : throw new global::System.ArgumentOutOfRangeException(nameof(head), head, \"head must be in 0..\" + (" + Plan + ".Model.Heads - 1));");
             }
             if (Operators.HasWeights(op))
             {
                 writer.Line("/// <summary>Activation smoothing of " + Operators.Name(op) + " in <paramref name=\"block\"/> (the same at every step).</summary>");
-                writer.Line("public static " + PlanNamespace + "SmoothSetting " + name + "Smoothing(int block) => " + Plan + ".GetSmoothing(block, " + value + ");");
+                writer.Line("public static " + PlanNamespace + "SmoothSetting " + name + "Smoothing(" + PlanNamespace + "Block block) => " + Plan + ".GetSmoothing(block.Index, " + value + ");");
             }
             writer.Line();
         }
@@ -54,13 +55,13 @@ internal static class AccessorEmitter
             var name = op.ToString();
             var value = Enum(op);
             writer.Line("/// <summary>Setting of " + Operators.Name(op) + " at sampling <paramref name=\"step\"/> (0 = noisiest).</summary>");
-            writer.Line("public static " + PlanNamespace + "OpSetting " + name + "(int step) => " + Plan + ".GetGlobal(step, " + value + ");");
+            writer.Line("public static " + PlanNamespace + "OpSetting " + name + "(" + PlanNamespace + "Step step) => " + Plan + ".GetGlobal(step.Index, " + value + ");");
             writer.Line("/// <summary>Weight quantizer of " + Operators.Name(op) + ".</summary>");
             writer.Line(WeightsStepInvariant(plan, op)
                 ? "public static " + PlanNamespace + "WeightQuant " + name + "Weights() => " + Plan + ".GetGlobal(0, " + value + ").Weights;"
-                : "public static " + PlanNamespace + "WeightQuant " + name + "Weights(int step) => " + name + "(step).Weights;");
+                : "public static " + PlanNamespace + "WeightQuant " + name + "Weights(" + PlanNamespace + "Step step) => " + name + "(step).Weights;");
             writer.Line("/// <summary>Activation quantizer of " + Operators.Name(op) + " at <paramref name=\"step\"/>.</summary>");
-            writer.Line("public static " + PlanNamespace + "ActivationQuant " + name + "Activations(int step) => " + name + "(step).Activations;");
+            writer.Line("public static " + PlanNamespace + "ActivationQuant " + name + "Activations(" + PlanNamespace + "Step step) => " + name + "(step).Activations;");
             writer.Line();
         }
     }
@@ -73,6 +74,6 @@ internal static class AccessorEmitter
             return true;
         var blocks = Operators.IsPerBlock(op) ? plan.Depth : 1;
         return Enumerable.Range(0, blocks).All(block =>
-            Enumerable.Range(1, plan.Steps - 1).All(step => plan.Get(step, block, op).Weights.Equals(plan.Get(0, block, op).Weights)));
+            Enumerable.Range(1, plan.Steps - 1).All(step => plan.Get(new Step(step), new Block(block), op).Weights.Equals(plan.Get(new Step(0), new Block(block), op).Weights)));
     }
 }

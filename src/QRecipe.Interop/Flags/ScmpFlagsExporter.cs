@@ -49,8 +49,8 @@ public static class ScmpFlagsExporter
             {
                 for (var block = 0; block < plan.Depth; block++)
                 {
-                    var cell = plan.Get(step, block, op);
-                    if (!cell.Activations.IsFloat && (!cell.Sc.Enabled || cell.Activations != plan.Get(step, block, Operator.Qkv).Activations))
+                    var cell = plan.Get(new Step(step), new Block(block), op);
+                    if (!cell.Activations.IsFloat && (!cell.Sc.Enabled || cell.Activations != plan.Get(new Step(step), new Block(block), Operator.Qkv).Activations))
                         refusals.Add($"activations on {Operators.Name(op)} outside SC cells or unlike the linears': Q-DiT's --quantize_bmm_input does not run");
                 }
             }
@@ -59,7 +59,7 @@ public static class ScmpFlagsExporter
         var activations = new List<ActivationQuant>();
         for (var block = 0; block < plan.Depth; block++)
         {
-            var settings = s_quantized.Select(op => (Weights: PlanCells.Weights(plan, new Cell(block, op), refusals), Activations: plan.Get(0, block, op).Activations)).ToList();
+            var settings = s_quantized.Select(op => (Weights: PlanCells.Weights(plan, new Cell(block, op), refusals), Activations: plan.Get(new Step(0), new Block(block), op).Activations)).ToList();
             if (settings.Any(s => s.Weights is null))
                 return;
             var w = settings.Select(s => s.Weights!).Distinct().ToList();
@@ -70,7 +70,7 @@ public static class ScmpFlagsExporter
             activations.Add(a[0]);
             for (var step = 1; step < plan.Steps; step++)
             {
-                if (s_quantized.Any(op => plan.Get(step, block, op).Activations != a[0]))
+                if (s_quantized.Any(op => plan.Get(new Step(step), new Block(block), op).Activations != a[0]))
                     refusals.Add($"block {block}: activations change between steps");
             }
         }
@@ -122,7 +122,7 @@ public static class ScmpFlagsExporter
         var fractions = new List<string>();
         foreach (var (flag, ops) in ScmpFlagsImporter.LayerwiseFlags)
         {
-            var blockSets = ops.Select(op => Enumerable.Range(0, plan.Depth).Where(b => Enumerable.Range(0, plan.Steps).Any(s => plan.Get(s, b, op).Sc.Enabled)).ToList()).ToList();
+            var blockSets = ops.Select(op => Enumerable.Range(0, plan.Depth).Where(b => Enumerable.Range(0, plan.Steps).Any(s => plan.Get(new Step(s), new Block(b), op).Sc.Enabled)).ToList()).ToList();
             if (blockSets.Any(s => !s.SequenceEqual(blockSets[0])))
             {
                 refusals.Add($"{string.Join(" and ", ops.Select(Operators.Name))} run SC in different blocks; scmp's {flag} covers both");
@@ -148,14 +148,14 @@ public static class ScmpFlagsExporter
                 {
                     for (var step = 0; step < plan.Steps; step++)
                     {
-                        var sc = plan.Get(step, block, op).Sc;
+                        var sc = plan.Get(new Step(step), new Block(block), op).Sc;
                         if (sc.Enabled)
                         {
                             cells.Add(sc);
                             scSteps.Add(step);
                         }
                     }
-                    var on = Enumerable.Range(0, plan.Steps).Where(s => plan.Get(s, block, op).Sc.Enabled).ToList();
+                    var on = Enumerable.Range(0, plan.Steps).Where(s => plan.Get(new Step(s), new Block(block), op).Sc.Enabled).ToList();
                     if (!on.SequenceEqual(Enumerable.Range(0, on.Count)))
                         refusals.Add($"block {block} {Operators.Name(op)} runs SC at steps {IndexSelector.Write(on, plan.Steps)}; --timewise selects the first (noisiest) steps");
                     else if (on.Count != scSteps.Count)
@@ -192,7 +192,7 @@ public static class ScmpFlagsExporter
         {
             if (k == ScKernel.Enable)
                 flags.Add("--sc_enable");
-            else if ((k == ScKernel.Xnor) != (plan.Get(0, 0, Operator.Qkv).Weights.Symmetric))
+            else if ((k == ScKernel.Xnor) != (plan.Get(new Step(0), new Block(0), Operator.Qkv).Weights.Symmetric))
                 refusals.Add($"kernel {k.ToString().ToLowerInvariant()}: without --sc_enable scmp picks the legacy kernel from --w_sym");
         });
         Uniform("scramble", c => c.Scramble, s =>

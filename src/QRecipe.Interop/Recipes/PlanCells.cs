@@ -7,7 +7,7 @@ namespace QRecipe.Interop.Recipes;
 public static class PlanCells
 {
     public static OpSetting At(RecipePlan plan, int step, Cell cell) =>
-        cell.IsGlobal ? plan.GetGlobal(step, cell.Op) : plan.Get(step, cell.Block, cell.Op);
+        cell.IsGlobal ? plan.GetGlobal(step, cell.Op) : plan.Get(new Step(step), new Block(cell.Block), cell.Op);
 
     /// <summary>A layer's weight setting when it is the same at every step; otherwise a refusal and null.</summary>
     public static WeightQuant? Weights(RecipePlan plan, Cell cell, PlanRefusals refusals)
@@ -28,7 +28,7 @@ public static class PlanCells
     public static ActivationQuant? UniformActivations(RecipePlan plan, PlanRefusals refusals)
     {
         var distinct = Enumerable.Range(0, plan.Steps)
-            .SelectMany(step => Enumerable.Range(0, plan.Depth).SelectMany(block => Operators.PerBlock.Select(op => plan.Get(step, block, op).Activations)))
+            .SelectMany(step => Enumerable.Range(0, plan.Depth).SelectMany(block => Operators.PerBlock.Select(op => plan.Get(new Step(step), new Block(block), op).Activations)))
             .Distinct().ToList();
         if (distinct.Count == 1)
             return distinct[0];

@@ -39,7 +39,7 @@ public static class ScmpExporter
         {
             for (var block = 0; block < plan.Depth; block++)
             {
-                if (plan.Get(step, block, op).Sc.Enabled)
+                if (plan.Get(new Step(step), new Block(block), op).Sc.Enabled)
                     throw new InteropException($"{path}: SC on '{Operators.Name(op)}' (block {block}, step {step}) has no SCPrecisionMap entry; scmp runs SC on qk, av, proj, fc1, fc2 and qkv only");
             }
         }
@@ -49,12 +49,12 @@ public static class ScmpExporter
     /// setting throughout, and off afterwards.</summary>
     private static ScmpOperator Entry(RecipePlan plan, int block, Operator op, string key, string path, List<ScSetting> enabledCells)
     {
-        var first = plan.Get(0, block, op).Sc;
+        var first = plan.Get(new Step(0), new Block(block), op).Sc;
         var where = $"block {block}, {Operators.Name(op)} (scmp '{key}')";
         var scSteps = 0;
-        while (scSteps < plan.Steps && plan.Get(scSteps, block, op).Sc.Enabled)
+        while (scSteps < plan.Steps && plan.Get(new Step(scSteps), new Block(block), op).Sc.Enabled)
         {
-            var sc = plan.Get(scSteps, block, op).Sc;
+            var sc = plan.Get(new Step(scSteps), new Block(block), op).Sc;
             if (sc.Stream != first.Stream || !sc.HeadStreams.Equals(first.HeadStreams) || !sc.GroupStreams.Equals(first.GroupStreams))
                 throw new InteropException($"{path}: {where} changes its stream at step {scSteps} ({Describe(first)} before, {Describe(sc)} from there); an SCPrecisionMap entry has one stream for all its steps");
             enabledCells.Add(sc);
@@ -62,7 +62,7 @@ public static class ScmpExporter
         }
         for (var step = scSteps; step < plan.Steps; step++)
         {
-            if (plan.Get(step, block, op).Sc.Enabled)
+            if (plan.Get(new Step(step), new Block(block), op).Sc.Enabled)
                 throw new InteropException($"{path}: {where} has SC off at step {scSteps} but on again at step {step}; scmp's timewise runs SC only in the first (noisiest) steps");
         }
         if (scSteps == 0)

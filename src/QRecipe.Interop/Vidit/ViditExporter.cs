@@ -50,7 +50,7 @@ public static class ViditExporter
             refusals.Add("symmetric and asymmetric layers mixed; the 2025 layout has one sym per operand");
         foreach (var op in new[] { Operator.Qk, Operator.Av })
         {
-            if (Enumerable.Range(0, plan.Depth).Any(b => !plan.Get(0, b, op).Activations.IsFloat))
+            if (Enumerable.Range(0, plan.Depth).Any(b => !plan.Get(new Step(0), new Block(b), op).Activations.IsFloat))
                 refusals.Add($"activations on {Operators.Name(op)}: attention products are not exported");
         }
         if (plan.Palette.Any(s => s.Sc.Enabled))

@@ -55,7 +55,7 @@ public static class ViditLegacyExporter
             refusals.Add($"activations {activations with { Bits = 8 }}; the legacy layout has dynamic per-token or per-tensor activations, or static per-tensor asymmetric ones");
         foreach (var op in new[] { Operator.Qk, Operator.Av })
         {
-            if (Enumerable.Range(0, steps).Any(s => Enumerable.Range(0, plan.Depth).Any(b => !plan.Get(s, b, op).Activations.IsFloat)))
+            if (Enumerable.Range(0, steps).Any(s => Enumerable.Range(0, plan.Depth).Any(b => !plan.Get(new Step(s), new Block(b), op).Activations.IsFloat)))
                 refusals.Add($"activations on {Operators.Name(op)}: attention products are not exported");
         }
         if (plan.Palette.Any(s => s.Sc.Enabled))

@@ -65,7 +65,7 @@ internal sealed class TuneSpaceLowerer(BoundTune tune, RecipePlan plan, Diagnost
         TuneCell? firstCell = null;
         foreach (var cell in cells)
         {
-            var sc = plan.Get(cell.Step, cell.Block, cell.Operator).Sc;
+            var sc = plan.Get(new Step(cell.Step), new Block(cell.Block), cell.Operator).Sc;
             var where = $"step {cell.Step}, block {cell.Block}, {Operators.Name(cell.Operator)}";
             if (!sc.Enabled)
             {

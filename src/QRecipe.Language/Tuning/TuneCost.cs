@@ -49,7 +49,7 @@ public static class TuneCost
                     if (!Operators.HasWeights(op))
                         continue;
                     double count = (double)plan.Model.InputWidth(op) * plan.Model.OutputWidth(op);
-                    bits += count * Bits(plan.Get(step, block, op).Weights.Bits);
+                    bits += count * Bits(plan.Get(new Step(step), new Block(block), op).Weights.Bits);
                     weights += count;
                 }
             }

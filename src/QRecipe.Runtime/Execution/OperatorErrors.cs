@@ -15,18 +15,19 @@ public sealed class OperatorErrors
         _values = values;
     }
 
-    public double Get(int step, int block, Operator op) => _values[step * _plan.SlotsPerStep + _plan.Slot(block, op)];
+    /// <summary>The error of <paramref name="op"/> in <paramref name="block"/> at <paramref name="step"/>; typed like <see cref="RecipePlan.Get"/>.</summary>
+    public double Get(Step step, Block block, Operator op) => _values[step.Index * _plan.SlotsPerStep + _plan.Slot(block.Index, op)];
 
     /// <summary>Root mean square over blocks of the per-block errors of an operator at a step.</summary>
     public double MeanOverBlocks(int step, Operator op)
     {
         if (!Operators.IsPerBlock(op))
-            return Get(step, 0, op);
+            return Get(new Step(step), new Block(0), op);
         double sum = 0;
         var count = 0;
         for (var block = 0; block < _plan.Depth; block++)
         {
-            var value = Get(step, block, op);
+            var value = Get(new Step(step), new Block(block), op);
             if (double.IsNaN(value))
                 continue;
             sum += value * value;

@@ -69,7 +69,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     public IReadOnlyList<ScDebugRecord> ScDebug => _debug.Records();
 
     private OpSetting Cell(LayerSite site) =>
-        site.Block < 0 ? _plan.GetGlobal(Step, site.Operator) : _plan.Get(Step, site.Block, site.Operator);
+        site.Block < 0 ? _plan.GetGlobal(Step, site.Operator) : _plan.Get(new QRecipe.Plan.Step(Step), new Block(site.Block), site.Operator);
 
     public void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output)
     {

@@ -66,11 +66,11 @@ public sealed class QuantizedWeights : IDisposable
             for (var block = 0; block < plan.Depth; block++)
             {
                 var b = weights.Blocks[block];
-                Need(b.Qkv, plan.Get(step, block, Operator.Qkv).Weights);
-                Need(b.Proj, plan.Get(step, block, Operator.Proj).Weights);
-                Need(b.Fc1, plan.Get(step, block, Operator.Fc1).Weights);
-                Need(b.Fc2, plan.Get(step, block, Operator.Fc2).Weights);
-                Need(b.AdaLN, plan.Get(step, block, Operator.AdaLN).Weights);
+                Need(b.Qkv, plan.Get(new Step(step), new Block(block), Operator.Qkv).Weights);
+                Need(b.Proj, plan.Get(new Step(step), new Block(block), Operator.Proj).Weights);
+                Need(b.Fc1, plan.Get(new Step(step), new Block(block), Operator.Fc1).Weights);
+                Need(b.Fc2, plan.Get(new Step(step), new Block(block), Operator.Fc2).Weights);
+                Need(b.AdaLN, plan.Get(new Step(step), new Block(block), Operator.AdaLN).Weights);
             }
             var embed = plan.GetGlobal(step, Operator.Embed).Weights;
             Need(weights.Patch, embed);

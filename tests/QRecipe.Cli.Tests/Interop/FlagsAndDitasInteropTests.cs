@@ -14,12 +14,12 @@ public sealed class FlagsAndDitasInteropTests
         using var folder = new TempFolder();
         var (plan, recipe, _) = InteropFiles.Import(folder, "import", "scmp-flags", "python quant_sc_main.py " + Flags + " --vae ema", "--model", "dit-s/8");
         // ⌊0.5·12⌋ = 6 blocks of qk, all 12 of av, SC in the first ⌊0.6·50⌋ = 30 steps, stream 2^8.
-        Assert.True(plan.Get(29, 5, Operator.Qk).Sc.Enabled);
-        Assert.False(plan.Get(29, 6, Operator.Qk).Sc.Enabled);
-        Assert.False(plan.Get(30, 0, Operator.Av).Sc.Enabled);
-        Assert.Equal(256, plan.Get(0, 11, Operator.Av).Sc.Stream);
-        Assert.Equal(new WeightQuant(4, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(0, 3, Operator.Fc2).Weights);
-        Assert.True(plan.Get(0, 3, Operator.AdaLN).Weights.IsFloat);
+        Assert.True(plan.Get(new Step(29), new Block(5), Operator.Qk).Sc.Enabled);
+        Assert.False(plan.Get(new Step(29), new Block(6), Operator.Qk).Sc.Enabled);
+        Assert.False(plan.Get(new Step(30), new Block(0), Operator.Av).Sc.Enabled);
+        Assert.Equal(256, plan.Get(new Step(0), new Block(11), Operator.Av).Sc.Stream);
+        Assert.Equal(new WeightQuant(4, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(new Step(0), new Block(3), Operator.Fc2).Weights);
+        Assert.True(plan.Get(new Step(0), new Block(3), Operator.AdaLN).Weights.IsFloat);
         Assert.Contains("// --vae ema: a run setting", File.ReadAllText(recipe));
         var (code, output, error) = CliRunner.Run("export", "--format", "scmp-flags", recipe);
         Assert.True(code == 0, error);
@@ -38,8 +38,8 @@ public sealed class FlagsAndDitasInteropTests
         Assert.Contains("warning QR0902: --exponential", error);
         // Q-DiT's default group size -1 leaves its weight loop empty: weights FP, activations per token.
         Assert.Contains("warning QR0902: --weight_group_size -1", error);
-        Assert.True(plan.Get(0, 0, Operator.Fc1).Weights.IsFloat);
-        Assert.Equal(Granularity.PerToken, plan.Get(0, 0, Operator.Fc1).Activations.Granularity);
+        Assert.True(plan.Get(new Step(0), new Block(0), Operator.Fc1).Weights.IsFloat);
+        Assert.Equal(Granularity.PerToken, plan.Get(new Step(0), new Block(0), Operator.Fc1).Activations.Granularity);
         Assert.DoesNotContain(plan.Palette, s => s.Sc.Enabled);
         Assert.Contains("// --sc_config map.json", File.ReadAllText(recipe));
     }
@@ -66,9 +66,9 @@ public sealed class FlagsAndDitasInteropTests
         var (plan, recipe, error) = InteropFiles.Import(folder, "import", "ditas", config, "--model", InteropFiles.TwoBlocks);
         Assert.Contains("warning QR0900: lines 1, 2: not simple assignments", error);
         Assert.False(File.Exists(Path.Combine(folder.Path, "pwned")));
-        Assert.Equal(new WeightQuant(3, Granularity.PerChannel, 0, false, WeightMethod.Rtn), plan.Get(0, 1, Operator.Proj).Weights);
-        Assert.Equal(new ActivationQuant(6, Granularity.PerTensor, 0, false, false), plan.Get(0, 1, Operator.Fc2).Activations);
-        Assert.True(plan.Get(0, 1, Operator.AdaLN).Weights.IsFloat);
+        Assert.Equal(new WeightQuant(3, Granularity.PerChannel, 0, false, WeightMethod.Rtn), plan.Get(new Step(0), new Block(1), Operator.Proj).Weights);
+        Assert.Equal(new ActivationQuant(6, Granularity.PerTensor, 0, false, false), plan.Get(new Step(0), new Block(1), Operator.Fc2).Activations);
+        Assert.True(plan.Get(new Step(0), new Block(1), Operator.AdaLN).Weights.IsFloat);
         Assert.Equal(new SmoothSetting(SmoothMethod.Ditas, 0, new AlphaSearch(0, 1, 0.05), new LowRank(32, 10)), plan.GetSmoothing(0, Operator.Qkv));
         Assert.Equal(50, plan.Steps);
         var (code, output, exportError) = CliRunner.Run("export", "--format", "ditas", recipe);

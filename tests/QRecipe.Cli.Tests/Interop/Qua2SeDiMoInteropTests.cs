@@ -14,12 +14,12 @@ public sealed class Qua2SeDiMoInteropTests
         var original = InteropFiles.Data("q2s_two_blocks.pkl");
         var (plan, recipe, _) = InteropFiles.Import(folder, "import", "qua2sedimo", original, "--model", InteropFiles.TwoBlocks);
         // The values make_qua2sedimo_configs.py wrote: attention K-Means-C-3 in block 0, UAQ-3 in block 1, MLP K-Means-A-4.
-        Assert.Equal(new WeightQuant(3, Granularity.PerChannel, 0, true, WeightMethod.KMeansC), plan.Get(7, 0, Operator.Qkv).Weights with { Symmetric = true });
-        Assert.Equal(WeightMethod.Uaq, plan.Get(0, 1, Operator.Proj).Weights.Method);
-        Assert.False(plan.Get(0, 1, Operator.Proj).Weights.Symmetric);
-        Assert.Equal((4, WeightMethod.KMeansA, Granularity.PerTensor), (plan.Get(0, 1, Operator.Fc2).Weights.Bits, plan.Get(0, 1, Operator.Fc2).Weights.Method, plan.Get(0, 1, Operator.Fc2).Weights.Granularity));
+        Assert.Equal(new WeightQuant(3, Granularity.PerChannel, 0, true, WeightMethod.KMeansC), plan.Get(new Step(7), new Block(0), Operator.Qkv).Weights with { Symmetric = true });
+        Assert.Equal(WeightMethod.Uaq, plan.Get(new Step(0), new Block(1), Operator.Proj).Weights.Method);
+        Assert.False(plan.Get(new Step(0), new Block(1), Operator.Proj).Weights.Symmetric);
+        Assert.Equal((4, WeightMethod.KMeansA, Granularity.PerTensor), (plan.Get(new Step(0), new Block(1), Operator.Fc2).Weights.Bits, plan.Get(new Step(0), new Block(1), Operator.Fc2).Weights.Method, plan.Get(new Step(0), new Block(1), Operator.Fc2).Weights.Granularity));
         Assert.Equal((3, WeightMethod.KMeansA), (plan.GetGlobal(0, Operator.Final).Weights.Bits, plan.GetGlobal(0, Operator.Final).Weights.Method));
-        Assert.True(plan.Get(0, 0, Operator.Fc1).Activations.IsFloat);
+        Assert.True(plan.Get(new Step(0), new Block(0), Operator.Fc1).Activations.IsFloat);
 
         var exported = folder.File("exported.pkl");
         var (code, _, error) = CliRunner.Run("export", "--format", "qua2sedimo", recipe, "--out", exported);
@@ -129,7 +129,7 @@ public sealed class Qua2SeDiMoInteropTests
         Assert.Contains("warning QR0901: 1 names match no weight quantizer", error);
         Assert.Contains("warning QR0900: 20 weight layers have no entry", error);
         Assert.Contains("// 20 weight layers have no entry", File.ReadAllText(recipe));
-        Assert.Equal(4, plan.Get(0, 0, Operator.Fc2).Weights.Bits);
-        Assert.True(plan.Get(0, 1, Operator.Fc2).Weights.IsFloat);
+        Assert.Equal(4, plan.Get(new Step(0), new Block(0), Operator.Fc2).Weights.Bits);
+        Assert.True(plan.Get(new Step(0), new Block(1), Operator.Fc2).Weights.IsFloat);
     }
 }

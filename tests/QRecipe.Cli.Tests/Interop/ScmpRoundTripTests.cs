@@ -95,8 +95,8 @@ public sealed class ScmpRoundTripTests
             {
                 foreach (var (_, op) in ScmpMap.Keys)
                 {
-                    var expected = original.Get(step, block, op).Sc;
-                    var actual = plan.Get(step, block, op).Sc;
+                    var expected = original.Get(new Step(step), new Block(block), op).Sc;
+                    var actual = plan.Get(new Step(step), new Block(block), op).Sc;
                     var where = $"step {step} block {block} {op}";
                     Assert.True(expected.Enabled == actual.Enabled, where);
                     if (!expected.Enabled)
@@ -151,7 +151,7 @@ public sealed class ScmpRoundTripTests
                 if (expected == 0)
                     continue; // the recipe warns and selects nothing; the importer leaves such entries out
                 Assert.NotNull(plan);
-                var selected = Enumerable.Range(0, steps).Count(s => plan!.Get(s, 0, Operator.Qk).Sc.Enabled);
+                var selected = Enumerable.Range(0, steps).Count(s => plan!.Get(new Step(s), new Block(0), Operator.Qk).Sc.Enabled);
                 Assert.True(expected == selected, $"timewise {fraction:R} as {percent}% of {steps} steps");
             }
         }

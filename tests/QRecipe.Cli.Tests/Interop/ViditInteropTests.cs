@@ -16,16 +16,16 @@ public sealed class ViditInteropTests
             "--mp-weight", InteropFiles.Data("vidit_mp_weight.yaml"), "--model", InteropFiles.TwoBlocks);
         // Ranges are sampler-step indices counted down: '3-2' is the noisiest half, recipe steps 0..1.
         Assert.Equal(4, plan.Steps);
-        Assert.Equal(8, plan.Get(0, 1, Operator.Qkv).Weights.Bits);
-        Assert.Equal(8, plan.Get(1, 0, Operator.Fc2).Weights.Bits);
-        Assert.Equal(4, plan.Get(0, 0, Operator.AdaLN).Weights.Bits); // not named in 3-2: the base width
+        Assert.Equal(8, plan.Get(new Step(0), new Block(1), Operator.Qkv).Weights.Bits);
+        Assert.Equal(8, plan.Get(new Step(1), new Block(0), Operator.Fc2).Weights.Bits);
+        Assert.Equal(4, plan.Get(new Step(0), new Block(0), Operator.AdaLN).Weights.Bits); // not named in 3-2: the base width
         // '1-0': block 0 fc1 at 6, block 1's q, k, v at 6 (one qkv), block 0's adaLN FP by its fp_layers pattern.
-        Assert.Equal(6, plan.Get(2, 0, Operator.Fc1).Weights.Bits);
-        Assert.Equal(6, plan.Get(3, 1, Operator.Qkv).Weights.Bits);
-        Assert.Equal(4, plan.Get(3, 0, Operator.Qkv).Weights.Bits);
-        Assert.True(plan.Get(3, 0, Operator.AdaLN).Weights.IsFloat && plan.Get(3, 0, Operator.AdaLN).Activations.IsFloat);
-        Assert.Equal(new WeightQuant(4, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(2, 1, Operator.Proj).Weights);
-        Assert.Equal(new ActivationQuant(8, Granularity.PerToken, 0, false, false), plan.Get(0, 0, Operator.Fc1).Activations);
+        Assert.Equal(6, plan.Get(new Step(2), new Block(0), Operator.Fc1).Weights.Bits);
+        Assert.Equal(6, plan.Get(new Step(3), new Block(1), Operator.Qkv).Weights.Bits);
+        Assert.Equal(4, plan.Get(new Step(3), new Block(0), Operator.Qkv).Weights.Bits);
+        Assert.True(plan.Get(new Step(3), new Block(0), Operator.AdaLN).Weights.IsFloat && plan.Get(new Step(3), new Block(0), Operator.AdaLN).Activations.IsFloat);
+        Assert.Equal(new WeightQuant(4, Granularity.PerChannel, 0, true, WeightMethod.Rtn), plan.Get(new Step(2), new Block(1), Operator.Proj).Weights);
+        Assert.Equal(new ActivationQuant(8, Granularity.PerToken, 0, false, false), plan.Get(new Step(0), new Block(0), Operator.Fc1).Activations);
         // remain_fp.txt keeps the embedders and the final layer FP; smoothing α 0.25 (the same in both time ranges).
         Assert.True(plan.GetGlobal(0, Operator.Embed).Weights.IsFloat);
         Assert.Equal(SmoothMethod.SmoothQuant, plan.GetSmoothing(1, Operator.Fc2).Method);
@@ -42,12 +42,12 @@ public sealed class ViditInteropTests
         var (plan, recipe, error) = InteropFiles.Import(folder, "import", "viditq", InteropFiles.Data("vidit_2025.yaml"), "--model", InteropFiles.TwoBlocks);
         // Default widths n_bits[i_bitwidth]: W4 asymmetric, A8 symmetric; 'blocks\.1\.mlp|adaLN' in slot 2 is 8-bit weights;
         // 'blocks\.0\.adaLN' in the activation FP slot turns the whole layer FP; 'fc2' in slot 1 is 4-bit activations.
-        Assert.Equal(4, plan.Get(0, 0, Operator.Fc1).Weights.Bits);
-        Assert.Equal(8, plan.Get(0, 1, Operator.Fc1).Weights.Bits);
-        Assert.Equal(8, plan.Get(0, 1, Operator.AdaLN).Weights.Bits);
-        Assert.True(plan.Get(0, 0, Operator.AdaLN).Weights.IsFloat);
-        Assert.Equal(4, plan.Get(0, 0, Operator.Fc2).Activations.Bits);
-        Assert.True(plan.Get(0, 0, Operator.Fc2).Activations.Symmetric);
+        Assert.Equal(4, plan.Get(new Step(0), new Block(0), Operator.Fc1).Weights.Bits);
+        Assert.Equal(8, plan.Get(new Step(0), new Block(1), Operator.Fc1).Weights.Bits);
+        Assert.Equal(8, plan.Get(new Step(0), new Block(1), Operator.AdaLN).Weights.Bits);
+        Assert.True(plan.Get(new Step(0), new Block(0), Operator.AdaLN).Weights.IsFloat);
+        Assert.Equal(4, plan.Get(new Step(0), new Block(0), Operator.Fc2).Activations.Bits);
+        Assert.True(plan.Get(new Step(0), new Block(0), Operator.Fc2).Activations.Symmetric);
         Assert.True(plan.GetGlobal(0, Operator.Final).Weights.IsFloat);
         // The 2025 α weighs the weights: 0.75 there is migration 0.25 here, on the layers the regex selects.
         Assert.Equal(0.25, plan.GetSmoothing(0, Operator.Qkv).Alpha, 12);
@@ -108,7 +108,7 @@ public sealed class ViditInteropTests
             for (var block = 0; block < 2; block++)
             {
                 foreach (var op in Operators.PerBlock)
-                    Assert.Equal(original.Get(step, block, op), back.Get(step, block, op));
+                    Assert.Equal(original.Get(new Step(step), new Block(block), op), back.Get(new Step(step), new Block(block), op));
             }
             foreach (var op in Operators.Global)
                 Assert.Equal(original.GetGlobal(step, op), back.GetGlobal(step, op));

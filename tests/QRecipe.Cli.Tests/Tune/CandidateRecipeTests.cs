@@ -57,7 +57,7 @@ public sealed class CandidateRecipeTests
             for (var block = 0; block < plan.Depth; block++)
             {
                 foreach (var op in Operators.PerBlock)
-                    expected[step, block, (int)op] = basePlan.Get(step, block, op);
+                    expected[step, block, (int)op] = basePlan.Get(new Step(step), new Block(block), op);
             }
         }
         foreach (var group in tuneBase.Space.Groups)
@@ -65,7 +65,7 @@ public sealed class CandidateRecipeTests
             var value = group.Choices[choices[group.Index]];
             foreach (var cell in group.Cells)
             {
-                var actual = plan.Get(cell.Step, cell.Block, cell.Operator);
+                var actual = plan.Get(new Step(cell.Step), new Block(cell.Block), cell.Operator);
                 switch (group.Aspect)
                 {
                     case TuneAspect.WeightBits:
@@ -94,7 +94,7 @@ public sealed class CandidateRecipeTests
             for (var block = 0; block < plan.Depth; block++)
             {
                 foreach (var op in Operators.PerBlock)
-                    Assert.Equal(expected[step, block, (int)op], plan.Get(step, block, op));
+                    Assert.Equal(expected[step, block, (int)op], plan.Get(new Step(step), new Block(block), op));
             }
         }
     }
@@ -106,8 +106,8 @@ public sealed class CandidateRecipeTests
         var compilation = RecipeCompiler.Compile(text, "b.qrecipe");
         var written = CandidateRecipe.Text(new TuneBase("b.qrecipe", text, compilation), new[] { 1 }, "B", Array.Empty<string>());
         var plan = RecipeCompiler.Compile(written).Plan!;
-        Assert.All(Enumerable.Range(0, plan.Depth), b => Assert.Equal(4, plan.Get(3, b, Operator.Fc1).Weights.Bits));
-        Assert.Equal(8, plan.Get(0, 0, Operator.Fc2).Weights.Bits);
+        Assert.All(Enumerable.Range(0, plan.Depth), b => Assert.Equal(4, plan.Get(new Step(3), new Block(b), Operator.Fc1).Weights.Bits));
+        Assert.Equal(8, plan.Get(new Step(0), new Block(0), Operator.Fc2).Weights.Bits);
     }
 
     [Fact]
@@ -126,9 +126,9 @@ public sealed class CandidateRecipeTests
                 foreach (var op in Operators.PerBlock)
                 {
                     var expected = block == 5 && op == Operator.Av
-                        ? basePlan.Get(step, block, op) with { Sc = basePlan.Get(step, block, op).Sc with { HeadStreams = EquatableArray<int>.Empty } }
-                        : basePlan.Get(step, block, op);
-                    Assert.Equal(expected, topPlan.Get(step, block, op));
+                        ? basePlan.Get(new Step(step), new Block(block), op) with { Sc = basePlan.Get(new Step(step), new Block(block), op).Sc with { HeadStreams = EquatableArray<int>.Empty } }
+                        : basePlan.Get(new Step(step), new Block(block), op);
+                    Assert.Equal(expected, topPlan.Get(new Step(step), new Block(block), op));
                 }
             }
         }

@@ -4,12 +4,15 @@ using System.Text;
 
 namespace QRecipe.Generator.Tests.Harness;
 
-/// <summary>Runs the dotnet CLI and returns its exit code and combined output.</summary>
+/// <summary>Runs the dotnet CLI (or a program it installed) and returns its exit code and combined output.</summary>
 internal static class DotnetCli
 {
-    public static (int ExitCode, string Output) Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProgram("dotnet", workingDirectory, timeout, arguments);
+
+    public static (int ExitCode, string Output) RunProgram(string program, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -34,7 +37,7 @@ internal static class DotnetCli
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(" ", arguments)} took longer than {timeout}:\n{output}");
+            throw new TimeoutException($"{program} {string.Join(" ", arguments)} took longer than {timeout}:\n{output}");
         }
         process.WaitForExit();
         lock (output)

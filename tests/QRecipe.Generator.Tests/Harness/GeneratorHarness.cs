@@ -27,10 +27,16 @@ internal static class GeneratorHarness
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToList();
 
-    public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create(
+    /// <summary><see cref="References"/> plus QRecipe.Runtime: a project in which the classes get their pipeline members.</summary>
+    public static IReadOnlyList<MetadataReference> RuntimeReferences { get; } =
+        References.Append(MetadataReference.CreateFromFile(typeof(QRecipe.Runtime.Execution.RecipeRunner).Assembly.Location)).ToList();
+
+    public static CSharpCompilation Compilation(params string[] sources) => Compilation(References, sources);
+
+    public static CSharpCompilation Compilation(IReadOnlyList<MetadataReference> references, params string[] sources) => CSharpCompilation.Create(
         "Consumer",
         sources.Select(s => CSharpSyntaxTree.ParseText(s, ParseOptions, path: "/proj/User" + Array.IndexOf(sources, s) + ".cs")),
-        References,
+        references,
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static Dictionary<string, string> Properties(string? ns = null)
@@ -60,6 +66,13 @@ internal static class GeneratorHarness
     public static (GeneratorDriver Driver, Compilation Output) Run(IEnumerable<AdditionalText> recipes, params string[] userSources)
     {
         var driver = CreateDriver(recipes).RunGeneratorsAndUpdateCompilation(Compilation(userSources), out var output, out _);
+        return (driver, output);
+    }
+
+    /// <summary><see cref="Run"/> in a project that references QRecipe.Runtime.</summary>
+    public static (GeneratorDriver Driver, Compilation Output) RunWithRuntime(IEnumerable<AdditionalText> recipes, params string[] userSources)
+    {
+        var driver = CreateDriver(recipes).RunGeneratorsAndUpdateCompilation(Compilation(RuntimeReferences, userSources), out var output, out _);
         return (driver, output);
     }
 

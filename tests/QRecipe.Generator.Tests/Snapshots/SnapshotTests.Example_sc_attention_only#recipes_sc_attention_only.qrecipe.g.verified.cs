@@ -55,98 +55,98 @@ namespace QRecipe.Recipes
         /// <summary>The lowered plan, built from literals on first use.</summary>
         public static global::QRecipe.Plan.RecipePlan Plan { get; } = CreatePlan();
 
-        /// <summary>Setting of qkv in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Qkv(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Qkv);
+        /// <summary>Setting of qkv at sampling <paramref name="step"/> (0 = noisiest) in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.OpSetting Qkv(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Qkv);
         /// <summary>Weight quantizer of qkv in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Plan.WeightQuant QkvWeights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Qkv).Weights;
-        /// <summary>Activation quantizer of qkv in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant QkvActivations(int block, int step) => Qkv(block, step).Activations;
-        /// <summary>SC setting of qkv in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ScSetting QkvSc(int block, int step) => Qkv(block, step).Sc;
+        public static global::QRecipe.Plan.WeightQuant QkvWeights(global::QRecipe.Plan.Block block) => Plan.Get(new global::QRecipe.Plan.Step(0), block, global::QRecipe.Plan.Operator.Qkv).Weights;
+        /// <summary>Activation quantizer of qkv at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ActivationQuant QkvActivations(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Qkv(step, block).Activations;
+        /// <summary>SC setting of qkv at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ScSetting QkvSc(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Qkv(step, block).Sc;
         /// <summary>Activation smoothing of qkv in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Plan.SmoothSetting QkvSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Qkv);
+        public static global::QRecipe.Plan.SmoothSetting QkvSmoothing(global::QRecipe.Plan.Block block) => Plan.GetSmoothing(block.Index, global::QRecipe.Plan.Operator.Qkv);
 
-        /// <summary>Setting of qk in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Qk(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Qk);
-        /// <summary>Activation quantizer of qk in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant QkActivations(int block, int step) => Qk(block, step).Activations;
-        /// <summary>SC setting of qk in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ScSetting QkSc(int block, int step) => Qk(block, step).Sc;
+        /// <summary>Setting of qk at sampling <paramref name="step"/> (0 = noisiest) in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.OpSetting Qk(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Qk);
+        /// <summary>Activation quantizer of qk at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ActivationQuant QkActivations(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Qk(step, block).Activations;
+        /// <summary>SC setting of qk at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ScSetting QkSc(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Qk(step, block).Sc;
         /// <summary>SC stream length of one head of qk (0 when SC is off or the head is pruned).</summary>
-        public static int QkStream(int block, int step, int head) =>
+        public static int QkStream(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block, int head) =>
             (uint)head < (uint)Plan.Model.Heads
-                ? QkSc(block, step).StreamOfHead(head)
+                ? QkSc(step, block).StreamOfHead(head)
                 : throw new global::System.ArgumentOutOfRangeException(nameof(head), head, "head must be in 0.." + (Plan.Model.Heads - 1));
 
-        /// <summary>Setting of av in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Av(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Av);
-        /// <summary>Activation quantizer of av in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant AvActivations(int block, int step) => Av(block, step).Activations;
-        /// <summary>SC setting of av in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ScSetting AvSc(int block, int step) => Av(block, step).Sc;
+        /// <summary>Setting of av at sampling <paramref name="step"/> (0 = noisiest) in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.OpSetting Av(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Av);
+        /// <summary>Activation quantizer of av at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ActivationQuant AvActivations(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Av(step, block).Activations;
+        /// <summary>SC setting of av at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ScSetting AvSc(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Av(step, block).Sc;
         /// <summary>SC stream length of one head of av (0 when SC is off or the head is pruned).</summary>
-        public static int AvStream(int block, int step, int head) =>
+        public static int AvStream(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block, int head) =>
             (uint)head < (uint)Plan.Model.Heads
-                ? AvSc(block, step).StreamOfHead(head)
+                ? AvSc(step, block).StreamOfHead(head)
                 : throw new global::System.ArgumentOutOfRangeException(nameof(head), head, "head must be in 0.." + (Plan.Model.Heads - 1));
 
-        /// <summary>Setting of proj in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Proj(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Proj);
+        /// <summary>Setting of proj at sampling <paramref name="step"/> (0 = noisiest) in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.OpSetting Proj(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Proj);
         /// <summary>Weight quantizer of proj in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Plan.WeightQuant ProjWeights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Proj).Weights;
-        /// <summary>Activation quantizer of proj in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant ProjActivations(int block, int step) => Proj(block, step).Activations;
-        /// <summary>SC setting of proj in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ScSetting ProjSc(int block, int step) => Proj(block, step).Sc;
+        public static global::QRecipe.Plan.WeightQuant ProjWeights(global::QRecipe.Plan.Block block) => Plan.Get(new global::QRecipe.Plan.Step(0), block, global::QRecipe.Plan.Operator.Proj).Weights;
+        /// <summary>Activation quantizer of proj at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ActivationQuant ProjActivations(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Proj(step, block).Activations;
+        /// <summary>SC setting of proj at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ScSetting ProjSc(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Proj(step, block).Sc;
         /// <summary>Activation smoothing of proj in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Plan.SmoothSetting ProjSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Proj);
+        public static global::QRecipe.Plan.SmoothSetting ProjSmoothing(global::QRecipe.Plan.Block block) => Plan.GetSmoothing(block.Index, global::QRecipe.Plan.Operator.Proj);
 
-        /// <summary>Setting of fc1 in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Fc1(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Fc1);
+        /// <summary>Setting of fc1 at sampling <paramref name="step"/> (0 = noisiest) in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.OpSetting Fc1(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Fc1);
         /// <summary>Weight quantizer of fc1 in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Plan.WeightQuant Fc1Weights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Fc1).Weights;
-        /// <summary>Activation quantizer of fc1 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant Fc1Activations(int block, int step) => Fc1(block, step).Activations;
-        /// <summary>SC setting of fc1 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ScSetting Fc1Sc(int block, int step) => Fc1(block, step).Sc;
+        public static global::QRecipe.Plan.WeightQuant Fc1Weights(global::QRecipe.Plan.Block block) => Plan.Get(new global::QRecipe.Plan.Step(0), block, global::QRecipe.Plan.Operator.Fc1).Weights;
+        /// <summary>Activation quantizer of fc1 at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ActivationQuant Fc1Activations(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Fc1(step, block).Activations;
+        /// <summary>SC setting of fc1 at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ScSetting Fc1Sc(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Fc1(step, block).Sc;
         /// <summary>Activation smoothing of fc1 in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Plan.SmoothSetting Fc1Smoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Fc1);
+        public static global::QRecipe.Plan.SmoothSetting Fc1Smoothing(global::QRecipe.Plan.Block block) => Plan.GetSmoothing(block.Index, global::QRecipe.Plan.Operator.Fc1);
 
-        /// <summary>Setting of fc2 in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Fc2(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Fc2);
+        /// <summary>Setting of fc2 at sampling <paramref name="step"/> (0 = noisiest) in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.OpSetting Fc2(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Plan.Get(step, block, global::QRecipe.Plan.Operator.Fc2);
         /// <summary>Weight quantizer of fc2 in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Plan.WeightQuant Fc2Weights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.Fc2).Weights;
-        /// <summary>Activation quantizer of fc2 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant Fc2Activations(int block, int step) => Fc2(block, step).Activations;
-        /// <summary>SC setting of fc2 in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ScSetting Fc2Sc(int block, int step) => Fc2(block, step).Sc;
+        public static global::QRecipe.Plan.WeightQuant Fc2Weights(global::QRecipe.Plan.Block block) => Plan.Get(new global::QRecipe.Plan.Step(0), block, global::QRecipe.Plan.Operator.Fc2).Weights;
+        /// <summary>Activation quantizer of fc2 at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ActivationQuant Fc2Activations(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Fc2(step, block).Activations;
+        /// <summary>SC setting of fc2 at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ScSetting Fc2Sc(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Fc2(step, block).Sc;
         /// <summary>Activation smoothing of fc2 in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Plan.SmoothSetting Fc2Smoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.Fc2);
+        public static global::QRecipe.Plan.SmoothSetting Fc2Smoothing(global::QRecipe.Plan.Block block) => Plan.GetSmoothing(block.Index, global::QRecipe.Plan.Operator.Fc2);
 
-        /// <summary>Setting of adaln in <paramref name="block"/> at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting AdaLN(int block, int step) => Plan.Get(step, block, global::QRecipe.Plan.Operator.AdaLN);
+        /// <summary>Setting of adaln at sampling <paramref name="step"/> (0 = noisiest) in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.OpSetting AdaLN(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => Plan.Get(step, block, global::QRecipe.Plan.Operator.AdaLN);
         /// <summary>Weight quantizer of adaln in <paramref name="block"/>.</summary>
-        public static global::QRecipe.Plan.WeightQuant AdaLNWeights(int block) => Plan.Get(0, block, global::QRecipe.Plan.Operator.AdaLN).Weights;
-        /// <summary>Activation quantizer of adaln in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant AdaLNActivations(int block, int step) => AdaLN(block, step).Activations;
-        /// <summary>SC setting of adaln in <paramref name="block"/> at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ScSetting AdaLNSc(int block, int step) => AdaLN(block, step).Sc;
+        public static global::QRecipe.Plan.WeightQuant AdaLNWeights(global::QRecipe.Plan.Block block) => Plan.Get(new global::QRecipe.Plan.Step(0), block, global::QRecipe.Plan.Operator.AdaLN).Weights;
+        /// <summary>Activation quantizer of adaln at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ActivationQuant AdaLNActivations(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => AdaLN(step, block).Activations;
+        /// <summary>SC setting of adaln at <paramref name="step"/> in <paramref name="block"/>.</summary>
+        public static global::QRecipe.Plan.ScSetting AdaLNSc(global::QRecipe.Plan.Step step, global::QRecipe.Plan.Block block) => AdaLN(step, block).Sc;
         /// <summary>Activation smoothing of adaln in <paramref name="block"/> (the same at every step).</summary>
-        public static global::QRecipe.Plan.SmoothSetting AdaLNSmoothing(int block) => Plan.GetSmoothing(block, global::QRecipe.Plan.Operator.AdaLN);
+        public static global::QRecipe.Plan.SmoothSetting AdaLNSmoothing(global::QRecipe.Plan.Block block) => Plan.GetSmoothing(block.Index, global::QRecipe.Plan.Operator.AdaLN);
 
         /// <summary>Setting of embed at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Embed(int step) => Plan.GetGlobal(step, global::QRecipe.Plan.Operator.Embed);
+        public static global::QRecipe.Plan.OpSetting Embed(global::QRecipe.Plan.Step step) => Plan.GetGlobal(step.Index, global::QRecipe.Plan.Operator.Embed);
         /// <summary>Weight quantizer of embed.</summary>
         public static global::QRecipe.Plan.WeightQuant EmbedWeights() => Plan.GetGlobal(0, global::QRecipe.Plan.Operator.Embed).Weights;
         /// <summary>Activation quantizer of embed at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant EmbedActivations(int step) => Embed(step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant EmbedActivations(global::QRecipe.Plan.Step step) => Embed(step).Activations;
 
         /// <summary>Setting of final at sampling <paramref name="step"/> (0 = noisiest).</summary>
-        public static global::QRecipe.Plan.OpSetting Final(int step) => Plan.GetGlobal(step, global::QRecipe.Plan.Operator.Final);
+        public static global::QRecipe.Plan.OpSetting Final(global::QRecipe.Plan.Step step) => Plan.GetGlobal(step.Index, global::QRecipe.Plan.Operator.Final);
         /// <summary>Weight quantizer of final.</summary>
         public static global::QRecipe.Plan.WeightQuant FinalWeights() => Plan.GetGlobal(0, global::QRecipe.Plan.Operator.Final).Weights;
         /// <summary>Activation quantizer of final at <paramref name="step"/>.</summary>
-        public static global::QRecipe.Plan.ActivationQuant FinalActivations(int step) => Final(step).Activations;
+        public static global::QRecipe.Plan.ActivationQuant FinalActivations(global::QRecipe.Plan.Step step) => Final(step).Activations;
 
         private static global::QRecipe.Plan.RecipePlan CreatePlan()
         {

@@ -105,7 +105,7 @@ public sealed class MixedPrecisionBudgetTests
             {
                 for (var block = 0; block < plan.Depth; block++)
                 {
-                    var sc = plan.Get(step, block, op).Sc;
+                    var sc = plan.Get(new Step(step), new Block(block), op).Sc;
                     if (sc.Enabled && sc.MixedPrecision is not null && seen.Add(sc))
                         yield return (step, block, op, sc);
                 }

@@ -32,7 +32,7 @@ public sealed class RecipeRunnerTests
         for (var step = 0; step < 4; step++)
         {
             foreach (var op in Operators.PerBlock)
-                Assert.Equal(0.0, result.OperatorErrors!.Get(step, 1, op));
+                Assert.Equal(0.0, result.OperatorErrors!.Get(new Step(step), new Block(1), op));
         }
         Assert.Empty(result.WeightReports);
     }
@@ -64,12 +64,12 @@ public sealed class RecipeRunnerTests
         var plan = Plan("activations int8\nsc precision 8 {\n  qk blocks 1 steps noisiest 50% stream 256\n}");
         var result = Run(plan);
         var errors = result.OperatorErrors!;
-        Assert.True(errors.Get(0, 1, Operator.Qk) > 0);
-        Assert.Equal(0.0, errors.Get(0, 0, Operator.Qk)); // block 0 keeps float qk: 'activations int8' covers the linear layers only
-        Assert.Equal(0.0, errors.Get(3, 1, Operator.Qk)); // SC only in the noisiest 2 of 4 steps
+        Assert.True(errors.Get(new Step(0), new Block(1), Operator.Qk) > 0);
+        Assert.Equal(0.0, errors.Get(new Step(0), new Block(0), Operator.Qk)); // block 0 keeps float qk: 'activations int8' covers the linear layers only
+        Assert.Equal(0.0, errors.Get(new Step(3), new Block(1), Operator.Qk)); // SC only in the noisiest 2 of 4 steps
         var shortStream = Run(Plan("activations int8\nsc precision 8 {\n  qk blocks 1 steps noisiest 50% stream 32\n}")).OperatorErrors!;
-        Assert.True(shortStream.Get(0, 1, Operator.Qk) > errors.Get(0, 1, Operator.Qk),
-            $"L=32 error {shortStream.Get(0, 1, Operator.Qk):E2} vs L=256 error {errors.Get(0, 1, Operator.Qk):E2}");
+        Assert.True(shortStream.Get(new Step(0), new Block(1), Operator.Qk) > errors.Get(new Step(0), new Block(1), Operator.Qk),
+            $"L=32 error {shortStream.Get(new Step(0), new Block(1), Operator.Qk):E2} vs L=256 error {errors.Get(new Step(0), new Block(1), Operator.Qk):E2}");
     }
 
     [Fact]

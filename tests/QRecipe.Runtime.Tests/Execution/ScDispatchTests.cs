@@ -48,7 +48,7 @@ public sealed class ScDispatchTests
         public LinearWeights Fc1 => Weights.Blocks[0].Fc1;
 
         /// <summary>fc1's weights as the cell at step 0 multiplies them.</summary>
-        public float[] Fc1Weights => Quantized.For(Fc1, Plan.Get(0, 0, Operator.Fc1).Weights).AsSpan<float>().ToArray();
+        public float[] Fc1Weights => Quantized.For(Fc1, Plan.Get(new Step(0), new Block(0), Operator.Fc1).Weights).AsSpan<float>().ToArray();
 
         /// <summary>fc1 on the input, [rows, 128].</summary>
         public float[] RunFc1(float[] input, int rows)
@@ -182,7 +182,7 @@ public sealed class ScDispatchTests
         var x = RankedRows();
         var actual = f.RunFc1(x, 8);
         var quantized = (float[])x.Clone();
-        ActivationQuantizer.FakeQuantize(quantized, 8, 32, f.Plan.Get(1, 0, Operator.Fc1).Activations, null, "fc1");
+        ActivationQuantizer.FakeQuantize(quantized, 8, 32, f.Plan.Get(new Step(1), new Block(0), Operator.Fc1).Activations, null, "fc1");
         var stream = (1UL << 63) | ((ulong)(f.Plan.SlotsPerStep + f.Plan.Slot(0, Operator.Fc1)) << 24);
         var expected = ScNoiseSurrogate.Multiply(quantized, 8, f.Fc1Weights, 128, 32, 64, new NoiseModel(0.2, NoiseModel.DefaultGlobal), perRow: true,
             ScMode.Bipolar, Seed, stream);
@@ -198,7 +198,7 @@ public sealed class ScDispatchTests
         var x = RankedRows();
         var actual = f.RunFc1(x, 8);
         var quantized = (float[])x.Clone();
-        ActivationQuantizer.FakeQuantize(quantized, 8, 32, f.Plan.Get(0, 0, Operator.Fc1).Activations, null, "fc1");
+        ActivationQuantizer.FakeQuantize(quantized, 8, 32, f.Plan.Get(new Step(0), new Block(0), Operator.Fc1).Activations, null, "fc1");
         var w = f.Fc1Weights;
         var stream = (1UL << 63) | ((ulong)f.Plan.Slot(0, Operator.Fc1) << 24);
         var noise = new NoiseModel(NoiseModel.DefaultLocal, NoiseModel.DefaultGlobal);

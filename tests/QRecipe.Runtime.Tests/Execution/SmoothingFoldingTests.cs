@@ -134,7 +134,7 @@ public sealed class SmoothingFoldingTests
         for (var step = 0; step < 4; step++)
         {
             foreach (var op in new[] { Operator.Qkv, Operator.Proj, Operator.Fc1, Operator.Fc2 })
-                Assert.True(result.OperatorErrors!.Get(step, 1, op) < 1e-6, $"step {step} {op}: {result.OperatorErrors!.Get(step, 1, op):E2}");
+                Assert.True(result.OperatorErrors!.Get(new Step(step), new Block(1), op) < 1e-6, $"step {step} {op}: {result.OperatorErrors!.Get(new Step(step), new Block(1), op):E2}");
         }
     }
 }

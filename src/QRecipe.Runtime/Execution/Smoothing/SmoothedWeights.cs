@@ -87,7 +87,7 @@ public sealed class SmoothedWeights : IDisposable
                 };
                 cancellation.ThrowIfCancellationRequested();
                 progress?.Report(new RunProgress("smooth", done, total, $"{layer.Name} ({smoothing.Method.ToString().ToLowerInvariant()})"));
-                var (s, report) = SmoothingFactors.Compute(smoothing, layer, plan.Get(settingStep, block, op), statistics, cancellation);
+                var (s, report) = SmoothingFactors.Compute(smoothing, layer, plan.Get(new Step(settingStep), new Block(block), op), statistics, cancellation);
                 result._factors[layer.Name] = s;
                 result._reports.Add(report);
                 if (smoothing.Method == SmoothMethod.Ditas && smoothing.LowRank is { } lowRank)
