@@ -30,8 +30,11 @@ internal static class PlanSummary
             var activations = Describe(settings.Select(s => s.Activations.ToString()));
             var sc = budget.Operators.FirstOrDefault(o => o.Operator == op);
             var cells = sc is null ? "—" : $"{sc.Cells}/{settings.Count}";
-            var mean = sc is null || sc.Cells == 0 ? "—" : F(sc.StreamSum / sc.Cells);
-            var saved = sc is null || sc.Cells == 0 ? "—" : (sc.Savings * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+            // Adaptive and range mixed precision are decided by the data: their cells count at the longest level,
+            // so the mean is at most this and the saving at least this.
+            var bound = sc is { BoundCells: > 0 };
+            var mean = sc is null || sc.Cells == 0 ? "—" : (bound ? "<=" : string.Empty) + F(sc.StreamSum / sc.Cells);
+            var saved = sc is null || sc.Cells == 0 ? "—" : (bound ? ">=" : string.Empty) + (sc.Savings * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
             rows.Add(new[] { Operators.Name(op), weights, activations, cells, mean, saved });
         }
         // Columns as wide as their longest entry ("int4 group 128 symmetric rtn (+1 more)" is longer than most):
@@ -39,8 +42,10 @@ internal static class PlanSummary
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         foreach (var row in rows)
             output.WriteLine("  " + string.Join(" ", row.Select((cell, c) => c < 3 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
-        output.WriteLine($"  SC runs {budget.ScFraction * 100:0.0}% of block MACs; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length");
-        output.WriteLine($"  SC stream sum {F(budget.StreamSum / plan.Steps)} per step, {F(budget.StreamSum)} over {plan.Steps} steps (scmp's total_stoc_budget)");
+        output.WriteLine(budget.IsBound
+            ? $"  SC runs {budget.ScFraction * 100:0.0}% of block MACs; stream work at most {budget.StreamMacs:0.###e+0} bit-MACs, at least {budget.Savings * 100:0.0}% below full length (adaptive and range mixed precision are decided by the data: their cells count at the longest level; a run reports what they used)"
+            : $"  SC runs {budget.ScFraction * 100:0.0}% of block MACs; stream work {budget.StreamMacs:0.###e+0} bit-MACs, {budget.Savings * 100:0.0}% below full length");
+        output.WriteLine($"  SC stream sum {(budget.IsBound ? "at most " : string.Empty)}{F(budget.StreamSum / plan.Steps)} per step, {F(budget.StreamSum)} over {plan.Steps} steps (scmp's total_stoc_budget)");
         var bops = PlanBops.Of(plan);
         output.WriteLine($"  bit operations {bops.Bops:0.###e+0} per image ({bops.Bops / bops.FloatBops * 100:0.0}% of float32), {bops.Bops / bops.Macs:0.#} per MAC; Qua2SeDiMo's estimate {bops.Qua2SeDiMoBops / 1e12:0.###} TBOPs");
     }

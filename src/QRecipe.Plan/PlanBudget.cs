@@ -10,7 +10,10 @@ namespace QRecipe.Plan;
 /// <param name="FullLengthStreamMacs">The same cells at the full stream length 2^precision.</param>
 /// <param name="ScMacs">Multiply-accumulates executed in SC.</param>
 /// <param name="TotalMacs">All multiply-accumulates of the operator over the run.</param>
-public sealed record OperatorBudget(Operator Operator, int Cells, double StreamSum, double StreamMacs, double FullLengthStreamMacs, double ScMacs, double TotalMacs)
+/// <param name="BoundCells">Cells whose mean stream is an upper bound (adaptive or range mixed precision, decided by
+/// the data at run time): with any, the stream figures are upper bounds.</param>
+public sealed record OperatorBudget(Operator Operator, int Cells, double StreamSum, double StreamMacs, double FullLengthStreamMacs, double ScMacs, double TotalMacs,
+    int BoundCells = 0)
 {
     /// <summary>Fraction of full-length stream work saved by shorter streams, mixed precision and pruning.</summary>
     public double Savings => FullLengthStreamMacs == 0 ? 0 : 1 - StreamMacs / FullLengthStreamMacs;
@@ -38,13 +41,16 @@ public sealed record PlanBudget(IReadOnlyList<OperatorBudget> Operators)
 
     public double Savings => FullLengthStreamMacs == 0 ? 0 : 1 - StreamMacs / FullLengthStreamMacs;
 
+    /// <summary>Whether the stream figures are upper bounds (<see cref="OperatorBudget.BoundCells"/>).</summary>
+    public bool IsBound => Operators.Any(o => o.BoundCells > 0);
+
     public static PlanBudget Of(RecipePlan plan)
     {
         var result = new List<OperatorBudget>();
         foreach (var op in Plan.Operators.PerBlock)
         {
             var macs = (double)plan.Model.Macs(op);
-            int cells = 0;
+            int cells = 0, bound = 0;
             double streamSum = 0, streamMacs = 0, full = 0, scMacs = 0;
             for (var step = 0; step < plan.Steps; step++)
             {
@@ -54,13 +60,15 @@ public sealed record PlanBudget(IReadOnlyList<OperatorBudget> Operators)
                     if (!sc.Enabled)
                         continue;
                     cells++;
+                    if (sc.MeanStreamIsBound)
+                        bound++;
                     streamSum += sc.MeanStream;
                     streamMacs += sc.MeanStream * macs;
                     full += sc.FullStream * macs;
                     scMacs += macs;
                 }
             }
-            result.Add(new OperatorBudget(op, cells, streamSum, streamMacs, full, scMacs, macs * plan.Steps * plan.Depth));
+            result.Add(new OperatorBudget(op, cells, streamSum, streamMacs, full, scMacs, macs * plan.Steps * plan.Depth, bound));
         }
         return new PlanBudget(result);
     }

@@ -99,6 +99,10 @@ public sealed class DiagnosticTests
         ["QR0614"] = new(H + "activations int8 asymmetric on all\nsc {\n  qk heads 0..7 stream 128\n}\n", 6, 3, "per-head", "qk", "asymmetric"),
         ["QR0615"] = new(H + "sc {\n  mp qk levels 256 128 fractions 0.5 0.5\n}\n", 5, 3, "SC is off"),
         ["QR0616"] = new(H + "activations int8 on all\nsc precision 6 kernel xnor {\n  qk stream 32\n}\n", 6, 13, "32", "xnor", "64", "kernel enable"),
+        ["QR0617"] = new(H + "activations int8 on all\nsc {\n  qk stream 256\n  mp qk levels 256 adaptive\n}\n", 7, 9, "at least two levels", "got 1"),
+        ["QR0618"] = new(H + "activations int8 on all\nsc {\n  qk stream 256\n  mp qk levels 256 128 fractions 0.5 0.5 adaptive\n}\n", 7, 42, "'fractions'", "'adaptive'"),
+        ["QR0619"] = new(H + "sc {\n  fc1 stream 256\n  range fc1 levels 256 128 group 100\n}\n", 6, 28, "group 100", "4608", "fc1"),
+        ["QR0620"] = new(H + "weights int8\nactivations int8\nsc {\n  fc1 groups 0 of 4 stream 128\n  range fc1 levels 256 128 group 0\n}\n", 8, 3, "line 7", "fc1", "choose one"),
         // Cascade: 5 linear operators x 28 blocks x 50 steps = 7000 cells, all overridden by the next line.
         ["QR0700"] = new(H + "weights int8\nweights int4\n", 4, 1, "7000"),
         // Tune sections

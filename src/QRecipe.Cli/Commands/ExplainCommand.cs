@@ -74,7 +74,13 @@ internal static class ExplainCommand
         if (!sc.GroupStreams.IsEmpty)
             text += ", per group " + string.Join(" ", sc.GroupStreams);
         if (sc.MixedPrecision is { } mp)
-            text += $", mp levels {string.Join(" ", mp.Levels)} fractions {string.Join(" ", mp.Fractions)}";
+        {
+            text += mp.Adaptive is { } adaptive
+                ? $", mp levels {string.Join(" ", mp.Levels)} adaptive alpha {adaptive.Alpha} beta {adaptive.Beta}"
+                : $", mp levels {string.Join(" ", mp.Levels)} fractions {string.Join(" ", mp.Fractions)}";
+        }
+        if (sc.Range is { } range)
+            text += $", range levels {string.Join(" ", range.Levels)} threshold {range.Threshold} group {range.GroupSize}";
         if (sc.Halve)
             text += ", halved";
         if (sc.Chunk > 0)

@@ -369,7 +369,7 @@ internal static class RunCommand
             output.WriteLine(FormattableString.Invariant($"{result.Plan.Name}: {result.Labels.Length} samples in {t.Sampling.TotalSeconds:0.00} s ({result.Plan.Steps / Math.Max(t.Sampling.TotalSeconds, 1e-9):0.00} steps/s); weights {t.Weights.TotalSeconds:0.00} s, quantization {t.Quantization.TotalSeconds:0.00} s"));
             if (result.FinalRelativeError is { } error)
                 output.WriteLine(FormattableString.Invariant($"  final latents vs float: relative L2 error {ReportNumbers.Text(error, "0.0000e+0")} (float run {t.FloatSampling.TotalSeconds:0.00} s)"));
-            output.WriteLine(FormattableString.Invariant($"  plan: SC runs {result.Budget.ScFraction * 100:0.0}% of block MACs, {result.Budget.Savings * 100:0.0}% below full-length streams"));
+            output.WriteLine(FormattableString.Invariant($"  plan: SC runs {result.Budget.ScFraction * 100:0.0}% of block MACs, {(result.Budget.IsBound ? "at least " : string.Empty)}{result.Budget.Savings * 100:0.0}% below full-length streams"));
             RunSummary.Write(result, output);
             if (images is not null)
                 output.WriteLine(FormattableString.Invariant($"  VAE decoded {images.Rgb.Length} images of {images.Width}x{images.Height} in {images.DecodeTime.TotalSeconds:0.00} s")

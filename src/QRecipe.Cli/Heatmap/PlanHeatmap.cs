@@ -52,9 +52,9 @@ internal static class PlanHeatmap
     {
         if (setting.Sc.Enabled)
         {
-            var label = setting.Sc.HeadStreams.IsEmpty && setting.Sc.GroupStreams.IsEmpty && setting.Sc.MixedPrecision is null
+            var label = setting.Sc.HeadStreams.IsEmpty && setting.Sc.GroupStreams.IsEmpty && setting.Sc.MixedPrecision is null && setting.Sc.Range is null
                 ? $"L{setting.Sc.Stream}"
-                : $"L~{setting.Sc.MeanStream:0}";
+                : setting.Sc.MeanStreamIsBound ? $"L<={setting.Sc.MeanStream:0}" : $"L~{setting.Sc.MeanStream:0}";
             return ScCell(label, setting.Sc.MeanStream / setting.Sc.FullStream);
         }
         var bits = Operators.HasWeights(op) ? setting.Weights.Bits : setting.Activations.Bits;

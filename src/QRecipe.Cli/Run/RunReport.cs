@@ -230,7 +230,10 @@ internal static class RunReport
         Line($"");
         Line($"## SC budget");
         Line($"");
-        Line($"Plan: SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs per sample, {budget.Savings * 100:0.0}% below full length; stream sum {budget.StreamSum / plan.Steps:0.##} per step (scmp's total_stoc_budget).");
+        if (budget.IsBound)
+            Line($"Plan: SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work at most {budget.StreamMacs:0.###e+0} bit-MACs per sample, at least {budget.Savings * 100:0.0}% below full length; stream sum at most {budget.StreamSum / plan.Steps:0.##} per step (scmp's total_stoc_budget; adaptive and range mixed precision are decided by the data; the measured work follows).");
+        else
+            Line($"Plan: SC runs {budget.ScFraction * 100:0.0}% of the block multiply-accumulates; stream work {budget.StreamMacs:0.###e+0} bit-MACs per sample, {budget.Savings * 100:0.0}% below full length; stream sum {budget.StreamSum / plan.Steps:0.##} per step (scmp's total_stoc_budget).");
         var compute = result.ScCompute;
         if (compute.Calls > 0)
         {

@@ -141,11 +141,17 @@ internal static class PlanDataEmitter
         : "new " + PlanNamespace + "ScSetting(" + Bool(sc.Enabled) + ", " + Int(sc.Precision) + ", " + Int(sc.Stream) + ", "
             + Ints(sc.HeadStreams) + ", " + Ints(sc.GroupStreams) + ", " + MixedPrecision(sc.MixedPrecision) + ", " + Enum(sc.Kernel) + ", "
             + Enum(sc.Scramble) + ", " + Long(sc.ScrambleSeed) + ", " + Enum(sc.Mode) + ", " + Bool(sc.Halve) + ", " + Int(sc.Chunk) + ", "
-            + Noise(sc.Noise) + ", " + Bool(sc.Debug) + ")";
+            + Noise(sc.Noise) + ", " + Bool(sc.Debug) + Range(sc.Range) + ")";
 
     private static string MixedPrecision(MixedPrecision? mp) => mp is null
         ? "null"
-        : "new " + PlanNamespace + "MixedPrecision(" + Ints(mp.Levels) + ", " + Doubles(mp.Fractions) + ")";
+        : "new " + PlanNamespace + "MixedPrecision(" + Ints(mp.Levels) + ", " + Doubles(mp.Fractions)
+            + (mp.Adaptive is { } adaptive ? ", new " + PlanNamespace + "AdaptiveThreshold(" + Double(adaptive.Alpha) + ", " + Double(adaptive.Beta) + ")" : string.Empty) + ")";
+
+    /// <summary>The optional last argument of a setting with range mixed precision (none without).</summary>
+    private static string Range(RangeMixedPrecision? range) => range is null
+        ? string.Empty
+        : ", new " + PlanNamespace + "RangeMixedPrecision(" + Ints(range.Levels) + ", " + Double(range.Threshold) + ", " + Int(range.GroupSize) + ")";
 
     private static string Noise(NoiseModel? noise) => noise is null
         ? "null"

@@ -208,10 +208,80 @@ public static class ScmpFlagsExporter
             if (n is not null)
                 flags.Add(FormattableString.Invariant($"--sc_noise_model --sc_noise_local_correction {n.Local:R} --sc_noise_global_correction {n.Global:R}"));
         });
-        Uniform("mixed precision", c => c.MixedPrecision, mp =>
+        Uniform("mixed precision", c => c.MixedPrecision is { } m ? m with { Adaptive = null } : null, mp =>
         {
-            if (mp is not null)
-                flags.Add("--mp --mp_levels " + string.Join(",", mp.Levels) + " --mp_fractions " + string.Join(",", mp.Fractions.Select(f => f.ToString("R", CultureInfo.InvariantCulture))));
+            if (mp is null)
+                return;
+            if (!mp.Fractions.IsEmpty)
+                flags.Add("--mp --mp_levels " + string.Join(",", mp.Levels) + " --mp_fractions " + string.Join(",", mp.Fractions.Select(R)));
+            else
+                Adaptive(plan, refusals, flags, mp.Levels);
         });
+        Range(plan, refusals, flags);
+    }
+
+    private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The SC cells of each operator, over every block and step.</summary>
+    private static IEnumerable<(Operator Op, List<ScSetting> Cells)> ScCellsByOperator(RecipePlan plan) =>
+        Operators.PerBlock.Select(op => (op, Enumerable.Range(0, plan.Steps)
+            .SelectMany(step => Enumerable.Range(0, plan.Depth).Select(block => plan.Get(new Step(step), new Block(block), op).Sc)).Where(sc => sc.Enabled).ToList()))
+            .Where(p => p.Item2.Count > 0);
+
+    /// <summary><c>--adaptive_mp --mp_levels …</c>: the most common (α, β) as <c>--mp_alpha</c>/<c>--mp_beta</c> and
+    /// each operator that differs by its own flag; an operator's cells need one (α, β).</summary>
+    private static void Adaptive(RecipePlan plan, PlanRefusals refusals, List<string> flags, EquatableArray<int> levels)
+    {
+        var perOp = new List<(Operator Op, AdaptiveThreshold Threshold)>();
+        foreach (var (op, cells) in ScCellsByOperator(plan))
+        {
+            var thresholds = cells.Select(c => c.MixedPrecision!.Adaptive!).Distinct().ToList();
+            if (thresholds.Count > 1)
+                refusals.Add($"{Operators.Name(op)}: adaptive alpha and beta differ between its SC cells; scmp has one per operator");
+            perOp.Add((op, thresholds[0]));
+        }
+        var common = perOp.GroupBy(p => p.Threshold).OrderByDescending(g => g.Count()).First().Key;
+        flags.Add($"--adaptive_mp --mp_levels {string.Join(",", levels)} --mp_alpha {R(common.Alpha)} --mp_beta {R(common.Beta)}");
+        foreach (var (op, threshold) in perOp)
+        {
+            var name = ScmpFlagsImporter.ScmpOperator(op).Name;
+            if (threshold.Alpha != common.Alpha)
+                flags.Add($"--mp_alpha_{name} {R(threshold.Alpha)}");
+            if (threshold.Beta != common.Beta)
+                flags.Add($"--mp_beta_{name} {R(threshold.Beta)}");
+        }
+    }
+
+    /// <summary><c>--range_mp</c> sets the groups of qkv, proj, fc1 and fc2 wherever they run SC, from one level list
+    /// and group size (<c>--weight_channel_group</c>, which also makes that many rows share a weight quantizer in Q-DiT,
+    /// so only group 1 keeps the plan's weights), with one threshold per qkv, proj and the MLP.</summary>
+    private static void Range(RecipePlan plan, PlanRefusals refusals, List<string> flags)
+    {
+        var ranged = ScCellsByOperator(plan).Where(p => p.Cells.Any(c => c.Range is not null)).ToList();
+        if (ranged.Count == 0)
+            return;
+        var weightCells = ScCellsByOperator(plan).Where(p => Operators.HasWeights(p.Op)).SelectMany(p => p.Cells).ToList();
+        if (weightCells.Any(c => c.Range is null))
+            refusals.Add("range mixed precision on some SC cells of qkv, proj, fc1 and fc2 only; scmp's --range_mp covers every one");
+        var rules = weightCells.Where(c => c.Range is not null).Select(c => c.Range!).ToList();
+        var levels = rules.Select(r => r.Levels).Distinct().ToList();
+        var groups = rules.Select(r => r.GroupSize).Distinct().ToList();
+        if (levels.Count > 1)
+            refusals.Add("range levels differ between SC cells; scmp has one --range_mp_levels");
+        if (groups.Count > 1 || groups[0] != 1)
+            refusals.Add($"range group {string.Join(", ", groups)}: scmp takes it from --weight_channel_group, which also makes that many rows share one weight quantizer; the flags hold group 1 only");
+        var thresholds = new List<(string Flag, double Threshold)>();
+        foreach (var (op, opCells) in ranged)
+        {
+            var distinct = opCells.Where(c => c.Range is not null).Select(c => c.Range!.Threshold).Distinct().ToList();
+            var flag = ScmpFlagsImporter.RangeThresholdFlag(op);
+            if (distinct.Count > 1 || thresholds.Any(t => t.Flag == flag && t.Threshold != distinct[0]))
+                refusals.Add($"{Operators.Name(op)}: range thresholds differ within {flag}");
+            thresholds.Add((flag, distinct[0]));
+        }
+        var common = thresholds.GroupBy(t => t.Threshold).OrderByDescending(g => g.Count()).First().Key;
+        flags.Add($"--range_mp --range_mp_levels {string.Join(",", levels[0])} --range_mp_threshold {R(common)}");
+        foreach (var (flag, threshold) in thresholds.Distinct().Where(t => t.Threshold != common))
+            flags.Add($"{flag} {R(threshold)}");
     }
 }

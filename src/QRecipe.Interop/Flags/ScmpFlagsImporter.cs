@@ -172,7 +172,7 @@ public static class ScmpFlagsImporter
         var scOps = scLines.Count == 0 ? new List<string>() : LayerwiseFlags.Where(l => Value("--sc_config") is null && Fraction(l.Flag, 0) > 0 && Math.Floor(Fraction(l.Flag, 0) * model.Depth) > 0)
             .SelectMany(l => l.Ops).Select(Operators.Name).ToList();
         MixedPrecision(flags, bag, source, scOps, scLines);
-        RangeMixedPrecision(flags, bag);
+        RangeMixedPrecision(flags, bag, source, model, scOps, scLines);
         var header = new List<string>();
         if (Has("--sc_fixed_level_prec"))
             header.Add("precision " + precisionBits);
@@ -215,16 +215,25 @@ public static class ScmpFlagsImporter
         return new ImportResult(writer.Unrepresented(bag.Comments).ToString(), bag.Items);
     }
 
+    /// <summary>scmp's operator names in its per-operator MP flags (<c>--mp_alpha_input_proj</c>, …) and the group
+    /// flag each falls back to before the global one (<c>mlp</c> for fc1 and fc2).</summary>
+    internal static (string Name, string? Group) ScmpOperator(Operator op) => op switch
+    {
+        Operator.Qkv => ("input_proj", null),
+        Operator.Fc1 => ("mlp_fc1", "mlp"),
+        Operator.Fc2 => ("mlp_fc2", "mlp"),
+        _ => (Operators.Name(op), null),
+    };
+
     private static void MixedPrecision(Dictionary<string, string?> flags, DiagnosticBag bag, string source, List<string> scOps, List<string> scLines)
     {
-        var adaptive = flags.ContainsKey("--adaptive_mp") || flags.ContainsKey("--adaptive_mp_table");
         var levels = (flags.GetValueOrDefault("--mp_levels") ?? "256,128,64,32").Split(',').Select(s => Integer(s.Trim(), "--mp_levels", source)).ToList();
         var alphaBeta = flags.Keys.Where(k => k.StartsWith("--mp_alpha", StringComparison.Ordinal) || k.StartsWith("--mp_beta", StringComparison.Ordinal)).ToList();
-        if (adaptive)
+        if (flags.ContainsKey("--adaptive_mp") || flags.ContainsKey("--adaptive_mp_table"))
         {
             if (flags.ContainsKey("--mp"))
                 bag.Comment("--mp" + (flags.ContainsKey("--mp_fractions") ? " --mp_fractions" : string.Empty) + ": --adaptive_mp takes precedence in scmp", InteropDiagnostics.IgnoredBySource);
-            bag.Comment("--adaptive_mp" + (alphaBeta.Count > 0 ? " " + string.Join(" ", alphaBeta) : string.Empty) + ": threshold-based mixed precision has no recipe form yet; the recipe runs without mp", InteropDiagnostics.NoEquivalent);
+            AdaptiveMixedPrecision(flags, bag, source, levels, alphaBeta, scOps, scLines);
             return;
         }
         foreach (var flag in alphaBeta)
@@ -250,15 +259,99 @@ public static class ScmpFlagsImporter
         scLines.Add($"  mp {string.Join(", ", scOps)} levels {string.Join(" ", levels)} fractions {string.Join(" ", fractions.Select(Number))}");
     }
 
-    private static void RangeMixedPrecision(Dictionary<string, string?> flags, DiagnosticBag bag)
+    /// <summary><c>--adaptive_mp</c>: one <c>mp … adaptive</c> rule per distinct (α, β), each operator's coefficient
+    /// taken from its own flag, then its group's (<c>mlp</c> for fc1 and fc2), then the global one, then scmp's default.
+    /// A calibrated threshold table (<c>--adaptive_mp_table</c>) has no recipe form.</summary>
+    private static void AdaptiveMixedPrecision(Dictionary<string, string?> flags, DiagnosticBag bag, string source, List<int> levels, List<string> alphaBeta,
+        List<string> scOps, List<string> scLines)
+    {
+        if (flags.GetValueOrDefault("--adaptive_mp_table") is { } table)
+        {
+            bag.Comment($"--adaptive_mp_table {SafeText.Escape(table, 120)}" + (alphaBeta.Count > 0 ? " " + string.Join(" ", alphaBeta) : string.Empty)
+                + ": calibrated threshold tables have no recipe form; the recipe runs without mp", InteropDiagnostics.NoEquivalent);
+            return;
+        }
+        if (flags.ContainsKey("--no_mp_pruning"))
+            levels = levels.Where(l => l != 0).ToList();
+        if (levels.Count < 2 || levels.Zip(levels.Skip(1), (a, b) => b >= a).Any(x => x))
+        {
+            bag.Report(InteropDiagnostics.SourceRejects,
+                $"--mp_levels {string.Join(",", levels)}{(flags.ContainsKey("--no_mp_pruning") ? " (0 dropped by --no_mp_pruning)" : string.Empty)}: adaptive MP needs two levels or more, strictly descending (scmp asserts it)");
+            return;
+        }
+        if (scOps.Count == 0)
+        {
+            bag.Report(InteropDiagnostics.MatchesNothing, "--adaptive_mp refines SC cells, and no operator runs in SC");
+            return;
+        }
+        double Coefficient(string kind, Operator op, double fallback)
+        {
+            var (name, group) = ScmpOperator(op);
+            var flag = new[] { $"--mp_{kind}_{name}", group is null ? null : $"--mp_{kind}_{group}", $"--mp_{kind}" }.FirstOrDefault(f => f is not null && flags.ContainsKey(f));
+            return flag is null ? fallback : Real(flags[flag]!, flag, source);
+        }
+        foreach (var rule in scOps.Select(name => Operators.TryParse(name, out var op) ? op : throw new InvalidOperationException(name))
+                     .GroupBy(op => (Alpha: Coefficient("alpha", op, AdaptiveThreshold.DefaultAlpha), Beta: Coefficient("beta", op, AdaptiveThreshold.DefaultBeta))))
+        {
+            scLines.Add($"  mp {string.Join(", ", rule.Select(Operators.Name))} levels {string.Join(" ", levels)} adaptive alpha {Number(rule.Key.Alpha)} beta {Number(rule.Key.Beta)}");
+        }
+    }
+
+    /// <summary>Weight operators whose output-row groups <c>--range_mp</c> sets, and the threshold flag each reads.</summary>
+    private static readonly (Operator Op, string Threshold)[] s_rangeOperators =
+    {
+        (Operator.Qkv, "input_proj"), (Operator.Proj, "proj"), (Operator.Fc1, "mlp"), (Operator.Fc2, "mlp"),
+    };
+
+    /// <summary>The per-operator threshold flag <c>--range_mp</c> reads for a weight operator.</summary>
+    internal static string RangeThresholdFlag(Operator op) => "--range_mp_threshold_" + s_rangeOperators.Single(r => r.Op == op).Threshold;
+
+    /// <summary><c>--range_mp</c>: a <c>range</c> rule on the SC weight operators, one per distinct threshold (the
+    /// operator's flag, then <c>--range_mp_threshold</c>, then 0.3), with <c>--weight_channel_group</c> as its group size
+    /// (≤ 0: one group) as scmp takes it.</summary>
+    private static void RangeMixedPrecision(Dictionary<string, string?> flags, DiagnosticBag bag, string source, ModelSpec model, List<string> scOps,
+        List<string> scLines)
     {
         var range = flags.Keys.Where(k => k.StartsWith("--range_mp", StringComparison.Ordinal)).ToList();
         if (range.Count == 0)
             return;
-        if (flags.ContainsKey("--range_mp"))
-            bag.Comment(string.Join(" ", range) + ": per-group stream lengths from weight ranges have no recipe form yet", InteropDiagnostics.NoEquivalent);
-        else
+        if (!flags.ContainsKey("--range_mp"))
+        {
             bag.Comment(string.Join(" ", range) + ": read only with --range_mp", InteropDiagnostics.IgnoredBySource);
+            return;
+        }
+        foreach (var flag in new[] { "--range_mp_threshold_qk", "--range_mp_threshold_av" }.Where(flags.ContainsKey))
+            bag.Comment($"{flag}: qk and av have no weights; scmp's range MP sets the groups of qkv, proj, fc1 and fc2 only", InteropDiagnostics.IgnoredBySource);
+        var levelsText = flags.GetValueOrDefault("--range_mp_levels");
+        if (levelsText is null)
+            bag.Report(InteropDiagnostics.Approximated, "--range_mp without --range_mp_levels: the recipe takes the levels of --mp_levels");
+        var levels = (levelsText ?? flags.GetValueOrDefault("--mp_levels") ?? "256,128,64,32").Split(',')
+            .Select(s => Integer(s.Trim(), levelsText is null ? "--mp_levels" : "--range_mp_levels", source)).ToList();
+        if (levels.Count < 2 || levels.Zip(levels.Skip(1), (a, b) => b >= a).Any(x => x))
+        {
+            bag.Report(InteropDiagnostics.SourceRejects, $"range MP levels {string.Join(",", levels)}: two levels or more, strictly descending (scmp asserts it)");
+            return;
+        }
+        var group = flags.GetValueOrDefault("--weight_channel_group") is { } groupText ? Math.Max(0, Integer(groupText, "--weight_channel_group", source)) : 1;
+        var ops = s_rangeOperators.Where(r => scOps.Contains(Operators.Name(r.Op))).ToList();
+        if (ops.Count == 0)
+        {
+            bag.Report(InteropDiagnostics.MatchesNothing, "--range_mp sets the groups of SC cells of qkv, proj, fc1 and fc2, and none of them runs in SC");
+            return;
+        }
+        foreach (var (op, _) in ops)
+        {
+            var rows = model.OutputWidth(op);
+            if (group > 0 && group < rows && rows % group != 0)
+                bag.Report(InteropDiagnostics.SourceRejects, $"--weight_channel_group {group} does not divide the {rows} output rows of {Operators.Name(op)}; scmp's range MP cannot group them");
+        }
+        double Threshold(Operator op)
+        {
+            var flag = new[] { RangeThresholdFlag(op), "--range_mp_threshold" }.FirstOrDefault(flags.ContainsKey);
+            return flag is null ? QRecipe.Plan.RangeMixedPrecision.DefaultThreshold : Real(flags[flag]!, flag, source);
+        }
+        foreach (var rule in ops.GroupBy(r => Threshold(r.Op)))
+            scLines.Add($"  range {string.Join(", ", rule.Select(r => Operators.Name(r.Op)))} levels {string.Join(" ", levels)} threshold {Number(rule.Key)} group {group}");
     }
 
     private static Dictionary<string, string?> Parse(string commandLine, string source)

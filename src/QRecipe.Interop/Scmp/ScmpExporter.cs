@@ -122,10 +122,30 @@ public static class ScmpExporter
             flags.Add(FormattableString.Invariant($"--sc_noise_model --sc_noise_local_correction {noise.Local} --sc_noise_global_correction {noise.Global}"));
         if (Uniform("mixed precision", c => c.MixedPrecision, MixedPrecisionText) is null && cells[0].MixedPrecision is { } mp)
         {
-            flags.Add("--mp --mp_levels " + string.Join(",", mp.Levels)
-                + " --mp_fractions " + string.Join(",", mp.Fractions.Select(f => f.ToString("R", CultureInfo.InvariantCulture))));
+            flags.Add(mp.Adaptive is { } adaptive
+                ? FormattableString.Invariant($"--adaptive_mp --mp_levels {string.Join(",", mp.Levels)} --mp_alpha {adaptive.Alpha:R} --mp_beta {adaptive.Beta:R}")
+                : "--mp --mp_levels " + string.Join(",", mp.Levels)
+                    + " --mp_fractions " + string.Join(",", mp.Fractions.Select(f => f.ToString("R", CultureInfo.InvariantCulture))));
         }
+        RangeFlags(cells, flags, warnings);
         return flags;
+    }
+
+    /// <summary>Range mixed precision is a run flag, not part of the map: scmp fills the weight operators'
+    /// group_stoc_lens from their weights when it starts, with one level list, threshold and group size
+    /// (<c>--weight_channel_group</c>, which also groups Q-DiT's weight quantizer, so only 1 leaves the weights as planned).</summary>
+    private static void RangeFlags(List<ScSetting> cells, List<string> flags, List<string> warnings)
+    {
+        if (cells.All(c => c.Range is null))
+            return;
+        var ranges = cells.Select(c => c.Range).Where(r => r is not null).Distinct().ToList();
+        if (ranges.Count > 1 || ranges[0] is not { GroupSize: 1 } range)
+        {
+            warnings.Add("range mixed precision other than one rule with group 1: scmp's --range_mp gives every SC weight cell the same levels and threshold, in groups of --weight_channel_group rows; it is not exported");
+            return;
+        }
+        // scmp applies it to every SC cell of qkv, proj, fc1 and fc2.
+        flags.Add(FormattableString.Invariant($"--range_mp --range_mp_levels {string.Join(",", range.Levels)} --range_mp_threshold {range.Threshold:R}"));
     }
 
     /// <summary>A noise setting as a recipe writes it, for warnings.</summary>
@@ -134,7 +154,9 @@ public static class ScmpExporter
 
     /// <summary>A mixed-precision setting as a recipe writes it, for warnings.</summary>
     private static string MixedPrecisionText(MixedPrecision? mp) =>
-        mp is null ? "off" : "levels " + string.Join(" ", mp.Levels) + " fractions " + string.Join(" ", mp.Fractions.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
+        mp is null ? "off"
+        : mp.Adaptive is { } adaptive ? FormattableString.Invariant($"levels {string.Join(" ", mp.Levels)} adaptive alpha {adaptive.Alpha} beta {adaptive.Beta}")
+        : "levels " + string.Join(" ", mp.Levels) + " fractions " + string.Join(" ", mp.Fractions.Select(f => f.ToString("R", CultureInfo.InvariantCulture)));
 
     internal static int AutoPrecision(int stream)
     {

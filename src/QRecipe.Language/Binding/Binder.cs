@@ -132,7 +132,7 @@ internal sealed class Binder
                 not StatementKind.TuneRule when inTune => $"a 'tune' section holds only 'wbits', 'abits' and 'stream' rules; '{statement.Keyword?.Text ?? "rule"}' belongs outside it",
                 StatementKind.Recipe or StatementKind.Model or StatementKind.Sampler or StatementKind.Calibrate when parent is not null =>
                     $"'{statement.Keyword!.Text}' belongs at the top level of the file",
-                StatementKind.ScRule or StatementKind.MixedPrecision when !inSc =>
+                StatementKind.ScRule or StatementKind.MixedPrecision or StatementKind.RangeMixedPrecision when !inSc =>
                     "SC rules go inside an 'sc … { }' section",
                 StatementKind.Weights or StatementKind.Activations or StatementKind.Smooth or StatementKind.At or StatementKind.Sc when inSc =>
                     $"'{statement.Keyword!.Text}' cannot appear inside an 'sc' section; close the section first",
@@ -171,6 +171,9 @@ internal sealed class Binder
                     break;
                 case StatementKind.MixedPrecision when inherited is not null:
                     BindMixedPrecision(statement, scope, inherited);
+                    break;
+                case StatementKind.RangeMixedPrecision when inherited is not null:
+                    BindRange(statement, scope, inherited);
                     break;
             }
         }
@@ -447,5 +450,50 @@ internal sealed class Binder
         var ruleScope = RuleScope(statement, scope, ops);
         if (ruleScope is not null)
             _rules.Add(new MixedPrecisionRule(statement.Span, ruleScope, policy));
+    }
+
+    private void BindRange(StatementSyntax statement, Scope scope, ScHeader header)
+    {
+        var categories = new ClauseCategories(_sink);
+        var ok = true;
+        foreach (var clause in statement.Clauses.Where(c => c.Keyword is not null))
+            ok &= categories.Claim(clause.Name, clause);
+        var ops = ScOperators(statement);
+        var heads = statement.Clauses.FirstOrDefault(c => c.Name == "heads");
+        if (heads is not null)
+        {
+            _sink.Report(DiagnosticCatalog.HeadsOnHeadlessOperator, heads.Span, "range mixed precision groups a weight's output rows; it takes no 'heads' selector");
+            ok = false;
+        }
+        var policy = _sc.BindRange(statement, header);
+        if (ops is not null && policy is not null)
+            ok &= RangeGroupsFit(statement, ops, policy.GroupSize);
+        if (ops is null || policy is null || !ok)
+            return;
+        var ruleScope = RuleScope(statement, scope, ops);
+        if (ruleScope is not null)
+            _rules.Add(new RangeRule(statement.Span, ruleScope, policy));
+    }
+
+    /// <summary>Range groups split a weight's output rows: every operator of the rule has a weight, and a group size
+    /// between 1 and its rows divides them (QR0619).</summary>
+    private bool RangeGroupsFit(StatementSyntax statement, bool[] ops, int groupSize)
+    {
+        var groupClause = statement.Clauses.First(c => c.Name == "group");
+        foreach (var op in Operators.PerBlock.Where(o => ops[(int)o]))
+        {
+            var rows = _model.OutputWidth(op);
+            string? problem = null;
+            if (!Operators.HasWeights(op))
+                problem = $"range mixed precision groups a weight's output rows; {Operators.Name(op)} has no weight (use 'mp' for qk and av)";
+            else if (groupSize > 0 && groupSize < rows && rows % groupSize != 0)
+                problem = $"group {groupSize} does not divide the {rows} output rows of {Operators.Name(op)} in {_model.Name}; use a divisor of {rows}, or 0 for one group";
+            if (problem is not null)
+            {
+                _sink.Report(DiagnosticCatalog.InvalidRangeGroups, groupClause.Span, problem);
+                return false;
+            }
+        }
+        return true;
     }
 }

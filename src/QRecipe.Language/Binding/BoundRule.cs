@@ -39,3 +39,6 @@ internal sealed record ScHeader(int? Precision, ScKernel Kernel, ScScramble Scra
 internal sealed record StreamRule(SourceSpan Span, Scope Scope, ScHeader Header, int Stream, bool[]? Heads, bool[]? Groups, int GroupCount) : BoundRule(Span, Scope);
 
 internal sealed record MixedPrecisionRule(SourceSpan Span, Scope Scope, MixedPrecision Policy) : BoundRule(Span, Scope);
+
+/// <summary>Output-row group lengths of weight operators from the weight's ranges (<c>range</c>).</summary>
+internal sealed record RangeRule(SourceSpan Span, Scope Scope, RangeMixedPrecision Policy) : BoundRule(Span, Scope);

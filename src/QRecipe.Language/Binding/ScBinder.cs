@@ -6,7 +6,7 @@ using QRecipe.Plan;
 
 namespace QRecipe.Language.Binding;
 
-/// <summary>Binds <c>sc</c> section headers and the stream and mixed-precision rules inside them.</summary>
+/// <summary>Binds <c>sc</c> section headers and the stream, mixed-precision and range rules inside them.</summary>
 internal sealed class ScBinder
 {
     public const int MaxPrecision = 15;
@@ -146,44 +146,46 @@ internal sealed class ScBinder
         return stream;
     }
 
-    /// <summary>Binds <c>levels …</c> and <c>fractions …</c> of an <c>mp</c> rule.</summary>
+    /// <summary>Binds <c>levels …</c> with <c>fractions …</c> (quantile classes) or <c>adaptive [alpha A] [beta B]</c>
+    /// (threshold classes) of an <c>mp</c> rule.</summary>
     public MixedPrecision? BindMixedPrecision(StatementSyntax statement, ScHeader header)
     {
         var levelsClause = statement.Clauses.FirstOrDefault(c => c.Name == "levels");
         var fractionsClause = statement.Clauses.FirstOrDefault(c => c.Name == "fractions");
-        if (levelsClause is null || fractionsClause is null)
+        var adaptiveClause = statement.Clauses.FirstOrDefault(c => c.Name == "adaptive");
+        var thresholdClauses = statement.Clauses.Where(c => c.Name is "alpha" or "beta").ToList();
+        if (fractionsClause is not null && adaptiveClause is not null)
         {
-            _sink.Report(DiagnosticCatalog.LevelFractionCountMismatch, statement.HeaderSpan,
-                $"'mp' needs {(levelsClause is null ? "'levels L1 L2 …'" : "'fractions F1 F2 …'")}");
+            _sink.Report(DiagnosticCatalog.ConflictingRowPolicies, adaptiveClause.Span,
+                "'fractions' and 'adaptive' are two row-classification policies; an operator's cell takes one: remove 'fractions' or 'adaptive'");
             return null;
         }
-        var ok = true;
-        var max = 1 << (header.Precision ?? MaxPrecision);
-        var levels = levelsClause.Arguments.Cast<NumberArgument>().Select(a =>
+        if (adaptiveClause is null && thresholdClauses.Count > 0)
         {
-            var level = _sink.Integer(a.Number, 0, max, DiagnosticCatalog.LevelOutOfRange, "mixed-precision level");
-            ok &= level is not null;
-            // Level 0 prunes rows: no stream at all.
-            if (level > 0)
-                WarnIfShortForLegacy(header, level.Value, a.Number, "mixed-precision level");
-            return level ?? 0;
-        }).ToArray();
-        var fractions = fractionsClause.Arguments.Cast<NumberArgument>().Select(a =>
+            _sink.Report(DiagnosticCatalog.InvalidThresholdMixedPrecision, thresholdClauses[0].Span,
+                $"'{thresholdClauses[0].Name}' sets the threshold of adaptive mixed precision; add 'adaptive' or remove it");
+            return null;
+        }
+        if (levelsClause is null || fractionsClause is null && adaptiveClause is null)
+        {
+            _sink.Report(DiagnosticCatalog.LevelFractionCountMismatch, statement.HeaderSpan,
+                $"'mp' needs {(levelsClause is null ? "'levels L1 L2 …'" : "'fractions F1 F2 …' or 'adaptive'")}");
+            return null;
+        }
+        var levels = BindLevels(levelsClause, header, "mixed-precision level", out var ok);
+        if (adaptiveClause is not null)
+        {
+            ok &= AtLeastTwoLevels(levelsClause, levels, "adaptive mixed precision");
+            var alpha = Coefficient(statement, "alpha", AdaptiveThreshold.DefaultAlpha, ref ok);
+            var beta = Coefficient(statement, "beta", AdaptiveThreshold.DefaultBeta, ref ok);
+            return ok ? new MixedPrecision(new EquatableArray<int>(levels), EquatableArray<double>.Empty, new AdaptiveThreshold(alpha, beta)) : null;
+        }
+        var fractions = fractionsClause!.Arguments.Cast<NumberArgument>().Select(a =>
         {
             var fraction = _sink.Real(a.Number, 0, 1, DiagnosticCatalog.FractionOutOfRange, "fraction");
             ok &= fraction is not null;
             return fraction ?? 0;
         }).ToArray();
-        for (var i = 1; i < levels.Length; i++)
-        {
-            if (levels[i] >= levels[i - 1])
-            {
-                _sink.Report(DiagnosticCatalog.LevelsNotDescending, levelsClause.Span,
-                    $"levels {string.Join(" ", levels)} must be strictly descending; unsorted levels give the longest stream to the least important rows");
-                ok = false;
-                break;
-            }
-        }
         if (levels.Length != fractions.Length)
         {
             _sink.Report(DiagnosticCatalog.LevelFractionCountMismatch, fractionsClause.Span, $"{fractions.Length} fractions for {levels.Length} levels; give one fraction per level");
@@ -197,6 +199,81 @@ internal sealed class ScBinder
             ok = false;
         }
         return ok ? new MixedPrecision(new EquatableArray<int>(levels), new EquatableArray<double>(fractions)) : null;
+    }
+
+    /// <summary>Binds <c>levels …</c>, <c>threshold T</c> and <c>group G</c> of a <c>range</c> rule. The group size is
+    /// checked against each operator's rows by the caller.</summary>
+    public RangeMixedPrecision? BindRange(StatementSyntax statement, ScHeader header)
+    {
+        var levelsClause = statement.Clauses.FirstOrDefault(c => c.Name == "levels");
+        var groupClause = statement.Clauses.FirstOrDefault(c => c.Name == "group");
+        if (levelsClause is null || groupClause is null)
+        {
+            _sink.Report(DiagnosticCatalog.InvalidThresholdMixedPrecision, statement.HeaderSpan,
+                $"'range' needs {(levelsClause is null ? "'levels L1 L2 …'" : "'group G' (output rows per group; 0 for one group)")}");
+            return null;
+        }
+        var levels = BindLevels(levelsClause, header, "range level", out var ok);
+        ok &= AtLeastTwoLevels(levelsClause, levels, "range mixed precision");
+        var threshold = RangeMixedPrecision.DefaultThreshold;
+        if (statement.Clauses.FirstOrDefault(c => c.Name == "threshold") is { } thresholdClause)
+        {
+            var value = _sink.Real(Number(thresholdClause, 0), 0, 1, DiagnosticCatalog.InvalidThresholdMixedPrecision, "range threshold");
+            ok &= value is not null;
+            threshold = value ?? threshold;
+        }
+        var group = _sink.Integer(Number(groupClause, 0), 0, int.MaxValue, DiagnosticCatalog.InvalidRangeGroups, "range group size");
+        ok &= group is not null;
+        return ok ? new RangeMixedPrecision(new EquatableArray<int>(levels), threshold, group ?? 0) : null;
+    }
+
+    /// <summary>Levels 0..2^precision (0 prunes), strictly descending (QR0605).</summary>
+    private int[] BindLevels(ClauseSyntax levelsClause, ScHeader header, string what, out bool ok)
+    {
+        var valid = true;
+        var max = 1 << (header.Precision ?? MaxPrecision);
+        var levels = levelsClause.Arguments.Cast<NumberArgument>().Select(a =>
+        {
+            var level = _sink.Integer(a.Number, 0, max, DiagnosticCatalog.LevelOutOfRange, what);
+            valid &= level is not null;
+            // Level 0 prunes rows: no stream at all.
+            if (level > 0)
+                WarnIfShortForLegacy(header, level.Value, a.Number, what);
+            return level ?? 0;
+        }).ToArray();
+        for (var i = 1; i < levels.Length; i++)
+        {
+            if (levels[i] >= levels[i - 1])
+            {
+                _sink.Report(DiagnosticCatalog.LevelsNotDescending, levelsClause.Span,
+                    $"levels {string.Join(" ", levels)} must be strictly descending; unsorted levels give the longest stream to the least important rows");
+                valid = false;
+                break;
+            }
+        }
+        ok = valid;
+        return levels;
+    }
+
+    /// <summary>Threshold classes put the rows at or above the threshold at the first level and split the rest over the
+    /// others, so they need two levels at least (QR0617).</summary>
+    private bool AtLeastTwoLevels(ClauseSyntax levelsClause, int[] levels, string what)
+    {
+        if (levels.Length >= 2)
+            return true;
+        _sink.Report(DiagnosticCatalog.InvalidThresholdMixedPrecision, levelsClause.Span,
+            $"{what} needs at least two levels (the rows at or above the threshold take the first, the others share the rest); got {levels.Length}");
+        return false;
+    }
+
+    /// <summary><c>alpha A</c> or <c>beta B</c> of an adaptive rule, in [−1, 1] (QR0617), or its default.</summary>
+    private double Coefficient(StatementSyntax statement, string name, double fallback, ref bool ok)
+    {
+        if (statement.Clauses.FirstOrDefault(c => c.Name == name) is not { } clause)
+            return fallback;
+        var value = _sink.Real(Number(clause, 0), -1, 1, DiagnosticCatalog.InvalidThresholdMixedPrecision, "adaptive " + name);
+        ok &= value is not null;
+        return value ?? fallback;
     }
 
     /// <summary>QR0616 for a stream shorter than <see cref="LegacyMinStream"/> under the XNOR or AND kernel.</summary>

@@ -93,6 +93,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor PerHeadNeedsBipolar = New("QR0614", Error, "Per-head SC needs bipolar operands", "SC");
     public static readonly DiagnosticDescriptor MixedPrecisionWithoutSc = New("QR0615", Warning, "Mixed precision where SC is off", "SC");
     public static readonly DiagnosticDescriptor LegacyKernelShortStream = New("QR0616", Warning, "XNOR/AND kernel on a short stream", "SC");
+    public static readonly DiagnosticDescriptor InvalidThresholdMixedPrecision = New("QR0617", Error, "Invalid adaptive or range mixed-precision setting", "SC");
+    public static readonly DiagnosticDescriptor ConflictingRowPolicies = New("QR0618", Error, "Two row-classification policies for one cell", "SC");
+    public static readonly DiagnosticDescriptor InvalidRangeGroups = New("QR0619", Error, "Range groups do not fit the operator", "SC");
+    public static readonly DiagnosticDescriptor RangeWithExplicitGroups = New("QR0620", Error, "Range rule on a cell with explicit output-row group streams", "SC");
 
     // QR07xx: rule cascade
     public static readonly DiagnosticDescriptor RuleShadowed = New("QR0700", Warning, "Rule overridden everywhere by later rules", "Cascade");

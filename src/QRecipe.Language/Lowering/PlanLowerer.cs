@@ -63,8 +63,9 @@ internal sealed class PlanLowerer
             Weights = new int[slots];
             Activations = new int[slots];
             Mp = new int[slots];
+            Range = new int[slots];
             Streams = new int[streamSlots];
-            All = new[] { Weights, Activations, Mp, Streams };
+            All = new[] { Weights, Activations, Mp, Range, Streams };
         }
 
         public int[] Weights { get; }
@@ -72,6 +73,8 @@ internal sealed class PlanLowerer
         public int[] Activations { get; }
 
         public int[] Mp { get; }
+
+        public int[] Range { get; }
 
         public int[] Streams { get; }
 
@@ -90,7 +93,8 @@ internal sealed class PlanLowerer
         /// stream layout) in another step or block.</summary>
         public bool SameOwners(int slot, StepOwners other, int otherSlot, int streamStart, int otherStreamStart, int streamCount)
         {
-            if (Weights[slot] != other.Weights[otherSlot] || Activations[slot] != other.Activations[otherSlot] || Mp[slot] != other.Mp[otherSlot])
+            if (Weights[slot] != other.Weights[otherSlot] || Activations[slot] != other.Activations[otherSlot] || Mp[slot] != other.Mp[otherSlot]
+                || Range[slot] != other.Range[otherSlot])
                 return false;
             for (var i = 0; i < streamCount; i++)
             {
@@ -169,8 +173,11 @@ internal sealed class PlanLowerer
             (current, previous) = (previous, current);
         }
         var reports = Report();
-        foreach (var rule in _mpEffective.Where(p => !p.Value).Select(p => (MixedPrecisionRule)_recipe.Rules[p.Key]))
-            _sink.Report(DiagnosticCatalog.MixedPrecisionWithoutSc, rule.Span, "mixed precision only refines cells where SC is on, and SC is off in every cell this rule decides; it has no effect");
+        foreach (var rule in _mpEffective.Where(p => !p.Value).Select(p => _recipe.Rules[p.Key]))
+        {
+            _sink.Report(DiagnosticCatalog.MixedPrecisionWithoutSc, rule.Span,
+                $"{(rule is RangeRule ? "range mixed" : "mixed")} precision only refines cells where SC is on, and SC is off in every cell this rule decides; it has no effect");
+        }
         if (_sink.HasErrors)
             return (null, reports);
         var plan = new RecipePlan(_recipe.Name, _recipe.Description, _model, _recipe.Sampler, _recipe.Calibration,
@@ -253,6 +260,7 @@ internal sealed class PlanLowerer
             WeightRule => step.Weights,
             ActivationRule => step.Activations,
             MixedPrecisionRule => step.Mp,
+            RangeRule => step.Range,
             _ => null,
         };
         for (var slot = 0; slot < _slotsPerStep; slot++)
@@ -263,10 +271,23 @@ internal sealed class PlanLowerer
                 ApplyStream(index, (StreamRule)rule, slot, step.Streams, selected);
             else
             {
+                if (rule is MixedPrecisionRule mp && owners[slot] >= 0)
+                    CheckOnePolicy((MixedPrecisionRule)_recipe.Rules[owners[slot]], mp);
                 owners[slot] = index;
                 selected[index]++;
             }
         }
+    }
+
+    /// <summary>One row-classification policy per operator cell (QR0618): a cell's quantile classes are not
+    /// replaced by adaptive ones or the reverse, as scmp silently lets adaptive MP win over fractions.</summary>
+    private void CheckOnePolicy(MixedPrecisionRule earlier, MixedPrecisionRule later)
+    {
+        if (earlier.Policy.Adaptive is null == later.Policy.Adaptive is null)
+            return;
+        static string Policy(MixedPrecisionRule rule) => rule.Policy.Adaptive is null ? "by fractions" : "adaptively";
+        _sink.ReportOnce(DiagnosticCatalog.ConflictingRowPolicies, later.Span,
+            $"this rule classifies rows {Policy(later)}, but the rule at line {earlier.Span.Line}, column {earlier.Span.Column} classifies the same cells {Policy(earlier)}; one row-classification policy per operator cell: give these cells one of them");
     }
 
     private void ApplyStream(int index, StreamRule rule, int slot, int[] streams, int[] selected)
@@ -303,6 +324,7 @@ internal sealed class PlanLowerer
         ActivationRule => "activations",
         SmoothRule => "smoothing",
         MixedPrecisionRule => "mixed precision",
+        RangeRule => "range groups",
         _ => "sc",
     };
 
@@ -312,7 +334,7 @@ internal sealed class PlanLowerer
     {
         private readonly PlanLowerer _lowerer;
         private readonly Dictionary<OpSetting, int> _index = new();
-        private readonly Dictionary<(int Weights, int Activations, int Mp, int Op, int Streams), int> _byOwners = new();
+        private readonly Dictionary<(int Weights, int Activations, int Mp, int Range, int Op, int Streams), int> _byOwners = new();
         private readonly Dictionary<SlotRun, int> _streamIds = new();
 
         public Palette(PlanLowerer lowerer) => _lowerer = lowerer;
@@ -328,7 +350,7 @@ internal sealed class PlanLowerer
                 streamId = _streamIds.Count;
                 _streamIds[run.Copy()] = streamId; // the step's table is reused; the key keeps its own copy
             }
-            var key = (step.Weights[slot], step.Activations[slot], step.Mp[slot], (int)op, streamId);
+            var key = (step.Weights[slot], step.Activations[slot], step.Mp[slot], step.Range[slot], (int)op, streamId);
             if (_byOwners.TryGetValue(key, out var index))
                 return index;
             var setting = _lowerer.Resolve(step, slot, op);
@@ -393,20 +415,21 @@ internal sealed class PlanLowerer
         Array.Copy(step.Streams, _streamSlotStart[slot], slots, 0, slots.Length);
         var weights = step.Weights[slot] < 0 ? WeightQuant.Float : ((WeightRule)_recipe.Rules[step.Weights[slot]]).Quant;
         var activations = step.Activations[slot] < 0 ? ActivationQuant.Float : ((ActivationRule)_recipe.Rules[step.Activations[slot]]).Quant;
-        var sc = ResolveSc(op, slots, weights, activations, step.Mp[slot]);
+        var sc = ResolveSc(op, slots, weights, activations, step.Mp[slot], step.Range[slot]);
         return new OpSetting(weights, activations, sc);
     }
 
-    private ScSetting ResolveSc(Operator op, int[] owners, WeightQuant weights, ActivationQuant activations, int mpOwner)
+    private ScSetting ResolveSc(Operator op, int[] owners, WeightQuant weights, ActivationQuant activations, int mpOwner, int rangeOwner)
     {
         var latest = owners.Max();
         var mpRule = mpOwner < 0 ? null : (MixedPrecisionRule)_recipe.Rules[mpOwner];
         var lengths = owners.Select(o => o < 0 ? 0 : ((StreamRule)_recipe.Rules[o]).Stream).ToArray();
         var stream = lengths.Max();
-        if (mpOwner >= 0)
-            _mpEffective[mpOwner] = _mpEffective.TryGetValue(mpOwner, out var effective) && effective || stream > 0;
+        foreach (var refinement in new[] { mpOwner, rangeOwner }.Where(o => o >= 0))
+            _mpEffective[refinement] = _mpEffective.TryGetValue(refinement, out var effective) && effective || stream > 0;
         if (stream == 0)
             return ScSetting.Off;
+        var range = rangeOwner < 0 ? null : RangeOf((RangeRule)_recipe.Rules[rangeOwner], op, owners);
         var rule = (StreamRule)_recipe.Rules[latest];
         var header = rule.Header;
         var precision = header.Precision ?? Math.Max(1, (int)Math.Ceiling(Math.Log(stream, 2) - 1e-12));
@@ -417,7 +440,22 @@ internal sealed class PlanLowerer
         var groups = !uniform && !Operators.HasHeads(op) ? new EquatableArray<int>(lengths) : EquatableArray<int>.Empty;
         Check(rule, op, mode, !heads.IsEmpty, activations, precision, lengths);
         return new ScSetting(true, precision, stream, heads, groups, mpRule?.Policy, header.Kernel, header.Scramble, header.Seed, mode,
-            header.Halve, header.Chunk, header.Noise, header.Debug);
+            header.Halve, header.Chunk, header.Noise, header.Debug, range);
+    }
+
+    /// <summary>A range rule's policy for one SC cell, its group size 0 when it makes one group (so equal meanings
+    /// compare equal), or null after QR0620 when explicit output-row group streams decide the same cell.</summary>
+    private RangeMixedPrecision? RangeOf(RangeRule rule, Operator op, int[] streamOwners)
+    {
+        var explicitGroups = streamOwners.Where(o => o >= 0).Select(o => (StreamRule)_recipe.Rules[o]).FirstOrDefault(r => r.Groups is not null);
+        if (explicitGroups is not null)
+        {
+            _sink.ReportOnce(DiagnosticCatalog.RangeWithExplicitGroups, rule.Span,
+                $"{Operators.Name(op)} has explicit output-row group streams (line {explicitGroups.Span.Line}, column {explicitGroups.Span.Column}) and a range rule in the same cells; choose one");
+            return null;
+        }
+        var policy = rule.Policy;
+        return policy.GroupSize >= _model.OutputWidth(op) ? policy with { GroupSize = 0 } : policy;
     }
 
     /// <summary>Checks that need the final operands of a cell: kernel against encoding, halving, per-head, chunking.</summary>

@@ -26,8 +26,10 @@ public enum StatementKind
     At,
     /// <summary>Inside <c>sc</c>: <c>qk, av blocks … steps … heads … stream 256</c> or <c>… off</c></summary>
     ScRule,
-    /// <summary>Inside <c>sc</c>: <c>mp qk, av levels 256 128 fractions 0.5 0.5</c></summary>
+    /// <summary>Inside <c>sc</c>: <c>mp qk, av levels 256 128 fractions 0.5 0.5</c> or <c>mp fc1 levels 256 128 64 adaptive alpha 0.3 beta 0.05</c></summary>
     MixedPrecision,
+    /// <summary>Inside <c>sc</c>: <c>range fc1, fc2 levels 256 128 64 threshold 0.3 group 64</c></summary>
+    RangeMixedPrecision,
     /// <summary><c>tune budget wbits 4.5 seeds 64 validate 2000 { rules }</c>: the search space of <c>qrecipe tune</c></summary>
     Tune,
     /// <summary>Inside <c>tune</c>: <c>wbits linear choices 8 4 per-block per-op</c>, <c>abits …</c> or <c>stream …</c></summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using QRecipe.Plan;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Sc;
@@ -19,7 +20,9 @@ namespace QRecipe.Runtime.Execution;
 /// <item>Dynamic mixed precision (docs/sc-engine.md): the units of the call (linear: token rows ranked by
 /// max |x|; qk: (sample, head) slices by max |Q|; av: rows of the attention matrix by their largest probability) are
 /// ranked over the whole call and given the cell's levels by its fractions. A unit's length is min(its level, its
-/// own head, group or uniform stream); 0 prunes it (outputs 0).</item>
+/// own head, group or uniform stream); 0 prunes it (outputs 0). Adaptive cells classify by the step's threshold instead
+/// of fractions.</item>
+/// <item>Range mixed precision: a linear cell's output-row groups take lengths from the weight's ranges, once per weight.</item>
 /// <item>With a noise model the Gaussian surrogate replaces exact simulation at the same lengths, keyed with
 /// <see cref="Seed"/> (the chunk's key, <see cref="SampleStreams.ChunkSeed"/>) and, per call, Philox stream 2^63 + (step × slots per step + slot of (block, operator)) × 2^24 (+ sub-call),
 /// disjoint from the sampler's streams.</item>
@@ -37,6 +40,7 @@ internal sealed class ScCellProducts
     private readonly Dictionary<Tensor, float[]> _weightScales = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, ScPreparedOperand> _preparedWeights = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, (int[] Streams, IReadOnlyList<ScColumnGroup> Groups)> _preparedGroups = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(Tensor Weight, RangeMixedPrecision Range), int[]> _rangeStreams = new(new WeightAndRule());
 
     public ScCellProducts(RecipePlan plan, ulong seed, IScAccumulators accumulators, IScSurrogate surrogate)
     {
@@ -57,20 +61,23 @@ internal sealed class ScCellProducts
     {
         var rowStreams = Enumerable.Repeat(sc.Stream, rows).ToArray();
         if (sc.MixedPrecision is { } mp)
-            Cap(rowStreams, Levels(mp, ScMetrics.MaxAbs(x, rows, cols)));
-        var groupSize = sc.GroupStreams.IsEmpty ? 0 : outFeatures / sc.GroupStreams.Count;
-        var columnStreams = sc.GroupStreams.IsEmpty ? null : Enumerable.Range(0, outFeatures).Select(j => sc.GroupStreams[j / groupSize]).ToArray();
+            Cap(rowStreams, Levels(mp, ScMetrics.MaxAbs(x, rows, cols), step));
+        var groupStreams = sc.Range is { } range
+            ? RangeStreams(range, weight, outFeatures, cols).Select(level => MixedPrecision.Capped(level, sc.Stream)).ToArray()
+            : sc.GroupStreams.ToArray();
+        var groupSize = groupStreams.Length == 0 ? 0 : outFeatures / groupStreams.Length;
+        var columnStreams = groupStreams.Length == 0 ? null : Enumerable.Range(0, outFeatures).Select(j => groupStreams[j / groupSize]).ToArray();
         Book(sc, site.Operator, rowStreams, columnStreams, outFeatures, cols);
         var options = ScOptions.FromSetting(sc, ScGranularity.PerRow);
         if (sc.Noise is { } noise)
             ScSurrogateProducts.Multiply(_surrogate, x, rows, weight, WeightScales(weight, outFeatures, cols), outFeatures, cols, rowStreams,
                 columnStreams, noise, sc.Mode, Seed, StreamBase(step, site)).CopyTo(destination);
-        else if (sc.MixedPrecision is null && sc.GroupStreams.IsEmpty)
+        else if (sc.MixedPrecision is null && groupStreams.Length == 0)
             ScMatmul.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, destination, _accumulators);
-        else if (sc.GroupStreams.IsEmpty)
+        else if (groupStreams.Length == 0)
             ScMixedPrecision.MultiplyInto(x, rows, PreparedWeight(weight, outFeatures, cols, options), options, rowStreams, destination, _accumulators);
         else
-            ScMixedPrecision.MultiplyInto(x, rows, cols, PreparedGroups(weight, outFeatures, cols, options, sc.GroupStreams.ToArray(), groupSize),
+            ScMixedPrecision.MultiplyInto(x, rows, cols, PreparedGroups(weight, outFeatures, cols, options, groupStreams, groupSize),
                 outFeatures, options, rowStreams, destination, _accumulators);
     }
 
@@ -85,12 +92,12 @@ internal sealed class ScCellProducts
         var perRow = false;
         if (sc.MixedPrecision is { } mp && site.Operator == Operator.Qk)
         {
-            var levels = Levels(mp, ScMetrics.MaxAbs(a, slices * n, d, rowsPerUnit: n));
+            var levels = Levels(mp, ScMetrics.MaxAbs(a, slices * n, d, rowsPerUnit: n), step);
             Cap(rowStreams, Enumerable.Range(0, slices * n).Select(r => levels[r / n]).ToArray());
         }
         else if (sc.MixedPrecision is { } rowMp)
         {
-            Cap(rowStreams, Levels(rowMp, ScMetrics.RowMax(a, slices * n, d)));
+            Cap(rowStreams, Levels(rowMp, ScMetrics.RowMax(a, slices * n, d), step));
             perRow = true;
         }
         Book(sc, site.Operator, rowStreams, null, m, d);
@@ -149,8 +156,27 @@ internal sealed class ScCellProducts
         return groups;
     }
 
-    private static int[] Levels(MixedPrecision mp, float[] metric) =>
-        ScRowClassifier.ClassifyRows(metric, mp.Fractions.ToArray()).Select(level => mp.Levels[level]).ToArray();
+    /// <summary>Each unit's level: quantile classes by the cell's fractions, or adaptive classes under the step's
+    /// threshold.</summary>
+    private int[] Levels(MixedPrecision mp, float[] metric, int step)
+    {
+        var classes = mp.Adaptive is { } adaptive
+            ? ScRowClassifier.ClassifyByThreshold(metric, adaptive.At(step, _plan.Steps), mp.Levels.Count)
+            : ScRowClassifier.ClassifyRows(metric, mp.Fractions.ToArray());
+        return classes.Select(level => mp.Levels[level]).ToArray();
+    }
+
+    /// <summary>A weight's output-row group levels under range mixed precision, once per weight tensor and rule
+    /// (weights are static during a run); the caller caps them at the cell's stream.</summary>
+    private int[] RangeStreams(RangeMixedPrecision range, Tensor weight, int outFeatures, int cols)
+    {
+        if (!_rangeStreams.TryGetValue((weight, range), out var streams))
+        {
+            _rangeStreams[(weight, range)] = streams = ScRowClassifier.ClassifyGroupsByRange(weight.AsReadOnlySpan<float>(), outFeatures, cols,
+                range.GroupSize, range.Levels.ToArray(), range.Threshold);
+        }
+        return streams;
+    }
 
     /// <summary>Each unit at its level capped by its own stream: the plan's rule, which the static budget applies too.</summary>
     private static void Cap(int[] streams, int[] levels)
@@ -184,4 +210,14 @@ internal sealed class ScCellProducts
 
     private ulong StreamBase(int step, LayerSite site) =>
         (1UL << 63) | ((ulong)(step * _plan.SlotsPerStep + _plan.Slot(site.Block, site.Operator)) << 24);
+
+    /// <summary>Weights by reference (tensors have no value equality), rules by value.</summary>
+    private sealed class WeightAndRule : IEqualityComparer<(Tensor Weight, RangeMixedPrecision Range)>
+    {
+        public bool Equals((Tensor Weight, RangeMixedPrecision Range) x, (Tensor Weight, RangeMixedPrecision Range) y) =>
+            ReferenceEquals(x.Weight, y.Weight) && x.Range.Equals(y.Range);
+
+        public int GetHashCode((Tensor Weight, RangeMixedPrecision Range) key) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Weight), key.Range);
+    }
 }

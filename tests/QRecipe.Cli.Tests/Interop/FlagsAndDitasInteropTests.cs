@@ -34,7 +34,7 @@ public sealed class FlagsAndDitasInteropTests
         Assert.Contains("warning QR0902: --qklayerwise: ignored by scmp because --sc_config gives the SC map", error);
         Assert.Contains("warning QR0902: --sc_skip_blocks: ignored by scmp", error);
         Assert.Contains("warning QR0902: --mp --mp_fractions: --adaptive_mp takes precedence", error);
-        Assert.Contains("warning QR0900: --adaptive_mp", error);
+        Assert.Contains("warning QR0901: --adaptive_mp refines SC cells, and no operator runs in SC", error);
         Assert.Contains("warning QR0902: --exponential", error);
         // Q-DiT's default group size -1 leaves its weight loop empty: weights FP, activations per token.
         Assert.Contains("warning QR0902: --weight_group_size -1", error);

@@ -171,4 +171,17 @@ public sealed class RunDeviceSeamTests
         Assert.True(counting.BitstreamSlices > 0);
         Assert.Equal(0, counting.EnableSlices);
     }
+
+    /// <summary>Adaptive and range classes are decided on the host from the operands (metrics per call, weight ranges
+    /// once), so a device's accumulators run the same lengths: 64 and 16 from the adaptive rule, and the range groups'
+    /// 128 capped to the cell's 64 and their shorter 32.</summary>
+    [Fact]
+    public void Adaptive_and_range_run_through_the_seam_equals_the_default_run()
+    {
+        var plan = Plan("sc precision 8 {\n  all stream 64\n  mp qk, av levels 64 16 0 adaptive alpha 0.5 beta 0.1\n"
+            + "  range qkv, fc1 levels 128 32 threshold 0.4 group 16\n}");
+        var counting = new CountingAccumulators();
+        Assert.Equal(Run(plan, null).Latents, Run(plan, counting).Latents);
+        Assert.Superset(new HashSet<int> { 64, 32, 16 }, counting.Lengths);
+    }
 }

@@ -15,7 +15,7 @@ namespace QRecipe.Language.Syntax.Parsing;
 internal static class StatementGrammar
 {
     public static readonly string[] StatementKeywords =
-        { "recipe", "model", "sampler", "calibrate", "weights", "activations", "smooth", "sc", "at", "mp", "tune", "wbits", "abits", "stream" };
+        { "recipe", "model", "sampler", "calibrate", "weights", "activations", "smooth", "sc", "at", "mp", "range", "tune", "wbits", "abits", "stream" };
 
     public static readonly string[] QuantizerWords =
     {
@@ -240,7 +240,16 @@ internal static class StatementGrammar
         StatementKind.MixedPrecision,
         "mp",
         MixedPrecisionHead,
-        RuleScope().With("levels", ArgumentGrammar.Numbers).With("fractions", ArgumentGrammar.Numbers));
+        RuleScope().With("levels", ArgumentGrammar.Numbers).With("fractions", ArgumentGrammar.Numbers)
+            .Flags("adaptive").With("alpha", ArgumentGrammar.Number).With("beta", ArgumentGrammar.Number));
+
+    /// <summary><c>range OPS [blocks …] [steps …] levels L1 L2 … [threshold T] group G</c>: output-row group lengths from
+    /// the weight's ranges.</summary>
+    public static readonly Parser<StatementSyntax> RangeMixedPrecision = Statement(
+        StatementKind.RangeMixedPrecision,
+        "range",
+        MixedPrecisionHead,
+        RuleScope().With("levels", ArgumentGrammar.Numbers).With("threshold", ArgumentGrammar.Number).With("group", ArgumentGrammar.Number));
 
     public static readonly Parser<StatementSyntax> Tune = Statement(
         StatementKind.Tune,
@@ -274,6 +283,7 @@ internal static class StatementGrammar
         "sc" => Sc,
         "at" => At,
         "mp" => MixedPrecision,
+        "range" => RangeMixedPrecision,
         "tune" => Tune,
         "wbits" => TuneWeightBits,
         "abits" => TuneActivationBits,
