@@ -61,7 +61,9 @@ internal static class ExportModelCommand
         try
         {
             var clock = Stopwatch.StartNew();
-            var (file, summary) = ModelExporter.Export(plan, text, checkpoint, ComputeDevices.Cpu.Tensors, cancellation: cancellation);
+            // Calibration, smoothing and quantization report progress as in a run (GPTQ on a DiT-XL/2 takes minutes).
+            var view = new RunProgressView(output, TextWriter.Null);
+            var (file, summary) = view.Show(() => ModelExporter.Export(plan, text, checkpoint, ComputeDevices.Cpu.Tensors, view, cancellation));
             var quantizeTime = clock.Elapsed;
             AtomicFile.Write(outPath, file.WriteTo);
             var written = new FileInfo(outPath).Length;

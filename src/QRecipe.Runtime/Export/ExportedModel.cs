@@ -99,6 +99,8 @@ public sealed class ExportedModel : IDisposable
             if (layout.Versions is null || layout.FloatWeights is null || layout.Smoothing is null || layout.ActivationRanges is null)
                 throw Bad("metadata 'layout' lacks one of versions, float_weights, smoothing, activation_ranges");
 
+            if (layout.FloatWeights.Any(name => name is null))
+                throw Bad("metadata 'layout' lists a null float weight");
             var floatWeights = new HashSet<string>(layout.FloatWeights, StringComparer.Ordinal);
             var weights = DitWeights.FromTensors(plan.Model, backend, (name, shape) => Float(name, shape),
                 (name, shape) => floatWeights.Contains(name[..^".weight".Length]) ? Float(name, shape) : null);
@@ -185,6 +187,8 @@ public sealed class ExportedModel : IDisposable
                 if (plan.GetSmoothing(block, Operator.AdaLN).Method != SmoothMethod.None)
                     expected.Add(weights.Blocks[block].AdaLN.Name);
             }
+            if (layout.Smoothing.Any(name => name is null))
+                throw Bad("metadata 'layout' lists a null smoothing layer");
             var listed = new HashSet<string>(layout.Smoothing, StringComparer.Ordinal);
             if (!listed.SetEquals(expected) || listed.Count != layout.Smoothing.Count)
                 throw Bad($"lists run-time smoothing factors for {ShortList.Join(", ", layout.Smoothing, format: s => SafeText.Escape(s))}; the recipe divides the inputs of {(expected.Count == 0 ? "no layer" : ShortList.Join(", ", expected))}");
@@ -270,7 +274,10 @@ public sealed class ExportedModel : IDisposable
             if (packed.Codes != ExportNames.Codes(ExportNames.VersionPrefix(layer.Name, packed.Steps, packed.Codes.Contains(".steps", StringComparison.Ordinal)), bits, codebook))
                 throw Bad($"names the codes of {what} {SafeText.Quote(packed.Codes)}, not by the naming convention");
             var codes = new int[count];
-            PackedBits.Unpack(Bytes(packed.Codes, PackedBits.ByteCount(count, bits)), bits, codes);
+            var stream = Bytes(packed.Codes, PackedBits.ByteCount(count, bits));
+            if ((long)count * bits % 8 is var used and > 0 && stream[^1] >> (int)used != 0)
+                throw Bad($"tensor {SafeText.Quote(packed.Codes)} has bits set past its last code");
+            PackedBits.Unpack(stream, bits, codes);
             float[] values;
             if (codebook)
             {
