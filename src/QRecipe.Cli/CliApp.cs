@@ -33,6 +33,7 @@ public static partial class CliApp
         root.Subcommands.Add(EvalCommand.Create(output, error));
         root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));
+        root.Subcommands.Add(ExportModelCommand.Create(output, error));
         root.Subcommands.Add(ModelsCommand.Create(output));
         root.Subcommands.Add(ScMatmulCommand.Create(output, error));
         root.Subcommands.Add(SelftestCommand.Create(output, error));

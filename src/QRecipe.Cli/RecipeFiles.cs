@@ -90,10 +90,16 @@ internal static class RecipeFiles
 
     /// <summary>Compiles one recipe file, printing its diagnostics. Returns the exit code to stop with (2 when the
     /// path is wrong, 1 when the recipe has errors) or 0 with the plan.</summary>
-    public static int TryCompileOne(string path, TextWriter output, TextWriter error, out RecipePlan? plan, out RecipeCompilation? compilation)
+    public static int TryCompileOne(string path, TextWriter output, TextWriter error, out RecipePlan? plan, out RecipeCompilation? compilation) =>
+        TryCompileOne(path, output, error, out plan, out compilation, out _);
+
+    /// <summary>As above, also giving the recipe text the plan was compiled from (what an exported model's recipe
+    /// hash is of).</summary>
+    public static int TryCompileOne(string path, TextWriter output, TextWriter error, out RecipePlan? plan, out RecipeCompilation? compilation, out string? text)
     {
         plan = null;
         compilation = null;
+        text = null;
         if (!TryExpand(new[] { path }, error, out var files))
             return CliApp.UsageError;
         if (files.Count != 1)
@@ -101,7 +107,7 @@ internal static class RecipeFiles
             error.WriteLine($"qrecipe: {SafeText.Quote(path)} names {files.Count} recipes; pass one .qrecipe file");
             return CliApp.UsageError;
         }
-        var text = Read(files[0], error);
+        text = Read(files[0], error);
         if (text is null)
             return CliApp.RecipeErrors;
         compilation = RecipeCompiler.Compile(text, files[0]);

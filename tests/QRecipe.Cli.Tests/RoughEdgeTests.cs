@@ -18,7 +18,7 @@ public sealed class RoughEdgeTests
         Assert.Equal(2, code);
         Assert.Empty(output);
         var lines = error.TrimEnd().Split('\n');
-        Assert.Equal($"qrecipe: unknown command '{typed}' (did you mean '{meant}'?); the commands are run, check, fmt, explain, eval, import, export, models, sc, selftest, bench, merge, tune", lines[0]);
+        Assert.Equal($"qrecipe: unknown command '{typed}' (did you mean '{meant}'?); the commands are run, check, fmt, explain, eval, import, export, export-model, models, sc, selftest, bench, merge, tune", lines[0]);
         Assert.Equal("Run 'qrecipe --help' for usage.", lines[1]);
         Assert.Equal(2, lines.Length);
     }

@@ -15,11 +15,12 @@ using QRecipe.Plan.Models;
 using QRecipe.Plan.Text;
 using QRecipe.Recipes;
 using QRecipe.Runtime.Backends;
-using QRecipe.Runtime.Bundled;
 using QRecipe.Runtime.Checkpoints;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Export;
+using QRecipe.Runtime.Quantization;
 using QRecipe.Runtime.Vae;
 
 namespace QRecipe.Cli.Commands;
@@ -57,15 +58,16 @@ internal static class RunCommand
         var chunk = new Option<int>("--chunk") { Description = "Samples denoised together; a sample's result depends on it, so shards and their reference run use the same", DefaultValueFactory = _ => RunSettings.DefaultChunkSize };
         var shard = new Option<string?>("--shard") { Description = "I/N: make only shard I (from 0) of N of the --samples into --out DIR as resumable chunks; auto: from Slurm or Kubernetes (docs/cluster.md)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the estimate of each phase (time at this machine's measured GEMM rate, memory) and exit without running or writing anything" };
+        var modelFile = new Option<string?>("--model-file") { Description = "Run on a model written by 'qrecipe export-model' from this recipe instead of quantizing a checkpoint (docs/export-model.md)" };
         var shardCount = new Option<int?>("--shard-count") { Description = $"Number of shards for --shard auto in a Kubernetes Indexed Job (or set {ShardSpec.CountVariable})" };
         var command = new Command("run", "Run a recipe on a DiT: quantize, sample, report");
         command.Arguments.Add(recipe);
-        foreach (var option in new Option[] { checkpoint, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, chunk, shard, shardCount, eval, dryRun })
+        foreach (var option in new Option[] { checkpoint, modelFile, synthetic, weightSeed, samples, classes, seed, device, gpu, outDir, compare, noise, vae, chunk, shard, shardCount, eval, dryRun })
             command.Options.Add(option);
         // The token is cancelled by Ctrl-C (SIGINT); the run stops at the next step boundary.
         command.SetAction((result, token) => Task.FromResult(result.GetValue(eval) is { } n && result.GetValue(samples) is { } asked && asked != n
             ? EvalConflict(error, n, asked)
-            : new Invocation(output, error, result.GetValue(eval), result.GetValue(dryRun)).Run(
+            : new Invocation(output, error, result.GetValue(eval), result.GetValue(dryRun), result.GetValue(modelFile)).Run(
             result.GetRequiredValue(recipe), result.GetValue(checkpoint), result.GetValue(synthetic), result.GetValue(weightSeed),
             result.GetValue(eval) ?? result.GetValue(samples), result.GetValue(classes), result.GetValue(seed), result.GetRequiredValue(device), result.GetValue(gpu),
             result.GetRequiredValue(outDir), result.GetValue(compare), result.GetValue(noise), result.GetValue(vae), result.GetValue(chunk), result.GetValue(shard),
@@ -79,18 +81,28 @@ internal static class RunCommand
         return CliApp.UsageError;
     }
 
-    private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate, bool dryRun)
+    private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate, bool dryRun, string? modelFile)
     {
         public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int? requestedSamples, int[]? classes, ulong? seed,
             string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, int chunk, string? shardText, int? shardCount,
             CancellationToken cancellation)
         {
-            var (status, plan, source) = LoadPlan(recipe);
+            var (status, plan, source, recipeText) = LoadPlan(recipe);
             if (plan is null)
                 return status;
-            if (checkpoint is null && !synthetic && !TryBundledWeights(plan.Model, out checkpoint))
+            if (modelFile is not null && (checkpoint is not null || synthetic || compare || shardText is not null || shardCount is not null))
+            {
+                error.WriteLine("qrecipe: --model-file runs the exported weights; it excludes --checkpoint, --synthetic, --compare-fp and --shard");
+                return CliApp.UsageError;
+            }
+            if (modelFile is not null && recipeText is null)
+            {
+                error.WriteLine($"qrecipe: --model-file needs the .qrecipe file the model was exported from (its SHA-256 is checked), not the built-in name {SafeText.Escape(recipe)}");
+                return CliApp.UsageError;
+            }
+            if (modelFile is null && checkpoint is null && !synthetic && !ModelWeights.TryBundled(plan.Model, error, out checkpoint))
                 return CliApp.RecipeErrors;
-            if (checkpoint is null && !synthetic)
+            if (modelFile is null && checkpoint is null && !synthetic)
             {
                 error.WriteLine($"qrecipe: {plan.Name} runs {plan.Model.Name} at {plan.Model.ImageSize}x{plan.Model.ImageSize} and needs its weights: pass --checkpoint PATH "
                     + $"(a .pt or .safetensors DiT checkpoint{(plan.Model.Name.StartsWith("dit-", StringComparison.Ordinal) ? $", e.g. {CheckpointName(plan.Model)}" : string.Empty)}), or --synthetic to run on seeded synthetic weights");
@@ -120,9 +132,9 @@ internal static class RunCommand
                 return CliApp.UsageError;
             }
             // Every input file is checked before the results folder exists, so a bad one leaves nothing behind.
-            if (!InputFile.Exists("--checkpoint", checkpoint, error) || !InputFile.Exists("--noise", noisePath, error) || !InputFile.Exists("--vae", vaePath, error))
+            if (!InputFile.Exists("--checkpoint", checkpoint, error) || !InputFile.Exists("--model-file", modelFile, error) || !InputFile.Exists("--noise", noisePath, error) || !InputFile.Exists("--vae", vaePath, error))
                 return CliApp.UsageError;
-            if (checkpoint is not null && !CheckpointOpens(checkpoint, plan.Model))
+            if (checkpoint is not null && !ModelWeights.Opens(checkpoint, plan.Model, error))
                 return CliApp.RecipeErrors;
             // The noise file is read before the other settings are checked against its N, so a bad file is reported first.
             var noise = noisePath is null ? null : NoiseFile.Read(noisePath, plan.Model, requestedSamples, error);
@@ -150,6 +162,10 @@ internal static class RunCommand
             using var computeDevice = CudaOptions.OpenCompute(device, gpu, error);
             if (computeDevice is null)
                 return CliApp.RuntimeFailure;
+            // The exported model is read and checked against the recipe before the results folder exists.
+            using var exported = modelFile is null ? null : LoadExported(modelFile, plan, recipeText!, computeDevice);
+            if (modelFile is not null && exported is null)
+                return CliApp.RecipeErrors;
             // The VAE is checked before sampling, so a wrong file costs no sampling time; it decodes on the run's device.
             using var vae = vaePath is null ? null : LoadVae(vaePath, plan.Model, computeDevice.Tensors);
             if (vaePath is not null && vae is null)
@@ -181,7 +197,7 @@ internal static class RunCommand
             var folder = ResultsFolder.Create(outRoot, plan.Name);
             var logPath = Path.Combine(folder, "log.txt");
             using var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-            log.WriteLine($"qrecipe run {SafeText.Escape(source)}: {plan.Name}, {samples} samples, {(checkpoint is null ? $"synthetic weights seed {weightSeed}" : SafeText.Escape(checkpoint))}");
+            log.WriteLine($"qrecipe run {SafeText.Escape(source)}: {plan.Name}, {samples} samples, {(modelFile is not null ? $"exported model {SafeText.Escape(modelFile)}" : checkpoint is null ? $"synthetic weights seed {weightSeed}" : SafeText.Escape(checkpoint))}");
             try
             {
                 var settings = new RunSettings(samples, classes is { Length: > 0 } ? classes : null, seed ?? (ulong)plan.Sampler.Seed, checkpoint, weightSeed, compare, initial,
@@ -192,7 +208,9 @@ internal static class RunCommand
                 var view = new RunProgressView(output, log);
                 var (result, images) = view.Show(() =>
                 {
-                    var run = RecipeRunner.Run(plan, settings, computeDevice, view, cancellation);
+                    var run = exported is null
+                        ? RecipeRunner.Run(plan, settings, computeDevice, view, cancellation)
+                        : RecipeRunner.Run(plan, settings, exported, $"exported model {modelFile}", computeDevice, view, cancellation);
                     return (run, vae is null ? null : DecodedImages.Decode(vae, vaePath!, run, view, cancellation));
                 });
                 var runImages = RunImages.Of(result, images);
@@ -246,14 +264,29 @@ internal static class RunCommand
         }
 
         /// <summary>A recipe file, or a recipe compiled into qrecipe by the source generator.</summary>
-        private (int Status, RecipePlan? Plan, string Source) LoadPlan(string recipe)
+        /// <summary>Text is null for a built-in recipe.</summary>
+        private (int Status, RecipePlan? Plan, string Source, string? Text) LoadPlan(string recipe)
         {
             if (!File.Exists(recipe) && !Directory.Exists(recipe) && QRecipeRegistry.Find(recipe) is { } builtIn)
-                return (0, builtIn.Plan, $"built-in {builtIn.Name} ({builtIn.SourcePath})");
-            var status = RecipeFiles.TryCompileOne(recipe, output, error, out var plan, out _);
+                return (0, builtIn.Plan, $"built-in {builtIn.Name} ({builtIn.SourcePath})", null);
+            var status = RecipeFiles.TryCompileOne(recipe, output, error, out var plan, out _, out var text);
             if (status == CliApp.UsageError && !File.Exists(recipe))
                 error.WriteLine($"qrecipe: built-in recipes are {string.Join(", ", QRecipeRegistry.All.Select(r => r.Name))}");
-            return (status, plan, recipe);
+            return (status, plan, recipe, text);
+        }
+
+        /// <summary>The exported model checked against the recipe; null after one line when the file is unusable.</summary>
+        private ExportedModel? LoadExported(string path, RecipePlan plan, string recipeText, IComputeDevice computeDevice)
+        {
+            try
+            {
+                return ExportedModel.Load(path, plan, recipeText, computeDevice.Tensors);
+            }
+            catch (Exception e) when (e is CheckpointException or QuantizationException)
+            {
+                error.WriteLine("qrecipe: " + e.Message);
+                return null;
+            }
         }
 
         /// <summary>One line per phase: its time at the GEMM rate measured now on the run's backend, and its memory.</summary>
@@ -274,22 +307,6 @@ internal static class RunCommand
             return MemoryCheck.Fits($"--samples {samples}{(compare ? " --compare-fp" : string.Empty)} on {model.Name}", need.TotalBytes,
                 $"weights {RunMemoryEstimate.Format(need.WeightBytes)}, activations {RunMemoryEstimate.Format(need.ActivationBytes)}, latents {RunMemoryEstimate.Format(need.LatentBytes)}",
                 error);
-        }
-
-        /// <summary>Opens the checkpoint's header and checks its keys and shapes against the model (no tensor is
-        /// read); false after one line when it is not a usable checkpoint of that model.</summary>
-        private bool CheckpointOpens(string path, ModelSpec model)
-        {
-            try
-            {
-                using var _ = Checkpoint.OpenDit(path, model);
-                return true;
-            }
-            catch (CheckpointException e)
-            {
-                error.WriteLine("qrecipe: " + e.Message);
-                return false;
-            }
         }
 
         private VaeDecoder? LoadVae(string path, ModelSpec model, ITensorBackend backend)
@@ -377,25 +394,6 @@ internal static class RunCommand
             foreach (var line in quality?.Summary() ?? Array.Empty<string>())
                 output.WriteLine(line);
             output.WriteLine($"  results in {folder}: {string.Join(", ", written)}, log.txt");
-        }
-
-        /// <summary>A catalogue model whose weights ship with QRecipe runs on them when neither --checkpoint nor
-        /// --synthetic is given; false (after one line) when the bundled file is missing.</summary>
-        private bool TryBundledWeights(ModelSpec model, out string? checkpoint)
-        {
-            checkpoint = null;
-            if (ModelCatalog.BundledWeights(model.Name) is not { } bundled)
-                return true;
-            try
-            {
-                checkpoint = BundledAssets.Locate(bundled);
-                return true;
-            }
-            catch (CheckpointException e)
-            {
-                error.WriteLine("qrecipe: " + e.Message);
-                return false;
-            }
         }
 
         /// <summary>The bundled classifier for a run of the bundled model (null for any other model); false (after

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using QRecipe.Plan;
 
 namespace QRecipe.Runtime.Checkpoints;
@@ -11,11 +12,12 @@ public sealed class Checkpoint : IDisposable
 {
     private readonly MappedFile _file;
 
-    private Checkpoint(MappedFile file, CheckpointFormat format, StateDict tensors)
+    private Checkpoint(MappedFile file, CheckpointFormat format, StateDict tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         _file = file;
         Format = format;
         Tensors = tensors;
+        Metadata = metadata ?? new Dictionary<string, string>();
     }
 
     /// <summary>The most tensors a checkpoint may hold. A DiT-XL/2 state dict has 292 (about 700 in the diffusers
@@ -30,6 +32,9 @@ public sealed class Checkpoint : IDisposable
     /// <summary>The tensors under the names the file uses.</summary>
     public StateDict Tensors { get; }
 
+    /// <summary>The safetensors <c>__metadata__</c> of a file opened with <see cref="OpenPacked"/>; empty otherwise.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
     /// <summary>Opens a PyTorch .pt (zip) or .safetensors file; throws <see cref="CheckpointException"/> for anything unusable.</summary>
     public static Checkpoint Open(string path)
     {
@@ -39,6 +44,25 @@ public sealed class Checkpoint : IDisposable
             var format = Detect(file);
             var tensors = format == CheckpointFormat.TorchZip ? TorchCheckpointReader.Read(file) : SafetensorsReader.Read(file);
             return new Checkpoint(file, format, tensors);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a .safetensors file that may hold U8 tensors (an exported quantized model, docs/export-model.md)
+    /// and reads its <c>__metadata__</c>, which must map strings to strings; every other check is a checkpoint's.</summary>
+    public static Checkpoint OpenPacked(string path)
+    {
+        var file = MappedFile.Open(path);
+        try
+        {
+            if (Detect(file) != CheckpointFormat.Safetensors)
+                throw new CheckpointException(file.DisplayName, "a PyTorch .pt (zip) file, not an exported quantized model (a .safetensors file)");
+            var (tensors, metadata) = SafetensorsReader.Read(file, packedModel: true);
+            return new Checkpoint(file, CheckpointFormat.Safetensors, tensors, metadata);
         }
         catch
         {

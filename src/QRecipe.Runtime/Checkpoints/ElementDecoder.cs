@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace QRecipe.Runtime.Checkpoints;
 
-/// <summary>Widens stored elements (float32, float16, bfloat16; either byte order) to float32.</summary>
+/// <summary>Widens stored elements (float32, float16, bfloat16; either byte order; unsigned bytes) to float32.</summary>
 internal static class ElementDecoder
 {
     /// <summary>Decodes destination.Length consecutive elements from source.</summary>
@@ -19,6 +19,10 @@ internal static class ElementDecoder
                 var words = MemoryMarshal.Cast<byte, uint>(source[..(destination.Length * 4)]);
                 for (int i = 0; i < destination.Length; i++)
                     destination[i] = BitConverter.UInt32BitsToSingle(BinaryPrimitives.ReverseEndianness(words[i]));
+                break;
+            case CheckpointDType.UInt8:
+                for (int i = 0; i < destination.Length; i++)
+                    destination[i] = source[i];
                 break;
             default:
                 var halves = MemoryMarshal.Cast<byte, ushort>(source[..(destination.Length * 2)]);
@@ -36,6 +40,8 @@ internal static class ElementDecoder
             uint bits = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(element) : BinaryPrimitives.ReadUInt32LittleEndian(element);
             return BitConverter.UInt32BitsToSingle(bits);
         }
+        if (dtype == CheckpointDType.UInt8)
+            return element[0];
         ushort half = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(element) : BinaryPrimitives.ReadUInt16LittleEndian(element);
         return Widen(half, dtype);
     }

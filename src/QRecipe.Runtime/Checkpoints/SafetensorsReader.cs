@@ -9,7 +9,9 @@ namespace QRecipe.Runtime.Checkpoints;
 /// <summary>
 /// Reads a .safetensors file (docs/checkpoints.md): an 8-byte little-endian header length, a JSON header mapping each name
 /// to dtype, shape and [begin, end) data offsets relative to the end of the header, then the raw little-endian
-/// data, which stays memory-mapped. Every header field is checked before any tensor byte is touched.
+/// data, which stays memory-mapped. Every header field is checked before any tensor byte is touched. An exported
+/// quantized model (docs/export-model.md) is read with <c>packedModel</c>: U8 tensors are then allowed and
+/// <c>__metadata__</c> must be an object of strings, which is returned.
 /// </summary>
 internal static class SafetensorsReader
 {
@@ -21,9 +23,14 @@ internal static class SafetensorsReader
         "F64", "I64", "I32", "I16", "I8", "U64", "U32", "U16", "U8", "BOOL", "F8_E4M3", "F8_E5M2", "C64",
     };
 
+    /// <summary>Metadata keys and values are short texts; the recipe text (at most 1 MiB) is the longest.</summary>
+    private const int MaxMetadataEntries = 1000;
+
     private readonly record struct Declared(string Name, CheckpointDType DType, int[] Shape, long Begin, long End);
 
-    public static StateDict Read(MappedFile file)
+    public static StateDict Read(MappedFile file) => Read(file, packedModel: false).Tensors;
+
+    public static (StateDict Tensors, IReadOnlyDictionary<string, string> Metadata) Read(MappedFile file, bool packedModel)
     {
         ulong headerLength = file.UInt64(0, "the safetensors header length");
         if (headerLength > MaxHeaderLength || (long)headerLength > file.Length - 8)
@@ -32,14 +39,17 @@ internal static class SafetensorsReader
         long dataStart = 8 + (long)headerLength;
         long dataLength = file.Length - dataStart;
 
-        var declared = ParseHeader(file, file.Bytes(8, (int)headerLength, "the safetensors header").ToArray());
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var declared = ParseHeader(file, file.Bytes(8, (int)headerLength, "the safetensors header").ToArray(), packedModel ? metadata : null);
         CheckOffsets(file, declared, dataLength);
-        return new StateDict(file.DisplayName, declared.Select(d => MappedTensorEntry.Create(
+        return (new StateDict(file.DisplayName, declared.Select(d => MappedTensorEntry.Create(
             d.Name, d.DType, d.Shape, file, dataStart + d.Begin, (d.End - d.Begin) / d.DType.ElementSize(), 0,
-            MappedTensorEntry.ContiguousStrides(d.Shape), bigEndian: false)));
+            MappedTensorEntry.ContiguousStrides(d.Shape), bigEndian: false))), metadata);
     }
 
-    private static List<Declared> ParseHeader(MappedFile file, byte[] header)
+    /// <param name="metadata">Filled from <c>__metadata__</c> when given (packed models; bytes allowed); null for
+    /// checkpoints, which ignore it.</param>
+    private static List<Declared> ParseHeader(MappedFile file, byte[] header, Dictionary<string, string>? metadata)
     {
         // Format detection saw '{' first, so a document that parses is an object.
         try
@@ -50,7 +60,9 @@ internal static class SafetensorsReader
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name != "__metadata__")
-                    declared.Add(ParseTensor(file, property.Name, property.Value));
+                    declared.Add(ParseTensor(file, property.Name, property.Value, allowBytes: metadata is not null));
+                else if (metadata is not null)
+                    ParseMetadata(file, property.Value, metadata);
             }
             return declared;
         }
@@ -75,7 +87,22 @@ internal static class SafetensorsReader
         return count;
     }
 
-    private static Declared ParseTensor(MappedFile file, string name, JsonElement value)
+    private static void ParseMetadata(MappedFile file, JsonElement value, Dictionary<string, string> metadata)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+            throw new CheckpointException(file.DisplayName, $"the safetensors __metadata__ must be an object of strings, got {SafeText.Escape(value.GetRawText(), 100)}");
+        foreach (var entry in value.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.String)
+                throw new CheckpointException(file.DisplayName, $"the safetensors __metadata__ entry {SafeText.Quote(entry.Name)} must be a string, got {SafeText.Escape(entry.Value.GetRawText(), 100)}");
+            if (!metadata.TryAdd(entry.Name, entry.Value.GetString()!))
+                throw new CheckpointException(file.DisplayName, $"the safetensors __metadata__ has the key {SafeText.Quote(entry.Name)} twice");
+            if (metadata.Count > MaxMetadataEntries)
+                throw new CheckpointException(file.DisplayName, $"the safetensors __metadata__ has more than {MaxMetadataEntries} entries");
+        }
+    }
+
+    private static Declared ParseTensor(MappedFile file, string name, JsonElement value, bool allowBytes)
     {
         CheckpointException Bad(string problem) => new(file.DisplayName, $"safetensors header entry {SafeText.Quote(name)}: {problem}");
         static string Raw(JsonElement element) => SafeText.Escape(element.GetRawText(), 100);
@@ -92,6 +119,7 @@ internal static class SafetensorsReader
             "F32" => CheckpointDType.Float32,
             "F16" => CheckpointDType.Float16,
             "BF16" => CheckpointDType.BFloat16,
+            "U8" when allowBytes => CheckpointDType.UInt8,
             _ when UnsupportedDTypes.Contains(dtypeName) => throw Bad($"dtype {dtypeName} is not supported (only F32, F16 and BF16)"),
             _ => throw Bad($"unknown dtype '{SafeText.Escape(dtypeName, 40)}'"),
         };

@@ -130,6 +130,12 @@ public sealed class DitWeights : IDisposable
         return Build(model, backend, Random, hasPosEmbed: false);
     }
 
+    /// <summary>Weights from tensors the caller reads (an exported model, docs/export-model.md): <paramref name="read"/>
+    /// gives each parameter by its original-layout name and shape; <paramref name="readWeight"/> gives a linear layer's
+    /// weight, or null for a layer held only in quantized form (<see cref="LinearWeights.WithoutWeight"/>).</summary>
+    public static DitWeights FromTensors(ModelSpec model, ITensorBackend backend, Func<string, int[], Tensor> read, Func<string, int[], Tensor?> readWeight) =>
+        Build(model, backend, read, hasPosEmbed: true, readWeight);
+
     private static int Product(int[] dims)
     {
         var product = 1;
@@ -138,7 +144,8 @@ public sealed class DitWeights : IDisposable
         return product;
     }
 
-    private static DitWeights Build(ModelSpec model, ITensorBackend backend, Func<string, int[], Tensor> read, bool hasPosEmbed)
+    private static DitWeights Build(ModelSpec model, ITensorBackend backend, Func<string, int[], Tensor> read, bool hasPosEmbed,
+        Func<string, int[], Tensor?>? readWeight = null)
     {
         int d = model.Hidden, p = model.PatchSize;
         var created = new List<IDisposable>();
@@ -147,8 +154,16 @@ public sealed class DitWeights : IDisposable
             created.Add(item);
             return item;
         }
-        LinearWeights Linear(string name, int outFeatures, int inFeatures) =>
-            Keep(new LinearWeights(name, read(name + ".weight", new[] { outFeatures, inFeatures }), read(name + ".bias", new[] { outFeatures })));
+        LinearWeights Linear(string name, int outFeatures, int inFeatures)
+        {
+            var shape = new[] { outFeatures, inFeatures };
+            var weight = readWeight is null ? read(name + ".weight", shape) : readWeight(name + ".weight", shape);
+            if (weight is not null)
+                Keep(weight);
+            var bias = Keep(read(name + ".bias", new[] { outFeatures }));
+            // The layer takes over the tensors kept above (disposing one twice is harmless).
+            return Keep(weight is null ? LinearWeights.WithoutWeight(name, outFeatures, inFeatures, bias) : new LinearWeights(name, weight, bias));
+        }
         try
         {
             Tensor posEmbed;

@@ -21,6 +21,23 @@ public sealed class LinearWeights : IDisposable
         InFeatures = weight.Shape[1];
     }
 
+    /// <summary>A layer whose float weight is not held (an exported model's layer that every cell multiplies by a
+    /// quantized version); only its shape and bias.</summary>
+    public static LinearWeights WithoutWeight(string name, int outFeatures, int inFeatures, Tensor bias)
+    {
+        if (bias.Rank != 1 || bias.Shape[0] != outFeatures)
+            throw new ShapeMismatchException(name, new TensorShape(outFeatures, inFeatures), bias.Shape, "a linear layer needs weight [out, in] and bias [out]");
+        return new LinearWeights(name, outFeatures, inFeatures, bias);
+    }
+
+    private LinearWeights(string name, int outFeatures, int inFeatures, Tensor bias)
+    {
+        Name = name;
+        Bias = bias;
+        OutFeatures = outFeatures;
+        InFeatures = inFeatures;
+    }
+
     /// <summary>The checkpoint name without <c>.weight</c>/<c>.bias</c>, e.g. <c>blocks.3.attn.qkv</c>.</summary>
     public string Name { get; }
 

@@ -52,56 +52,18 @@ public sealed class QuantizedWeights : IDisposable
         IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, bool releaseFloat = false)
     {
         var result = new QuantizedWeights();
-        var jobs = new List<(LinearWeights Layer, WeightQuant Setting)>();
-        var floatCells = new HashSet<LinearWeights>();
-        void Need(LinearWeights layer, WeightQuant setting)
-        {
-            if (setting.IsFloat)
-                floatCells.Add(layer);
-            else if (!jobs.Contains((layer, setting)))
-                jobs.Add((layer, setting));
-        }
-        for (var step = 0; step < plan.Steps; step++)
-        {
-            for (var block = 0; block < plan.Depth; block++)
-            {
-                var b = weights.Blocks[block];
-                Need(b.Qkv, plan.Get(new Step(step), new Block(block), Operator.Qkv).Weights);
-                Need(b.Proj, plan.Get(new Step(step), new Block(block), Operator.Proj).Weights);
-                Need(b.Fc1, plan.Get(new Step(step), new Block(block), Operator.Fc1).Weights);
-                Need(b.Fc2, plan.Get(new Step(step), new Block(block), Operator.Fc2).Weights);
-                Need(b.AdaLN, plan.Get(new Step(step), new Block(block), Operator.AdaLN).Weights);
-            }
-            var embed = plan.GetGlobal(step, Operator.Embed).Weights;
-            Need(weights.Patch, embed);
-            Need(weights.TimeMlp0, embed);
-            Need(weights.TimeMlp2, embed);
-            var final = plan.GetGlobal(step, Operator.Final).Weights;
-            Need(weights.FinalAdaLN, final);
-            Need(weights.FinalLinear, final);
-        }
-        var lastJob = new Dictionary<LinearWeights, int>();
-        for (var i = 0; i < jobs.Count; i++)
-            lastJob[jobs[i].Layer] = i;
-        progress?.Report(new RunProgress("quantize", 0, jobs.Count));
+        var versions = WeightVersions.Of(plan, weights);
+        var lastVersion = new Dictionary<LinearWeights, int>();
+        for (var i = 0; i < versions.Quantized.Count; i++)
+            lastVersion[versions.Quantized[i].Layer] = i;
         try
         {
-            for (var i = 0; i < jobs.Count; i++)
+            QuantizeEach(versions, smoothed, statistics, progress, cancellation, (i, version, made) =>
             {
-                cancellation.ThrowIfCancellationRequested();
-                var (original, setting) = jobs[i];
-                var layer = smoothed.Quantizable(original);
-                var done = i;
-                var method = WeightQuant.MethodText(setting.Method);
-                progress?.Report(new RunProgress("quantize", done, jobs.Count, $"{layer.Name} ({method})"));
-                void Inside(string stage) => progress?.Report(new RunProgress("quantize", done, jobs.Count, $"{layer.Name} ({method}): {stage}"));
-                var (values, report) = Quantize(layer, setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, Inside);
-                result._tensors[(layer.Name, setting)] = Tensor.From(values, layer.OutFeatures, layer.InFeatures);
-                result._reports.Add(report);
-                if (releaseFloat && lastJob[original] == i && !floatCells.Contains(original))
-                    original.ReleaseWeight();
-                progress?.Report(new RunProgress("quantize", i + 1, jobs.Count));
-            }
+                result.Add(version.Layer.Name, version.Setting, Tensor.From(made.Dequantized, version.Layer.OutFeatures, version.Layer.InFeatures), made.Report);
+                if (releaseFloat && lastVersion[version.Layer] == i && !versions.FloatLayers.Contains(version.Layer))
+                    version.Layer.ReleaseWeight();
+            });
         }
         catch
         {
@@ -111,22 +73,51 @@ public sealed class QuantizedWeights : IDisposable
         return result;
     }
 
-    private static (float[] Values, WeightQuantReport Report) Quantize(LinearWeights layer, WeightQuant setting, GptqStatistics? hessian, LowRank? lowRank,
+    /// <summary>Quantizes every version the plan needs, as <see cref="Build"/> does (smoothed layers in their folded
+    /// form, gptq with the layer's Hessian, DiTAS low-rank compensation), and hands each to <paramref name="made"/>
+    /// with its index, integer form and factors; nothing is kept (<c>qrecipe export-model</c> packs them).</summary>
+    public static void QuantizeEach(WeightVersions versions, SmoothedWeights smoothed, CalibrationStatistics? statistics, IProgress<RunProgress>? progress,
+        CancellationToken cancellation, Action<int, WeightVersion, QuantizedLayer> made)
+    {
+        var count = versions.Quantized.Count;
+        progress?.Report(new RunProgress("quantize", 0, count));
+        for (var i = 0; i < count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var version = versions.Quantized[i];
+            var layer = smoothed.Quantizable(version.Layer);
+            var done = i;
+            var method = WeightQuant.MethodText(version.Setting.Method);
+            progress?.Report(new RunProgress("quantize", done, count, $"{layer.Name} ({method})"));
+            void Inside(string stage) => progress?.Report(new RunProgress("quantize", done, count, $"{layer.Name} ({method}): {stage}"));
+            made(i, version, Quantize(layer, version.Setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, Inside));
+            progress?.Report(new RunProgress("quantize", i + 1, count));
+        }
+    }
+
+    /// <summary>Adds a version made elsewhere (read from an exported model); this object owns the tensor.</summary>
+    internal void Add(string layer, WeightQuant setting, Tensor values, WeightQuantReport report)
+    {
+        _tensors[(layer, setting)] = values;
+        _reports.Add(report);
+    }
+
+    /// <summary>An empty set, filled by <see cref="Add"/>.</summary>
+    internal static QuantizedWeights Empty() => new();
+
+    private static QuantizedLayer Quantize(LinearWeights layer, WeightQuant setting, GptqStatistics? hessian, LowRank? lowRank,
         CancellationToken cancellation, Action<string> inside)
     {
         var weight = layer.Weight.AsReadOnlySpan<float>();
         if (lowRank is null)
         {
             var quantized = WeightQuantizer.Quantize(weight, layer.OutFeatures, layer.InFeatures, setting, hessian, layer.Name, cancellation, inside);
-            return (quantized.Dequantized, quantized.Report);
+            return new QuantizedLayer(quantized.Dequantized, quantized, null, quantized.Report);
         }
         var compensated = LowRankCompensation.Compensate(weight, layer.OutFeatures, layer.InFeatures, setting, lowRank, hessian, layer.Name,
             cancellation: cancellation, inside: inside);
         var f = compensated.Factors;
-        var effective = TruncatedSvd.Product(f.Left, f.Right, layer.OutFeatures, layer.InFeatures, f.Rank);
-        var q = compensated.Quantized.Dequantized;
-        for (var i = 0; i < effective.Length; i++)
-            effective[i] += q[i];
+        var effective = WithLowRank(compensated.Quantized.Dequantized, f, layer.OutFeatures, layer.InFeatures);
         var report = compensated.Quantized.Report with
         {
             OverheadWords = compensated.Quantized.Report.OverheadWords + (long)f.Rank * (layer.OutFeatures + layer.InFeatures),
@@ -134,7 +125,17 @@ public sealed class QuantizedWeights : IDisposable
             LowRankRank = f.Rank,
             UncompensatedRelativeError = compensated.UncompensatedRelativeError,
         };
-        return (effective, report);
+        return new QuantizedLayer(effective, compensated.Quantized, f, report);
+    }
+
+    /// <summary>Q + L·R, the weight a low-rank compensated layer multiplies by (the sum in this order, so a reader
+    /// of the stored Q, L and R gets the same floats).</summary>
+    public static float[] WithLowRank(float[] quantized, LowRankFactors factors, int outFeatures, int inFeatures)
+    {
+        var effective = TruncatedSvd.Product(factors.Left, factors.Right, outFeatures, inFeatures, factors.Rank);
+        for (var i = 0; i < effective.Length; i++)
+            effective[i] += quantized[i];
+        return effective;
     }
 
     public void Dispose()
@@ -144,3 +145,7 @@ public sealed class QuantizedWeights : IDisposable
         _tensors.Clear();
     }
 }
+
+/// <summary>One quantized version as the quantizer made it: the dequantized values the run multiplies by (Q + L·R with
+/// low-rank compensation), the integer form Q, the low-rank factors if any, and the report.</summary>
+public sealed record QuantizedLayer(float[] Dequantized, QuantizedWeight Codes, LowRankFactors? LowRank, WeightQuantReport Report);

@@ -7,6 +7,7 @@ using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Diffusion;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution.Calibration;
+using QRecipe.Runtime.Export;
 
 namespace QRecipe.Runtime.Execution;
 
@@ -44,6 +45,20 @@ public static class RecipeRunner
         return Run(plan, settings, weights, "weights given by the caller", TimeSpan.Zero, device, progress, cancellation, null, ownsWeights: false);
     }
 
+    /// <summary>Runs on a model exported by <c>qrecipe export-model</c> (<see cref="ExportedModel.Load"/> checked it
+    /// against this plan): no calibration, smoothing or quantization happens, the run multiplies by the versions read
+    /// from the file. <see cref="RunSettings.Checkpoint"/>, <see cref="RunSettings.SyntheticWeightSeed"/> and
+    /// <see cref="RunSettings.CompareFloat"/> are not used (the file holds no float reference).</summary>
+    public static RunResult Run(RecipePlan plan, RunSettings settings, ExportedModel model, string source, IComputeDevice device,
+        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, Action<SampleChunk>? chunkDone = null)
+    {
+        Validate(plan, settings);
+        if (settings.CompareFloat)
+            throw new ArgumentException("an exported model holds no float weights to compare with", nameof(settings));
+        return Run(plan, settings, model.Weights, source, TimeSpan.Zero, device, progress, cancellation, chunkDone,
+            ownsWeights: false, model);
+    }
+
     private static void Validate(RecipePlan plan, RunSettings settings)
     {
         var model = plan.Model;
@@ -61,7 +76,7 @@ public static class RecipeRunner
     }
 
     private static RunResult Run(RecipePlan plan, RunSettings settings, DitWeights weights, string weightSource, TimeSpan weightTime, IComputeDevice device,
-        IProgress<RunProgress>? progress, CancellationToken cancellation, Action<SampleChunk>? chunkDone, bool ownsWeights)
+        IProgress<RunProgress>? progress, CancellationToken cancellation, Action<SampleChunk>? chunkDone, bool ownsWeights, ExportedModel? exported = null)
     {
         var backend = device.Tensors;
         if (!weights.Model.Equals(plan.Model))
@@ -72,10 +87,16 @@ public static class RecipeRunner
         var clock = Stopwatch.StartNew();
         // Acknowledged at once, from the thread that cancels; the work stops at its next check.
         using var stopRequested = cancellation.Register(() => progress?.Report(RunProgress.StopRequested));
-        var (statistics, smoothedWeights) = Calibrator.Prepare(plan, weights, backend, progress, cancellation);
-        using var smoothed = smoothedWeights;
-        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation,
-            releaseFloat: ownsWeights && !settings.CompareFloat);
+        // An exported model brings what calibration, smoothing and quantization would make; it stays the caller's.
+        var (statistics, smoothedWeights) = exported is null
+            ? Calibrator.Prepare(plan, weights, backend, progress, cancellation)
+            : (exported.Statistics, exported.Smoothed);
+        using var ownedSmoothed = exported is null ? smoothedWeights : null;
+        var smoothed = smoothedWeights;
+        using var ownedQuantized = exported is null
+            ? QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation, releaseFloat: ownsWeights && !settings.CompareFloat)
+            : null;
+        var quantized = ownedQuantized ?? exported!.Quantized;
         var quantizationTime = clock.Elapsed;
 
         var chunks = SampleChunks.Of(settings);

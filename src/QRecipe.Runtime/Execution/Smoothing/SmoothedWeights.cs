@@ -30,6 +30,19 @@ public sealed class SmoothedWeights : IDisposable
     /// <summary>No smoothing: every layer is its original.</summary>
     public static SmoothedWeights None() => new();
 
+    /// <summary>Smoothing of weights that are already folded (an exported model holds each layer as
+    /// <see cref="Quantizable"/> gave it): only the factors of the layers whose input is divided at run time.</summary>
+    public static SmoothedWeights Prefolded(IReadOnlyDictionary<string, float[]> onTheFly)
+    {
+        var result = new SmoothedWeights();
+        foreach (var (layer, s) in onTheFly)
+        {
+            result._onTheFly[layer] = s;
+            result._factors[layer] = s;
+        }
+        return result;
+    }
+
     /// <summary>s of every smoothed layer, by layer name.</summary>
     public IReadOnlyDictionary<string, float[]> Factors => _factors;
 

@@ -12,6 +12,9 @@ public sealed class StaticRange
     public float Max { get; private set; }
     public int Batches { get; private set; }
 
+    /// <summary>A range calibrated elsewhere (read from an exported model).</summary>
+    public static StaticRange Restored(float min, float max, int batches) => new() { Min = min, Max = max, Batches = batches };
+
     public void Observe(ReadOnlySpan<float> activations, string layer)
     {
         if (activations.IsEmpty) throw new QuantizationException(layer, "empty calibration batch");
