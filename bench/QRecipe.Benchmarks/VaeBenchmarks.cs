@@ -11,7 +11,6 @@ namespace QRecipe.Benchmarks;
 /// iterations of one decode each. Run: dotnet run -c Release --project bench/QRecipe.Benchmarks -- --filter *Vae*</summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet creates the fields in GlobalSetup and frees them in GlobalCleanup")]
 public class VaeBenchmarks
 {
     private readonly CpuBackend backend = CpuBackend.Instance;
