@@ -431,7 +431,9 @@ internal sealed class Binder
         return ((mask, mask is null), count.Value);
     }
 
-    private void BindMixedPrecision(StatementSyntax statement, Scope scope, ScHeader header)
+    /// <summary>The clauses and operators of a row-classifying SC rule (<c>mp</c>, <c>range</c>), which takes no
+    /// <c>heads</c> selector: whether its clauses are well formed, and its operators.</summary>
+    private (bool Ok, bool[]? Ops) RowRuleClauses(StatementSyntax statement, string noHeadsReason)
     {
         var categories = new ClauseCategories(_sink);
         var ok = true;
@@ -441,9 +443,15 @@ internal sealed class Binder
         var heads = statement.Clauses.FirstOrDefault(c => c.Name == "heads");
         if (heads is not null)
         {
-            _sink.Report(DiagnosticCatalog.HeadsOnHeadlessOperator, heads.Span, "mixed precision classifies rows dynamically; it takes no 'heads' selector");
+            _sink.Report(DiagnosticCatalog.HeadsOnHeadlessOperator, heads.Span, noHeadsReason);
             ok = false;
         }
+        return (ok, ops);
+    }
+
+    private void BindMixedPrecision(StatementSyntax statement, Scope scope, ScHeader header)
+    {
+        var (ok, ops) = RowRuleClauses(statement, "mixed precision classifies rows dynamically; it takes no 'heads' selector");
         var policy = _sc.BindMixedPrecision(statement, header);
         if (ops is null || policy is null || !ok)
             return;
@@ -454,17 +462,7 @@ internal sealed class Binder
 
     private void BindRange(StatementSyntax statement, Scope scope, ScHeader header)
     {
-        var categories = new ClauseCategories(_sink);
-        var ok = true;
-        foreach (var clause in statement.Clauses.Where(c => c.Keyword is not null))
-            ok &= categories.Claim(clause.Name, clause);
-        var ops = ScOperators(statement);
-        var heads = statement.Clauses.FirstOrDefault(c => c.Name == "heads");
-        if (heads is not null)
-        {
-            _sink.Report(DiagnosticCatalog.HeadsOnHeadlessOperator, heads.Span, "range mixed precision groups a weight's output rows; it takes no 'heads' selector");
-            ok = false;
-        }
+        var (ok, ops) = RowRuleClauses(statement, "range mixed precision groups a weight's output rows; it takes no 'heads' selector");
         var policy = _sc.BindRange(statement, header);
         if (ops is not null && policy is not null)
             ok &= RangeGroupsFit(statement, ops, policy.GroupSize);
