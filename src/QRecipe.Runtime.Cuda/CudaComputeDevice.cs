@@ -14,9 +14,10 @@ namespace QRecipe.Runtime.Cuda;
 
 /// <summary>
 /// One GPU as a compute device: the DiT on the CUDA backend (tensors stay on the device between operations), activation
-/// fake-quantization, the exact SC products' integer accumulators and the noise surrogate's products on the GPU. The
-/// CPU engine keeps SC quantization, mixed-precision splitting and the decode, so an exact SC product gives the CPU's
-/// output for the same operands.
+/// fake-quantization, exact SC products and the noise surrogate's products on the GPU. An exact SC product is computed
+/// whole on the device tensors (<see cref="CudaScProducts"/>: quantization, accumulators, decode); a cell it declines
+/// runs on the CPU engine, which quantizes, splits mixed precision and decodes on the host around the GPU's integer
+/// accumulators (<see cref="CudaScAccumulators"/>). Either way an exact SC product gives the CPU's output.
 /// </summary>
 public sealed class CudaComputeDevice : IComputeDevice
 {
@@ -24,6 +25,7 @@ public sealed class CudaComputeDevice : IComputeDevice
     private readonly int _ordinal;
     private readonly CudaBackend _backend;
     private readonly CudaScAccumulators _accumulators;
+    private readonly CudaScProducts _products;
     private readonly CudaActivationQuantizer _activations;
     private readonly CudaNoiseSurrogate _surrogate;
 
@@ -35,6 +37,7 @@ public sealed class CudaComputeDevice : IComputeDevice
         try
         {
             _accumulators = new CudaScAccumulators(gpu);
+            _products = new CudaScProducts(gpu, _accumulators.Product);
         }
         catch
         {
@@ -75,11 +78,15 @@ public sealed class CudaComputeDevice : IComputeDevice
 
     public IScAccumulators ScAccumulators => _accumulators;
 
+    public IScProducts ScProducts => _products;
+
     public IScSurrogate ScSurrogate => _surrogate;
 
     IActivationFakeQuantizer? IComputeDevice.ActivationQuantizer => _activations;
 
     IScAccumulators? IComputeDevice.ScAccumulators => _accumulators;
+
+    IScProducts? IComputeDevice.ScProducts => _products;
 
     IScSurrogate? IComputeDevice.ScSurrogate => _surrogate;
 
@@ -96,9 +103,13 @@ public sealed class CudaComputeDevice : IComputeDevice
     {
         var sc = plan.Cells.Select(c => plan.Palette[c].Sc).Where(s => s.Enabled).ToList();
         var surrogate = sc.Count(s => s.Noise is not null);
+        var exact = sc.Where(s => s.Noise is null).ToList();
+        var declined = exact.Select(s => _products.Declines(s)).OfType<string>().ToList();
+        var reasons = string.Join(", ", declined.GroupBy(r => r).Select(g => $"{g.Count()} with {g.Key}"));
         var parts = new[]
         {
-            sc.Count - surrogate > 0 ? $"{sc.Count - surrogate} exact cells' integer accumulators on the GPU, decoded by the CPU engine" : null,
+            exact.Count > declined.Count ? $"{exact.Count - declined.Count} exact cells computed whole on the GPU (quantize, accumulate, decode)" : null,
+            declined.Count > 0 ? $"{declined.Count} exact cells on the CPU engine with the GPU's integer accumulators ({reasons})" : null,
             surrogate > 0 ? $"{surrogate} noise-surrogate cells' products on the GPU (same noise as the CPU, FP32 cuBLAS product)" : null,
         }.OfType<string>().DefaultIfEmpty("no SC cells");
         return
@@ -110,7 +121,8 @@ public sealed class CudaComputeDevice : IComputeDevice
 
     public IReadOnlyList<string> Report() =>
     [
-        $"cuda: {_accumulators.Calls.Enable} enable-signal and {_accumulators.Calls.Bitstream} legacy SC products on the GPU",
+        $"cuda: {_products.Calls} exact SC products computed whole on the GPU; {_accumulators.Calls.Enable} enable-signal and "
+            + $"{_accumulators.Calls.Bitstream} legacy products' accumulators for the CPU engine",
         $"cuda: {Traffic}",
     ];
 

@@ -9,7 +9,8 @@ using QRecipe.Runtime.Sc.Sequences;
 namespace QRecipe.Runtime.Cuda.Sc;
 
 /// <summary>
-/// The SC engine's integer accumulators computed on a GPU (<see cref="CudaScProduct"/>). A prepared weight's codes are
+/// The SC engine's integer accumulators computed on a GPU (<see cref="CudaScProduct"/>), for the exact cells that
+/// <see cref="CudaScProducts"/> declines. A prepared weight's codes are
 /// uploaded once and kept on the device for the accumulators' lifetime (a run); a call's operand slices of equal
 /// shapes (attention heads) run as one batched product; the legacy kernels run one product per slice. The engine
 /// still quantizes, splits mixed-precision calls into single-length products and decodes, so a recipe run's SC
@@ -20,6 +21,9 @@ public sealed class CudaScAccumulators(CudaDevice device) : IScAccumulators, IDi
 {
     private readonly CudaScProduct product = new(device);
     private readonly Dictionary<ScPreparedPart, DeviceCodes> weights = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The GPU's products, shared with <see cref="CudaScProducts"/> so both use one copy of the tables.</summary>
+    public CudaScProduct Product => product;
 
     /// <summary>Enable-kernel products, legacy products.</summary>
     public (long Enable, long Bitstream) Calls { get; private set; }

@@ -118,13 +118,29 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
         int n = a[0].Rows, m = b.Rows, dims = b.Dims, slices = a.Count;
         if (slices != b.Slices || !Uniform(a) || a[0].Dims != dims)
             throw new ArgumentException($"{slices} slices of a ({n}×{a[0].Dims} first) for {b.Slices} slices of b ({m}×{dims})");
-        if (rowLevel.Length != n)
-            throw new ArgumentException($"{rowLevel.Length} row levels for {n} rows of a", nameof(rowLevel));
         using var boundaryA = device.Upload<ushort>(DeviceCodes.Join(a, c => c.Boundary, n * dims));
         using var signA = device.Upload<sbyte>(DeviceCodes.Join(a, c => c.Sign, n * dims));
-        var strides = new KernelArguments().Long((long)n * dims).Long((long)m * dims).Long((long)n * m);
         using var acc = device.Allocate<int>((long)slices * n * m);
-        acc.Clear();
+        var milliseconds = Accumulate(new CodesOnDevice(boundaryA.Pointer, signA.Pointer, slices, n, dims),
+            new CodesOnDevice(b.Boundary.Pointer, b.Sign.Pointer, slices, m, dims), levels, rowLevel, acc.Pointer);
+        return (acc.Download<int>(checked(slices * n * m)), milliseconds);
+    }
+
+    /// <summary>
+    /// The enable-signal accumulators of codes already on the device into <paramref name="acc"/> (slices × n × m ints
+    /// on the device, overwritten), and the kernels' time: slice s of a times slice s of b, row i of every slice at
+    /// <paramref name="levels"/>[rowLevel[i]] (−1 prunes it: 0). Nothing crosses to the host but the row indices and,
+    /// on first use, the tables.
+    /// </summary>
+    internal float Accumulate(CodesOnDevice a, CodesOnDevice b, IReadOnlyList<EnableTables> levels, int[] rowLevel, ulong acc)
+    {
+        int n = a.Rows, m = b.Rows, dims = b.Dims, slices = a.Slices;
+        if (slices != b.Slices || a.Dims != dims)
+            throw new ArgumentException($"{slices} slices of a ({n}×{a.Dims}) for {b.Slices} slices of b ({m}×{dims})");
+        if (rowLevel.Length != n)
+            throw new ArgumentException($"{rowLevel.Length} row levels for {n} rows of a", nameof(rowLevel));
+        var strides = new KernelArguments().Long((long)n * dims).Long((long)m * dims).Long((long)n * m);
+        device.Zero(acc, (long)slices * n * m * sizeof(int));
         using var ka = device.Allocate<int>((long)slices * n * dims);
         float milliseconds = 0;
         for (var level = 0; level < levels.Count; level++)
@@ -152,7 +168,7 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
             using var bits = onDevice.Sequence is null ? null : device.Allocate<uint>((long)slices * m * dims * words);
             using var timer = device.StartTimer();
             device.LaunchElements(Sc, "sc_k_lookup", (long)slices * n * dims, new KernelArguments()
-                .Pointer(boundaryA).Pointer(signA).Pointer(onDevice.K).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)slices * n * dims));
+                .ULong(a.Boundary).ULong(a.Sign).Pointer(onDevice.K).Pointer(ka).Int(dims).Int(tables.Grid).Long((long)slices * n * dims));
             var operands = new KernelArguments().Pointer(ka);
             if (onDevice.Table is not null)
                 TableProduct(operands, b, onDevice.Table, tables, onDevice.SharedBytes!.Value, index, rows.Count, acc, strides);
@@ -161,7 +177,7 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
             milliseconds += timer.Stop();
         }
 
-        return (acc.Download<int>(checked(slices * n * m)), milliseconds);
+        return milliseconds;
     }
 
     /// <summary>The tables' device copy for this product's inner loop, uploaded on first use.</summary>
@@ -204,27 +220,27 @@ public sealed class CudaScProduct(CudaDevice device, bool allowTables = true) : 
 
     /// <summary>One read of the shared-memory table per product; blocks loop over output tiles, as many blocks as fit
     /// the multiprocessors at once, shared among the slices.</summary>
-    private void TableProduct(KernelArguments operands, DeviceCodes b, DeviceBuffer table, EnableTables tables, int shared, DeviceBuffer index,
-        int rows, DeviceBuffer acc, KernelArguments strides)
+    private void TableProduct(KernelArguments operands, CodesOnDevice b, DeviceBuffer table, EnableTables tables, int shared, DeviceBuffer index,
+        int rows, ulong acc, KernelArguments strides)
     {
         var tiles = (long)((b.Rows + Tile - 1) / Tile) * ((rows + Tile - 1) / Tile);
         var resident = (long)device.Multiprocessors * Math.Max(1, device.MaxSharedMemoryPerBlock / shared);
         var blocks = (uint)Math.Min(tiles, Math.Max(1, (resident + b.Slices - 1) / b.Slices));
-        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, (uint)b.Slices), (Tile, Tile, 1), shared, operands.Pointer(b.Boundary)
-            .Pointer(b.Sign).Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).Pointer(acc).Int(b.Rows)
+        device.Launch(Sc, "sc_enable_table_product", (blocks, 1, (uint)b.Slices), (Tile, Tile, 1), shared, operands.ULong(b.Boundary)
+            .ULong(b.Sign).Pointer(table).Int(tables.SliceSize).Int(tables.RowWidth).Pointer(index).Int(rows).ULong(acc).Int(b.Rows)
             .Int(b.Dims).Append(strides));
     }
 
     /// <summary>b's streams packed 32 cycles per word, then popcounts of their k-bit prefixes.</summary>
-    private void PopcountProduct(KernelArguments operands, DeviceCodes b, DeviceBuffer sequence, DeviceBuffer bits, int length, DeviceBuffer index,
-        int rows, DeviceBuffer acc, KernelArguments strides)
+    private void PopcountProduct(KernelArguments operands, CodesOnDevice b, DeviceBuffer sequence, DeviceBuffer bits, int length, DeviceBuffer index,
+        int rows, ulong acc, KernelArguments strides)
     {
         var words = (length + 31) / 32;
-        Pack("sc_pack_enable", new KernelArguments().Pointer(b.Boundary).Pointer(sequence).Pointer(bits), b.Slices * b.Rows, b.Dims, length, words);
+        Pack("sc_pack_enable", new KernelArguments().ULong(b.Boundary).Pointer(sequence).Pointer(bits), b.Slices * b.Rows, b.Dims, length, words);
         var chunk = Math.Clamp(8192 / (Tile * words), 1, 64);
         var shared = (Tile * (chunk * words + 1) + Tile * chunk) * 4 + Tile * chunk;
         device.Launch(Sc, "sc_enable_product", ((uint)((b.Rows + Tile - 1) / Tile), (uint)((rows + Tile - 1) / Tile), (uint)b.Slices), (Tile, Tile, 1),
-            shared, operands.Pointer(bits).Pointer(b.Sign).Pointer(index).Int(rows).Pointer(acc).Int(b.Rows).Int(b.Dims).Int(words).Int(chunk)
+            shared, operands.Pointer(bits).ULong(b.Sign).Pointer(index).Int(rows).ULong(acc).Int(b.Rows).Int(b.Dims).Int(words).Int(chunk)
                 .Append(strides));
     }
 

@@ -25,6 +25,8 @@ internal sealed class CpuComputeDevice : IComputeDevice
 
     public IScAccumulators? ScAccumulators => null;
 
+    public IScProducts? ScProducts => null;
+
     public IScSurrogate? ScSurrogate => null;
 
     public DeviceTraffic Traffic => default;

@@ -9,9 +9,10 @@ namespace QRecipe.Runtime.Devices;
 
 /// <summary>
 /// Where a run computes, as one object: the tensor backend the DiT runs on and the device's versions of the three
-/// recipe operations a device may take over (activation fake-quantization, exact SC products' integer accumulators, the
-/// SC noise surrogate's products). A null seam means the CPU engine does that part; every seam gives the CPU's bits
-/// (the surrogate's product agrees to FP32 GEMM rounding). Open one with <see cref="ComputeDevices.Open"/>; the device
+/// recipe operations a device may take over (activation fake-quantization, exact SC products, whole on the device's
+/// tensors or as the integer accumulators of the CPU engine's host-side product, the SC noise surrogate's products).
+/// A null seam means the CPU engine does that part; every seam gives the CPU's bits (the surrogate's product agrees to
+/// FP32 GEMM rounding). Open one with <see cref="ComputeDevices.Open"/>; the device
 /// owns what it created and frees it on <see cref="IDisposable.Dispose"/>.
 /// </summary>
 public interface IComputeDevice : IDisposable
@@ -25,7 +26,11 @@ public interface IComputeDevice : IDisposable
     /// <summary>Where activations are fake-quantized; null is the host.</summary>
     IActivationFakeQuantizer? ActivationQuantizer { get; }
 
-    /// <summary>Where exact SC products' integer accumulators are computed; null is the CPU engine.</summary>
+    /// <summary>Where exact SC products are computed whole on the device's tensors; null, or a cell it declines, is the
+    /// CPU engine's host-side product (with <see cref="ScAccumulators"/>).</summary>
+    IScProducts? ScProducts { get; }
+
+    /// <summary>Where the CPU engine's exact SC products get their integer accumulators; null is the CPU engine.</summary>
     IScAccumulators? ScAccumulators { get; }
 
     /// <summary>Where noise-surrogate products run; null is the CPU engine.</summary>

@@ -22,6 +22,8 @@ namespace QRecipe.Runtime.Execution;
 /// product). The weight operand is the cell's quantized weight. With <c>debug</c> the cell's SC product is compared
 /// with the float product of the same operands and, as scmp's <c>--debug_sc</c>, the float product goes downstream.
 /// Smoothed layers use their folded weights; fc2-style layers divide their input by s first (docs/quantization.md).
+/// An exact SC cell that the device computes (<see cref="IScProducts"/>) stays on its tensors, the bias or attention
+/// scale applied in the device's decode.
 /// Static activation quantizers use the layer operand's calibrated range.
 /// </summary>
 public sealed class PlanOperators : IDitOperators, IDisposable
@@ -37,9 +39,7 @@ public sealed class PlanOperators : IDitOperators, IDisposable
     private readonly Dictionary<(TensorShape Shape, int Slot), Tensor> _scratch = new();
 
     /// <param name="seed">Key of the SC noise surrogate (<see cref="SurrogateSeed"/>).</param>
-    /// <param name="scAccumulators">Where exact SC products' integer accumulators are computed (the CPU engine when null).</param>
-    /// <param name="activations">Where activations are fake-quantized (the host when null).</param>
-    /// <param name="surrogate">Where noise-surrogate products run (the CPU engine when null).</param>
+    /// <param name="device">Where tensors live and which recipe operations the device takes over (<see cref="IComputeDevice"/>).</param>
     public PlanOperators(RecipePlan plan, QuantizedWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics, IComputeDevice device,
         ulong seed)
     {
@@ -48,7 +48,8 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         _smoothed = smoothed;
         _statistics = statistics;
         _backend = device.Tensors;
-        _sc = new ScCellProducts(plan, seed, device.ScAccumulators ?? ScEngineAccumulators.Instance, device.ScSurrogate ?? ScEngineSurrogate.Instance);
+        _sc = new ScCellProducts(plan, seed, device.ScAccumulators ?? ScEngineAccumulators.Instance, device.ScSurrogate ?? ScEngineSurrogate.Instance,
+            device.ScProducts);
         _activations = device.ActivationQuantizer ?? HostActivationFakeQuantizer.Instance;
     }
 
@@ -84,6 +85,11 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             _backend.Linear(Quantized(input, cell.Activations, rows, cols, site.Name, 0), weight, layer.Bias, output);
             return;
         }
+        if (_sc.OnDevice(cell.Sc))
+        {
+            _sc.LinearOnDevice(cell.Sc, site, input, rows, weight, weights.OutFeatures, cols, layer.Bias, output);
+            return;
+        }
         var operand = cell.Sc.Noise is null ? input : Quantized(input, cell.Activations, rows, cols, site.Name, 0);
         _sc.Linear(cell.Sc, Step, site, operand.AsReadOnlySpan<float>(), rows, weight, weights.OutFeatures, cols, output.AsSpan<float>());
         if (cell.Sc.Debug)
@@ -100,6 +106,11 @@ public sealed class PlanOperators : IDitOperators, IDisposable
             var rows = slices * tokens;
             _backend.BatchedMatMul(Quantized(q, cell.Activations, rows, headDim, site.Name, 0), Quantized(k, cell.Activations, rows, headDim, site.Name, 1),
                 scores, transposeB: true, alpha: scale);
+            return;
+        }
+        if (_sc.OnDevice(cell.Sc))
+        {
+            _sc.AttentionOnDevice(cell.Sc, site, q, k, slices, q.Shape[1], tokens, tokens, headDim, scale, scores);
             return;
         }
         var (a, b) = cell.Sc.Noise is null
@@ -127,6 +138,11 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         // SC multiplies a·bᵀ with both operands along the reduction axis: b is vᵀ per slice.
         var transposed = Scratch(new TensorShape(v.Shape[0], v.Shape[1], headDim, tokens), 2);
         _backend.TransposeLastTwo(b, transposed);
+        if (_sc.OnDevice(cell.Sc))
+        {
+            _sc.AttentionOnDevice(cell.Sc, site, a, transposed, slices, v.Shape[1], tokens, headDim, tokens, 1f, output);
+            return;
+        }
         _sc.Attention(cell.Sc, Step, site, a.AsReadOnlySpan<float>(), transposed.AsReadOnlySpan<float>(), slices, v.Shape[1], tokens, headDim, tokens, output.AsSpan<float>());
         if (cell.Sc.Debug)
             Debug(site, output, () => _backend.BatchedMatMul(probabilities, v, output));

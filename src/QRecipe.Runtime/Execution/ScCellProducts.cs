@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using QRecipe.Plan;
+using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Sc.Encoding;
@@ -27,23 +28,26 @@ namespace QRecipe.Runtime.Execution;
 /// <see cref="Seed"/> (the chunk's key, <see cref="SampleStreams.ChunkSeed"/>) and, per call, Philox stream 2^63 + (step × slots per step + slot of (block, operator)) × 2^24 (+ sub-call),
 /// disjoint from the sampler's streams.</item>
 /// </list>
-/// Products are a·bᵀ without bias or attention scale. The exact products' integer accumulators come from the run's
-/// <see cref="IScAccumulators"/> and the surrogate's products from the run's <see cref="IScSurrogate"/> (the CPU engine
-/// by default, a GPU with <c>run --device cuda</c>).
+/// Products are a·bᵀ without bias or attention scale, except on the device, which applies them in its decode. An exact
+/// cell the run's <see cref="IScProducts"/> computes runs there on the tensors (<see cref="OnDevice"/>); another gets
+/// its integer accumulators from the run's <see cref="IScAccumulators"/>, and the surrogate's products come from the
+/// run's <see cref="IScSurrogate"/> (the CPU engine by default, a GPU with <c>run --device cuda</c>).
 /// </summary>
 internal sealed class ScCellProducts
 {
     private readonly RecipePlan _plan;
     private readonly IScAccumulators _accumulators;
     private readonly IScSurrogate _surrogate;
+    private readonly IScProducts? _products;
     private readonly ScComputeLedger _ledger = new();
     private readonly Dictionary<Tensor, float[]> _weightScales = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, ScPreparedOperand> _preparedWeights = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, (int[] Streams, IReadOnlyList<ScColumnGroup> Groups)> _preparedGroups = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(Tensor Weight, RangeMixedPrecision Range), int[]> _rangeStreams = new(new WeightAndRule());
 
-    public ScCellProducts(RecipePlan plan, ulong seed, IScAccumulators accumulators, IScSurrogate surrogate)
+    public ScCellProducts(RecipePlan plan, ulong seed, IScAccumulators accumulators, IScSurrogate surrogate, IScProducts? products = null)
     {
+        _products = products;
         _surrogate = surrogate;
         _plan = plan;
         Seed = seed;
@@ -54,6 +58,25 @@ internal sealed class ScCellProducts
     public ulong Seed { get; set; }
 
     public ScComputeReport Compute() => _ledger.Report();
+
+    /// <summary>Whether the cell's products run whole on the device's tensors (exact, a setting the device computes).</summary>
+    public bool OnDevice(ScSetting sc) => sc.Noise is null && _products is not null && _products.Declines(sc) is null;
+
+    /// <summary><see cref="Linear"/> on the device (<see cref="OnDevice"/>), the bias added there.</summary>
+    public void LinearOnDevice(ScSetting sc, LayerSite site, Tensor x, int rows, Tensor weight, int outFeatures, int cols, Tensor bias, Tensor output)
+    {
+        Book(sc, site.Operator, Enumerable.Repeat(sc.Stream, rows).ToArray(), null, outFeatures, cols);
+        _products!.Multiply(x, weight, 1, rows, outFeatures, cols, sc, [sc.Stream], 1f, bias, output);
+    }
+
+    /// <summary><see cref="Attention"/> on the device (<see cref="OnDevice"/>), each slice at its head's stream length,
+    /// the outputs scaled by <paramref name="alpha"/> there.</summary>
+    public void AttentionOnDevice(ScSetting sc, LayerSite site, Tensor a, Tensor b, int slices, int heads, int n, int m, int d, float alpha, Tensor output)
+    {
+        var sliceStreams = Enumerable.Range(0, slices).Select(s => sc.StreamOfHead(s % heads)).ToArray();
+        Book(sc, site.Operator, sliceStreams.SelectMany(stream => Enumerable.Repeat(stream, n)).ToArray(), null, m, d);
+        _products!.Multiply(a, b, slices, n, m, d, sc, sliceStreams, alpha, null, output);
+    }
 
     /// <summary>x (rows × cols) times wᵀ (w: outFeatures × cols), per-row scales, into <paramref name="destination"/>.</summary>
     public void Linear(ScSetting sc, int step, LayerSite site, ReadOnlySpan<float> x, int rows, Tensor weight, int outFeatures, int cols,

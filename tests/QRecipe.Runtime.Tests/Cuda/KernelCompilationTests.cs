@@ -15,7 +15,8 @@ public sealed class KernelCompilationTests
 
     private static NvrtcCompiler Compiler => LazyCompiler.Value;
 
-    /// <summary>(file, kernel) pairs launched by CudaBackend, CudaScProduct, CudaActivationQuantizer and CudaNoiseSurrogate.</summary>
+    /// <summary>(file, kernel) pairs launched by CudaBackend, CudaScProduct, CudaScProducts, CudaActivationQuantizer and
+    /// CudaNoiseSurrogate.</summary>
     private static readonly (string File, string[] Kernels)[] Launched =
     [
         ("elementwise.cu", ["gelu_tanh", "silu", "add_broadcast", "multiply_broadcast", "modulate", "gated_residual", "guidance", "add_bias_rows", "add_bias_channels", "upsample_nearest2x"]),
@@ -24,6 +25,7 @@ public sealed class KernelCompilationTests
         ("quant.cu", ["fake_quantize_groups"]),
         ("random.cu", ["philox_normal", "sc_noise_add"]),
         ("sc.cu", ["sc_k_lookup", "sc_pack_enable", "sc_pack_legacy", "sc_enable_product", "sc_enable_table_product", "sc_bitstream_product"]),
+        ("sc_codes.cu", ["sc_quantize_rows", "sc_count_nan", "sc_decode_rows"]),
     ];
 
     public static TheoryData<string, int> Sources()

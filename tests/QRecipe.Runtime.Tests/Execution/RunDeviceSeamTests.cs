@@ -108,6 +108,8 @@ public sealed class RunDeviceSeamTests
 
         public IScAccumulators? ScAccumulators => accumulators;
 
+        public IScProducts? ScProducts => null;
+
         public IScSurrogate? ScSurrogate => surrogate;
 
         public DeviceTraffic Traffic => default;
