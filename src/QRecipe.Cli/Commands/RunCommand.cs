@@ -83,6 +83,9 @@ internal static class RunCommand
 
     private sealed class Invocation(TextWriter output, TextWriter error, int? evaluate, bool dryRun, string? modelFile)
     {
+        /// <summary>What the time estimate's GEMM probe copied, so the device traffic of the run itself can be told apart.</summary>
+        private DeviceTraffic _probeTraffic;
+
         public int Run(string recipe, string? checkpoint, bool synthetic, ulong weightSeed, int? requestedSamples, int[]? classes, ulong? seed,
             string device, int gpu, string outRoot, bool compare, string? noisePath, string? vaePath, int chunk, string? shardText, int? shardCount,
             CancellationToken cancellation)
@@ -223,6 +226,8 @@ internal static class RunCommand
                 files.Keep();
                 Summary(result, folder, output, images, quality, files.Written);
                 DeviceLines.Write(computeDevice.Report().Select(line => "  " + line), output);
+                if (_probeTraffic != default)
+                    output.WriteLine($"  of which the estimate's throughput probe: {_probeTraffic}; the run alone: {computeDevice.Traffic - _probeTraffic}");
                 log.WriteLine("done");
                 return 0;
             }
@@ -292,7 +297,9 @@ internal static class RunCommand
         /// <summary>One line per phase: its time at the GEMM rate measured now on the run's backend, and its memory.</summary>
         private void PrintEstimate(RecipePlan plan, int samples, bool compare, int chunk, IComputeDevice computeDevice, TextWriter? log = null)
         {
+            var before = computeDevice.Traffic;
             var rate = ThroughputProbe.FlopsPerSecond(computeDevice.Tensors);
+            _probeTraffic = computeDevice.Traffic - before;
             foreach (var line in RunCostEstimate.Lines(RunCostEstimate.For(plan, samples, compare, chunk, rate), rate))
             {
                 output.WriteLine(line);

@@ -46,6 +46,12 @@ public sealed class ComputeDevicesTests
     }
 
     [Fact]
+    public void Traffic_between_two_readings_is_their_difference_each_way()
+    {
+        Assert.Equal(new DeviceTraffic(6, 25), new DeviceTraffic(10, 30) - new DeviceTraffic(4, 5));
+    }
+
+    [Fact]
     public void Cuda_comes_from_the_cuda_assembly_or_says_why_it_cannot()
     {
         // The runtime does not reference QRecipe.Runtime.Cuda; Open finds it by name. Where there is a GPU this opens it,
