@@ -69,9 +69,9 @@ public static class ViditLegacyExporter
 
         var baseWeight = MostCommon(weightBits);
         var baseAct = MostCommon(actBits);
-        var fpSteps = Enumerable.Range(0, layers.Count).Where(l => !alwaysFp.Contains(l)).ToList();
-        var weightMp = TimestepWise(layers, weightBits, baseWeight, fpSteps, withFp: true);
-        var actMp = TimestepWise(layers, actBits, baseAct, fpSteps, withFp: false);
+        var quantizedSomewhere = Enumerable.Range(0, layers.Count).Where(l => !alwaysFp.Contains(l)).ToList();
+        var weightMp = TimestepWise(layers, weightBits, baseWeight, quantizedSomewhere, withFp: true);
+        var actMp = TimestepWise(layers, actBits, baseAct, quantizedSomewhere, withFp: false);
 
         var yaml = new StringBuilder();
         yaml.Append("# Exported by qrecipe from ").Append(plan.Name).Append(" (ViDiT-Q legacy layout, ").Append(steps).Append(" sampling steps)\n");
