@@ -48,11 +48,11 @@ public static class ViditLegacyExporter
         var weights = Single(weightKinds, "weight quantizers", refusals);
         var activations = Single(actKinds, "activation quantizers", refusals);
         if (weights is not null && (weights.Method is not (WeightMethod.Rtn or WeightMethod.Mse) || weights.Granularity is not (Granularity.PerChannel or Granularity.PerTensor)))
-            refusals.Add($"weights {weights with { Bits = 4 }}; the legacy layout has per-channel or per-tensor weights, min_max (rtn) or grid_search_lp (mse)");
+            refusals.Add($"weights {WithoutWidth(weights)}; the legacy layout has per-channel or per-tensor weights, min_max (rtn) or grid_search_lp (mse)");
         if (activations is not null && (activations.Static
                 ? activations.Granularity != Granularity.PerTensor || activations.Symmetric
                 : activations.Granularity is not (Granularity.PerToken or Granularity.PerTensor)))
-            refusals.Add($"activations {activations with { Bits = 8 }}; the legacy layout has dynamic per-token or per-tensor activations, or static per-tensor asymmetric ones");
+            refusals.Add($"activations {WithoutWidth(activations)}; the legacy layout has dynamic per-token or per-tensor activations, or static per-tensor asymmetric ones");
         foreach (var op in new[] { Operator.Qk, Operator.Av })
         {
             if (Enumerable.Range(0, steps).Any(s => Enumerable.Range(0, plan.Depth).Any(b => !plan.Get(new Step(s), new Block(b), op).Activations.IsFloat)))
@@ -107,9 +107,12 @@ public static class ViditLegacyExporter
     private static T? Single<T>(HashSet<T> kinds, string what, PlanRefusals refusals) where T : class
     {
         if (kinds.Count > 1)
-            refusals.Add($"{what} differ beyond their widths ({string.Join("; ", kinds.Select(k => k.ToString()!.Replace("int1 ", string.Empty, System.StringComparison.Ordinal)))}); the legacy layout has one of each");
+            refusals.Add($"{what} differ beyond their widths ({string.Join("; ", kinds.Select(k => WithoutWidth(k)))}); the legacy layout has one of each");
         return kinds.FirstOrDefault();
     }
+
+    /// <summary>A quantizer as the plan prints it, less its width (the kinds collected here all carry width 1).</summary>
+    private static string WithoutWidth(object quantizer) => quantizer.ToString()!.Replace("int1 ", string.Empty, System.StringComparison.Ordinal);
 
     /// <summary>The legacy α is the activation exponent, as in recipes; ViDiT-Q smooths every layer outside the FP
     /// list with it, so the plan must smooth exactly the block layers that are not FP at every step.</summary>
