@@ -8,13 +8,14 @@ using QRecipe.Runtime.Cuda.Quantization;
 using QRecipe.Runtime.Cuda.Sc;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Cuda;
 
 /// <summary>
 /// One GPU as a compute device: the DiT on the CUDA backend (tensors stay on the device between operations), activation
-/// fake-quantization, exact SC products and the noise surrogate's products on the GPU. An exact SC product is computed
+/// fake-quantization, round-to-nearest weight quantization, exact SC products and the noise surrogate's products on the GPU. An exact SC product is computed
 /// whole on the device tensors (<see cref="CudaScProducts"/>: quantization, accumulators, decode); a cell it declines
 /// runs on the CPU engine, which quantizes, splits mixed precision and decodes on the host around the GPU's integer
 /// accumulators (<see cref="CudaScAccumulators"/>). Either way an exact SC product gives the CPU's output.
@@ -27,6 +28,7 @@ public sealed class CudaComputeDevice : IComputeDevice
     private readonly CudaScAccumulators _accumulators;
     private readonly CudaScProducts _products;
     private readonly CudaActivationQuantizer _activations;
+    private readonly CudaWeightQuantizer _weights;
     private readonly CudaNoiseSurrogate _surrogate;
 
     private CudaComputeDevice(CudaDevice gpu, int ordinal)
@@ -45,6 +47,7 @@ public sealed class CudaComputeDevice : IComputeDevice
             throw;
         }
         _activations = new CudaActivationQuantizer(gpu);
+        _weights = new CudaWeightQuantizer(gpu);
         _surrogate = new CudaNoiseSurrogate(gpu, _backend.Blas);
     }
 
@@ -76,6 +79,8 @@ public sealed class CudaComputeDevice : IComputeDevice
 
     public IActivationFakeQuantizer ActivationQuantizer => _activations;
 
+    public IWeightFakeQuantizer WeightQuantizer => _weights;
+
     public IScAccumulators ScAccumulators => _accumulators;
 
     public IScProducts ScProducts => _products;
@@ -83,6 +88,8 @@ public sealed class CudaComputeDevice : IComputeDevice
     public IScSurrogate ScSurrogate => _surrogate;
 
     IActivationFakeQuantizer? IComputeDevice.ActivationQuantizer => _activations;
+
+    IWeightFakeQuantizer? IComputeDevice.WeightQuantizer => _weights;
 
     IScAccumulators? IComputeDevice.ScAccumulators => _accumulators;
 
@@ -115,9 +122,15 @@ public sealed class CudaComputeDevice : IComputeDevice
         return
         [
             $"device {_gpu.Name}, sm_{_gpu.Architecture}: the DiT and activation quantizers on the CUDA backend (FP32 GEMMs, tensors kept on the device)",
+            "  weights: round-to-nearest versions made on the GPU; " + (HostWeightMethods(plan) is { Length: > 0 } host ? $"{host} on the host" : "none on the host"),
             "  SC: " + string.Join("; ", parts),
         ];
     }
+
+    /// <summary>The weight methods of <paramref name="plan"/> the device leaves to the host, comma-separated.</summary>
+    private string HostWeightMethods(RecipePlan plan) =>
+        string.Join(", ", plan.Cells.Select(c => plan.Palette[c].Weights).Where(w => !w.IsFloat && _weights.Declines(w) is not null)
+            .Select(w => WeightQuant.MethodText(w.Method)).Distinct());
 
     public IReadOnlyList<string> Report() =>
     [

@@ -4,6 +4,7 @@ using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Devices;
@@ -22,6 +23,8 @@ internal sealed class CpuComputeDevice : IComputeDevice
     public ITensorBackend Tensors => CpuBackend.Instance;
 
     public IActivationFakeQuantizer? ActivationQuantizer => null;
+
+    public IWeightFakeQuantizer? WeightQuantizer => null;
 
     public IScAccumulators? ScAccumulators => null;
 

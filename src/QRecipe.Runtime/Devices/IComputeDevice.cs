@@ -3,13 +3,14 @@ using System.Collections.Generic;
 using QRecipe.Plan;
 using QRecipe.Runtime.Backends;
 using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Devices;
 
 /// <summary>
 /// Where a run computes, as one object: the tensor backend the DiT runs on and the device's versions of the three
-/// recipe operations a device may take over (activation fake-quantization, exact SC products, whole on the device's
+/// recipe operations a device may take over (activation fake-quantization, the weights' round-to-nearest versions, exact SC products, whole on the device's
 /// tensors or as the integer accumulators of the CPU engine's host-side product, the SC noise surrogate's products).
 /// A null seam means the CPU engine does that part; every seam gives the CPU's bits (the surrogate's product agrees to
 /// FP32 GEMM rounding). Open one with <see cref="ComputeDevices.Open"/>; the device
@@ -25,6 +26,9 @@ public interface IComputeDevice : IDisposable
 
     /// <summary>Where activations are fake-quantized; null is the host.</summary>
     IActivationFakeQuantizer? ActivationQuantizer { get; }
+
+    /// <summary>Where the quantized versions of the weights are made; null, or a setting it declines, is the host.</summary>
+    IWeightFakeQuantizer? WeightQuantizer { get; }
 
     /// <summary>Where exact SC products are computed whole on the device's tensors; null, or a cell it declines, is the
     /// CPU engine's host-side product (with <see cref="ScAccumulators"/>).</summary>

@@ -48,8 +48,10 @@ public sealed class QuantizedWeights : IDisposable
     /// <param name="cancellation">Checked before every layer and, in GPTQ, before every column block.</param>
     /// <param name="releaseFloat">Release the float weight of every layer no cell multiplies in float; only for weights
     /// nothing else reads afterwards (no float reference run, no fidelity measurement).</param>
+    /// <param name="device">Where round-to-nearest versions of layers without low-rank factors are made (the weights' GPU);
+    /// null, or a setting it declines, is the host.</param>
     public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics,
-        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, bool releaseFloat = false)
+        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, bool releaseFloat = false, IWeightFakeQuantizer? device = null)
     {
         var result = new QuantizedWeights();
         var versions = WeightVersions.Of(plan, weights);
@@ -58,9 +60,18 @@ public sealed class QuantizedWeights : IDisposable
             lastVersion[versions.Quantized[i].Layer] = i;
         try
         {
-            QuantizeEach(versions, smoothed, statistics, progress, cancellation, (i, version, made) =>
+            ForEachVersion(versions, smoothed, progress, cancellation, (i, version, layer, inside) =>
             {
-                result.Add(version.Layer.Name, version.Setting, Tensor.From(made.Dequantized, version.Layer.OutFeatures, version.Layer.InFeatures), made.Report);
+                if (device is not null && device.Declines(version.Setting) is null && smoothed.LowRankOf(layer.Name) is null)
+                {
+                    var (values, report) = device.FakeQuantize(layer.Weight, layer.OutFeatures, layer.InFeatures, version.Setting, layer.Name);
+                    result.Add(version.Layer.Name, version.Setting, values, report);
+                }
+                else
+                {
+                    var made = Quantize(layer, version.Setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, inside);
+                    result.Add(version.Layer.Name, version.Setting, Tensor.From(made.Dequantized, layer.OutFeatures, layer.InFeatures), made.Report);
+                }
                 if (releaseFloat && lastVersion[version.Layer] == i && !versions.FloatLayers.Contains(version.Layer))
                     version.Layer.ReleaseWeight();
             });
@@ -77,7 +88,14 @@ public sealed class QuantizedWeights : IDisposable
     /// form, gptq with the layer's Hessian, DiTAS low-rank compensation), and hands each to <paramref name="made"/>
     /// with its index, integer form and factors; nothing is kept (<c>qrecipe export-model</c> packs them).</summary>
     public static void QuantizeEach(WeightVersions versions, SmoothedWeights smoothed, CalibrationStatistics? statistics, IProgress<RunProgress>? progress,
-        CancellationToken cancellation, Action<int, WeightVersion, QuantizedLayer> made)
+        CancellationToken cancellation, Action<int, WeightVersion, QuantizedLayer> made) =>
+        ForEachVersion(versions, smoothed, progress, cancellation, (i, version, layer, inside) =>
+            made(i, version, Quantize(layer, version.Setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, inside)));
+
+    /// <summary>Calls <paramref name="quantize"/> for every version with the layer in the form it is quantized in and a
+    /// reporter of where inside the layer the work is; reports phase "quantize" around each.</summary>
+    private static void ForEachVersion(WeightVersions versions, SmoothedWeights smoothed, IProgress<RunProgress>? progress, CancellationToken cancellation,
+        Action<int, WeightVersion, LinearWeights, Action<string>> quantize)
     {
         var count = versions.Quantized.Count;
         progress?.Report(new RunProgress("quantize", 0, count));
@@ -90,7 +108,7 @@ public sealed class QuantizedWeights : IDisposable
             var method = WeightQuant.MethodText(version.Setting.Method);
             progress?.Report(new RunProgress("quantize", done, count, $"{layer.Name} ({method})"));
             void Inside(string stage) => progress?.Report(new RunProgress("quantize", done, count, $"{layer.Name} ({method}): {stage}"));
-            made(i, version, Quantize(layer, version.Setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, Inside));
+            quantize(i, version, layer, Inside);
             progress?.Report(new RunProgress("quantize", i + 1, count));
         }
     }

@@ -94,7 +94,8 @@ public static class RecipeRunner
         using var ownedSmoothed = exported is null ? smoothedWeights : null;
         var smoothed = smoothedWeights;
         using var ownedQuantized = exported is null
-            ? QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation, releaseFloat: ownsWeights && !settings.CompareFloat)
+            ? QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation, releaseFloat: ownsWeights && !settings.CompareFloat,
+                device: device.WeightQuantizer)
             : null;
         var quantized = ownedQuantized ?? exported!.Quantized;
         var quantizationTime = clock.Elapsed;

@@ -30,7 +30,7 @@ public static class TeacherForcing
         var outputValues = model.OutChannels * model.LatentSize * model.LatentSize;
         var (statistics, smoothedWeights) = Calibrator.Prepare(plan, weights, backend, null, cancellation);
         using var smoothed = smoothedWeights;
-        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, null, cancellation);
+        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, null, cancellation, device: device.WeightQuantizer);
         using var operators = new PlanOperators(plan, quantized, smoothed, statistics, device, seed);
         using var dit = new DitModel(weights, backend, operators);
         double sum = 0;

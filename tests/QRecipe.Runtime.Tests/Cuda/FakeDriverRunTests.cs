@@ -9,6 +9,7 @@ using QRecipe.Runtime.Cuda;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Sc;
 
 namespace QRecipe.Runtime.Tests.Cuda;
@@ -108,8 +109,9 @@ public sealed class FakeDriverRunTests
     {
         // The bundled recipe, 10 steps of exact SC attention in every block, against the path that staged every SC
         // operand through the host (the CPU engine around the GPU's accumulators, 73 MiB to the device and 86 MiB back
-        // for 4 samples): the same latents bit for bit (both quantize the same device activations), and the run moves
-        // no more than the recipe without SC (5.3 MiB each way, 4.5 MiB of it the weights' quantization).
+        // for 4 samples): the same latents bit for bit (both quantize the same device activations); the run moves no
+        // more than the recipe without SC, and under 5 MiB each way now that its int4 weights are made on the device
+        // (5.3 MiB each way when they were made on the host).
         var plan = Bundled("small_custom.qrecipe");
         var settings = new RunSettings(2, [1, 7], 3, null, 11, false);
         using var gpu = CudaComputeDevice.Over(FakeDriver.Open());
@@ -121,6 +123,7 @@ public sealed class FakeDriverRunTests
         RecipeRunner.Run(Bundled("small_custom.qrecipe", dropSc: true), settings, withoutSc);
         Assert.True(toDevice <= withoutSc.Traffic.ToDevice + 64 * 1024 && toHost <= withoutSc.Traffic.ToHost + 64 * 1024,
             $"{toDevice} bytes to the device and {toHost} back; without SC {withoutSc.Traffic.ToDevice} and {withoutSc.Traffic.ToHost}");
+        Assert.True(toDevice < 5 << 20 && toHost < 5 << 20, $"{toDevice} bytes to the device and {toHost} back");
     }
 
     /// <summary>The GPU without its whole-product SC seam: exact cells take the CPU engine's host-side path.</summary>
@@ -129,6 +132,7 @@ public sealed class FakeDriverRunTests
         public string Name => gpu.Name;
         public ITensorBackend Tensors => gpu.Tensors;
         public IActivationFakeQuantizer? ActivationQuantizer => gpu.ActivationQuantizer;
+        public IWeightFakeQuantizer? WeightQuantizer => gpu.WeightQuantizer;
         public IScAccumulators? ScAccumulators => gpu.ScAccumulators;
         public IScProducts? ScProducts => null;
         public IScSurrogate? ScSurrogate => gpu.ScSurrogate;

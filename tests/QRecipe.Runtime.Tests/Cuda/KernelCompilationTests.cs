@@ -15,14 +15,14 @@ public sealed class KernelCompilationTests
 
     private static NvrtcCompiler Compiler => LazyCompiler.Value;
 
-    /// <summary>(file, kernel) pairs launched by CudaBackend, CudaScProduct, CudaScProducts, CudaActivationQuantizer and
+    /// <summary>(file, kernel) pairs launched by CudaBackend, CudaScProduct, CudaScProducts, CudaActivationQuantizer, CudaWeightQuantizer and
     /// CudaNoiseSurrogate.</summary>
     private static readonly (string File, string[] Kernels)[] Launched =
     [
         ("elementwise.cu", ["gelu_tanh", "silu", "add_broadcast", "multiply_broadcast", "modulate", "gated_residual", "guidance", "add_bias_rows", "add_bias_channels", "upsample_nearest2x"]),
         ("rows.cu", ["softmax_rows", "layernorm_rows", "absmax_rows", "absmax_columns", "minmax_groups", "count_nonfinite", "group_norm"]),
         ("layout.cu", ["patchify", "unpatchify", "gather_heads", "merge_heads", "transpose_last_two", "embedding_lookup", "timestep_embedding", "im2col_same", "copy_rows"]),
-        ("quant.cu", ["fake_quantize_groups"]),
+        ("quant.cu", ["fake_quantize_groups", "qdit_grids", "quant_error_sums"]),
         ("random.cu", ["philox_normal", "sc_noise_add"]),
         ("sc.cu", ["sc_k_lookup", "sc_pack_enable", "sc_pack_legacy", "sc_enable_product", "sc_enable_table_product", "sc_bitstream_product"]),
         ("sc_codes.cu", ["sc_quantize_rows", "sc_count_nan", "sc_decode_rows"]),

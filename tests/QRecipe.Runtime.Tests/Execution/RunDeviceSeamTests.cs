@@ -8,6 +8,7 @@ using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Execution;
 using QRecipe.Runtime.Quantization.Activations;
+using QRecipe.Runtime.Quantization.Weights;
 using QRecipe.Runtime.Sc;
 using QRecipe.Runtime.Sc.Encoding;
 using QRecipe.Runtime.Sc.Kernels;
@@ -105,6 +106,8 @@ public sealed class RunDeviceSeamTests
         public ITensorBackend Tensors => CpuBackend.Instance;
 
         public IActivationFakeQuantizer? ActivationQuantizer => activations;
+
+        public IWeightFakeQuantizer? WeightQuantizer => null;
 
         public IScAccumulators? ScAccumulators => accumulators;
 

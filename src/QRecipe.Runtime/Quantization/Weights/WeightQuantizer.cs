@@ -16,15 +16,8 @@ public static class WeightQuantizer
     public static QuantizedWeight Quantize(ReadOnlySpan<float> weight, int outFeatures, int inFeatures, WeightQuant setting,
         GptqStatistics? hessian, string layer, CancellationToken cancellation = default, Action<string>? inside = null)
     {
-        if (setting.IsFloat) throw new QuantizationException(layer, "setting is fp: floating-point layers are not quantized");
-        QuantGuard.Bits(layer, setting.Bits, QuantGuard.MaxWeightBits);
-        QuantGuard.Shape(layer, weight.Length, outFeatures, inFeatures);
+        var groupLength = GroupLength(weight.Length, outFeatures, inFeatures, setting, layer);
         QuantGuard.Finite(layer, "weight", weight, inFeatures);
-        var groupLength = GroupLayout.Length(layer, setting.Granularity, setting.GroupSize, outFeatures, inFeatures, weight: true);
-        if (setting.Method is WeightMethod.KMeansC or WeightMethod.Uaq && setting.Granularity != Granularity.PerChannel)
-            throw new QuantizationException(layer, $"{WeightQuant.MethodText(setting.Method)} works per output channel, not {setting.Granularity}");
-        if (setting.Method == WeightMethod.KMeansA && setting.Granularity != Granularity.PerTensor)
-            throw new QuantizationException(layer, $"kmeans-a clusters the whole tensor, not {setting.Granularity}");
 
         UniformCodes? uniform = null;
         CodebookCodes? codebook = null;
@@ -53,6 +46,21 @@ public static class WeightQuantizer
         return new QuantizedWeight(dequantized, uniform, codebook, report);
     }
 
+    /// <summary>The checks every quantizer of a weight makes before it reads the values (a real setting, supported width,
+    /// shape, groups that fit, the granularity the method works at), and the length of a group.</summary>
+    internal static int GroupLength(int elements, int outFeatures, int inFeatures, WeightQuant setting, string layer)
+    {
+        if (setting.IsFloat) throw new QuantizationException(layer, "setting is fp: floating-point layers are not quantized");
+        QuantGuard.Bits(layer, setting.Bits, QuantGuard.MaxWeightBits);
+        QuantGuard.Shape(layer, elements, outFeatures, inFeatures);
+        var groupLength = GroupLayout.Length(layer, setting.Granularity, setting.GroupSize, outFeatures, inFeatures, weight: true);
+        if (setting.Method is WeightMethod.KMeansC or WeightMethod.Uaq && setting.Granularity != Granularity.PerChannel)
+            throw new QuantizationException(layer, $"{WeightQuant.MethodText(setting.Method)} works per output channel, not {setting.Granularity}");
+        if (setting.Method == WeightMethod.KMeansA && setting.Granularity != Granularity.PerTensor)
+            throw new QuantizationException(layer, $"kmeans-a clusters the whole tensor, not {setting.Granularity}");
+        return groupLength;
+    }
+
     /// <summary>‖W − Ŵ‖_F / ‖W‖_F (0 for an all-zero W reproduced exactly).</summary>
     public static double RelativeError(ReadOnlySpan<float> weight, ReadOnlySpan<float> dequantized)
     {
@@ -63,8 +71,12 @@ public static class WeightQuantizer
             error += d * d;
             norm += (double)weight[i] * weight[i];
         }
-        return norm == 0 ? Math.Sqrt(error) : Math.Sqrt(error / norm);
+        return RelativeError(error, norm);
     }
+
+    /// <summary>‖W − Ŵ‖_F / ‖W‖_F from the two sums of squares (the first alone when W is all zero).</summary>
+    public static double RelativeError(double squaredError, double squaredNorm) =>
+        squaredNorm == 0 ? Math.Sqrt(squaredError) : Math.Sqrt(squaredError / squaredNorm);
 
     private static UniformCodes Uniform(ReadOnlySpan<float> weight, int rows, int cols, WeightQuant setting, int groupLength)
     {
