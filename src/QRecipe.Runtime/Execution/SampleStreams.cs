@@ -7,7 +7,7 @@ namespace QRecipe.Runtime.Execution;
 
 /// <summary>
 /// The random numbers of one sample, derived from (seed, sample index) alone so that a sample comes out the same in a
-/// run of any size, in any chunk and in any shard (docs/sharding.md states the derivation for reproduction). Sample n
+/// run of any size, in any chunk and in any shard (docs/cluster.md states the derivation for reproduction). Sample n
 /// owns the Philox streams n·2^24 .. n·2^24 + 2^24 − 1 under the key <c>seed</c>:
 /// <list type="bullet">
 /// <item>stream n·2^24: its initial noise x_T, value i (channel-major, C × H × W) = normal i of the stream;</item>
