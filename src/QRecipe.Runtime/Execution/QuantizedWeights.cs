@@ -135,7 +135,6 @@ public sealed class QuantizedWeights : IDisposable
         var compensated = LowRankCompensation.Compensate(weight, layer.OutFeatures, layer.InFeatures, setting, lowRank, hessian, layer.Name,
             cancellation: cancellation, inside: inside);
         var f = compensated.Factors;
-        var effective = WithLowRank(compensated.Quantized.Dequantized, f, layer.OutFeatures, layer.InFeatures);
         var report = compensated.Quantized.Report with
         {
             OverheadWords = compensated.Quantized.Report.OverheadWords + (long)f.Rank * (layer.OutFeatures + layer.InFeatures),
@@ -143,7 +142,7 @@ public sealed class QuantizedWeights : IDisposable
             LowRankRank = f.Rank,
             UncompensatedRelativeError = compensated.UncompensatedRelativeError,
         };
-        return new QuantizedLayer(effective, compensated.Quantized, f, report);
+        return new QuantizedLayer(compensated.Effective, compensated.Quantized, f, report);
     }
 
     /// <summary>Q + L·R, the weight a low-rank compensated layer multiplies by (the sum in this order, so a reader

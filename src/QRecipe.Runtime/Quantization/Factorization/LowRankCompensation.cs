@@ -9,9 +9,11 @@ namespace QRecipe.Runtime.Quantization.Factorization;
 /// <summary>FP low-rank factors of a layer: effective weight Q + Left·Right, Left [out, Rank], Right [Rank, in].</summary>
 public sealed record LowRankFactors(float[] Left, float[] Right, int Rank);
 
-/// <summary>Outcome of the compensation: Q of the last iteration, the factors, ‖W − Q − L·R‖_F/‖W‖_F and, for
-/// comparison, the error ‖W − quant(W)‖_F/‖W‖_F of the first iteration, which has no factors yet.</summary>
-public sealed record LowRankResult(QuantizedWeight Quantized, LowRankFactors Factors, double RelativeError, double UncompensatedRelativeError);
+/// <summary>Outcome of the compensation: Q of the last iteration, the factors, the weight the layer multiplies by
+/// (Q + L·R, summed as <c>QuantizedWeights.WithLowRank</c> sums it for a reader of the stored Q, L and R),
+/// ‖W − Q − L·R‖_F/‖W‖_F and, for comparison, the error ‖W − quant(W)‖_F/‖W‖_F of the first iteration, which has no
+/// factors yet.</summary>
+public sealed record LowRankResult(QuantizedWeight Quantized, LowRankFactors Factors, float[] Effective, double RelativeError, double UncompensatedRelativeError);
 
 /// <summary>DiTAS training-free low-rank compensation (docs/quantization.md): starting from L·R = 0, alternate
 /// Q = quant(W − L·R) and (L, R) = best rank-r factors of W − Q, a fixed number of times (no convergence test, no
@@ -53,6 +55,6 @@ public static class LowRankCompensation
         }
         var effective = new float[w.Length];
         for (var i = 0; i < w.Length; i++) effective[i] = q!.Dequantized[i] + lr[i];
-        return new LowRankResult(q!, new LowRankFactors(left, right, lowRank.Rank), WeightQuantizer.RelativeError(w, effective), uncompensated);
+        return new LowRankResult(q!, new LowRankFactors(left, right, lowRank.Rank), effective, WeightQuantizer.RelativeError(w, effective), uncompensated);
     }
 }
