@@ -49,7 +49,8 @@ public sealed class QuantizedWeights : IDisposable
     /// <param name="releaseFloat">Release the float weight of every layer no cell multiplies in float; only for weights
     /// nothing else reads afterwards (no float reference run, no fidelity measurement).</param>
     /// <param name="device">Where round-to-nearest versions of layers without low-rank factors are made (the weights' GPU);
-    /// null, or a setting it declines, is the host.</param>
+    /// null, or a setting it declines, is the host, which writes the uniform methods straight into the run's tensor
+    /// (<see cref="HostWeightFakeQuantizer"/>).</param>
     public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics,
         IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, bool releaseFloat = false, IWeightFakeQuantizer? device = null)
     {
@@ -62,9 +63,9 @@ public sealed class QuantizedWeights : IDisposable
         {
             ForEachVersion(versions, smoothed, progress, cancellation, (i, version, layer, inside) =>
             {
-                if (device is not null && device.Declines(version.Setting) is null && smoothed.LowRankOf(layer.Name) is null)
+                if (FakeQuantizerFor(version.Setting, smoothed.LowRankOf(layer.Name), device) is { } quantizer)
                 {
-                    var (values, report) = device.FakeQuantize(layer.Weight, layer.OutFeatures, layer.InFeatures, version.Setting, layer.Name);
+                    var (values, report) = quantizer.FakeQuantize(layer.Weight, layer.OutFeatures, layer.InFeatures, version.Setting, layer.Name);
                     result.Add(version.Layer.Name, version.Setting, values, report);
                 }
                 else
@@ -83,6 +84,15 @@ public sealed class QuantizedWeights : IDisposable
         }
         return result;
     }
+
+    /// <summary>What makes a version's values without its integer form: the device when it takes the setting, else the
+    /// host for the uniform methods; null (<see cref="WeightQuantizer"/> then) for GPTQ, the codebooks and layers with
+    /// low-rank factors.</summary>
+    private static IWeightFakeQuantizer? FakeQuantizerFor(WeightQuant setting, LowRank? lowRank, IWeightFakeQuantizer? device) =>
+        lowRank is not null ? null
+        : device is not null && device.Declines(setting) is null ? device
+        : HostWeightFakeQuantizer.Instance.Declines(setting) is null ? HostWeightFakeQuantizer.Instance
+        : null;
 
     /// <summary>Quantizes every version the plan needs, as <see cref="Build"/> does (smoothed layers in their folded
     /// form, gptq with the layer's Hessian, DiTAS low-rank compensation), and hands each to <paramref name="made"/>

@@ -85,16 +85,19 @@ public static class WeightQuantizer
         for (var g = 0; g < grids.Length; g++)
         {
             var group = weight.Slice(g * groupLength, groupLength);
-            grids[g] = setting.Method switch
-            {
-                WeightMethod.Mse => GridSearch.QDitMse(group, setting.Bits, setting.Symmetric),
-                WeightMethod.Uaq => GridSearch.Uaq(group, setting.Bits, setting.Symmetric),
-                _ => MaxGrid(group, setting.Bits, setting.Symmetric),
-            };
+            grids[g] = UniformGridOf(group, setting);
             UniformKernels.Encode(group, codes.AsSpan(g * groupLength, groupLength), grids[g]);
         }
         return new UniformCodes(rows, cols, groupLength, codes, grids);
     }
+
+    /// <summary>The grid of one group for the uniform methods rtn (the "max" grid), mse and uaq (their searches).</summary>
+    internal static UniformGrid UniformGridOf(ReadOnlySpan<float> group, WeightQuant setting) => setting.Method switch
+    {
+        WeightMethod.Mse => GridSearch.QDitMse(group, setting.Bits, setting.Symmetric),
+        WeightMethod.Uaq => GridSearch.Uaq(group, setting.Bits, setting.Symmetric),
+        _ => MaxGrid(group, setting.Bits, setting.Symmetric),
+    };
 
     private static UniformGrid MaxGrid(ReadOnlySpan<float> group, int bits, bool symmetric)
     {
