@@ -6,25 +6,6 @@ namespace QRecipe.Runtime.Backends.Cpu.Ops;
 /// <summary>Vectorised reductions and scalings of one contiguous row, shared by the row-wise operations.</summary>
 internal static unsafe class VectorMath
 {
-    public static float Max(float* x, int count)
-    {
-        var lanes = Vector<float>.Count;
-        var i = 0;
-        var result = float.NegativeInfinity;
-        if (count >= lanes)
-        {
-            var best = Vector.Load(x);
-            for (i = lanes; i <= count - lanes; i += lanes)
-                best = Vector.Max(best, Vector.Load(x + i));
-            for (var l = 0; l < lanes; l++)
-                result = MathF.Max(result, best[l]);
-        }
-
-        for (; i < count; i++)
-            result = MathF.Max(result, x[i]);
-        return result;
-    }
-
     public static float AbsMax(float* x, int count)
     {
         var lanes = Vector<float>.Count;
