@@ -83,7 +83,7 @@ internal static unsafe class FusedAttention
         var values = new GemmProblem(rows, hd, t, 1f, new MatrixView(scores, t, 1), new MatrixView(v, stride, 1), output, d, null);
         Sgemm.MultiplyRange(values, kernel, 0, rows, 0, hd);
         for (var r = 0; r < rows; r++)
-            finite &= Softmax.Finite(output + (nint)r * d, hd);
+            finite &= FiniteScan.Finite(output + (nint)r * d, hd);
         return finite;
     }
 

@@ -38,24 +38,6 @@ internal static unsafe class Softmax
             VectorMath.Scale(x, width, factor);
     }
 
-    /// <summary>Whether every value of one row is finite (x·0 summed: ±0 for numbers, NaN for NaN and ±∞).</summary>
-    public static bool Finite(float* x, int width)
-    {
-        var i = 0;
-        if (VectorExp.WideSupported)
-        {
-            var probe = Vector512<float>.Zero;
-            for (; i <= width - Vector512<float>.Count; i += Vector512<float>.Count)
-                probe = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512<float>.Zero, probe);
-            if (!Vector512.EqualsAll(probe, probe))
-                return false;
-        }
-        var rest = 0f;
-        for (; i < width; i++)
-            rest += x[i] * 0f;
-        return rest == 0f;
-    }
-
     /// <summary>The 16-lane row: two passes unrolled by two vectors; a ragged tail goes through a 16-float stack
     /// buffer padded with −∞ (neutral for the maximum, exp(−∞) = 0 for the sum), so in-place rows never reread an
     /// element already overwritten. The finiteness probe accumulates x·0, which is ±0 for a number and NaN for NaN
