@@ -146,4 +146,24 @@ public sealed unsafe class SoftmaxRowTests
         Assert.Equal(0f, VectorExp.Exp(Vector512.Create(float.NegativeInfinity))[0]);
         Assert.Equal(float.PositiveInfinity, VectorExp.Exp(Vector512.Create(float.PositiveInfinity))[0]);
     }
+
+    /// <summary>GELU and SiLU run 16 lanes and then 8 over one tensor, so the two exps must agree bit for bit wherever
+    /// 1 + exp(−z) can see a difference (above e^−86.3 ≈ 3e-38), and on the special values.</summary>
+    [Fact]
+    public void The_16_lane_exp_equals_the_narrow_exp_bit_for_bit()
+    {
+        if (!VectorExp.WideSupported)
+            return;
+        var lanes = System.Numerics.Vector<float>.Count;
+        var inputs = new List<float> { float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue, -float.MaxValue, 0f, -0f, 88.72f, 88.73f };
+        for (var x = -86.3; x <= 90.0; x += 0.000731)
+            inputs.Add((float)x);
+        foreach (var value in inputs)
+        {
+            var wide = VectorExp.Exp(Vector512.Create(value))[15];
+            var narrow = VectorExp.Exp(new System.Numerics.Vector<float>(value))[lanes - 1];
+            Assert.True(BitConverter.SingleToInt32Bits(wide) == BitConverter.SingleToInt32Bits(narrow) || (float.IsNaN(wide) && float.IsNaN(narrow)),
+                $"exp({value:R}): 16 lanes {wide:R}, narrow {narrow:R}");
+        }
+    }
 }
