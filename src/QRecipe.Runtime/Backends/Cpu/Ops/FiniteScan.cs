@@ -10,10 +10,13 @@ namespace QRecipe.Runtime.Backends.Cpu.Ops;
 /// Whether a float tensor holds no NaN or ±∞: the forward checks every operator's output this way, and the outputs
 /// are almost always finite, so the common case is one read-only pass with a single FMA per vector (x·0 accumulated is
 /// ±0 while every x is a number and NaN from the first NaN or ±∞ on), four accumulators deep, 16 lanes on AVX-512, on
-/// all workers for large tensors. Counting and locating the bad values is left to the rare case that needs it.
+/// all workers only for very large tensors. Counting and locating the bad values is left to the rare case that needs it.
 /// </summary>
 internal static unsafe class FiniteScan
 {
+    /// <summary>Floats below which the scan stays on the calling thread (16 MiB).</summary>
+    private const long ParallelThreshold = 1 << 22;
+
     /// <summary>Floats per work item (64 KiB).</summary>
     private const int BlockFloats = 1 << 14;
 
@@ -26,6 +29,10 @@ internal static unsafe class FiniteScan
 
     public static bool AllFinite(float* x, long count)
     {
+        // A forward's checked tensors (up to a few MB, just written, mostly in cache) scan in tens of microseconds:
+        // waking the workers for them costs more than it saves, and far more when the host is loaded.
+        if (count <= ParallelThreshold)
+            return Finite(x, (int)count);
         var nonFinite = 0;
         var blocks = (int)((count + BlockFloats - 1) / BlockFloats);
         RangeParallel<Operands>.For(blocks, count, new Operands { X = x, Count = count, NonFinite = &nonFinite }, &Blocks);
