@@ -73,8 +73,9 @@ public interface ITensorBackend
 
     /// <summary>A DiT block's self-attention in one call, where the backend fuses it (docs/dit.md): merged [N, T, D] =
     /// MergeHeads(softmax(scale·q·kᵀ)·v) for q, k and v the heads <see cref="SplitHeads"/> takes out of qkv [N, T, 3D].
-    /// Returns false when the backend does not fuse attention (the default) or when a score or an output was NaN or
-    /// ±∞; the caller then runs the steps one by one, whose checks name the product that made it.</summary>
+    /// Returns false when the backend does not fuse attention (the default) or when a score was NaN or ±∞; the caller
+    /// then runs the steps one by one, whose checks name the product that made it. The output is not checked: a caller
+    /// that checks products checks merged, and runs the steps when it holds a NaN or ±∞.</summary>
     bool TryFusedAttention(Tensor qkv, int heads, float scale, Tensor merged) => false;
 
     /// <summary>Copies a tensor into another of the same shape and element type.</summary>

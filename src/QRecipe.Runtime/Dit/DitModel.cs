@@ -14,7 +14,8 @@ namespace QRecipe.Runtime.Dit;
 /// products that can turn finite values into NaN or ±∞ (adds, layer norm with modulate, gated residuals, guidance) is
 /// checked where it is made, so a <see cref="NonFiniteActivationException"/> names the operator that first produced
 /// one. Steps that cannot (silu, gelu, softmax, layout changes) are not checked. Float attention runs as one fused
-/// backend call that probes its scores and outputs itself (<see cref="IDitOperators.TryFusedAttention"/>).
+/// backend call that probes its scores itself (<see cref="IDitOperators.TryFusedAttention"/>); its merged output is
+/// checked.
 /// </summary>
 public sealed class DitModel : IDisposable
 {
@@ -92,8 +93,8 @@ public sealed class DitModel : IDisposable
         var values = new LayerSite(block, Operator.Av, weights.Qkv.Name + ".av");
         var scale = 1f / MathF.Sqrt(m.HeadDim);
         // Float attention runs fused where the operators and the backend allow it; otherwise, and to name the product
-        // that made a NaN or ±∞ the fused pass saw, step by step with each product checked.
-        if (!ops.TryFusedAttention(scores, values, w.Qkv, m.Heads, scale, w.Merged))
+        // that made a NaN or ±∞ in the fused scores or output, step by step with each product checked.
+        if (!ops.TryFusedAttention(scores, values, w.Qkv, m.Heads, scale, w.Merged) || _backend.CountNonFinite(w.Merged) != 0)
         {
             _backend.SplitHeads(w.Qkv, w.Q, w.K, w.V);
             ops.AttentionScores(scores, w.Q, w.K, scale, w.Scores);

@@ -101,10 +101,11 @@ public sealed class FusedAttentionTests
         Assert.Equal(steps.ToArray<float>(), fused.ToArray<float>());
     }
 
-    /// <summary>One NaN or ±∞ planted in q, k or v of any token (k's tokens cover a ragged 16-lane tail of the score
-    /// rows: 37 = 2·16 + 5) makes the fused call report a non-finite score or output.</summary>
+    /// <summary>One NaN or ±∞ planted in q or k of any token (k's tokens cover a ragged 16-lane tail of the score rows:
+    /// 37 = 2·16 + 5) makes the fused call report a non-finite score; one in v reaches the merged output, which the
+    /// caller checks.</summary>
     [Fact]
-    public void A_non_finite_value_anywhere_in_q_k_or_v_is_reported()
+    public void A_non_finite_value_anywhere_in_q_or_k_is_reported_and_one_in_v_reaches_the_output()
     {
         const int n = 2, heads = 3, t = 37, hd = 5, d = heads * hd;
         using var qkv = TestData.Uniform(5, 1f, n, t, 3 * d);
@@ -121,7 +122,10 @@ public sealed class FusedAttentionTests
                     var values = qkv.AsSpan<float>();
                     clean.CopyTo(values);
                     values[index] = bad;
-                    Assert.False(CpuBackend.Instance.TryFusedAttention(qkv, heads, 0.5f, merged), $"{bad} in part {part} at token {token}");
+                    if (part < 2)
+                        Assert.False(CpuBackend.Instance.TryFusedAttention(qkv, heads, 0.5f, merged), $"{bad} in part {part} at token {token}");
+                    else
+                        Assert.True(CpuBackend.Instance.TryFusedAttention(qkv, heads, 0.5f, merged) && CpuBackend.Instance.CountNonFinite(merged) > 0, $"{bad} in v at token {token}");
                 }
             }
         }

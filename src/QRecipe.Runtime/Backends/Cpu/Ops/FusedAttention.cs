@@ -14,9 +14,10 @@ namespace QRecipe.Runtime.Backends.Cpu.Ops;
 /// range and strides, so a float recipe and the float model agree exactly whether or not their attention fuses. Q, K and V are read with strides straight out of the qkv projection
 /// [N, T, 3D] and O is written in the merged layout [N, T, D], so neither the head split nor the merge copies
 /// anything and the [N, H, T, T] scores never reach memory. Work items are claimed with an atomic counter so that a
-/// descheduled worker does not hold the other back. The scores and outputs are probed for NaN and ±∞ on the way
+/// descheduled worker does not hold the other back. The scores are probed for NaN and ±∞ in softmax's maximum pass
 /// (x·0 accumulated, see <see cref="Softmax"/>), so the caller can redo a non-finite block step by step and report
-/// which product made it.
+/// which product made it; the output is left to the caller's check of the merged tensor (one contiguous scan, where
+/// probing 64-float rows in the item cost 4% of the call).
 /// </summary>
 internal static unsafe class FusedAttention
 {
@@ -29,7 +30,7 @@ internal static unsafe class FusedAttention
     private const int MaxRowBlock = 1024;
 
     /// <summary>merged = MergeHeads(softmax(scale·q·kᵀ)·v) for q, k, v the heads of qkv; returns whether every score
-    /// and every output was finite.</summary>
+    /// was finite.</summary>
     public static bool Run(float* qkv, float* merged, int samples, int heads, int tokens, int headDim, float scale)
     {
         var job = AttentionJob.ForCurrentThread;
@@ -82,8 +83,6 @@ internal static unsafe class FusedAttention
         var output = job.Merged + ((nint)sample * t + first) * d + head * hd;
         var values = new GemmProblem(rows, hd, t, 1f, new MatrixView(scores, t, 1), new MatrixView(v, stride, 1), output, d, null);
         Sgemm.MultiplyRange(values, kernel, 0, rows, 0, hd);
-        for (var r = 0; r < rows; r++)
-            finite &= FiniteScan.Finite(output + (nint)r * d, hd);
         return finite;
     }
 
