@@ -12,6 +12,7 @@ namespace QRecipe.Benchmarks;
 /// "peer-ort-profile [model] [forwards] [cache]" both forwards' time per operation (<see cref="DitProfileHarness"/>),
 /// "peer-ort-sgemm [seconds] [cache]" ONNX Runtime on the SGEMM shapes (<see cref="OrtSgemmHarness"/>);
 /// "sc-interleaved [rounds]" prints the SC ratios measured pairwise (<see cref="ScInterleavedHarness"/>);
+/// "peer-attention [rounds]" a block's attention step by step against the fused call (<see cref="AttentionHarness"/>);
 /// "finite-checks [forwards]" what the NaN/±∞ checks cost against the forward and the load (<see cref="FiniteCheckHarness"/>);
 /// "peer-hessian [rounds]" the GPTQ Hessian update against SGEMM of the same XᵀX (<see cref="HessianPeerHarness"/>).</summary>
 public static class Program
@@ -54,6 +55,9 @@ public static class Program
                 break;
             case "peer-hessian":
                 HessianPeerHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7);
+                break;
+            case "peer-attention":
+                AttentionHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
                 break;
             case "finite-checks":
                 FiniteCheckHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);

@@ -71,6 +71,13 @@ public interface ITensorBackend
     /// <summary>The inverse layout change: heads [N, H, T, hd] → merged [N, T, H·hd] (channel h·hd + j).</summary>
     void MergeHeads(Tensor heads, Tensor merged);
 
+    /// <summary>A DiT block's self-attention in one call, where the backend fuses it (docs/dit.md): merged [N, T, D] =
+    /// MergeHeads(softmax(scale·q·kᵀ)·v) for q, k and v the heads <see cref="SplitHeads"/> takes out of qkv [N, T, 3D].
+    /// Returns false when the backend does not fuse attention (the default) or when a score was NaN or ±∞; the caller
+    /// then runs the steps one by one, whose checks name the product that made it. The output is not checked: a caller
+    /// that checks products checks merged, and runs the steps when it holds a NaN or ±∞.</summary>
+    bool TryFusedAttention(Tensor qkv, int heads, float scale, Tensor merged) => false;
+
     /// <summary>Copies a tensor into another of the same shape and element type.</summary>
     void Copy(Tensor source, Tensor destination);
 

@@ -33,6 +33,20 @@ internal static partial class TensorChecks
         return (n, h, t, hd);
     }
 
+    /// <summary>Fused attention: qkv [N, T, 3D] into merged [N, T, D] with D = heads·hd; returns (N, T, hd).</summary>
+    public static (int N, int Tokens, int HeadWidth) FusedAttention(string op, Tensor qkv, int heads, Tensor merged)
+    {
+        Float32(op, qkv);
+        Float32(op, merged);
+        Rank(op, merged, 3);
+        int n = merged.Shape[0], t = merged.Shape[1], d = merged.Shape[2];
+        if (heads <= 0 || d % heads != 0)
+            throw new System.ArgumentException($"{op}: {heads} heads do not divide the {d} channels of merged {merged.Shape}");
+        if (!HasShape(qkv, n, t, 3 * d))
+            throw new ShapeMismatchException(op, qkv.Shape, merged.Shape, "qkv must be [N, T, 3D] for merged [N, T, D]");
+        return (n, t, d / heads);
+    }
+
     /// <summary>ClassifierFreeGuidance: combined [2N, C, ...] into output [N, C, ...]; returns (N, C, positions per channel).</summary>
     public static (int Samples, int Channels, int Positions) ClassifierFreeGuidance(string op, Tensor combined, Tensor output)
     {

@@ -13,7 +13,9 @@ namespace QRecipe.Runtime.Dit;
 /// replace. Intermediate tensors live in a workspace kept per batch size. Every product's output and every step between
 /// products that can turn finite values into NaN or ±∞ (adds, layer norm with modulate, gated residuals, guidance) is
 /// checked where it is made, so a <see cref="NonFiniteActivationException"/> names the operator that first produced
-/// one. Steps that cannot (silu, gelu, softmax, layout changes) are not checked.
+/// one. Steps that cannot (silu, gelu, softmax, layout changes) are not checked. Float attention runs as one fused
+/// backend call that probes its scores itself (<see cref="IDitOperators.TryFusedAttention"/>); its merged output is
+/// checked.
 /// </summary>
 public sealed class DitModel : IDisposable
 {
@@ -87,15 +89,21 @@ public sealed class DitModel : IDisposable
         _backend.ModulatedLayerNorm(w.Tokens, w.Chunks[0], w.Chunks[1], w.Modulated);
         Check(w.Modulated, Stage.Norm1, block);
         Linear(new LayerSite(block, Operator.Qkv, weights.Qkv.Name), w.Modulated, weights.Qkv, w.Qkv);
-        _backend.SplitHeads(w.Qkv, w.Q, w.K, w.V);
         var scores = new LayerSite(block, Operator.Qk, weights.Qkv.Name + ".qk");
-        ops.AttentionScores(scores, w.Q, w.K, 1f / MathF.Sqrt(m.HeadDim), w.Scores);
-        Check(w.Scores, scores);
-        _backend.Softmax(w.Scores, w.Scores);
         var values = new LayerSite(block, Operator.Av, weights.Qkv.Name + ".av");
-        ops.AttentionValues(values, w.Scores, w.V, w.HeadOutputs);
-        Check(w.HeadOutputs, values);
-        _backend.MergeHeads(w.HeadOutputs, w.Merged);
+        var scale = 1f / MathF.Sqrt(m.HeadDim);
+        // Float attention runs fused where the operators and the backend allow it; otherwise, and to name the product
+        // that made a NaN or ±∞ in the fused scores or output, step by step with each product checked.
+        if (!ops.TryFusedAttention(scores, values, w.Qkv, m.Heads, scale, w.Merged) || _backend.CountNonFinite(w.Merged) != 0)
+        {
+            _backend.SplitHeads(w.Qkv, w.Q, w.K, w.V);
+            ops.AttentionScores(scores, w.Q, w.K, scale, w.Scores);
+            Check(w.Scores, scores);
+            _backend.Softmax(w.Scores, w.Scores);
+            ops.AttentionValues(values, w.Scores, w.V, w.HeadOutputs);
+            Check(w.HeadOutputs, values);
+            _backend.MergeHeads(w.HeadOutputs, w.Merged);
+        }
         Linear(new LayerSite(block, Operator.Proj, weights.Proj.Name), w.Merged, weights.Proj, w.Branch);
         _backend.GatedResidual(w.Tokens, w.Chunks[2], w.Branch, w.Tokens);
         Check(w.Tokens, Stage.AttentionResidual, block);

@@ -16,6 +16,9 @@ public sealed class FloatOperators : IDitOperators
     public void LinearGelu(LayerSite site, Tensor input, LinearWeights weights, Tensor output, ITensorBackend backend) =>
         _backend.LinearGelu(input, weights.Weight, weights.Bias, output);
 
+    public bool TryFusedAttention(LayerSite scores, LayerSite values, Tensor qkv, int heads, float scale, Tensor merged) =>
+        _backend.TryFusedAttention(qkv, heads, scale, merged);
+
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores) =>
         _backend.BatchedMatMul(q, k, scores, transposeB: true, alpha: scale);
 

@@ -27,6 +27,14 @@ public interface IDitOperators
         backend.Gelu(output, output);
     }
 
+    /// <summary>Both attention products and the softmax between them in one backend call
+    /// (<see cref="ITensorBackend.TryFusedAttention"/>: q, k, v read out of qkv [N, T, 3D], the heads written merged
+    /// into [N, T, D]), for operators that compute qk and av at these sites in plain float. Returns false when they do
+    /// not (the default), when the backend does not fuse, or when a score was NaN or ±∞; the model then runs SplitHeads,
+    /// <see cref="AttentionScores"/>, Softmax, <see cref="AttentionValues"/> and MergeHeads (also when the fused output
+    /// holds a NaN or ±∞), whose checks name the product that made it.</summary>
+    bool TryFusedAttention(LayerSite scores, LayerSite values, Tensor qkv, int heads, float scale, Tensor merged) => false;
+
     /// <summary>scores[b, h] = scale·q[b, h]·k[b, h]ᵀ for q, k [B, H, T, hd] and scores [B, H, T, T] (operator qk).</summary>
     void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores);
 

@@ -25,6 +25,18 @@ internal sealed class CheckedOperators(IDitOperators inner, CancellationToken ca
         inner.LinearGelu(site, input, weights, output, backend);
     }
 
+    /// <summary>Reports both products once the fused attention has run them; when it falls back, the products one
+    /// by one report themselves.</summary>
+    public bool TryFusedAttention(LayerSite scores, LayerSite values, Tensor qkv, int heads, float scale, Tensor merged)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        if (!inner.TryFusedAttention(scores, values, qkv, heads, scale, merged))
+            return false;
+        productStarting?.Invoke(scores);
+        productStarting?.Invoke(values);
+        return true;
+    }
+
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)
     {
         Check(site);

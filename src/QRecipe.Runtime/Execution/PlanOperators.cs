@@ -97,6 +97,13 @@ public sealed class PlanOperators : IDitOperators, IDisposable
         AddBias(output.AsSpan<float>(), layer.Bias.AsReadOnlySpan<float>());
     }
 
+    /// <summary>Fused only when both attention cells of this step are plain float (no activation quantizer, no SC),
+    /// where it computes what <see cref="AttentionScores"/> and <see cref="AttentionValues"/> would.</summary>
+    public bool TryFusedAttention(LayerSite scores, LayerSite values, Tensor qkv, int heads, float scale, Tensor merged) =>
+        Plain(Cell(scores)) && Plain(Cell(values)) && _backend.TryFusedAttention(qkv, heads, scale, merged);
+
+    private static bool Plain(OpSetting cell) => !cell.Sc.Enabled && cell.Activations.IsFloat;
+
     public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores)
     {
         var cell = Cell(site);

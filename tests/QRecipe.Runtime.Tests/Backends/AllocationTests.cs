@@ -26,9 +26,12 @@ public sealed class AllocationTests
         using var q = TestData.Uniform(4, 1f, 2, 16, 256, 72);
         using var scores = Tensor.Empty(2, 16, 256, 256);
         using var heads = Tensor.Empty(2, 16, 256, 72);
+        using var qkv = TestData.Uniform(5, 1f, 2, 256, 3 * 1152);
+        using var merged = Tensor.Empty(2, 256, 1152);
 
         void Step()
         {
+            backend.TryFusedAttention(qkv, 16, 0.125f, merged);
             backend.Linear(x, w, bias, y);
             backend.BatchedMatMul(q, q, scores, transposeB: true, alpha: 0.125f);
             backend.Softmax(scores, scores);

@@ -35,6 +35,32 @@ public sealed class DitForwardTests
         Assert.True(error < 1e-5, $"relative L2 error {error:E2}");
     }
 
+    /// <summary>Float operators that do not fuse attention (the interface's default), as quantized and SC cells run it.</summary>
+    private sealed class StepByStepAttention(IDitOperators inner) : IDitOperators
+    {
+        public void Linear(LayerSite site, Tensor input, LinearWeights weights, Tensor output) => inner.Linear(site, input, weights, output);
+
+        public void AttentionScores(LayerSite site, Tensor q, Tensor k, float scale, Tensor scores) => inner.AttentionScores(site, q, k, scale, scores);
+
+        public void AttentionValues(LayerSite site, Tensor probabilities, Tensor v, Tensor output) => inner.AttentionValues(site, probabilities, v, output);
+    }
+
+    /// <summary>The float model fuses attention (the test above); the step-by-step path, which recipes that quantize or
+    /// replace an attention product take, must match the reference as well.</summary>
+    [Fact]
+    public void Forward_with_attention_step_by_step_matches_the_reference()
+    {
+        using var model = LoadModel();
+        model.Operators = new StepByStepAttention(new FloatOperators(Backend));
+        using var x = Input();
+        using var t = Timesteps();
+        using var labels = Tensor.From(LabelValues, 2);
+        using var output = Tensor.Empty(2, 8, 8, 8);
+        model.Forward(x, t, labels, output);
+        var error = DitReference.RelativeError(DitReference.Values("forward"), output.AsSpan<float>());
+        Assert.True(error < 1e-5, $"relative L2 error {error:E2}");
+    }
+
     [Fact]
     public void Guidance_guides_three_eps_channels_and_keeps_the_conditional_rest()
     {

@@ -22,6 +22,14 @@ public sealed unsafe partial class CpuBackend
         Heads.Scatter(heads.Float32ReadPointer, merged.Float32Pointer, n, h, t, hd);
     }
 
+    /// <summary>Fused on the CPU (<see cref="FusedAttention"/>): q, k and v are read in place out of qkv and the
+    /// output is written merged.</summary>
+    public bool TryFusedAttention(Tensor qkv, int heads, float scale, Tensor merged)
+    {
+        var (n, t, hd) = TensorChecks.FusedAttention(nameof(TryFusedAttention), qkv, heads, merged);
+        return FusedAttention.Run(qkv.Float32ReadPointer, merged.Float32Pointer, n, heads, t, hd, scale);
+    }
+
     public void Copy(Tensor source, Tensor destination)
     {
         TensorChecks.SameShape(nameof(Copy), source, destination);

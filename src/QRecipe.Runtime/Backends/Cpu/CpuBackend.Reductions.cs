@@ -29,6 +29,8 @@ public sealed unsafe partial class CpuBackend
     {
         TensorChecks.Float32(nameof(CountNonFinite), input);
         var x = input.Float32ReadPointer;
+        if (FiniteScan.AllFinite(x, input.ElementCount))
+            return 0;
         long count = 0;
         for (long start = 0; start < input.ElementCount; start += int.MaxValue)
             count += FiniteValues.CountNonFinite(new System.ReadOnlySpan<float>(x + start, (int)System.Math.Min(int.MaxValue, input.ElementCount - start)));

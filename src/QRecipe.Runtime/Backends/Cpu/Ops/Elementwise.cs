@@ -1,11 +1,13 @@
 using System;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using QRecipe.Runtime.Backends.Cpu.Parallel;
 
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
 
 /// <summary>Binary elementwise operations. The second operand either has as many elements as the first or repeats
-/// over it (its shape is a suffix of the first's, e.g. a bias row).</summary>
+/// over it (its shape is a suffix of the first's, e.g. a bias row). 16 lanes on AVX-512 first, then
+/// <see cref="Vector{T}"/> lanes, then scalars.</summary>
 internal static unsafe class Elementwise
 {
     private const int Chunk = 1 << 14;
@@ -33,6 +35,11 @@ internal static unsafe class Elementwise
             var n = (int)Math.Min(o.Width, o.Count - offset);
             float* x = o.X + offset, y = o.Group == 1 ? o.Y : o.Y + offset, z = o.Output + offset;
             var i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i <= n - 16; i += 16)
+                    (Vector512.Load(x + i) + Vector512.Load(y + i)).Store(z + i);
+            }
             for (; i <= n - lanes; i += lanes)
                 (Vector.Load(x + i) + Vector.Load(y + i)).Store(z + i);
             for (; i < n; i++)
@@ -49,6 +56,11 @@ internal static unsafe class Elementwise
             var n = (int)Math.Min(o.Width, o.Count - offset);
             float* x = o.X + offset, y = o.Group == 1 ? o.Y : o.Y + offset, z = o.Output + offset;
             var i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i <= n - 16; i += 16)
+                    (Vector512.Load(x + i) * Vector512.Load(y + i)).Store(z + i);
+            }
             for (; i <= n - lanes; i += lanes)
                 (Vector.Load(x + i) * Vector.Load(y + i)).Store(z + i);
             for (; i < n; i++)

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using QRecipe.Runtime.Backends.Cpu.Parallel;
 
 namespace QRecipe.Runtime.Backends.Cpu.Ops;
@@ -26,6 +27,13 @@ internal static unsafe class LayerNorm
             var m = new Vector<float>(mean);
             var s = new Vector<float>(inverse);
             var i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var m16 = Vector512.Create(mean);
+                var s16 = Vector512.Create(inverse);
+                for (; i <= w - 16; i += 16)
+                    ((Vector512.Load(x + i) - m16) * s16).Store(y + i);
+            }
             for (; i <= w - lanes; i += lanes)
                 ((Vector.Load(x + i) - m) * s).Store(y + i);
             for (; i < w; i++)
