@@ -1,7 +1,8 @@
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
-/// Cache blocking (Goto/BLIS loop order jc → pc → ic → jr → ir), sized like BLIS's Zen configuration: a packed A
+/// Cache blocking of a worker's own range of C (single-threaded calls and <see cref="SgemmPartition.Chunks"/>; Goto/BLIS
+/// loop order jc → pc → ic → jr → ir), sized like BLIS's Zen configuration: a packed A
 /// block (Mc×Kc floats, 144 KiB) stays in the 1 MiB L2 while the B micro-panels stream past it; the packed B block
 /// (Kc×Nc, up to 4 MiB) lives in L3 and is packed once per (jc, pc); Nc is large so that a worker's whole column range
 /// is one jc block for every DiT shape and A is packed only once per K block; a B micro-panel (Kc·NR floats, 32 KiB)
@@ -12,6 +13,14 @@ internal static class GemmBlocking
     public const int Kc = 256;
 
     public const int Mc = 144;
+
+    /// <summary>Deepest K block of a shared-tiles call: K ≤ 512 (most DiT layers) is one block, so C is written once.</summary>
+    public const int KcShared = 512;
+
+    /// <summary>Most floats the two packed operands of a shared-tiles call may take (8 MiB): above it the fresh packed
+    /// copies no longer stay in cache (on DiT-XL's 256×1152×4608, packing all of B once measured slower than repacking
+    /// A per chunk).</summary>
+    public const long SharedPackFloats = 2 << 20;
 
     public const int Nc = 4096;
 
