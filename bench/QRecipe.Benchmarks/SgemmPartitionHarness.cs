@@ -6,7 +6,7 @@ using QRecipe.Runtime.Tensors;
 namespace QRecipe.Benchmarks;
 
 /// <summary>
-/// Our parallel SGEMM partitions (<see cref="SgemmPartition"/>; small-rows where it applies) on the linear layers of DiT-S/2 ("s": batch 2,
+/// Our two parallel SGEMM partitions (<see cref="SgemmPartition"/>) on the linear layers of DiT-S/2 ("s": batch 2,
 /// 512 token rows, with bias, fc1 with GELU) or the larger DiT-XL/2 shapes ("xl"), alternating call by call in one
 /// process. Each timed step runs 12 problems with their own weights and activations in turn, as a forward's 12 blocks
 /// do, so the weights come from memory rather than a warm cache. Prints per shape and partition the median and the
@@ -22,11 +22,9 @@ public static unsafe class SgemmPartitionHarness
         var shapes = models == "xl"
             ? new[] { (256, 1152, 3456, false), (256, 1152, 4608, false), (256, 4608, 1152, false), (512, 1152, 1152, false), (512, 4608, 1152, false), (512, 1152, 4608, true) }
             : new[] { (512, 384, 1536, true), (512, 1536, 384, false), (512, 384, 1152, false), (512, 384, 384, false), (2, 384, 2304, false) };
+        var partitions = new[] { SgemmPartition.Chunks, SgemmPartition.SharedTiles, SgemmPartition.Auto };
         foreach (var (m, k, n, gelu) in shapes)
         {
-            var partitions = m <= SmallRowsSgemm.MaxRows && !gelu
-                ? new[] { SgemmPartition.Chunks, SgemmPartition.SharedTiles, SgemmPartition.SmallRows }
-                : new[] { SgemmPartition.Chunks, SgemmPartition.SharedTiles };
             var problems = new GemmProblem[Sets];
             var tensors = new Tensor[Sets * 4];
             for (var s = 0; s < Sets; s++)

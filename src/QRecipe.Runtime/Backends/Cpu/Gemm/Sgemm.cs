@@ -9,8 +9,7 @@ namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 /// into buffers the workers share and C is cut into 2-D tiles (<see cref="GemmTiling"/>, <see cref="SharedPacks"/>);
 /// larger ones are cut along the longer side of C into <see cref="ChunksPerWorker"/> chunks per worker (whole kernel
 /// tiles), each packed into that worker's own cache-sized buffers, at the cost of packing the undivided operand once
-/// per chunk (<see cref="SgemmPartition"/>); a product of a few rows by a weight read transposed is a set of dot
-/// products (<see cref="SmallRowsSgemm"/>). Either way the workers claim their pieces with an atomic counter rather
+/// per chunk (<see cref="SgemmPartition"/>). Either way the workers claim their pieces with an atomic counter rather
 /// than taking one fixed share, which keeps both cores busy when the machine is shared and one worker is descheduled.
 /// No managed allocation per call.
 /// </summary>
@@ -40,8 +39,6 @@ internal static unsafe class Sgemm
     {
         var mr = TileRows(kernel);
         var nr = TileColumns(kernel);
-        if (partition == SgemmPartition.Auto && SmallRowsSgemm.Fits(problem))
-            partition = SgemmPartition.SmallRows;
         if (partition == SgemmPartition.Auto)
         {
             if ((long)problem.M * problem.N * problem.K < GemmBlocking.ParallelThreshold)
@@ -54,13 +51,7 @@ internal static unsafe class Sgemm
             partition = packedFloats <= GemmBlocking.SharedPackFloats ? SgemmPartition.SharedTiles : SgemmPartition.Chunks;
         }
 
-        if (partition == SgemmPartition.SmallRows)
-        {
-            if (!SmallRowsSgemm.Fits(problem))
-                throw new InvalidOperationException($"SGEMM: {problem.M} rows with these layouts do not fit the small-rows path.");
-            SmallRowsSgemm.Multiply(problem);
-        }
-        else if (partition == SgemmPartition.SharedTiles)
+        if (partition == SgemmPartition.SharedTiles)
         {
             var job = TileJob.ForCurrentThread;
             job.Prepare(problem, kernel, GemmTiling.Plan(problem.M, problem.N, problem.K, mr, nr, CpuWorkerPool.Shared.WorkerCount));

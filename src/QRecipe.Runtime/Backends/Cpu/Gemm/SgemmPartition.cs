@@ -3,7 +3,7 @@ namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 /// <summary>How a parallel SGEMM call shares its work among the workers.</summary>
 internal enum SgemmPartition
 {
-    /// <summary><see cref="SmallRows"/> where it applies, else <see cref="SharedTiles"/> when both packed operands fit <see cref="GemmBlocking.SharedPackFloats"/>
+    /// <summary><see cref="SharedTiles"/> when both packed operands fit <see cref="GemmBlocking.SharedPackFloats"/>
     /// (every DiT-S/B layer and the smaller DiT-XL ones), else <see cref="Chunks"/>; single-threaded below
     /// <see cref="GemmBlocking.ParallelThreshold"/>.</summary>
     Auto,
@@ -15,7 +15,4 @@ internal enum SgemmPartition
     /// operand the cut does not divide is packed once per chunk, but the packed blocks stay cache-sized however large
     /// the operands).</summary>
     Chunks,
-
-    /// <summary>Dot products over contiguous K runs, nothing packed (<see cref="SmallRowsSgemm"/>; a few rows only).</summary>
-    SmallRows,
 }
