@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using QRecipe.Runtime.Backends.Cpu.Gemm;
+using QRecipe.Runtime.Tensors;
 using QRecipe.Runtime.Tests.Tensors;
 
 namespace QRecipe.Runtime.Tests.Backends;
@@ -9,9 +10,11 @@ namespace QRecipe.Runtime.Tests.Backends;
 /// <summary>
 /// Both parallel partitions forced on every kernel, against the float64 reference (bound: <see cref="GemmReference"/>;
 /// GELU carried through as in <see cref="FusedOperationTests"/>): shared packed operands with 2-D tiles, and per-chunk
-/// packing. The shapes give ragged edges in M, N and K (none a multiple of 8, 48 or 512), several shared K blocks
-/// (K &gt; 512), one row or one column panel, K = 0 (bias only), both layouts of both operands, alpha ≠ 1, with and
-/// without bias and the GELU epilogue; and the tile grid is checked to cover every panel of C exactly once.
+/// packing. The shapes give ragged edges in M, N and K (none a multiple of 8, 48 or 256), several K blocks
+/// (K &gt; 256), one row or one column panel, K = 0 (bias only), both layouts of both operands, alpha ≠ 1, with and
+/// without bias and the GELU epilogue; the tile grid is checked to cover every panel of C exactly once; and a row of C
+/// must get the same bits from every path and whatever the number of rows (a sample's float output must not depend
+/// on how many samples share a forward).
 /// </summary>
 public sealed unsafe class SgemmPartitionTests
 {
@@ -74,7 +77,7 @@ public sealed unsafe class SgemmPartitionTests
     [InlineData(13, 33, 1100, 6, 16, 3)]
     [InlineData(1000, 1, 7, 8, 48, 4)]
     [InlineData(5, 5, 5, 8, 48, 1)]
-    public void The_tile_grid_covers_every_panel_once_and_k_in_blocks_of_at_most_512(int m, int n, int k, int mr, int nr, int workers)
+    public void The_tile_grid_covers_every_panel_once_and_k_in_the_blocks_of_the_other_paths(int m, int n, int k, int mr, int nr, int workers)
     {
         var tiling = GemmTiling.Plan(m, n, k, mr, nr, workers);
         var covered = new int[(m + mr - 1) / mr, (n + nr - 1) / nr];
@@ -91,7 +94,34 @@ public sealed unsafe class SgemmPartitionTests
         Assert.All(covered.Cast<int>(), count => Assert.Equal(1, count));
         Assert.Equal(k, tiling.KBlockStart(tiling.KBlocks));
         for (var block = 0; block < tiling.KBlocks; block++)
-            Assert.InRange(tiling.KBlockStart(block + 1) - tiling.KBlockStart(block), 1, 512);
+            Assert.Equal(block * GemmBlocking.Kc, tiling.KBlockStart(block));
+    }
+
+    [Theory]
+    [MemberData(nameof(SgemmTests.Kernels), MemberType = typeof(SgemmTests))]
+    public void A_row_gets_the_same_bits_from_every_path_and_any_row_count(SgemmKernelKind kernel)
+    {
+        const int rows = 40, n = 100, k = 700; // three K blocks, ragged N
+        using var x = TestData.Uniform(7, 1f, rows, k);
+        using var w = TestData.Uniform(8, 1f, n, k);
+        using var bias = TestData.Uniform(9, 1f, n);
+        using var reference = Tensor.Empty(rows, n);
+        GemmProblem Problem(int m, Tensor c) => new(m, n, k, 1f, MatrixView.RowMajor(x.Float32Pointer, k, false),
+            MatrixView.RowMajor(w.Float32Pointer, k, true), c.Float32Pointer, n, bias.Float32Pointer, GemmEpilogue.Gelu);
+        Sgemm.MultiplyRange(Problem(rows, reference), kernel, 0, rows, 0, n);
+        var expected = reference.ToArray<float>();
+        foreach (var (m, partition) in new[] { (rows, SgemmPartition.SharedTiles), (rows, SgemmPartition.Chunks), (3, SgemmPartition.SharedTiles),
+                     (17, SgemmPartition.Chunks), (1, SgemmPartition.Auto), (rows, SgemmPartition.Auto) })
+        {
+            using var c = Tensor.Empty(rows, n);
+            Sgemm.Multiply(Problem(m, c), kernel, partition);
+            var actual = c.ToArray<float>();
+            for (var i = 0; i < m * n; i++)
+            {
+                if (BitConverter.SingleToInt32Bits(actual[i]) != BitConverter.SingleToInt32Bits(expected[i]))
+                    Assert.Fail($"{kernel} {partition} over {m} rows: element {i} is {actual[i]:R}, alone {expected[i]:R}");
+            }
+        }
     }
 
     private static double Gelu(double x) => 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));

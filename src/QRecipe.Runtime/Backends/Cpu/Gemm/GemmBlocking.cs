@@ -10,12 +10,12 @@ namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 /// </summary>
 internal static class GemmBlocking
 {
+    /// <summary>K block of every path. Each block's sums start from zero and are added to C, so the blocks decide the
+    /// rounding: they are the same for every M and every partition, which keeps a sample's float output independent
+    /// of how many samples share a forward.</summary>
     public const int Kc = 256;
 
     public const int Mc = 144;
-
-    /// <summary>Deepest K block of a shared-tiles call: K ≤ 512 (most DiT layers) is one block, so C is written once.</summary>
-    public const int KcShared = 512;
 
     /// <summary>Most floats the two packed operands of a shared-tiles call may take (8 MiB): above it the fresh packed
     /// copies no longer stay in cache (on DiT-XL's 256×1152×4608, packing all of B once measured slower than repacking

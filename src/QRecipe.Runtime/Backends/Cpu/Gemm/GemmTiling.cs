@@ -3,8 +3,9 @@ using System;
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
-/// How one parallel call splits its work: K into <see cref="KBlocks"/> nearly equal blocks of at most
-/// <see cref="GemmBlocking.KcShared"/>, and C into a grid of <see cref="RowBlocks"/>×<see cref="ColumnBlocks"/> tiles of
+/// How one parallel call splits its work: K into <see cref="KBlocks"/> blocks of <see cref="GemmBlocking.Kc"/> (the
+/// last one shorter), the same blocks as every other path, so that a row of C gets the same bits whichever path and
+/// however many rows share the call; and C into a grid of <see cref="RowBlocks"/>×<see cref="ColumnBlocks"/> tiles of
 /// whole kernel panels (sizes differ by at most one panel) that the workers claim. Both operands are packed once per
 /// call (<see cref="SharedPacks"/>), so the grid is chosen only for balance and cache traffic: about
 /// <see cref="TilesPerWorker"/> tiles per worker, in the shape that re-reads the fewest packed floats (a tile reads its
@@ -55,7 +56,7 @@ internal readonly struct GemmTiling
 
     public static GemmTiling Plan(int m, int n, int k, int mr, int nr, int workers)
     {
-        var kBlocks = Math.Max(1, (k + GemmBlocking.KcShared - 1) / GemmBlocking.KcShared);
+        var kBlocks = Math.Max(1, (k + GemmBlocking.Kc - 1) / GemmBlocking.Kc);
         var rowPanels = (m + mr - 1) / mr;
         var columnPanels = (n + nr - 1) / nr;
         var target = TilesPerWorker * workers;
@@ -80,7 +81,7 @@ internal readonly struct GemmTiling
         return new GemmTiling(m, n, k, mr, nr, kBlocks, bestRows, bestColumns);
     }
 
-    public int KBlockStart(int block) => (int)((long)K * block / KBlocks);
+    public int KBlockStart(int block) => Math.Min(K, block * GemmBlocking.Kc);
 
     public int RowPanelStart(int rowBlock) => (int)((long)RowPanels * rowBlock / RowBlocks);
 
