@@ -17,9 +17,8 @@ internal static class GemmBlocking
 
     public const int Mc = 144;
 
-    /// <summary>Most floats the two packed operands of a shared-tiles call may take (8 MiB): above it the fresh packed
-    /// copies no longer stay in cache (on DiT-XL's 256×1152×4608, packing all of B once measured slower than repacking
-    /// A per chunk).</summary>
+    /// <summary>Most floats the two packed operands of a shared-tiles call may take (8 MiB, so that the packed copies
+    /// stay in cache): larger calls run in chunks, whose packed blocks are cache-sized whatever the operands.</summary>
     public const long SharedPackFloats = 2 << 20;
 
     public const int Nc = 4096;

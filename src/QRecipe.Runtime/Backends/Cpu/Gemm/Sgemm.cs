@@ -47,8 +47,9 @@ internal static unsafe class Sgemm
                 return;
             }
 
+            // Chunks cut the longer side of C: cut along rows (M > N), each chunk packs all of B (a layer's weights).
             var packedFloats = ((long)(problem.M + mr - 1) / mr * mr + (long)(problem.N + nr - 1) / nr * nr) * problem.K;
-            partition = packedFloats <= GemmBlocking.SharedPackFloats ? SgemmPartition.SharedTiles : SgemmPartition.Chunks;
+            partition = problem.M > problem.N && packedFloats <= GemmBlocking.SharedPackFloats ? SgemmPartition.SharedTiles : SgemmPartition.Chunks;
         }
 
         if (partition == SgemmPartition.SharedTiles)
