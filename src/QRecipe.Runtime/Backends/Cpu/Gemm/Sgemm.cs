@@ -5,11 +5,11 @@ using QRecipe.Runtime.Backends.Cpu.Parallel;
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
-/// Packed, cache-blocked, register-tiled single-precision GEMM on all cores. Operands small enough are packed once
-/// into buffers the workers share and C is cut into 2-D tiles (<see cref="GemmTiling"/>, <see cref="SharedPacks"/>);
-/// larger ones are cut along the longer side of C into <see cref="ChunksPerWorker"/> chunks per worker (whole kernel
-/// tiles), each packed into that worker's own cache-sized buffers, at the cost of packing the undivided operand once
-/// per chunk (<see cref="SgemmPartition"/>). Either way the workers claim their pieces with an atomic counter rather
+/// Packed, cache-blocked, register-tiled single-precision GEMM on all cores. A call is cut along the longer side of C
+/// into <see cref="ChunksPerWorker"/> chunks per worker (whole kernel tiles), each packed into that worker's own
+/// cache-sized buffers at the cost of packing the undivided operand once per chunk; where that operand would be B
+/// (M &gt; N) and both operands are small, A and B are instead packed once into buffers the workers share and C is cut
+/// into 2-D tiles (<see cref="GemmTiling"/>, <see cref="SharedPacks"/>, <see cref="SgemmPartition"/>). Either way the workers claim their pieces with an atomic counter rather
 /// than taking one fixed share, which keeps both cores busy when the machine is shared and one worker is descheduled.
 /// No managed allocation per call.
 /// </summary>
@@ -128,7 +128,7 @@ internal static unsafe class Sgemm
         private GemmProblem problem;
         private GemmTiling tiling;
         private SgemmKernelKind kernel;
-        private SharedPacks packs = SharedPacks.ForCurrentThread;
+        private readonly SharedPacks packs = SharedPacks.ForCurrentThread;
 
         public void Execute(int worker, int workerCount)
         {
@@ -150,9 +150,9 @@ internal static unsafe class Sgemm
             }
         }
 
-        public void Prepare(in GemmProblem slab, SgemmKernelKind kind, in GemmTiling plan)
+        public void Prepare(in GemmProblem call, SgemmKernelKind kind, in GemmTiling plan)
         {
-            problem = slab;
+            problem = call;
             kernel = kind;
             tiling = plan;
             nextTile = 0;
