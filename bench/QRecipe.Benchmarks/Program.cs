@@ -11,7 +11,6 @@ namespace QRecipe.Benchmarks;
 /// bench/run-ort-comparison.sh), "peer-ort-memory model side [cache]" one side's peak memory alone,
 /// "peer-ort-profile [model] [forwards] [cache]" both forwards' time per operation (<see cref="DitProfileHarness"/>),
 /// "peer-ort-sgemm [seconds] [cache]" ONNX Runtime on the SGEMM shapes (<see cref="OrtSgemmHarness"/>);
-/// "sgemm-partitions [rounds] [s|xl]" our two parallel SGEMM partitions on DiT layer shapes (<see cref="SgemmPartitionHarness"/>);
 /// "sc-interleaved [rounds]" prints the SC ratios measured pairwise (<see cref="ScInterleavedHarness"/>);
 /// "finite-checks [forwards]" what the NaN/±∞ checks cost against the forward and the load (<see cref="FiniteCheckHarness"/>);
 /// "peer-hessian [rounds]" the GPTQ Hessian update against SGEMM of the same XᵀX (<see cref="HessianPeerHarness"/>).</summary>
@@ -46,9 +45,6 @@ public static class Program
                 break;
             case "peer-ort-sgemm":
                 OrtSgemmHarness.Run(Seconds(), args.Length > 2 ? args[2] : OrtDit.DefaultCache);
-                break;
-            case "sgemm-partitions":
-                SgemmPartitionHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20, args.Length > 2 ? args[2] : "s");
                 break;
             case "peer-fma":
                 FmaPeakHarness.Run();

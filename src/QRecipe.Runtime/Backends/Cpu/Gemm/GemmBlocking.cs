@@ -1,8 +1,7 @@
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
-/// Cache blocking of a worker's own range of C (single-threaded calls and <see cref="SgemmPartition.Chunks"/>; Goto/BLIS
-/// loop order jc → pc → ic → jr → ir), sized like BLIS's Zen configuration: a packed A
+/// Cache blocking (Goto/BLIS loop order jc → pc → ic → jr → ir), sized like BLIS's Zen configuration: a packed A
 /// block (Mc×Kc floats, 144 KiB) stays in the 1 MiB L2 while the B micro-panels stream past it; the packed B block
 /// (Kc×Nc, up to 4 MiB) lives in L3 and is packed once per (jc, pc); Nc is large so that a worker's whole column range
 /// is one jc block for every DiT shape and A is packed only once per K block; a B micro-panel (Kc·NR floats, 32 KiB)
@@ -10,16 +9,9 @@ namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 /// </summary>
 internal static class GemmBlocking
 {
-    /// <summary>K block of every path. Each block's sums start from zero and are added to C, so the blocks decide the
-    /// rounding: they are the same for every M and every partition, which keeps a sample's float output independent
-    /// of how many samples share a forward.</summary>
     public const int Kc = 256;
 
     public const int Mc = 144;
-
-    /// <summary>Most floats the two packed operands of a shared-tiles call may take (8 MiB, so that the packed copies
-    /// stay in cache): larger calls run in chunks, whose packed blocks are cache-sized whatever the operands.</summary>
-    public const long SharedPackFloats = 2 << 20;
 
     public const int Nc = 4096;
 

@@ -5,13 +5,11 @@ using QRecipe.Runtime.Backends.Cpu.Parallel;
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
-/// Packed, cache-blocked, register-tiled single-precision GEMM on all cores. A call is cut along the longer side of C
-/// into <see cref="ChunksPerWorker"/> chunks per worker (whole kernel tiles), each packed into that worker's own
-/// cache-sized buffers at the cost of packing the undivided operand once per chunk; where that operand would be B
-/// (M &gt; N) and both operands are small, A and B are instead packed once into buffers the workers share and C is cut
-/// into 2-D tiles (<see cref="GemmTiling"/>, <see cref="SharedPacks"/>, <see cref="SgemmPartition"/>). Either way the workers claim their pieces with an atomic counter rather
-/// than taking one fixed share, which keeps both cores busy when the machine is shared and one worker is descheduled.
-/// No managed allocation per call.
+/// Packed, cache-blocked, register-tiled single-precision GEMM on all cores. A call cuts the longer side of C into
+/// <see cref="ChunksPerWorker"/> chunks per worker (whole kernel tiles) that the workers claim with an atomic counter,
+/// each running the blocked algorithm on its chunk with its own packing buffers. Claiming dynamically rather than
+/// one fixed half per worker keeps both cores busy when the machine is shared and one worker is descheduled; it
+/// costs one extra packing of the short operand per chunk (a few percent). No managed allocation per call.
 /// </summary>
 internal static unsafe class Sgemm
 {
@@ -33,37 +31,18 @@ internal static unsafe class Sgemm
     /// <summary>C = alpha·op(A)·op(B) + bias with the default kernel, on all workers of the shared pool.</summary>
     public static void Multiply(in GemmProblem problem) => Multiply(problem, Default);
 
-    /// <summary>As <see cref="Multiply(in GemmProblem)"/> with a chosen kernel and partition (tests and benchmarks
-    /// force each path; a forced partition runs even below the single-thread threshold).</summary>
-    public static void Multiply(in GemmProblem problem, SgemmKernelKind kernel, SgemmPartition partition = SgemmPartition.Auto)
+    /// <summary>As <see cref="Multiply(in GemmProblem)"/> with a chosen kernel (tests and benchmarks force each path).</summary>
+    public static void Multiply(in GemmProblem problem, SgemmKernelKind kernel)
     {
-        var mr = TileRows(kernel);
-        var nr = TileColumns(kernel);
-        if (partition == SgemmPartition.Auto)
+        if ((long)problem.M * problem.N * problem.K < GemmBlocking.ParallelThreshold)
         {
-            if ((long)problem.M * problem.N * problem.K < GemmBlocking.ParallelThreshold)
-            {
-                MultiplyRange(problem, kernel, 0, problem.M, 0, problem.N);
-                return;
-            }
-
-            // Chunks cut the longer side of C: cut along rows (M > N), each chunk packs all of B (a layer's weights).
-            var packedFloats = ((long)(problem.M + mr - 1) / mr * mr + (long)(problem.N + nr - 1) / nr * nr) * problem.K;
-            partition = problem.M > problem.N && packedFloats <= GemmBlocking.SharedPackFloats ? SgemmPartition.SharedTiles : SgemmPartition.Chunks;
+            MultiplyRange(problem, kernel, 0, problem.M, 0, problem.N);
+            return;
         }
 
-        if (partition == SgemmPartition.SharedTiles)
-        {
-            var job = TileJob.ForCurrentThread;
-            job.Prepare(problem, kernel, GemmTiling.Plan(problem.M, problem.N, problem.K, mr, nr, CpuWorkerPool.Shared.WorkerCount));
-            CpuWorkerPool.Shared.Run(job);
-        }
-        else
-        {
-            var job = ChunkJob.ForCurrentThread;
-            job.Prepare(problem, kernel);
-            CpuWorkerPool.Shared.Run(job);
-        }
+        var job = ChunkJob.ForCurrentThread;
+        job.Prepare(problem, kernel);
+        CpuWorkerPool.Shared.Run(job);
     }
 
     /// <summary>Chunks per worker: enough for load balancing, few enough that repacking stays cheap.</summary>
@@ -114,51 +93,6 @@ internal static unsafe class Sgemm
         SgemmKernelKind.Avx2 => Avx2MicroKernel.Rows,
         _ => VectorMicroKernel.Rows,
     };
-
-    /// <summary>The reusable job whose workers claim tiles of C over operands packed once into buffers they share (one
-    /// instance per calling thread).</summary>
-    private sealed class TileJob : IParallelWork
-    {
-        [ThreadStatic]
-        private static TileJob? perThread;
-
-        public static TileJob ForCurrentThread => perThread ??= new TileJob();
-
-        private int nextTile;
-        private GemmProblem problem;
-        private GemmTiling tiling;
-        private SgemmKernelKind kernel;
-        private readonly SharedPacks packs = SharedPacks.ForCurrentThread;
-
-        public void Execute(int worker, int workerCount)
-        {
-            int tile;
-            while ((tile = Interlocked.Increment(ref nextTile) - 1) < tiling.TileCount)
-            {
-                switch (kernel)
-                {
-                    case SgemmKernelKind.Avx512:
-                        SgemmDriver<Avx512MicroKernel>.MultiplyTile(problem, tiling, packs, tile);
-                        break;
-                    case SgemmKernelKind.Avx2:
-                        SgemmDriver<Avx2MicroKernel>.MultiplyTile(problem, tiling, packs, tile);
-                        break;
-                    default:
-                        SgemmDriver<VectorMicroKernel>.MultiplyTile(problem, tiling, packs, tile);
-                        break;
-                }
-            }
-        }
-
-        public void Prepare(in GemmProblem call, SgemmKernelKind kind, in GemmTiling plan)
-        {
-            problem = call;
-            kernel = kind;
-            tiling = plan;
-            nextTile = 0;
-            packs.Reset(plan);
-        }
-    }
 
     /// <summary>The reusable job whose workers claim chunks of C (one instance per calling thread).</summary>
     private sealed class ChunkJob : IParallelWork
