@@ -1,4 +1,3 @@
-using System;
 using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Tensors;
 

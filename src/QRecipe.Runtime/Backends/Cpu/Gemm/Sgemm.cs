@@ -6,10 +6,12 @@ namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
 /// Packed, cache-blocked, register-tiled single-precision GEMM on all cores. A call cuts the longer side of C into
-/// <see cref="ChunksPerWorker"/> chunks per worker (whole kernel tiles) that the workers claim with an atomic counter,
-/// each running the blocked algorithm on its chunk with its own packing buffers. Claiming dynamically rather than
-/// one fixed half per worker keeps both cores busy when the machine is shared and one worker is descheduled; it
-/// costs one extra packing of the short operand per chunk (a few percent). No managed allocation per call.
+/// <see cref="ChunksPerWorker"/> chunk per worker (whole kernel tiles) that the workers claim with an atomic counter,
+/// each running the blocked algorithm on its chunk with its own packing buffers. Claiming rather than assigning lets
+/// the calling thread take a descheduled worker's chunk on a shared machine. Every chunk packs the whole undivided
+/// operand, so more chunks balance load better but pack more: on DiT-S/2's layers (K up to 1536, 512 rows) that
+/// packing cost more than the balance gained (four chunks per worker: 152.6 ms per forward, two: 130, one: 125 on the
+/// quiet machine, docs/performance.md). No managed allocation per call.
 /// </summary>
 internal static unsafe class Sgemm
 {
@@ -45,8 +47,9 @@ internal static unsafe class Sgemm
         CpuWorkerPool.Shared.Run(job);
     }
 
-    /// <summary>Chunks per worker: enough for load balancing, few enough that repacking stays cheap.</summary>
-    private const int ChunksPerWorker = 4;
+    /// <summary>Chunks per worker: each repacks the undivided operand, which on DiT shapes costs more than finer
+    /// balancing gains.</summary>
+    private const int ChunksPerWorker = 1;
 
     /// <summary>Chunk <paramref name="chunk"/> of <paramref name="chunkCount"/> along the longer side of C, in whole
     /// kernel tiles.</summary>
