@@ -25,14 +25,23 @@ public sealed class DitForwardTests
     [Fact]
     public void Forward_matches_the_reference()
     {
+        var error = ForwardError(null);
+        Assert.True(error < 1e-5, $"relative L2 error {error:E2}");
+    }
+
+    /// <summary>Relative L2 error of one forward against the reference, with <paramref name="operators"/> in place of
+    /// the model's own when given.</summary>
+    private static double ForwardError(IDitOperators? operators)
+    {
         using var model = LoadModel();
+        if (operators is not null)
+            model.Operators = operators;
         using var x = Input();
         using var t = Timesteps();
         using var labels = Tensor.From(LabelValues, 2);
         using var output = Tensor.Empty(2, 8, 8, 8);
         model.Forward(x, t, labels, output);
-        var error = DitReference.RelativeError(DitReference.Values("forward"), output.AsSpan<float>());
-        Assert.True(error < 1e-5, $"relative L2 error {error:E2}");
+        return DitReference.RelativeError(DitReference.Values("forward"), output.AsSpan<float>());
     }
 
     /// <summary>Float operators that do not fuse attention (the interface's default), as quantized and SC cells run it.</summary>
@@ -50,14 +59,7 @@ public sealed class DitForwardTests
     [Fact]
     public void Forward_with_attention_step_by_step_matches_the_reference()
     {
-        using var model = LoadModel();
-        model.Operators = new StepByStepAttention(new FloatOperators(Backend));
-        using var x = Input();
-        using var t = Timesteps();
-        using var labels = Tensor.From(LabelValues, 2);
-        using var output = Tensor.Empty(2, 8, 8, 8);
-        model.Forward(x, t, labels, output);
-        var error = DitReference.RelativeError(DitReference.Values("forward"), output.AsSpan<float>());
+        var error = ForwardError(new StepByStepAttention(new FloatOperators(Backend)));
         Assert.True(error < 1e-5, $"relative L2 error {error:E2}");
     }
 
