@@ -63,14 +63,15 @@ public sealed class QuantizedWeights : IDisposable
         {
             ForEachVersion(versions, smoothed, progress, cancellation, (i, version, layer, inside) =>
             {
-                if (FakeQuantizerFor(version.Setting, smoothed.LowRankOf(layer.Name), device) is { } quantizer)
+                var lowRank = smoothed.LowRankOf(layer.Name);
+                if (FakeQuantizerFor(version.Setting, lowRank, device) is { } quantizer)
                 {
                     var (values, report) = quantizer.FakeQuantize(layer.Weight, layer.OutFeatures, layer.InFeatures, version.Setting, layer.Name);
                     result.Add(version.Layer.Name, version.Setting, values, report);
                 }
                 else
                 {
-                    var made = Quantize(layer, version.Setting, statistics?.Hessian(layer.Name), smoothed.LowRankOf(layer.Name), cancellation, inside);
+                    var made = Quantize(layer, version.Setting, statistics?.Hessian(layer.Name), lowRank, cancellation, inside);
                     result.Add(version.Layer.Name, version.Setting, Tensor.From(made.Dequantized, layer.OutFeatures, layer.InFeatures), made.Report);
                 }
                 if (releaseFloat && lastVersion[version.Layer] == i && !versions.FloatLayers.Contains(version.Layer))
