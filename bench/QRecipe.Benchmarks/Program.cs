@@ -14,7 +14,8 @@ namespace QRecipe.Benchmarks;
 /// "sc-interleaved [rounds]" prints the SC ratios measured pairwise (<see cref="ScInterleavedHarness"/>);
 /// "peer-attention [rounds]" a block's attention step by step against the fused call (<see cref="AttentionHarness"/>);
 /// "finite-checks [forwards]" what the NaN/±∞ checks cost against the forward and the load (<see cref="FiniteCheckHarness"/>);
-/// "peer-hessian [rounds]" the GPTQ Hessian update against SGEMM of the same XᵀX (<see cref="HessianPeerHarness"/>).</summary>
+/// "peer-hessian [rounds]" the GPTQ Hessian update against SGEMM of the same XᵀX (<see cref="HessianPeerHarness"/>);
+/// "cholesky [rounds]" GPTQ's float64 factorisation and inverse (<see cref="CholeskyHarness"/>).</summary>
 public static class Program
 {
     public static void Main(string[] args)
@@ -58,6 +59,9 @@ public static class Program
                 break;
             case "peer-attention":
                 AttentionHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+                break;
+            case "cholesky":
+                CholeskyHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
                 break;
             case "finite-checks":
                 FiniteCheckHarness.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100);

@@ -53,12 +53,11 @@ public sealed class CancellationTests
             p => p.Phase == "quantize" && p.Detail?.Contains("columns 128/256", StringComparison.Ordinal) == true);
 
         var quantize = reports.Where(p => p.Phase == "quantize").ToList();
-        // 0 of the layers at once, then the first layer: its Hessian factorisation and inverse every 64 columns and its
-        // first column block, all before any layer finished.
+        // 0 of the layers at once, then the first layer: its Hessian factorisation and inverse every block of 128
+        // columns and its first column block, all before any layer finished.
         Assert.Equal(new RunProgress("quantize", 0, 10), quantize[0]);
         Assert.Equal(
-            new[] { "", ": Hessian factor 0/256", ": Hessian factor 64/256", ": Hessian factor 128/256", ": Hessian factor 192/256",
-                ": Hessian inverse 0/256", ": Hessian inverse 64/256", ": Hessian inverse 128/256", ": Hessian inverse 192/256", ": columns 128/256" }
+            new[] { "", ": Hessian factor 0/256", ": Hessian factor 128/256", ": Hessian inverse 0/256", ": Hessian inverse 128/256", ": columns 128/256" }
                 .Select(stage => "blocks.0.attn.qkv (gptq)" + stage),
             quantize.Skip(1).Select(p => p.Detail));
         // The stop is acknowledged at once, and no further column block or layer is done.

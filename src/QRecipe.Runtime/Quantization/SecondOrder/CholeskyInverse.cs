@@ -10,9 +10,9 @@ namespace QRecipe.Runtime.Quantization.SecondOrder;
 internal static class CholeskyInverse
 {
     /// <summary>Returns U row-major [n, n] (upper triangle; the rest is zero), or null when H is not positive
-    /// definite. n = 4608 takes minutes on a small CPU: <paramref name="cancellation"/> is checked per column, and
-    /// <paramref name="report"/> hears <c>Hessian factor j/n</c> and <c>Hessian inverse j/n</c> every
-    /// <see cref="ReportEvery"/> columns, always from the calling thread.</summary>
+    /// definite. <paramref name="cancellation"/> is checked per block of <see cref="Block"/> columns, and
+    /// <paramref name="report"/> hears <c>Hessian factor j/n</c> and <c>Hessian inverse j/n</c> at each block, always
+    /// from the calling thread.</summary>
     public static double[]? UpperOfInverse(ReadOnlySpan<double> h, int n, CancellationToken cancellation = default, Action<string>? report = null)
     {
         var l = new double[(long)n * n];
@@ -22,62 +22,95 @@ internal static class CholeskyInverse
         }
         if (!FactorInPlace(l, n, cancellation, report)) return null;
 
-        // Column j of L⁻¹ by forward substitution; columns are independent, done in parallel a chunk at a time so
-        // progress comes from this thread.
+        // L⁻¹ transposed (row j = column j of L⁻¹), so that U's rows come out contiguous: U[a, b] = L⁻¹[n−1−a, n−1−b].
+        var inverseT = InvertTransposed(l, n, cancellation, report);
         var u = new double[(long)n * n];
-        var options = new ParallelOptions { CancellationToken = cancellation };
-        for (var first = 0; first < n; first += ReportEvery)
+        Parallel.For(0, n, j =>
         {
-            report?.Invoke($"Hessian inverse {first}/{n}");
-            Parallel.For(first, Math.Min(first + ReportEvery, n), options, j =>
-            {
-                var m = new double[n];
-                m[j] = 1.0 / l[(long)j * n + j];
-                for (var i = j + 1; i < n; i++)
-                {
-                    var row = new ReadOnlySpan<double>(l, i * n + j, i - j);
-                    m[i] = -DenseMath.Dot(row, new ReadOnlySpan<double>(m, j, i - j)) / l[(long)i * n + i];
-                }
-                // U[a, b] = L⁻¹[n−1−a, n−1−b]; column j of L⁻¹ is column b = n−1−j of U.
-                var b = n - 1 - j;
-                for (var i = j; i < n; i++) u[(long)(n - 1 - i) * n + b] = m[i];
-            });
-        }
+            var b = n - 1 - j;
+            for (var i = j; i < n; i++) u[(long)(n - 1 - i) * n + b] = inverseT[(long)j * n + i];
+        });
         return u;
     }
 
-    private const int ReportEvery = 64;
+    /// <summary>Columns per block step: the diagonal block is factored (or inverted) column by column, everything
+    /// else goes through <see cref="DotTiles"/>.</summary>
+    private const int Block = 128;
 
-    /// <summary>Lower Cholesky factor in place (lower triangle of <paramref name="a"/> in, L out).</summary>
-
+    /// <summary>Lower Cholesky factor in place (lower triangle of <paramref name="a"/> in, L out), right-looking by
+    /// blocks: factor the diagonal block, solve the panel below it, subtract the panel's product from the trailing
+    /// lower triangle.</summary>
     private static bool FactorInPlace(double[] a, int n, CancellationToken cancellation, Action<string>? report)
     {
-        for (var j = 0; j < n; j++)
+        for (var k0 = 0; k0 < n; k0 += Block)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (j % ReportEvery == 0)
-                report?.Invoke($"Hessian factor {j}/{n}");
-            var rowJ = new ReadOnlySpan<double>(a, j * n, j);
-            var d = a[(long)j * n + j] - DenseMath.Dot(rowJ, rowJ);
-            if (!(d > 0)) return false;
-            var diag = Math.Sqrt(d);
-            a[(long)j * n + j] = diag;
-            if (n - j - 1 < 64)
+            report?.Invoke($"Hessian factor {k0}/{n}");
+            var k1 = Math.Min(n, k0 + Block);
+            for (var j = k0; j < k1; j++)
             {
-                for (var i = j + 1; i < n; i++) Eliminate(a, n, i, j, diag);
+                var rowJ = new ReadOnlySpan<double>(a, j * n + k0, j - k0);
+                var d = a[(long)j * n + j] - DenseMath.Dot(rowJ, rowJ);
+                if (!(d > 0)) return false;
+                var diagonal = Math.Sqrt(d);
+                a[(long)j * n + j] = diagonal;
+                for (var i = j + 1; i < k1; i++) Eliminate(a, n, i, j, k0, diagonal);
             }
-            else
+
+            // The panel: rows below the block, each solved against the block's factor on its own.
+            var first = k0;
+            var end = k1;
+            Parallel.For(k1, n, i =>
             {
-                var column = j;
-                Parallel.For(j + 1, n, i => Eliminate(a, n, i, column, diag));
-            }
+                for (var j = first; j < end; j++) Eliminate(a, n, i, j, first, a[(long)j * n + j]);
+            });
+            // The trailing lower triangle: A[k1.., k1..] −= P·Pᵀ for the panel P = L[k1.., k0..k1).
+            DotTiles.Subtract(a, n, k1 * n, a, n, k1 * n, a, n, k1 * n + k1, n - k1, n - k1, k0, k1, lowerOnly: true);
         }
         return true;
     }
 
-    private static void Eliminate(double[] a, int n, int i, int j, double diag)
+    /// <summary>a[i, j] = (a[i, j] − Σ_{p ∈ [from, j)} a[i, p]·a[j, p]) / diagonal: the block's part of the sum (earlier
+    /// blocks were subtracted already).</summary>
+    private static void Eliminate(double[] a, int n, int i, int j, int from, double diagonal)
     {
-        var dot = DenseMath.Dot(new ReadOnlySpan<double>(a, i * n, j), new ReadOnlySpan<double>(a, j * n, j));
-        a[(long)i * n + j] = (a[(long)i * n + j] - dot) / diag;
+        var dot = DenseMath.Dot(new ReadOnlySpan<double>(a, i * n + from, j - from), new ReadOnlySpan<double>(a, j * n + from, j - from));
+        a[(long)i * n + j] = (a[(long)i * n + j] - dot) / diagonal;
+    }
+
+    /// <summary>Xᵀ for X = L⁻¹ (row j of the result is column j of X: zero before j), by block rows of X: for the rows
+    /// I of one block, T = −Σ_{p before I} L[I, p]·X[p, j] for every earlier column j (through <see cref="DotTiles"/>,
+    /// reading Xᵀ's rows), then each column is finished by forward substitution inside the block.</summary>
+    private static double[] InvertTransposed(double[] l, int n, CancellationToken cancellation, Action<string>? report)
+    {
+        var xt = new double[(long)n * n];
+        var t = new double[(long)Block * n];
+        for (var i0 = 0; i0 < n; i0 += Block)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            report?.Invoke($"Hessian inverse {i0}/{n}");
+            var i1 = Math.Min(n, i0 + Block);
+            var rows = i1 - i0;
+            Array.Clear(t);
+            DotTiles.Subtract(l, n, i0 * n, xt, n, 0, t, n, 0, rows, i0, 0, i0, bZeroBefore: true);
+            var first = i0;
+            Parallel.For(0, i1, j =>
+            {
+                for (var i = Math.Max(first, j); i < i1; i++)
+                {
+                    var diagonal = l[(long)i * n + i];
+                    if (i == j)
+                    {
+                        xt[(long)j * n + i] = 1.0 / diagonal;
+                        continue;
+                    }
+                    var from = Math.Max(first, j);
+                    var dot = DenseMath.Dot(new ReadOnlySpan<double>(l, i * n + from, i - from), new ReadOnlySpan<double>(xt, j * n + from, i - from));
+                    var carried = j < first ? t[(long)(i - first) * n + j] : 0.0;
+                    xt[(long)j * n + i] = (carried - dot) / diagonal;
+                }
+            });
+        }
+        return xt;
     }
 }

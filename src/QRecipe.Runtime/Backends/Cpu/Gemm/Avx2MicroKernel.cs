@@ -58,4 +58,9 @@ internal unsafe struct Avx2MicroKernel : IMicroKernel
         Fma.MultiplyAdd(c50, scale, Vector256.Load(addend + 5 * addendRowStride + 0)).Store(c + 5 * ldc + 0);
         Fma.MultiplyAdd(c51, scale, Vector256.Load(addend + 5 * addendRowStride + 8)).Store(c + 5 * ldc + 8);
     }
+
+    /// <summary>Edge tiles go through the driver's scratch tile: at 16 or fewer columns a narrower form would save
+    /// little.</summary>
+    public static bool TryRunEdge(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride, int rows,
+        int columns) => false;
 }

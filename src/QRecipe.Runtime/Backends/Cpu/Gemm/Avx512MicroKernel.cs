@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -85,5 +86,104 @@ internal unsafe struct Avx512MicroKernel : IMicroKernel
         Avx512F.FusedMultiplyAdd(c70, scale, Vector512.Load(addend + 7 * addendRowStride + 0)).Store(c + 7 * ldc + 0);
         Avx512F.FusedMultiplyAdd(c71, scale, Vector512.Load(addend + 7 * addendRowStride + 16)).Store(c + 7 * ldc + 16);
         Avx512F.FusedMultiplyAdd(c72, scale, Vector512.Load(addend + 7 * addendRowStride + 32)).Store(c + 7 * ldc + 32);
+    }
+
+    /// <summary>Tiles of at most 32 columns (attention's head widths, 64 = 48 + 16 and 72 = 48 + 24, and its 256 tokens
+    /// = 5·48 + 16) accumulate only the one or two 16-lane vectors they need: the full tile spent two or three times
+    /// their multiply-adds. Every element gets the same fused multiply-adds in the same order as in <see cref="Run"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryRunEdge(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride, int rows,
+        int columns)
+    {
+        if (columns > 32)
+            return false;
+        if (columns > 16)
+        {
+            RunTwoVectors(kc, a, b, c, ldc, alpha, addend, addendRowStride, rows, columns);
+            return true;
+        }
+
+        Vector512<float> c0, c1, c2, c3, c4, c5, c6, c7;
+        c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = Vector512<float>.Zero;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += 8;
+            b += 48;
+        }
+
+        Span<Vector512<float>> sums = [c0, c1, c2, c3, c4, c5, c6, c7];
+        for (var i = 0; i < rows; i++)
+            Finish(sums[i], alpha, addend + i * addendRowStride, c + i * ldc, columns);
+        return true;
+    }
+
+    private static void RunTwoVectors(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride, int rows,
+        int columns)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = Vector512<float>.Zero;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b + 0);
+            var b1 = Vector512.Load(b + 16);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            var a6 = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+            a += 8;
+            b += 48;
+        }
+
+        Span<Vector512<float>> sums = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71];
+        for (var i = 0; i < rows; i++)
+        {
+            var row = c + i * ldc;
+            var addendRow = addend + i * addendRowStride;
+            Finish(sums[2 * i], alpha, addendRow, row, 16);
+            Finish(sums[2 * i + 1], alpha, addendRow + 16, row + 16, columns - 16);
+        }
+    }
+
+    /// <summary>c[j] = sum[j]·alpha + addend[j] for the first <paramref name="count"/> lanes, rounded once as in
+    /// <see cref="Run"/>; a partial vector goes lane by lane so that nothing past the row's end is read or written.</summary>
+    private static void Finish(Vector512<float> sum, float alpha, float* addend, float* c, int count)
+    {
+        if (count == 16)
+        {
+            Avx512F.FusedMultiplyAdd(sum, Vector512.Create(alpha), Vector512.Load(addend)).Store(c);
+            return;
+        }
+
+        for (var j = 0; j < count; j++)
+            c[j] = MathF.FusedMultiplyAdd(sum.GetElement(j), alpha, addend[j]);
     }
 }

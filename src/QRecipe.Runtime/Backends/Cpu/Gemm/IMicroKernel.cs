@@ -14,4 +14,10 @@ internal unsafe interface IMicroKernel
     static abstract int Columns { get; }
 
     static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride);
+
+    /// <summary>A partial tile (<paramref name="rows"/> ≤ Rows, <paramref name="columns"/> ≤ Columns) written straight
+    /// into C with the same operations per element as <see cref="Run"/>; false where the kernel has no narrower form
+    /// for this width, and the driver computes the full tile into scratch instead.</summary>
+    static abstract bool TryRunEdge(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride, int rows,
+        int columns);
 }

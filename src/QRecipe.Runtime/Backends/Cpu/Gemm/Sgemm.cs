@@ -36,6 +36,13 @@ internal static unsafe class Sgemm
     /// <summary>As <see cref="Multiply(in GemmProblem)"/> with a chosen kernel (tests and benchmarks force each path).</summary>
     public static void Multiply(in GemmProblem problem, SgemmKernelKind kernel)
     {
+        // One or two samples' adaLN and timestep layers: the portable kernel keeps its own path.
+        if (kernel != SgemmKernelKind.Vector && FewRowsSgemm.Applies(problem))
+        {
+            FewRowsSgemm.Multiply(problem);
+            return;
+        }
+
         if ((long)problem.M * problem.N * problem.K < GemmBlocking.ParallelThreshold)
         {
             MultiplyRange(problem, kernel, 0, problem.M, 0, problem.N);

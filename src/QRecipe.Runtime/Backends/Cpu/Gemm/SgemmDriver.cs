@@ -71,14 +71,15 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, IMicro
                 {
                     TKernel.Run(kc, packedA, packedB, c, problem.Ldc, problem.Alpha, addend, addendStride);
                 }
-                else
+                else if (!TKernel.TryRunEdge(kc, packedA, packedB, c, problem.Ldc, problem.Alpha, addend, addendStride, rows, columns))
                 {
-                    // Edge tile: compute the full tile into scratch and add only its valid part.
-                    TKernel.Run(kc, packedA, packedB, scratch.Tile, nr, problem.Alpha, GemmScratch.Zeros, 0);
+                    // Edge tile without a narrower kernel: compute the full tile into scratch and add only its valid part.
+                    // The raw sums (times 1, plus 0: exact) then sum·alpha + addend rounded once, as in a full tile.
+                    TKernel.Run(kc, packedA, packedB, scratch.Tile, nr, 1f, GemmScratch.Zeros, 0);
                     for (var i = 0; i < rows; i++)
                     {
                         for (var j = 0; j < columns; j++)
-                            c[i * problem.Ldc + j] = scratch.Tile[i * nr + j] + addend[i * addendStride + j];
+                            c[i * problem.Ldc + j] = MathF.FusedMultiplyAdd(scratch.Tile[i * nr + j], problem.Alpha, addend[i * addendStride + j]);
                     }
                 }
 

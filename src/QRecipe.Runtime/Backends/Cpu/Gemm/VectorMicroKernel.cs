@@ -49,4 +49,9 @@ internal unsafe struct VectorMicroKernel : IMicroKernel
         Vector.FusedMultiplyAdd(c30, scale, Vector.Load(addend + 3 * addendRowStride + 0 * W)).Store(c + 3 * ldc + 0 * W);
         Vector.FusedMultiplyAdd(c31, scale, Vector.Load(addend + 3 * addendRowStride + 1 * W)).Store(c + 3 * ldc + 1 * W);
     }
+
+    /// <summary>Edge tiles go through the driver's scratch tile: at 16 or fewer columns a narrower form would save
+    /// little.</summary>
+    public static bool TryRunEdge(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride, int rows,
+        int columns) => false;
 }
