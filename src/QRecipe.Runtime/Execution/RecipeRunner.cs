@@ -85,8 +85,8 @@ public static class RecipeRunner
         var labels = settings.Labels ?? SampleStreams.Labels(settings.Seed, settings.FirstSample, settings.Samples, model.NumClasses);
         var sampleValues = model.InChannels * model.LatentSize * model.LatentSize;
         var clock = Stopwatch.StartNew();
-        // Acknowledged at once, from the thread that cancels; the work stops at its next check.
-        using var stopRequested = cancellation.Register(() => progress?.Report(RunProgress.StopRequested));
+        // Acknowledged at once, from the thread that cancels (or before the run leaves); the work stops at its next check.
+        using var stopRequested = new StopAcknowledgement(progress, cancellation);
         // An exported model brings what calibration, smoothing and quantization would make; it stays the caller's.
         var (statistics, smoothedWeights) = exported is null
             ? Calibrator.Prepare(plan, weights, backend, progress, cancellation)
