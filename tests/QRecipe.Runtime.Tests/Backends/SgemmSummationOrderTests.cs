@@ -23,7 +23,7 @@ public sealed unsafe class SgemmSummationOrderTests
 
     public static IEnumerable<object[]> Cases()
     {
-        var kernels = new[] { SgemmKernelKind.Avx512, SgemmKernelKind.Avx2, SgemmKernelKind.Vector }.Where(Sgemm.IsSupported);
+        var kernels = SgemmTests.Kernels().Select(k => (SgemmKernelKind)k[0]);
         // N = 64, 72 and 256 end in 16-, 24- and 16-column edges of the 48-wide tile (attention's head widths and
         // tokens); 40 is one 40-column edge; M = 1 to 4 against a transposed B take the few-rows path; K = 300 and 520
         // span two and three blocks.

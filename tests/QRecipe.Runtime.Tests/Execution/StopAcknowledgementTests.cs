@@ -33,7 +33,7 @@ public sealed class StopAcknowledgementTests
     }
 
     [Fact]
-    public void A_run_that_leaves_before_the_callback_runs_still_acknowledges_once()
+    public async Task A_run_that_leaves_before_the_callback_runs_still_acknowledges_once()
     {
         var recorder = new Recorder();
         using var source = new CancellationTokenSource();
@@ -52,7 +52,7 @@ public sealed class StopAcknowledgementTests
         finally
         {
             gate.Set();
-            cancelling.Wait();
+            await cancelling;
         }
         Assert.Single(recorder.Reports);
     }
