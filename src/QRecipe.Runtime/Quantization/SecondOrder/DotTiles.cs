@@ -11,7 +11,7 @@ namespace QRecipe.Runtime.Quantization.SecondOrder;
 /// cores; within a tile, p is cut into blocks of 256 so that the 64 rows of A and of B it reads (2 × 128 KiB) stay in
 /// L2, and 4×4 elements are accumulated at once on 8-lane vectors, each loaded row segment serving four sums. The
 /// unblocked loops this replaces read the whole triangle again for every column (a dot product per element): fc2's
-/// 4608-wide Hessian took 13.4 s, now 1.9 s (docs/performance.md). The kernels skip tiered compilation: a run calls
+/// 4608-wide Hessian took 13.4 s, now 1.8–2.0 s (docs/performance.md). The kernels skip tiered compilation: a run calls
 /// them a few hundred times, too few for the unoptimised first tier to be left early.
 /// </summary>
 internal static unsafe class DotTiles
@@ -75,7 +75,7 @@ internal static unsafe class DotTiles
                 for (var r = i; r < i + 4; r++)
                 {
                     if (!lowerOnly || j <= r + diagonalOffset)
-                        c[(long)r * ldc + j] -= Dot(a + (long)r * lda, b + (long)j * ldb, p0, p1);
+                        c[(long)r * ldc + j] -= DenseMath.Dot(Segment(a + (long)r * lda, p0, p1), Segment(b + (long)j * ldb, p0, p1));
                 }
             }
         }
@@ -84,7 +84,7 @@ internal static unsafe class DotTiles
         {
             var jEnd = lowerOnly ? Math.Min(j1, i + 1 + diagonalOffset) : j1;
             for (var j = j0; j < jEnd; j++)
-                c[(long)i * ldc + j] -= Dot(a + (long)i * lda, b + (long)j * ldb, p0, p1);
+                c[(long)i * ldc + j] -= DenseMath.Dot(Segment(a + (long)i * lda, p0, p1), Segment(b + (long)j * ldb, p0, p1));
         }
     }
 
@@ -147,16 +147,6 @@ internal static unsafe class DotTiles
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Dot(double* a, double* b, int p0, int p1)
-    {
-        var acc = Vector512<double>.Zero;
-        var p = p0;
-        for (; p + 8 <= p1; p += 8)
-            acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + p), Vector512.Load(b + p), acc);
-        var sum = Vector512.Sum(acc);
-        for (; p < p1; p++)
-            sum += a[p] * b[p];
-        return sum;
-    }
+    /// <summary>Elements [p0, p1) of a row, for the remainders that go through <see cref="DenseMath.Dot"/>.</summary>
+    private static ReadOnlySpan<double> Segment(double* row, int p0, int p1) => new(row + p0, p1 - p0);
 }
