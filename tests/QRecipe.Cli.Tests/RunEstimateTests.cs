@@ -33,9 +33,10 @@ public sealed class RunEstimateTests
         // Sampling holds what RunMemoryEstimate says a run of 3 samples in chunks of 2 holds.
         var sampling = RunMemoryEstimate.For(Tiny, 3, false, 2).TotalBytes;
         Assert.EndsWith($"memory ≥ {RunMemoryEstimate.Format(sampling)}", lines[2]);
-        // Calibration holds a forward of one calibration batch (2 samples) and the GPTQ sums (float64) of the layers the
-        // weights rule covers, per block: qkv, proj, fc1, adaLN (32 inputs) and fc2 (128).
-        var hessians = 8.0 * 2 * (4 * 32 * 32 + 128 * 128);
+        // Calibration holds the float weights, a forward of one calibration batch (2 samples) and the lower triangles of
+        // the GPTQ sums (float64) of the layers the weights rule covers, per block: qkv, proj, fc1, adaLN (32 inputs)
+        // and fc2 (128).
+        var hessians = 8.0 * 2 * (4 * 32 * 33 / 2 + 128 * 129 / 2);
         Assert.Contains($"memory ≥ {RunMemoryEstimate.Format(RunMemoryEstimate.For(Tiny, 2, false).TotalBytes + hessians)}", lines[0]);
     }
 

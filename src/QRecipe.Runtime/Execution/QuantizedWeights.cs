@@ -51,8 +51,12 @@ public sealed class QuantizedWeights : IDisposable
     /// <param name="device">Where round-to-nearest versions of layers without low-rank factors are made (the weights' GPU);
     /// null, or a setting it declines, is the host, which writes the uniform methods straight into the run's tensor
     /// (<see cref="HostWeightFakeQuantizer"/>).</param>
+    /// <param name="releaseHessians">Drop each layer's GPTQ statistics once its last version is made (GPTQ forms H in
+    /// their own array then): the largest thing a GPTQ run holds, 5.5 GiB on DiT-XL/2, shrinks layer by layer instead of
+    /// lasting to the end. Only for statistics nothing reads afterwards (a run's own calibration, not a tuner's).</param>
     public static QuantizedWeights Build(RecipePlan plan, DitWeights weights, SmoothedWeights smoothed, CalibrationStatistics? statistics,
-        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, bool releaseFloat = false, IWeightFakeQuantizer? device = null)
+        IProgress<RunProgress>? progress = null, CancellationToken cancellation = default, bool releaseFloat = false, IWeightFakeQuantizer? device = null,
+        bool releaseHessians = false)
     {
         var result = new QuantizedWeights();
         var versions = WeightVersions.Of(plan, weights);
@@ -71,8 +75,20 @@ public sealed class QuantizedWeights : IDisposable
                 }
                 else
                 {
-                    var made = Quantize(layer, version.Setting, statistics?.Hessian(layer.Name), lowRank, cancellation, inside);
+                    var hessian = statistics?.Hessian(layer.Name);
+                    var last = lastVersion[version.Layer] == i;
+                    if (releaseHessians && last && lowRank is null)
+                        hessian?.HandOverOnNextUse(); // low-rank compensation quantizes with it several times
+                    var made = Quantize(layer, version.Setting, hessian, lowRank, cancellation, inside);
                     result.Add(version.Layer.Name, version.Setting, Tensor.From(made.Dequantized, layer.OutFeatures, layer.InFeatures), made.Report);
+                }
+                if (releaseHessians && lastVersion[version.Layer] == i && statistics is not null && statistics.Hessians.Remove(layer.Name))
+                {
+                    // The layer's S and GPTQ's work arrays (about 0.5 GB at DiT-XL/2's fc2) are garbage now. Left to its
+                    // own budget, the collector let a whole GPTQ phase of it pile up (22.0 GB resident on a 24 GB
+                    // machine for DiT-XL/2, whose live data is about 6 GB); the heap holds a few large arrays, so a
+                    // full collection per layer costs milliseconds.
+                    GC.Collect();
                 }
                 if (releaseFloat && lastVersion[version.Layer] == i && !versions.FloatLayers.Contains(version.Layer))
                     version.Layer.ReleaseWeight();

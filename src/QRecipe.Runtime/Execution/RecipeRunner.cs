@@ -95,7 +95,7 @@ public static class RecipeRunner
         var smoothed = smoothedWeights;
         using var ownedQuantized = exported is null
             ? QuantizedWeights.Build(plan, weights, smoothed, statistics, progress, cancellation, releaseFloat: ownsWeights && !settings.CompareFloat,
-                device: device.WeightQuantizer)
+                device: device.WeightQuantizer, releaseHessians: true)
             : null;
         var quantized = ownedQuantized ?? exported!.Quantized;
         var quantizationTime = clock.Elapsed;

@@ -66,9 +66,10 @@ public static class RunCostEstimate
         var guided = plan.Sampler.Cfg == 1 ? 1.0 : 2.0;
         var forward = ForwardFlops(model) * guided;
         var needs = new CalibrationNeeds(plan);
-        var weights = RunMemoryEstimate.For(model, samples, compareFloat, chunk).WeightBytes;
+        var oneCopy = RunMemoryEstimate.For(model, samples, false, chunk).WeightBytes;
 
         var calibration = new PhaseCost(Calibration, 0, 0, 0, needs.Any ? null : "the recipe needs no calibration statistics");
+        // S's lower triangle: the part the updates write, hence the part the system backs with memory until GPTQ mirrors it.
         var hessianBytes = 0.0;
         if (needs.Any && plan.Calibration is { } spec)
         {
@@ -82,7 +83,7 @@ public static class RunCostEstimate
                     if (needs.Hessian(block, op))
                     {
                         flops += spec.Steps.Count * (double)spec.Samples * guided * rowsPerSample * inputs * (inputs + 1.0);
-                        hessianBytes += (double)inputs * inputs * sizeof(double);
+                        hessianBytes += inputs * (inputs + 1.0) / 2 * sizeof(double);
                     }
                     if (needs.SearchInputs(block, op) && plan.Smoothing[plan.Slot(block, op)].Search is { } search)
                     {
@@ -92,12 +93,14 @@ public static class RunCostEstimate
                     }
                 }
             }
-            var peak = RunMemoryEstimate.For(model, spec.Batch, false).TotalBytes + hessianBytes + searchFloats * sizeof(float);
+            // The float weights once (nothing is quantized yet), one calibration batch's forward, the statistics.
+            var batch = RunMemoryEstimate.For(model, spec.Batch, false);
+            var peak = batch.WeightBytes + batch.ActivationBytes + batch.LatentBytes + hessianBytes + searchFloats * sizeof(float);
             calibration = new PhaseCost(Calibration, flops, flops / flopsPerSecond, peak);
         }
 
         var gptqFlops = 0.0;
-        var widest = 0.0;
+        var gptqWork = 0.0;
         foreach (var (block, op) in Slots(plan))
         {
             if (!needs.Hessian(block, op))
@@ -105,11 +108,13 @@ public static class RunCostEstimate
             foreach (var (inputs, outputs, _) in Layers(model, op))
             {
                 gptqFlops += (double)inputs * inputs * inputs + (double)outputs * inputs * inputs;
-                widest = Math.Max(widest, inputs);
+                gptqWork = Math.Max(gptqWork, GptqLayerBytes(inputs, outputs));
             }
         }
-        // GPTQ of one layer holds H, the factor and U of the widest layer (float64) beside the kept statistics.
-        var quantization = new PhaseCost(Quantization, gptqFlops, gptqFlops / flopsPerSecond, weights + hessianBytes + 3 * widest * widest * sizeof(double),
+        // One GPTQ layer's work beside the weights and the statistics not yet used up: at the first layer, one copy of
+        // the weights and every S; at the last, no S and, with --compare-fp (which keeps the float weights), two copies.
+        var quantizationPeak = Math.Max(oneCopy + hessianBytes, (compareFloat ? 2 : 1) * oneCopy) + gptqWork;
+        var quantization = new PhaseCost(Quantization, gptqFlops, gptqFlops / flopsPerSecond, quantizationPeak,
             gptqFlops == 0 ? "no gptq layer; the other quantizers are linear in the weights" : null);
 
         var samplingFlops = samples * (double)plan.Steps * forward * (compareFloat ? 3 : 1);
@@ -118,6 +123,12 @@ public static class RunCostEstimate
             RunMemoryEstimate.For(model, samples, compareFloat, chunk).TotalBytes, anySc ? "SC cells take longer than their GEMMs" : null);
         return [calibration, quantization, sampling];
     }
+
+    /// <summary>What GPTQ of one layer holds beside the statistics of the others: its H (S mirrored to the full
+    /// square) and the triangular inverse (float64 n² each), U as float32, and Wᵀ, the codes and the dequantized weight
+    /// (outputs × n each, 4 bytes); the lower triangle already counted with the statistics is taken off.</summary>
+    private static double GptqLayerBytes(double inputs, double outputs) =>
+        2 * inputs * inputs * sizeof(double) - inputs * (inputs + 1) / 2 * sizeof(double) + inputs * inputs * sizeof(float) + 3 * outputs * inputs * sizeof(float);
 
     /// <summary>Flops of one unguided forward of one sample: patch embedding, timestep MLP, per block adaLN, qkv, the
     /// two attention products, proj, fc1 and fc2, and the final layer.</summary>

@@ -9,8 +9,9 @@ namespace QRecipe.Runtime.Execution;
 /// that cannot fit is refused with a message instead of ending in an out-of-memory crash. Counted in bytes, in
 /// double precision so no setting can overflow it:
 /// <list type="bullet">
-/// <item>weights: every parameter of the DiT as float32, twice (the loaded weights and the copy the recipe's
-/// operators use, quantized or smoothed);</item>
+/// <item>weights: every parameter of the DiT as float32, once: a run releases the float weight of each layer it
+/// quantizes as soon as the quantized copy exists; twice with <c>--compare-fp</c>, which keeps the float weights for
+/// its reference run beside the quantized copies;</item>
 /// <item>activations: one forward of the guided batch (2 × samples rows of one chunk, conditional and unconditional) at its
 /// widest point: per token the residual, the normalised input, q, k, v, the attention output and the MLP hidden
 /// layer (10 × hidden floats), plus every head's token × token attention scores; twice with a float reference run
@@ -37,7 +38,7 @@ public readonly record struct RunMemoryEstimate(double Parameters, double Weight
         var rows = 2.0 * Math.Min(samples, chunk ?? samples);
         var activations = rows * (tokens * 10 * d + (double)model.Heads * tokens * tokens) * sizeof(float) * (compareFloat ? 2 : 1);
         var latents = (compareFloat ? 6.0 : 4.0) * samples * model.InChannels * model.LatentSize * model.LatentSize * sizeof(float);
-        return new RunMemoryEstimate(parameters, 2 * parameters * sizeof(float), activations, latents);
+        return new RunMemoryEstimate(parameters, (compareFloat ? 2 : 1) * parameters * sizeof(float), activations, latents);
     }
 
     /// <summary>What a run may use: the memory the runtime sees as available (physical memory or the container's limit).</summary>

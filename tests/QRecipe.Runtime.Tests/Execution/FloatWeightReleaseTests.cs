@@ -5,6 +5,7 @@ using QRecipe.Runtime.Backends.Cpu;
 using QRecipe.Runtime.Devices;
 using QRecipe.Runtime.Dit;
 using QRecipe.Runtime.Execution;
+using QRecipe.Runtime.Execution.Calibration;
 using QRecipe.Runtime.Execution.Smoothing;
 using QRecipe.Runtime.Tensors;
 
@@ -70,6 +71,33 @@ public sealed class FloatWeightReleaseTests
         var kept = Forward(plan, release: false);
         var released = Forward(plan, release: true);
         Assert.Equal(kept, released);
+    }
+
+    [Fact]
+    public void A_run_drops_each_gptq_hessian_after_its_layer_and_quantizes_the_same()
+    {
+        var plan = Plan("weights int4 group 16 asymmetric gptq\ncalibrate samples 2 batch 2");
+        var (kept, keptStatistics) = GptqWeights(plan, releaseHessians: false);
+        var (released, releasedStatistics) = GptqWeights(plan, releaseHessians: true);
+        Assert.Equal(10, keptStatistics.Hessians.Count); // qkv, proj, fc1, fc2 and adaLN of two blocks
+        Assert.Empty(releasedStatistics.Hessians);
+        Assert.Equal(kept, released);
+    }
+
+    private static (float[] Weights, CalibrationStatistics Statistics) GptqWeights(RecipePlan plan, bool releaseHessians)
+    {
+        using var weights = DitWeights.Synthetic(plan.Model, CpuBackend.Instance, 3);
+        var (statistics, smoothed) = Calibrator.Prepare(plan, weights, CpuBackend.Instance, null, default);
+        using var _ = smoothed;
+        using var quantized = QuantizedWeights.Build(plan, weights, smoothed, statistics, releaseHessians: releaseHessians);
+        var gptq = System.Linq.Enumerable.First(plan.Palette, cell => cell.Weights.Method == WeightMethod.Gptq).Weights;
+        var values = new System.Collections.Generic.List<float>();
+        foreach (var block in weights.Blocks)
+        {
+            foreach (var layer in new[] { block.Qkv, block.Proj, block.Fc1, block.Fc2, block.AdaLN })
+                values.AddRange(quantized.For(layer, gptq).ToArray<float>());
+        }
+        return (values.ToArray(), statistics!);
     }
 
     private static float[] Forward(RecipePlan plan, bool release)

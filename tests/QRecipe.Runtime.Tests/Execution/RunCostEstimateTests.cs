@@ -34,4 +34,25 @@ public sealed class RunCostEstimateTests
         Assert.True(phases[0].Flops > 4 * 10 * 2 * RunCostEstimate.ForwardFlops(plan.Model));
         Assert.Throws<ArgumentOutOfRangeException>(() => RunCostEstimate.For(plan, 3, false, 16, 0));
     }
+
+    /// <summary>GPTQ's memory, worked out by hand for two blocks of width 32 (fc2 reads 128): the lower triangles of
+    /// the float64 sums, 2 × 8 × (4 × 32·33/2 + 128·129/2) = 165,888 bytes; the widest layer's work, fc2 (128 inputs,
+    /// 32 outputs): H and the inverse 2 × 128² × 8, less its triangle already counted, 128·129/2 × 8, U as float32
+    /// 128² × 4, and Wᵀ, codes and result 3 × 32 × 128 × 4: 310,784 bytes.</summary>
+    [Fact]
+    public void Gptq_memory_is_the_weights_the_sums_and_one_layers_work()
+    {
+        var plan = RecipeCompiler.Compile("recipe T\nmodel custom { depth 2 hidden 32 heads 2 patch 2 latent 8 classes 10 }\nsampler ddim steps 4 cfg 1.5\n"
+            + "weights int4 gptq\ncalibrate samples 3 steps 1, 3 batch 2\n", "t.qrecipe").Plan!;
+        var weights = RunMemoryEstimate.For(plan.Model, 1, compareFloat: false).WeightBytes;
+        var calibrationBatch = RunMemoryEstimate.For(plan.Model, 2, compareFloat: false);
+        const double sums = 165_888, work = 310_784;
+
+        var plain = RunCostEstimate.For(plan, 3, false, 16, 2e11);
+        Assert.Equal(calibrationBatch.TotalBytes + sums, plain[0].PeakBytes);
+        Assert.Equal(weights + sums + work, plain[1].PeakBytes);
+        // With --compare-fp both copies of the weights (about 200 kB each here) outweigh one copy and the sums.
+        Assert.True(weights > sums);
+        Assert.Equal(2 * weights + work, RunCostEstimate.For(plan, 3, true, 16, 2e11)[1].PeakBytes);
+    }
 }

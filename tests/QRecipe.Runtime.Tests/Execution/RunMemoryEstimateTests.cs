@@ -13,7 +13,9 @@ public sealed class RunMemoryEstimateTests
         var xl = new ModelSpec("dit-xl/2", Depth: 28, Hidden: 1152, Heads: 16, PatchSize: 2, LatentSize: 32, NumClasses: 1000);
         var estimate = RunMemoryEstimate.For(xl, 1, compareFloat: false);
         Assert.Equal(675_129_632d, estimate.Parameters);
-        Assert.Equal(2 * 4 * 675_129_632d, estimate.WeightBytes);
+        Assert.Equal(4 * 675_129_632d, estimate.WeightBytes);
+        // --compare-fp keeps the float weights beside the quantized copies.
+        Assert.Equal(2 * 4 * 675_129_632d, RunMemoryEstimate.For(xl, 1, compareFloat: true).WeightBytes);
     }
 
     [Fact]
@@ -27,7 +29,7 @@ public sealed class RunMemoryEstimateTests
         var compared = RunMemoryEstimate.For(tiny, 3, compareFloat: true);
         Assert.Equal(270_336d, compared.ActivationBytes);
         Assert.Equal(18_432d, compared.LatentBytes);
-        Assert.Equal(plain.WeightBytes + 270_336d + 18_432d, compared.TotalBytes);
+        Assert.Equal(2 * plain.WeightBytes + 270_336d + 18_432d, compared.TotalBytes);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class CholeskyInverseTests
             }
         }
 
-        var u = CholeskyInverse.UpperOfInverse(h, n)!;
+        var u = CholeskyInverse.UpperOfInverseInPlace((double[])h.Clone(), n)!;
         var inverse = new double[n * n];
         for (var i = 0; i < n; i++)
         {
@@ -68,6 +68,6 @@ public sealed class CholeskyInverseTests
         for (var i = 0; i < n; i++) h[i * n + i] = 1;
         // Reversed inside: row 0 of H is the last row factored; make the 2×2 block at (0, 1) indefinite.
         h[0 * n + 1] = h[1 * n + 0] = 2;
-        Assert.Null(CholeskyInverse.UpperOfInverse(h, n));
+        Assert.Null(CholeskyInverse.UpperOfInverseInPlace(h, n));
     }
 }

@@ -50,6 +50,28 @@ public sealed class GptqTests
         Assert.Equal([11.0, 14, 14, 20], stats.Hessian());
     }
 
+    /// <summary>Handed over, S becomes H in its own array: the same values as a fresh H, nothing retained, and the
+    /// statistics refuse to be read or updated again; GPTQ on the handed-over statistics gives the same codes.</summary>
+    [Fact]
+    public void Handing_over_forms_the_same_hessian_once_and_gptq_gives_the_same_codes()
+    {
+        var stats = new GptqStatistics(2);
+        stats.Accumulate([1, 2, 3, 4], 2, 1, "l");
+        stats.HandOverOnNextUse();
+        Assert.Equal(32, stats.RetainedBytes);
+        Assert.Equal([20.0, 28, 28, 40], stats.Hessian());
+        Assert.Equal(0, stats.RetainedBytes);
+        Assert.Throws<InvalidOperationException>(() => stats.Hessian());
+        Assert.Throws<InvalidOperationException>(() => stats.Accumulate([1, 0], 1, 1, "l"));
+
+        var w = ReferenceData.F32("gptq/w");
+        var kept = Gptq.Quantize(w, 16, 96, 4, false, 32, ReferenceHessian(), "l").Dequantize();
+        var handedOver = ReferenceHessian();
+        handedOver.HandOverOnNextUse();
+        Assert.Equal(kept, Gptq.Quantize(w, 16, 96, 4, false, 32, handedOver, "l").Dequantize());
+        Assert.Equal(0, handedOver.RetainedBytes);
+    }
+
     /// <summary>U from Cholesky of the reversed H and a triangular inverse equals LAPACK's route to float32 rounding
     /// almost everywhere; one differently rounded U entry can flip a code at a rounding tie, so the test allows 1% of
     /// the codes to differ and bounds the difference of the results.</summary>

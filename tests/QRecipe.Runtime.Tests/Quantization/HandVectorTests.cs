@@ -166,7 +166,7 @@ public sealed class HandVectorTests
             }
             h[i * n + i] += 1;
         }
-        var u = CholeskyInverse.UpperOfInverse(h, n)!;
+        var u = CholeskyInverse.UpperOfInverseInPlace((double[])h.Clone(), n)!;
         // (UᵀU)·H = I and U is upper triangular with a positive diagonal
         for (var i = 0; i < n; i++)
         {
@@ -184,7 +184,7 @@ public sealed class HandVectorTests
                 Assert.Equal(i == j ? 1.0 : 0.0, sum, 9);
             }
         }
-        Assert.Null(CholeskyInverse.UpperOfInverse([1.0, 2, 2, 1], 2));
+        Assert.Null(CholeskyInverse.UpperOfInverseInPlace([1.0, 2, 2, 1], 2));
     }
 
     private sealed class FloatTolerance(float tolerance) : System.Collections.Generic.IEqualityComparer<float>

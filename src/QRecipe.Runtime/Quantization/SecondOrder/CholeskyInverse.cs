@@ -9,21 +9,20 @@ namespace QRecipe.Runtime.Quantization.SecondOrder;
 /// H⁻¹ = (V⁻¹)ᵀV⁻¹ and U = V⁻¹ = P·L⁻¹·P. One factorisation and one triangular inverse, in float64.</summary>
 internal static class CholeskyInverse
 {
-    /// <summary>Returns U row-major [n, n] (upper triangle; the rest is zero), or null when H is not positive
-    /// definite. <paramref name="cancellation"/> is checked per block of <see cref="Block"/> columns, and
-    /// <paramref name="report"/> hears <c>Hessian factor j/n</c> and <c>Hessian inverse j/n</c> at each block, always
-    /// from the calling thread.</summary>
-    public static double[]? UpperOfInverse(ReadOnlySpan<double> h, int n, CancellationToken cancellation = default, Action<string>? report = null)
+    /// <summary>Returns U row-major [n, n] (upper triangle; the rest is zero) in <paramref name="h"/>'s array, which it
+    /// works in, or null when H is not positive definite (h is overwritten then too). H must be whole (both triangles):
+    /// reversing the array gives PHP, whose lower triangle is factored in place. <paramref name="cancellation"/> is
+    /// checked per block of <see cref="Block"/> columns, and <paramref name="report"/> hears <c>Hessian factor j/n</c>
+    /// and <c>Hessian inverse j/n</c> at each block, always from the calling thread.</summary>
+    public static double[]? UpperOfInverseInPlace(double[] h, int n, CancellationToken cancellation = default, Action<string>? report = null)
     {
-        var l = new double[(long)n * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j <= i; j++) l[(long)i * n + j] = h[(n - 1 - i) * n + (n - 1 - j)];
-        }
+        var l = h;
+        l.AsSpan(0, checked(n * n)).Reverse(); // l[i, j] = h[n − 1 − i, n − 1 − j]
         if (!FactorInPlace(l, n, cancellation, report)) return null;
 
         // L⁻¹ transposed (row j = column j of L⁻¹), so that U's rows come out contiguous: U[a, b] = L⁻¹[n−1−a, n−1−b].
-        // L is not needed after the inverse, so U is written over it (one n² array fewer: 170 MB at n = 4608).
+        // L is not needed after the inverse, so U is written over it (with H's array: one n² array in all beside the
+        // inverse, 170 MB at n = 4608).
         var inverseT = InvertTransposed(l, n, cancellation, report);
         var u = l;
         Array.Clear(u);

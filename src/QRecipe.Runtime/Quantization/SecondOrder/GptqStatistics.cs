@@ -7,10 +7,14 @@ namespace QRecipe.Runtime.Quantization.SecondOrder;
 /// n the samples seen so far (the reference's H ← H·n/(n+m) + (2/(n+m))·XᵀX after each batch of m samples is the same
 /// matrix). Only S = Σ XᵀX is kept, [in, in] float64, updated per batch by <see cref="SymmetricRankUpdate"/> (float32
 /// products over at most 512 rows, summed in float64; the reference sums whole batches in float32); H is formed
-/// from S by <see cref="Hessian"/>, which GPTQ calls once per layer, so only S stays in memory.</summary>
+/// from S by <see cref="Hessian"/>, which GPTQ calls once per layer, so only S stays in memory. A run that quantizes a
+/// layer for the last time hands S itself over (<see cref="HandOverOnNextUse"/>): H is formed in S's array and the
+/// statistics are empty afterwards, so the run's memory falls layer by layer instead of holding every S to the end.
+/// </summary>
 public sealed class GptqStatistics
 {
-    private readonly double[] sum;
+    private double[]? sum;
+    private bool handOver;
 
     public GptqStatistics(int columns)
     {
@@ -24,9 +28,10 @@ public sealed class GptqStatistics
     internal static GptqStatistics FromHessian(double[] hessian, int columns)
     {
         var statistics = new GptqStatistics(columns) { Samples = 2 };
+        var sum = statistics.Held();
         for (var i = 0; i < columns; i++)
         {
-            for (var j = 0; j <= i; j++) statistics.sum[(long)i * columns + j] = hessian[(long)i * columns + j];
+            for (var j = 0; j <= i; j++) sum[(long)i * columns + j] = hessian[(long)i * columns + j];
         }
         return statistics;
     }
@@ -36,8 +41,8 @@ public sealed class GptqStatistics
     /// <summary>Samples seen (the reference's n: the batch dimension, not the token count).</summary>
     public long Samples { get; private set; }
 
-    /// <summary>Bytes held: S, [Columns, Columns] float64.</summary>
-    public long RetainedBytes => sum.LongLength * sizeof(double);
+    /// <summary>Bytes held: S, [Columns, Columns] float64, until it is handed over.</summary>
+    public long RetainedBytes => sum is null ? 0 : sum.LongLength * sizeof(double);
 
     /// <summary>Adds one batch: <paramref name="inputs"/> is [rows, Columns] (all tokens of <paramref name="samples"/>
     /// samples, flattened); nothing of it is kept. <paramref name="cancellation"/> is checked before every GEMM of the
@@ -47,28 +52,43 @@ public sealed class GptqStatistics
         QuantGuard.Shape(layer, inputs.Length, rows, Columns);
         if (samples <= 0) throw new QuantizationException(layer, $"batch of {samples} samples");
         QuantGuard.Finite(layer, "calibration input", inputs, Columns);
+        var target = Held();
         Samples += samples;
-        SymmetricRankUpdate.AddLower(inputs, rows, Columns, sum, cancellation);
+        SymmetricRankUpdate.AddLower(inputs, rows, Columns, target, cancellation);
     }
 
-    /// <summary>A new H = (2/n)·S, [Columns, Columns] row-major, from S's lower triangle, mirrored (zero before any
-    /// sample).</summary>
+    /// <summary>Makes the next <see cref="Hessian"/> form H in S's own array and give it away: no second [in, in]
+    /// array, and S is gone afterwards (a later call or update is refused).</summary>
+    public void HandOverOnNextUse() => handOver = true;
+
+    /// <summary>H = (2/n)·S, [Columns, Columns] row-major, from S's lower triangle, mirrored (zero before any sample):
+    /// a new array, or S's own after <see cref="HandOverOnNextUse"/>. The caller may overwrite it.</summary>
     public double[] Hessian()
     {
         var n = Columns;
-        var h = new double[sum.Length];
+        var s = Held();
+        var h = handOver ? s : new double[s.Length];
+        if (handOver)
+            sum = null;
         if (Samples == 0)
+        {
+            Array.Clear(h);
             return h;
+        }
         var scale = 2.0 / Samples;
         for (var i = 0; i < n; i++)
         {
             for (var j = 0; j <= i; j++)
             {
-                var value = sum[(long)i * n + j] * scale;
+                // In place, the lower element is read before either copy is written; the upper one is never read.
+                var value = s[(long)i * n + j] * scale;
                 h[(long)i * n + j] = value;
                 h[(long)j * n + i] = value;
             }
         }
         return h;
     }
+
+    private double[] Held() =>
+        sum ?? throw new InvalidOperationException($"the GPTQ statistics of {Columns} columns were handed over already");
 }
