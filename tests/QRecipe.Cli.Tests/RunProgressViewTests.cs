@@ -34,7 +34,7 @@ public sealed class RunProgressViewTests
         view.Report(new RunProgress("quantize", 3, 10, "blocks.0.mlp.fc2 (gptq): Hessian inverse 64/4608"));
         view.Report(RunProgress.StopRequested);
 
-        Assert.EndsWith("stopping after the current 128 columns of the Hessian factorisation or inverse (Ctrl-C received)\n", output.ToString().Replace("\r\n", "\n"));
+        Assert.EndsWith("stopping after the current block of columns of the Hessian factorisation or inverse (Ctrl-C received)\n", output.ToString().Replace("\r\n", "\n"));
     }
 
     [Theory]

@@ -119,7 +119,7 @@ internal sealed class RunProgressView : IProgress<RunProgress>
     /// <summary>What a phase finishes before it stops: the granularity its cancellation checks have.</summary>
     private static string Unit(string? phase, string? detail) => phase switch
     {
-        "quantize" when detail?.Contains(": Hessian ", StringComparison.Ordinal) == true => "128 columns of the Hessian factorisation or inverse",
+        "quantize" when detail?.Contains(": Hessian ", StringComparison.Ordinal) == true => "block of columns of the Hessian factorisation or inverse",
         "quantize" when detail?.Contains(": columns ", StringComparison.Ordinal) == true => "GPTQ column block",
         "quantize" or "smooth" => "layer",
         "calibrate" or "sample" or "float" => "product of the forward pass",
