@@ -121,13 +121,14 @@ public sealed class RunInputValidationTests
     public void A_synthetic_model_too_wide_for_memory_is_refused_before_its_weights_are_made()
     {
         using var folder = new TempFolder();
-        // 28 blocks of hidden 16384 (the language's limit): 28 x 18 x 16384^2 = 135 G parameters, 8 bytes each.
+        // 28 blocks of hidden 16384 (the language's limit): 28 x 18 x 16384^2 = 135 G parameters, 4 bytes each (one
+        // float32 copy: 504 GiB).
         var recipe = folder.File("wide.qrecipe", Tiny.Replace("depth 2 hidden 32", "depth 28 hidden 16384", StringComparison.Ordinal));
         var results = Path.Combine(folder.Path, "results");
         var (code, output, error) = CliRunner.Run("run", recipe, "--synthetic", "--out", results);
         Assert.Equal(1, code);
         Assert.Equal(string.Empty, output);
-        Assert.Matches(@"^qrecipe: --samples 4 on custom needs at least 101[0-9.]+ GiB \(weights 101[0-9.]+ GiB, ", error);
+        Assert.Matches(@"^qrecipe: --samples 4 on custom needs at least 50[0-9.]+ GiB \(weights 50[0-9.]+ GiB, ", error);
         Assert.False(Directory.Exists(results));
     }
 
