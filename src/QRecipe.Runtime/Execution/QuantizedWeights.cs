@@ -68,6 +68,7 @@ public sealed class QuantizedWeights : IDisposable
             ForEachVersion(versions, smoothed, progress, cancellation, (i, version, layer, inside) =>
             {
                 var lowRank = smoothed.LowRankOf(layer.Name);
+                var last = lastVersion[version.Layer] == i;
                 if (FakeQuantizerFor(version.Setting, lowRank, device) is { } quantizer)
                 {
                     var (values, report) = quantizer.FakeQuantize(layer.Weight, layer.OutFeatures, layer.InFeatures, version.Setting, layer.Name);
@@ -76,13 +77,12 @@ public sealed class QuantizedWeights : IDisposable
                 else
                 {
                     var hessian = statistics?.Hessian(layer.Name);
-                    var last = lastVersion[version.Layer] == i;
                     if (releaseHessians && last && lowRank is null)
                         hessian?.HandOverOnNextUse(); // low-rank compensation quantizes with it several times
                     var made = Quantize(layer, version.Setting, hessian, lowRank, cancellation, inside);
                     result.Add(version.Layer.Name, version.Setting, Tensor.From(made.Dequantized, layer.OutFeatures, layer.InFeatures), made.Report);
                 }
-                if (releaseHessians && lastVersion[version.Layer] == i && statistics is not null && statistics.Hessians.Remove(layer.Name))
+                if (releaseHessians && last && statistics?.Hessians.Remove(layer.Name) == true)
                 {
                     // The layer's S and GPTQ's work arrays (about 0.5 GB at DiT-XL/2's fc2) are garbage now. Left to its
                     // own budget, the collector let a whole GPTQ phase of it pile up (22.0 GB resident on a 24 GB
@@ -90,7 +90,7 @@ public sealed class QuantizedWeights : IDisposable
                     // full collection per layer costs milliseconds.
                     GC.Collect();
                 }
-                if (releaseFloat && lastVersion[version.Layer] == i && !versions.FloatLayers.Contains(version.Layer))
+                if (releaseFloat && last && !versions.FloatLayers.Contains(version.Layer))
                     version.Layer.ReleaseWeight();
             });
         }

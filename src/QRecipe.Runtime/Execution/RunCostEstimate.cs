@@ -94,8 +94,7 @@ public static class RunCostEstimate
                 }
             }
             // The float weights once (nothing is quantized yet), one calibration batch's forward, the statistics.
-            var batch = RunMemoryEstimate.For(model, spec.Batch, false);
-            var peak = batch.WeightBytes + batch.ActivationBytes + batch.LatentBytes + hessianBytes + searchFloats * sizeof(float);
+            var peak = RunMemoryEstimate.For(model, spec.Batch, false).TotalBytes + hessianBytes + searchFloats * sizeof(float);
             calibration = new PhaseCost(Calibration, flops, flops / flopsPerSecond, peak);
         }
 
