@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One DiT forward (batch 2, image 256) in our CPU runtime, float and W4A8 fake-quant, against ONNX Runtime 1.32 (CPU)
-# on an ONNX export of the same architecture, interleaved call by call in one process (docs/performance.md).
+# on an ONNX export of the same architecture, interleaved in one process, each side's timed call after an untimed
+# one of its own (docs/performance.md).
 #   bench/run-ort-comparison.sh [models] [rounds] [seconds-per-round] [threads]
 # models is a comma list of dit-s/2, dit-b/2, dit-l/2, dit-xl/2 (default dit-s/2,dit-xl/2; XL needs about 9 GB).
 # The ONNX models are written once by bench/peers/onnx_export.py (Debian's python3-torch) into bench/.cache, which git

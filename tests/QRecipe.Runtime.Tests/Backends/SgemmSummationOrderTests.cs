@@ -26,11 +26,13 @@ public sealed unsafe class SgemmSummationOrderTests
         var kernels = SgemmTests.Kernels().Select(k => (SgemmKernelKind)k[0]);
         // N = 64, 72 and 256 end in 16-, 24- and 16-column edges of the 48-wide tile (attention's head widths and
         // tokens); 40 is one 40-column edge; M = 1 to 4 against a transposed B take the few-rows path; K = 300 and 520
-        // span two and three blocks.
+        // span two and three blocks; N = 3456 and 1601 cut each worker's columns into several column blocks (the
+        // cache blocking's Nc), equal ones of whole tiles and a ragged last one.
         var shapes = new[]
         {
             (16, 64, 72, true), (13, 72, 64, false), (9, 256, 64, true), (24, 40, 300, true),
             (1, 37, 19, true), (2, 2304 / 8, 384, true), (3, 21, 520, true), (4, 8, 8, true), (2, 50, 300, false),
+            (20, 3456, 300, true), (7, 1601, 260, false),
         };
         foreach (var kernel in kernels)
         {

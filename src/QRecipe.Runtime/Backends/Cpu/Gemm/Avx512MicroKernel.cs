@@ -120,12 +120,20 @@ internal unsafe struct Avx512MicroKernel : IMicroKernel
             b += 48;
         }
 
-        Span<Vector512<float>> sums = [c0, c1, c2, c3, c4, c5, c6, c7];
-        for (var i = 0; i < rows; i++)
-            Finish(sums[i], alpha, addend + i * addendRowStride, c + i * ldc, columns);
+        // Row by row with the accumulators passed by value: gathering them into a span made the JIT keep every
+        // accumulator in memory inside the k loop (a store per multiply-add).
+        Finish(c0, alpha, addend, c, columns);
+        if (rows > 1) Finish(c1, alpha, addend + addendRowStride, c + ldc, columns);
+        if (rows > 2) Finish(c2, alpha, addend + 2 * addendRowStride, c + 2 * ldc, columns);
+        if (rows > 3) Finish(c3, alpha, addend + 3 * addendRowStride, c + 3 * ldc, columns);
+        if (rows > 4) Finish(c4, alpha, addend + 4 * addendRowStride, c + 4 * ldc, columns);
+        if (rows > 5) Finish(c5, alpha, addend + 5 * addendRowStride, c + 5 * ldc, columns);
+        if (rows > 6) Finish(c6, alpha, addend + 6 * addendRowStride, c + 6 * ldc, columns);
+        if (rows > 7) Finish(c7, alpha, addend + 7 * addendRowStride, c + 7 * ldc, columns);
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunTwoVectors(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride, int rows,
         int columns)
     {
@@ -163,14 +171,22 @@ internal unsafe struct Avx512MicroKernel : IMicroKernel
             b += 48;
         }
 
-        Span<Vector512<float>> sums = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71];
-        for (var i = 0; i < rows; i++)
-        {
-            var row = c + i * ldc;
-            var addendRow = addend + i * addendRowStride;
-            Finish(sums[2 * i], alpha, addendRow, row, 16);
-            Finish(sums[2 * i + 1], alpha, addendRow + 16, row + 16, columns - 16);
-        }
+        // As in the one-vector tile: no span over the accumulators (it cost 4× the multiply-add time on 8×24 tiles).
+        FinishTwo(c00, c01, alpha, addend, c, columns);
+        if (rows > 1) FinishTwo(c10, c11, alpha, addend + addendRowStride, c + ldc, columns);
+        if (rows > 2) FinishTwo(c20, c21, alpha, addend + 2 * addendRowStride, c + 2 * ldc, columns);
+        if (rows > 3) FinishTwo(c30, c31, alpha, addend + 3 * addendRowStride, c + 3 * ldc, columns);
+        if (rows > 4) FinishTwo(c40, c41, alpha, addend + 4 * addendRowStride, c + 4 * ldc, columns);
+        if (rows > 5) FinishTwo(c50, c51, alpha, addend + 5 * addendRowStride, c + 5 * ldc, columns);
+        if (rows > 6) FinishTwo(c60, c61, alpha, addend + 6 * addendRowStride, c + 6 * ldc, columns);
+        if (rows > 7) FinishTwo(c70, c71, alpha, addend + 7 * addendRowStride, c + 7 * ldc, columns);
+    }
+
+    /// <summary>One row of a two-vector tile: 16 lanes, then the remaining <paramref name="columns"/> − 16.</summary>
+    private static void FinishTwo(Vector512<float> low, Vector512<float> high, float alpha, float* addend, float* c, int columns)
+    {
+        Finish(low, alpha, addend, c, 16);
+        Finish(high, alpha, addend + 16, c + 16, columns - 16);
     }
 
     /// <summary>c[j] = sum[j]·alpha + addend[j] for the first <paramref name="count"/> lanes, rounded once as in

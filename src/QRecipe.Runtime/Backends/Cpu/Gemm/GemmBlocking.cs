@@ -1,11 +1,13 @@
 namespace QRecipe.Runtime.Backends.Cpu.Gemm;
 
 /// <summary>
-/// Cache blocking (Goto/BLIS loop order jc → pc → ic → jr → ir), sized like BLIS's Zen configuration: a packed A
-/// block (Mc×Kc floats, 144 KiB) stays in the 1 MiB L2 while the B micro-panels stream past it; the packed B block
-/// (Kc×Nc, up to 4 MiB) lives in L3 and is packed once per (jc, pc); Nc is large so that a worker's whole column range
-/// is one jc block for every DiT shape and A is packed only once per K block; a B micro-panel (Kc·NR floats, 32 KiB)
-/// is reused from L1/L2 by the Mc/MR kernel calls of one jr step.
+/// Cache blocking (Goto/BLIS loop order jc → pc → ic → jr → ir), sized for a core with a 1 MiB L2: a packed A block
+/// (Mc×Kc floats, 144 KiB) and a packed B block (Kc×Nc, 768 KiB) share the L2, so the B micro-panels (Kc·NR floats,
+/// 48 KiB) that the Mc/MR kernel calls of one jr step reuse come from L2, not L3. A wider B block (Nc 4096, a worker's
+/// whole column range as one block) read them from L3: with two workers, weights cold and the two settings
+/// alternating call by call, DiT-XL/2's qkv (512×1152×3456) ran at 346 against 327 GFLOP/s and fc1 (512×1152×4608)
+/// at 347 against 324 (docs/performance.md), though A is then packed once per column block instead of once per K
+/// block. Shapes whose worker range is at most 768 columns (all of DiT-S/2's) are one block either way.
 /// </summary>
 internal static class GemmBlocking
 {
@@ -13,7 +15,7 @@ internal static class GemmBlocking
 
     public const int Mc = 144;
 
-    public const int Nc = 4096;
+    public const int Nc = 768;
 
     /// <summary>Below this many multiply-adds a call runs on the calling thread: waking the workers costs more.</summary>
     public const long ParallelThreshold = 96 * 96 * 96;

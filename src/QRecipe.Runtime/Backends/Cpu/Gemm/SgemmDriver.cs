@@ -22,9 +22,12 @@ internal static unsafe class SgemmDriver<TKernel> where TKernel : struct, IMicro
         var ncMax = RoundUp(GemmBlocking.Nc, nr);
         var scratch = GemmScratch.ForCurrentThread((nuint)(mcMax * GemmBlocking.Kc), (nuint)(ncMax * GemmBlocking.Kc));
 
-        for (var jc = columnStart; jc < columnEnd; jc += ncMax)
+        // Column blocks of equal width in whole tiles (1728 columns: three of 576, not 768 + 768 + 192).
+        var blocks = (columnEnd - columnStart + ncMax - 1) / ncMax;
+        var ncStep = RoundUp((columnEnd - columnStart + blocks - 1) / blocks, nr);
+        for (var jc = columnStart; jc < columnEnd; jc += ncStep)
         {
-            var nc = Math.Min(ncMax, columnEnd - jc);
+            var nc = Math.Min(ncStep, columnEnd - jc);
             for (var pc = 0; pc < problem.K; pc += GemmBlocking.Kc)
             {
                 var kc = Math.Min(GemmBlocking.Kc, problem.K - pc);
