@@ -57,8 +57,11 @@ public sealed class RunEstimateTests
 
         var run = Directory.GetDirectories(results).Single();
         var peak = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json"))).RootElement.GetProperty("peak_memory_bytes").GetInt64();
-        // The high-water mark of this process cannot be below what it held before the run, nor above the machine.
-        Assert.InRange(peak, before, (long)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes + before);
+        // The high-water mark of this process cannot be below what it held before the run, nor above the machine. Linux
+        // counts resident pages in per-CPU counters that it reads approximately (a few dozen pages per CPU), so the two
+        // readings may disagree by that much: a clean-clone CI run read a peak 108 KiB below the earlier resident set.
+        const long counterSlack = 4L << 20;
+        Assert.InRange(peak, before - counterSlack, (long)GC.GetGCMemoryInfo().TotalAvailableMemoryBytes + before);
         Assert.Contains($"({peak} bytes)", File.ReadAllText(Path.Combine(run, "report.md")));
     }
 }
