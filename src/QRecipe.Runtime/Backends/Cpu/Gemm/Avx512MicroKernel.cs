@@ -18,6 +18,15 @@ internal unsafe struct Avx512MicroKernel : IMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float* addend, nint addendRowStride)
     {
+        // The tile of C (8 rows of 48 floats, 24 cache lines a row length apart) is read or written only after the k
+        // loop: asking for it now hides its misses behind the loop. Weights cold, alternating call by call with two
+        // workers: DiT-XL/2's qkv and fc1 and DiT-S/2's fc1 ran 2.5–5.6% faster, the other shapes within ±1%.
+        for (var i = 0; i < 8; i++)
+        {
+            Sse.Prefetch0(c + i * ldc);
+            Sse.Prefetch0(c + i * ldc + 16);
+            Sse.Prefetch0(c + i * ldc + 32);
+        }
         Vector512<float> c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
         c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = Vector512<float>.Zero;
         for (var p = 0; p < kc; p++)
