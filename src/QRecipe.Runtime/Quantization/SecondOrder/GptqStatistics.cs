@@ -71,10 +71,7 @@ public sealed class GptqStatistics
         if (handOver)
             sum = null;
         if (Samples == 0)
-        {
-            Array.Clear(h);
-            return h;
-        }
+            return h; // S is still all zeros, and so is a new array
         var scale = 2.0 / Samples;
         for (var i = 0; i < n; i++)
         {
